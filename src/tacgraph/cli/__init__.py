@@ -1,0 +1,1 @@
+"""The ``tacgraph`` command line: parses, calls the library, prints."""

@@ -1,0 +1,36 @@
+"""The ``tacgraph`` application: sub-apps are registered here, nothing else."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from tacgraph.cli import data, db, schema
+
+app = typer.Typer(
+    help="Who is working with this child: a consent-gated graph of the Team Around the Child.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _root(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks for errors.", envvar="TACGRAPH_DEBUG")
+    ] = False,
+) -> None:
+    if debug:
+        os.environ["TACGRAPH_DEBUG"] = "1"
+
+
+app.add_typer(db.app, name="db")
+app.add_typer(schema.app, name="schema")
+data.register(app)
+
+
+def main() -> None:
+    app()

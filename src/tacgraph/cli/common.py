@@ -1,0 +1,73 @@
+"""Options shared by many commands, defined once, and the error boundary."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from tacgraph.cli import exits, output
+from tacgraph.config import StoreConfig
+from tacgraph.errors import InvalidInput, TacgraphError
+from tacgraph.store import Store, open_store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+StoreOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="embedded (default) or neo4j; or set TACGRAPH_STORE.",
+        show_default=False,
+    ),
+]
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Directory of the embedded store; or set TACGRAPH_DB (default ./tacgraph-data).",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+def debug_enabled() -> bool:
+    return os.environ.get("TACGRAPH_DEBUG", "") not in ("", "0")
+
+
+def guarded(func: F) -> F:
+    """Turn tacgraph errors into a one-line message and an exit code (tracebacks only
+    with --debug)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except TacgraphError as exc:
+            if debug_enabled():
+                raise
+            if isinstance(exc, InvalidInput):
+                for problem in exc.problems[:200]:
+                    output.note(f"  {problem}")
+                if len(exc.problems) > 200:
+                    output.note(f"  ... and {len(exc.problems) - 200} more")
+            output.error(str(exc), exc.hint)
+            raise typer.Exit(exits.code_for(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def store_from(store: str | None, db: Path | None) -> Iterator[Store]:
+    config = StoreConfig.from_env(kind=store, db_path=db)
+    opened = open_store(config)
+    try:
+        yield opened
+    finally:
+        opened.close()

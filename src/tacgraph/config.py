@@ -1,0 +1,61 @@
+"""Store settings, from command-line options or the environment (the Neo4j way)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from tacgraph.errors import TacgraphError
+
+StoreKind = Literal["embedded", "neo4j"]
+DEFAULT_DB = Path("tacgraph-data")
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """Which engine to use and how to reach it. ``password`` never appears in repr."""
+
+    kind: StoreKind = "embedded"
+    db_path: Path = DEFAULT_DB
+    uri: str = "bolt://127.0.0.1:7687"
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    database: str | None = None
+
+    @classmethod
+    def from_env(
+        cls,
+        *,
+        kind: str | None = None,
+        db_path: Path | None = None,
+        environ: dict[str, str] | None = None,
+    ) -> StoreConfig:
+        """Options win over ``TACGRAPH_STORE``/``TACGRAPH_DB`` and ``NEO4J_*`` variables.
+
+        Raises TacgraphError for an unknown store kind.
+        """
+        env = dict(os.environ) if environ is None else environ
+        chosen = kind or env.get("TACGRAPH_STORE") or "embedded"
+        if chosen not in ("embedded", "neo4j"):
+            raise TacgraphError(
+                f"unknown store {chosen!r}", "use --store embedded or --store neo4j"
+            )
+        path = db_path or Path(env.get("TACGRAPH_DB") or DEFAULT_DB)
+        return cls(
+            kind=chosen,  # type: ignore[arg-type]
+            db_path=path,
+            uri=env.get("NEO4J_URI") or "bolt://127.0.0.1:7687",
+            username=env.get("NEO4J_USERNAME") or env.get("NEO4J_USER") or None,
+            password=env.get("NEO4J_PASSWORD") or None,
+            database=env.get("NEO4J_DATABASE") or None,
+        )
+
+    def describe(self) -> str:
+        """Where the store is, with no secret in it."""
+        if self.kind == "embedded":
+            return f"embedded store at {self.db_path}"
+        user = f" as {self.username}" if self.username else ""
+        db = f", database {self.database}" if self.database else ""
+        return f"Neo4j at {self.uri}{user}{db}"

@@ -1,0 +1,43 @@
+"""tacgraph's own exceptions. The CLI maps each to one exit code (``cli/exits.py``)."""
+
+from __future__ import annotations
+
+
+class TacgraphError(Exception):
+    """Base of every error tacgraph raises on purpose. ``hint`` says what to try."""
+
+    hint: str = ""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint or self.hint
+
+
+class StoreError(TacgraphError):
+    """The graph engine failed or refused an operation."""
+
+    hint = "check the store settings (--store, --db, NEO4J_URI) and try again"
+
+
+class StoreUnavailable(StoreError):
+    """The graph engine could not be reached or opened."""
+
+
+class SchemaMissing(StoreError):
+    """The store has no tacgraph schema yet."""
+
+    hint = "run 'tacgraph db init' first"
+
+
+class InvalidInput(TacgraphError):
+    """Input records failed validation; ``problems`` names each (file, record, field)."""
+
+    hint = "fix the records named above, or re-run with --skip-invalid"
+
+    def __init__(self, message: str, problems: list[object] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+class NotFound(TacgraphError):
+    """A record that was asked for does not exist."""

@@ -1,0 +1,372 @@
+"""Import: validate every record first, then write in batches; idempotent.
+
+Pass 1 validates each record and its references (to records in the files or already in
+the store) and names every problem by file, record, field and reason. Nothing is
+written unless every record is good, or ``skip_invalid`` is set, when the good records
+are written and the rejects saved to a file. Pass 2 reads the files again and writes
+what differs from the store: new nodes, changed properties, added and removed edges.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from tacgraph.errors import InvalidInput
+from tacgraph.mapping import referenced_ids, to_graph
+from tacgraph.model import BY_LABEL, Record, dump_record
+from tacgraph.schema import EdgeSpec, graph_schema
+from tacgraph.sources import RawRecord, is_unreadable, read_records
+from tacgraph.store.base import ChangeSet, EdgeRow, Row, Store
+
+BATCH = 20_000
+Progress = Callable[[str, int], None]  # (phase, records done in this phase)
+
+
+@dataclass(frozen=True)
+class Problem:
+    location: str
+    record_id: str | None
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        who = f" {self.record_id}" if self.record_id else ""
+        return f"{self.location}{who}: {self.field}: {self.reason}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "location": self.location,
+            "record_id": self.record_id,
+            "field": self.field,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class ImportReport:
+    files: list[str]
+    records_read: int = 0
+    rejected: int = 0
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    unchanged: int = 0
+    edges_created: int = 0
+    edges_deleted: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    rejects_file: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "files": self.files,
+            "records_read": self.records_read,
+            "rejected": self.rejected,
+            "created": dict(sorted(self.created.items())),
+            "updated": dict(sorted(self.updated.items())),
+            "unchanged": self.unchanged,
+            "edges_created": self.edges_created,
+            "edges_deleted": self.edges_deleted,
+            "problems": [p.to_json() for p in self.problems],
+            "rejects_file": self.rejects_file,
+        }
+
+
+def _record_id(data: Any) -> str | None:
+    if isinstance(data, dict) and isinstance(data.get("id"), str):
+        return str(data["id"])
+    return None
+
+
+def parse(raw: RawRecord) -> tuple[Record | None, list[Problem]]:
+    """Validate one raw record against its model; problems name each bad field."""
+    rid = _record_id(raw.data)
+    reason = is_unreadable(raw.data)
+    if reason is not None:
+        return None, [Problem(raw.location, None, "(record)", reason)]
+    model = BY_LABEL.get(raw.label or "")
+    if model is None:
+        return None, [Problem(raw.location, rid, "type", f"unknown record type {raw.label!r}")]
+    try:
+        return model.model_validate_json(json.dumps(raw.data)), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            where = ".".join(str(part) for part in err["loc"]) or "(record)"
+            problems.append(Problem(raw.location, rid, where, err["msg"]))
+        return None, problems
+
+
+def _fingerprint(record: Record) -> bytes:
+    text = json.dumps(dump_record(record), sort_keys=True, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=12).digest()
+
+
+def _raw_records(paths: Sequence[Path]) -> Iterator[RawRecord]:
+    for path in paths:
+        yield from read_records(path)
+
+
+@dataclass
+class _Validation:
+    fingerprints: dict[str, dict[str, bytes]] = field(default_factory=lambda: defaultdict(dict))
+    rejected_at: set[str] = field(default_factory=set)  # locations
+    rejected_ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    problems: list[Problem] = field(default_factory=list)
+    needed: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    read: int = 0
+
+
+def _validate(paths: Sequence[Path], progress: Progress | None) -> _Validation:
+    state = _Validation()
+    for raw in _raw_records(paths):
+        state.read += 1
+        record, problems = parse(raw)
+        if record is None:
+            state.problems += problems
+            state.rejected_at.add(raw.location)
+            rid = _record_id(raw.data)
+            if rid and raw.label:
+                state.rejected_ids[raw.label].add(rid)
+        else:
+            label = record.label()
+            known = state.fingerprints[label].get(record.id)
+            mark = _fingerprint(record)
+            if known is not None and known != mark:
+                state.problems.append(
+                    Problem(raw.location, record.id, "id", f"a different {label} has this id")
+                )
+                state.rejected_at.add(raw.location)
+            else:
+                state.fingerprints[label][record.id] = mark
+                for edge, target in referenced_ids(record):
+                    state.needed[edge.target].add(target)
+        if progress and state.read % 10_000 == 0:
+            progress("validate", state.read)
+    return state
+
+
+def _missing_targets(store: Store, state: _Validation) -> dict[str, set[str]]:
+    missing: dict[str, set[str]] = {}
+    for label, ids in state.needed.items():
+        absent = ids - state.fingerprints[label].keys()
+        if absent:
+            absent = absent - _existing_ids(store, label, sorted(absent))
+        if absent:
+            missing[label] = absent
+    return missing
+
+
+def _existing_ids(store: Store, label: str, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(ids), BATCH):
+        found |= store.nodes_by_id(label, ids[start : start + BATCH]).keys()
+    return found
+
+
+def _reject_dangling(paths: Sequence[Path], store: Store, state: _Validation) -> None:
+    """Reject records pointing at ids that exist nowhere; repeat until none is left
+    (a rejected record can leave others dangling)."""
+    missing = _missing_targets(store, state)
+    while missing:
+        newly: list[tuple[str, str]] = []
+        for raw in _raw_records(paths):
+            if raw.location in state.rejected_at:
+                continue
+            record, _ = parse(raw)
+            if record is None:
+                continue
+            for edge, target in referenced_ids(record):
+                if target in missing.get(edge.target, ()):
+                    state.problems.append(
+                        Problem(
+                            raw.location,
+                            record.id,
+                            edge.field,
+                            f"refers to {edge.target} {target!r}, which is neither in the "
+                            "input nor in the store",
+                        )
+                    )
+                    state.rejected_at.add(raw.location)
+                    newly.append((record.label(), record.id))
+                    break
+        for label, rid in newly:
+            state.fingerprints[label].pop(rid, None)
+        missing = _missing_targets(store, state) if newly else {}
+
+
+def _write(
+    paths: Sequence[Path],
+    store: Store,
+    state: _Validation,
+    report: ImportReport,
+    progress: Progress | None,
+) -> None:
+    written: dict[str, set[str]] = defaultdict(set)
+    pending_edges: list[tuple[EdgeSpec, str, list[tuple[str, dict[str, Any]]]]] = []
+    batch: list[Record] = []
+    done = 0
+
+    def flush() -> None:
+        nonlocal done
+        _write_nodes(store, batch, report, pending_edges)
+        done += len(batch)
+        batch.clear()
+        if progress:
+            progress("write", done)
+
+    for raw in _raw_records(paths):
+        if raw.location in state.rejected_at:
+            continue
+        record, _ = parse(raw)
+        if record is None or record.id in written[record.label()]:
+            continue
+        written[record.label()].add(record.id)
+        batch.append(record)
+        if len(batch) >= BATCH:
+            flush()
+    flush()
+    for start in range(0, len(pending_edges), BATCH):
+        _write_edges(store, pending_edges[start : start + BATCH], report)
+        if progress:
+            progress("link", min(start + BATCH, len(pending_edges)))
+
+
+def _write_nodes(
+    store: Store,
+    records: list[Record],
+    report: ImportReport,
+    pending_edges: list[tuple[EdgeSpec, str, list[tuple[str, dict[str, Any]]]]],
+) -> None:
+    by_label: dict[str, list[Row]] = defaultdict(list)
+    for record in records:
+        row, edges = to_graph(record)
+        by_label[record.label()].append(row)
+        for edge, targets in edges.items():
+            pending_edges.append((edge, record.id, targets))
+    changes = ChangeSet()
+    for label, rows in by_label.items():
+        existing = store.nodes_by_id(label, [r["id"] for r in rows])
+        for row in rows:
+            before = existing.get(row["id"])
+            if before is None:
+                changes.new_nodes.setdefault(label, []).append(row)
+                report.created[label] = report.created.get(label, 0) + 1
+            elif before != row:
+                changes.changed_nodes.setdefault(label, []).append(row)
+                report.updated[label] = report.updated.get(label, 0) + 1
+            else:
+                report.unchanged += 1
+    store.write(changes)
+
+
+def _write_edges(
+    store: Store,
+    pending: list[tuple[EdgeSpec, str, list[tuple[str, dict[str, Any]]]]],
+    report: ImportReport,
+) -> None:
+    by_edge: dict[EdgeSpec, dict[str, list[tuple[str, dict[str, Any]]]]] = defaultdict(dict)
+    for edge, source, targets in pending:
+        by_edge[edge][source] = targets
+    changes = ChangeSet()
+    for edge, wanted in by_edge.items():
+        current: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        for source, target, props in store.edges_from(edge, list(wanted)):
+            current[source][target] = props
+        new: list[EdgeRow] = []
+        gone: list[tuple[str, str]] = []
+        for source, targets in wanted.items():
+            have = current.get(source, {})
+            want = dict(targets)
+            for target, props in want.items():
+                if target not in have:
+                    new.append((source, target, props))
+                elif have[target] != props:
+                    gone.append((source, target))
+                    new.append((source, target, props))
+            gone += [(source, target) for target in have if target not in want]
+        if new:
+            changes.new_edges[edge] = new
+        if gone:
+            changes.deleted_edges[edge] = gone
+        report.edges_created += len(new)
+        report.edges_deleted += len(gone)
+    store.write(changes)
+
+
+def _save_rejects(paths: Sequence[Path], state: _Validation, out: Path) -> None:
+    by_location: dict[str, list[Problem]] = defaultdict(list)
+    for problem in state.problems:
+        by_location[problem.location].append(problem)
+    with out.open("w", encoding="utf-8") as handle:
+        for raw in _raw_records(paths):
+            if raw.location in state.rejected_at:
+                data = raw.data if is_unreadable(raw.data) is None else None
+                line = {
+                    "location": raw.location,
+                    "type": raw.label,
+                    "record": data,
+                    "problems": [p.to_json() for p in by_location[raw.location]],
+                }
+                handle.write(json.dumps(line, sort_keys=True, default=str) + "\n")
+
+
+def import_files(
+    store: Store,
+    paths: Iterable[Path],
+    *,
+    skip_invalid: bool = False,
+    rejects: Path | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Validate then write the records in ``paths``.
+
+    Returns the report. Raises InvalidInput, naming every problem and writing nothing,
+    when any record is bad and ``skip_invalid`` is False; raises StoreError when the
+    engine fails (the embedded store then keeps none of this import).
+    """
+    files = list(paths)
+    report = ImportReport([str(p) for p in files])
+    state = _validate(files, progress)
+    _reject_dangling(files, store, state)
+    report.records_read = state.read
+    report.problems = state.problems
+    report.rejected = len(state.rejected_at)
+    if state.problems and not skip_invalid:
+        raise InvalidInput(
+            f"{report.rejected} of {report.records_read} records are invalid; nothing was written",
+            list(state.problems),
+        )
+    if state.problems:
+        out = rejects or files[0].with_name(files[0].name + ".rejects.jsonl")
+        _save_rejects(files, state, out)
+        report.rejects_file = str(out)
+    with store.transaction():
+        _write(files, store, state, report, progress)
+    return report
+
+
+def import_records(store: Store, records: Iterable[Record]) -> ImportReport:
+    """Write already-validated records (tests, the demo, library users), idempotently.
+
+    References are not checked here; the store refuses none, so pass complete data.
+    """
+    report = ImportReport(["(records)"])
+    pending: list[tuple[EdgeSpec, str, list[tuple[str, dict[str, Any]]]]] = []
+    items = list(records)
+    report.records_read = len(items)
+    with store.transaction():
+        for start in range(0, len(items), BATCH):
+            _write_nodes(store, items[start : start + BATCH], report, pending)
+        for start in range(0, len(pending), BATCH):
+            _write_edges(store, pending[start : start + BATCH], report)
+    return report
+
+
+__all__ = ["ImportReport", "Problem", "graph_schema", "import_files", "import_records", "parse"]

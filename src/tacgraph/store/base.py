@@ -1,0 +1,137 @@
+"""The interface both graph engines implement, and the engine-neutral data it moves."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any
+
+from tacgraph import queries
+from tacgraph.queries import Engine
+from tacgraph.schema import EdgeSpec, graph_schema
+
+Row = dict[str, Any]
+EdgeRow = tuple[str, str, dict[str, Any]]  # source id, target id, edge properties
+
+
+@dataclass
+class ChangeSet:
+    """Writes for one batch: node rows hold every property of their label."""
+
+    new_nodes: dict[str, list[Row]] = field(default_factory=dict)
+    changed_nodes: dict[str, list[Row]] = field(default_factory=dict)
+    new_edges: dict[EdgeSpec, list[EdgeRow]] = field(default_factory=dict)
+    deleted_edges: dict[EdgeSpec, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def is_empty(self) -> bool:
+        return not any(
+            rows
+            for part in (self.new_nodes, self.changed_nodes, self.new_edges, self.deleted_edges)
+            for rows in part.values()
+        )
+
+
+@dataclass(frozen=True)
+class Stats:
+    nodes: dict[str, int]
+    relationships: dict[str, int]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "nodes": dict(sorted(self.nodes.items())),
+            "relationships": dict(sorted(self.relationships.items())),
+            "total_nodes": sum(self.nodes.values()),
+            "total_relationships": sum(self.relationships.values()),
+        }
+
+
+class Store(ABC):
+    """A graph store. Only the modules in ``tacgraph.store`` touch a database driver;
+    everything else speaks to a store through this interface and named queries."""
+
+    engine: Engine
+
+    # --- the two primitives each engine implements -------------------------------
+    @abstractmethod
+    def run(self, text: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run one Cypher statement (read or write) and return its rows as dicts whose
+        values are plain Python (``datetime.date``, lists, None).
+
+        Raises StoreError on any engine error.
+        """
+
+    @abstractmethod
+    def write(self, changes: ChangeSet) -> None:
+        """Apply one batch of node and edge writes. Raises StoreError."""
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
+        """A unit of work for an import: all of it lands or none of it does where the
+        engine allows (embedded); batch by batch on Neo4j, where re-running completes it."""
+
+    @abstractmethod
+    def init_schema(self) -> None:
+        """Create labels, relationship types, constraints and indexes; idempotent."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    # --- shared behaviour built on named queries ---------------------------------
+    def query(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run the named query ``cypher/<name>.cypher`` with parameters."""
+        return self.run(queries.named(name, self.engine), params)
+
+    def nodes_by_id(self, label: str, ids: Sequence[str]) -> dict[str, Row]:
+        if not ids:
+            return {}
+        rows = self.run(queries.node_query("nodes_by_id", self.engine, label), {"ids": list(ids)})
+        return {row["id"]: row for row in rows}
+
+    def edges_from(self, edge: EdgeSpec, ids: Sequence[str]) -> list[EdgeRow]:
+        if not ids:
+            return []
+        text = queries.edge_query("edges_from", self.engine, edge)
+        rows = self.run(text, {"ids": list(ids)})
+        names = [p.name for p in edge.props]
+        return [(r["source"], r["target"], {n: r[n] for n in names}) for r in rows]
+
+    def iter_nodes(self, label: str, page: int = 20_000) -> Iterator[Row]:
+        """Every node of a label in id order, a page at a time."""
+        text = queries.node_query("nodes_page", self.engine, label)
+        after = ""
+        while True:
+            rows = self.run(text, {"after": after, "limit": page})
+            yield from rows
+            if len(rows) < page:
+                return
+            after = rows[-1]["id"]
+
+    def stats(self) -> Stats:
+        schema = graph_schema()
+        nodes = {
+            n.label: int(self.run(queries.node_query("count_nodes", self.engine, n.label))[0]["count"])
+            for n in schema.nodes
+        }
+        rels: dict[str, int] = {}
+        for rel in schema.rels:
+            rels[rel.rel_type] = sum(
+                int(self.run(queries.rel_count_query(self.engine, rel, pair))[0]["count"])
+                for pair in rel.pairs
+            )
+        return Stats(nodes, rels)
+
+    def is_empty(self) -> bool:
+        return sum(self.stats().nodes.values()) == 0
+
+    def clear(self) -> None:
+        """Delete every tacgraph node and relationship (keeps the schema)."""
+        for node in graph_schema().nodes:
+            self.run(queries.node_query("clear_label", self.engine, node.label))
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,126 @@
+"""The embedded store: LadybugDB (the maintained fork of Kuzu), in one local directory.
+
+The only module that imports ``ladybug``. New nodes and edges are bulk-loaded with
+``COPY`` from Arrow tables; an import runs in one transaction, so it lands whole or not
+at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import ladybug
+import pyarrow as pa
+
+from tacgraph import queries
+from tacgraph.errors import StoreError, StoreUnavailable
+from tacgraph.schema import EdgeSpec, Prop, graph_schema
+from tacgraph.store.base import ChangeSet, Row, Store
+
+DB_FILE = "graph.lbug"
+
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "STRING": pa.string(),
+    "BOOLEAN": pa.bool_(),
+    "DATE": pa.date32(),
+    "INT64": pa.int64(),
+    "STRING[]": pa.list_(pa.string()),
+}
+
+
+def _arrow_table(columns: list[tuple[str, str]], rows: list[list[Any]]) -> pa.Table:
+    arrays = [
+        pa.array([row[i] for row in rows], type=_ARROW_TYPES[kind])
+        for i, (_, kind) in enumerate(columns)
+    ]
+    return pa.Table.from_arrays(arrays, names=[name for name, _ in columns])
+
+
+class EmbeddedStore(Store):
+    engine = "embedded"
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._db = ladybug.Database(str(self.path / DB_FILE), read_only=read_only)
+            self._conn = ladybug.Connection(self._db)
+        except (RuntimeError, OSError) as exc:
+            raise StoreUnavailable(
+                f"cannot open the embedded store at {self.path}: {exc}",
+                "check the path, and that no other tacgraph process has it open",
+            ) from exc
+        self._in_transaction = False
+
+    def run(self, text: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        try:
+            result = self._conn.execute(text, dict(params or {}))
+            if isinstance(result, list):  # several statements: keep the last result
+                result = result[-1]
+            names: list[str] = result.get_column_names()
+            rows: list[Row] = []
+            while result.has_next():
+                rows.append(dict(zip(names, result.get_next(), strict=True)))
+            return rows
+        except RuntimeError as exc:
+            raise StoreError(f"embedded store: {exc}") from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._in_transaction:
+            yield
+            return
+        self.run("BEGIN TRANSACTION")
+        self._in_transaction = True
+        try:
+            yield
+        except BaseException:
+            self._in_transaction = False
+            try:
+                self.run("ROLLBACK")
+            except StoreError:  # a failed statement has already rolled it back
+                pass
+            raise
+        self._in_transaction = False
+        self.run("COMMIT")
+
+    def init_schema(self) -> None:
+        schema = graph_schema()
+        for node in schema.nodes:
+            self.run(queries.node_query("init_node_table", self.engine, node.label))
+        for rel in schema.rels:
+            self.run(queries.rel_table_query(rel))
+
+    def write(self, changes: ChangeSet) -> None:
+        schema = graph_schema()
+        for name, part in (("nodes_copy", changes.new_nodes), ("nodes_update", changes.changed_nodes)):
+            for label, rows in part.items():
+                if not rows:
+                    continue
+                columns = [(p.name, p.type) for p in schema.node(label).props]
+                table = _arrow_table(columns, [[row[n] for n, _ in columns] for row in rows])
+                self.run(queries.node_query(name, self.engine, label), {"rows": table})
+        for edge, pairs in changes.deleted_edges.items():
+            if pairs:
+                rows = [{"source": s, "target": t} for s, t in pairs]
+                self.run(queries.edge_query("edges_delete", self.engine, edge), {"rows": rows})
+        for edge, edge_rows in changes.new_edges.items():
+            if edge_rows:
+                self._copy_edges(edge, edge_rows)
+
+    def _copy_edges(self, edge: EdgeSpec, rows: list[tuple[str, str, dict[str, Any]]]) -> None:
+        props: tuple[Prop, ...] = edge.props
+        columns = [("from", "STRING"), ("to", "STRING"), *((p.name, p.type) for p in props)]
+        values = [[s, t, *(extra[p.name] for p in props)] for s, t, extra in rows]
+        table = _arrow_table(columns, values)
+        self.run(queries.edge_query("edges_copy", self.engine, edge), {"rows": table})
+
+    def close(self) -> None:
+        try:
+            self._conn.close()
+            self._db.close()
+        except RuntimeError:  # already closed
+            pass

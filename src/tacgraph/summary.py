@@ -1,0 +1,54 @@
+"""What a store holds, in the words of a children's services manager."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+
+from tacgraph.store.base import Store
+
+
+class LevelCount(BaseModel):
+    level: str
+    agencies: int = 0
+    practitioners: int = 0
+    children: int = 0
+    involvements: int = 0
+
+
+class Summary(BaseModel):
+    as_of: date
+    children: int
+    unborn: int
+    looked_after: int
+    shielded: int
+    with_nhs_number: int
+    cafs_by_state: dict[str, int]
+    agencies_by_level: list[LevelCount]
+    involved_by_level: list[LevelCount]
+
+
+def summarise(store: Store, as_of: date) -> Summary:
+    """Headline figures of the store on ``as_of``. Raises StoreError."""
+    head = store.query("summary_children")[0]
+    cafs = {r["state"]: int(r["cafs"]) for r in store.query("summary_cafs_by_state")}
+    agencies = [
+        LevelCount(level=r["level"], agencies=r["agencies"], practitioners=r["practitioners"])
+        for r in store.query("summary_agencies_by_level")
+    ]
+    involved = [
+        LevelCount(level=r["level"], children=r["children"], involvements=r["involvements"])
+        for r in store.query("summary_involvements_by_level", {"as_of": as_of})
+    ]
+    return Summary(
+        as_of=as_of,
+        children=int(head["children"]),
+        unborn=int(head["unborn"] or 0),
+        looked_after=int(head["looked_after"] or 0),
+        shielded=int(head["shielded"] or 0),
+        with_nhs_number=int(head["with_nhs_number"] or 0),
+        cafs_by_state=cafs,
+        agencies_by_level=agencies,
+        involved_by_level=involved,
+    )

@@ -1,0 +1,115 @@
+"""Fixtures: a fresh embedded store per test, and one real Neo4j server per session.
+
+The Neo4j server is started from Maven Central jars (``tacgraph.store.neo4j_server``)
+and waited on with ``verify_connectivity()``. If it cannot start, the Neo4j tests fail;
+they are only skipped when TACGRAPH_SKIP_NEO4J=1 is set, which CI never does.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+from tacgraph.config import StoreConfig
+from tacgraph.importer import import_files
+from tacgraph.store import Store
+from tacgraph.store import neo4j_server
+from tacgraph.store.embedded import EmbeddedStore
+from tacgraph.store.neo4j import Neo4jStore
+
+DATA = Path(__file__).parent / "data"
+SALLY = DATA / "sally.json"
+ENGINES = ("embedded", "neo4j")
+T = TypeVar("T")
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if os.environ.get("TACGRAPH_SKIP_NEO4J") == "1":
+        if os.environ.get("CI"):
+            pytest.fail("TACGRAPH_SKIP_NEO4J is not allowed in CI")
+        pytest.skip("TACGRAPH_SKIP_NEO4J=1")
+    external = os.environ.get("TACGRAPH_TEST_NEO4J_URI")
+    if external:
+        yield external
+        return
+    home = tmp_path_factory.mktemp("neo4j-home")
+    info = neo4j_server.start(home, heap="768m", page_cache="256m")
+    try:
+        yield info.uri
+    finally:
+        neo4j_server.stop(home)
+
+
+@pytest.fixture(scope="session")
+def _neo4j_checked(neo4j_uri: str) -> str:
+    """Refuse to run against a database that already holds data."""
+    store = Neo4jStore(StoreConfig(kind="neo4j", uri=neo4j_uri))
+    try:
+        rows = store.run("MATCH (n) RETURN count(n) AS count")
+        if rows[0]["count"]:
+            pytest.fail(f"the Neo4j at {neo4j_uri} already holds data; tests need an empty one")
+    finally:
+        store.close()
+    return neo4j_uri
+
+
+def _open(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Store:
+    if engine == "embedded":
+        store: Store = EmbeddedStore(Path(tempfile.mkdtemp(prefix="embedded-", dir=tmp_path)))
+    else:
+        uri = request.getfixturevalue("_neo4j_checked")
+        store = Neo4jStore(StoreConfig(kind="neo4j", uri=uri))
+        store.clear()
+    store.init_schema()
+    return store
+
+
+@pytest.fixture(params=ENGINES)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A fresh, empty store of each engine in turn."""
+    opened = _open(request.param, tmp_path, request)
+    try:
+        yield opened
+    finally:
+        if opened.engine == "neo4j":
+            opened.clear()
+        opened.close()
+
+
+@pytest.fixture
+def both(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, Store]]:
+    """An empty embedded store and an empty Neo4j store side by side."""
+    stores = {engine: _open(engine, tmp_path, request) for engine in ENGINES}
+    try:
+        yield stores
+    finally:
+        for opened in stores.values():
+            if opened.engine == "neo4j":
+                opened.clear()
+            opened.close()
+
+
+def same_answer(stores: dict[str, Store], ask: Callable[[Store], T]) -> T:
+    """Ask both engines; assert they agree; return the answer."""
+    answers = {engine: ask(s) for engine, s in stores.items()}
+    first = answers["embedded"]
+    assert answers["neo4j"] == first, f"engines disagree:\n{answers}"
+    return first
+
+
+@pytest.fixture
+def sally(both: dict[str, Store]) -> dict[str, Store]:
+    """The Sally case study loaded into both engines."""
+    for s in both.values():
+        import_files(s, [SALLY])
+    return both
+
+
+def load(store: Store, *paths: Path) -> Any:
+    return import_files(store, list(paths))

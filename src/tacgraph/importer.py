@@ -170,9 +170,13 @@ def _existing_ids(store: Store, label: str, ids: list[str]) -> set[str]:
     return found
 
 
-def _reject_dangling(paths: Sequence[Path], store: Store, state: _Validation) -> None:
-    """Reject records pointing at ids that exist nowhere; repeat until none is left
-    (a rejected record can leave others dangling)."""
+def _reject_dangling(
+    paths: Sequence[Path], store: Store, state: _Validation, cascade: bool
+) -> None:
+    """Reject records pointing at ids that exist nowhere. A reference to a record that
+    was itself rejected is the same problem seen twice: it is reported only when
+    ``cascade`` (skipping invalid records) has to leave the referring record out too,
+    and then repeatedly, since each rejection can leave others dangling."""
     missing = _missing_targets(store, state)
     while missing:
         newly: list[tuple[str, str]] = []
@@ -183,21 +187,24 @@ def _reject_dangling(paths: Sequence[Path], store: Store, state: _Validation) ->
             if record is None:
                 continue
             for edge, target in referenced_ids(record):
-                if target in missing.get(edge.target, ()):
-                    state.problems.append(
-                        Problem(
-                            raw.location,
-                            record.id,
-                            edge.field,
-                            f"refers to {edge.target} {target!r}, which is neither in the "
-                            "input nor in the store",
-                        )
+                if target not in missing.get(edge.target, ()):
+                    continue
+                if target in state.rejected_ids[edge.target]:
+                    if not cascade:
+                        continue
+                    reason = f"refers to {edge.target} {target!r}, which was rejected"
+                else:
+                    reason = (
+                        f"refers to {edge.target} {target!r}, which is neither in the "
+                        "input nor in the store"
                     )
-                    state.rejected_at.add(raw.location)
-                    newly.append((record.label(), record.id))
-                    break
+                state.problems.append(Problem(raw.location, record.id, edge.field, reason))
+                state.rejected_at.add(raw.location)
+                newly.append((record.label(), record.id))
+                break
         for label, rid in newly:
             state.fingerprints[label].pop(rid, None)
+            state.rejected_ids[label].add(rid)
         missing = _missing_targets(store, state) if newly else {}
 
 
@@ -334,7 +341,7 @@ def import_files(
     files = list(paths)
     report = ImportReport([str(p) for p in files])
     state = _validate(files, progress)
-    _reject_dangling(files, store, state)
+    _reject_dangling(files, store, state, cascade=skip_invalid)
     report.records_read = state.read
     report.problems = state.problems
     report.rejected = len(state.rejected_at)

@@ -1,0 +1,160 @@
+"""Import validates everything first, writes nothing on error, and is idempotent;
+export is canonical and the same on both engines."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import SALLY, same_answer
+from tacgraph.errors import InvalidInput
+from tacgraph.export import canonical_hash, export_file
+from tacgraph.importer import import_files
+from tacgraph.store import Store
+
+pytestmark = pytest.mark.neo4j
+
+
+def _bulk_file(tmp_path: Path, bad: dict[int, dict[str, object]]) -> Path:
+    """1,000 records (agencies, practitioners, children, involvements); ``bad`` replaces
+    the record at a line number."""
+    lines = [
+        {"type": "Agency", "record": {"id": "AG-1", "name": "School", "kind": "school", "level": "universal"}}
+    ]
+    for i in range(333):
+        lines.append({"type": "Practitioner", "record": {"id": f"PR-{i}", "given_name": "P", "family_name": f"N{i}", "agency_id": "AG-1", "role": "teacher"}})
+        lines.append({"type": "Child", "record": {"id": f"CH-{i}", "family_name": f"F{i}", "date_of_birth": "2015-01-01"}})
+        lines.append({"type": "Involvement", "record": {"id": f"IN-{i}", "practitioner_id": f"PR-{i}", "child_id": f"CH-{i}", "agency_id": "AG-1", "level": "universal", "started_on": "2024-09-01"}})
+    assert len(lines) == 1000
+    for number, record in bad.items():
+        lines[number - 1] = record
+    path = tmp_path / "bulk.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return path
+
+
+BAD = {
+    12: {"type": "Child", "record": {"id": "CH-3", "family_name": "F3", "date_of_birth": "2015-13-40"}},
+    500: {"type": "Practitioner", "record": {"id": "PR-166", "given_name": "P", "family_name": "N", "agency_id": "AG-1", "role": "wizard"}},
+    1000: {"type": "Involvement", "record": {"id": "IN-332", "practitioner_id": "PR-332", "child_id": "CH-NOBODY", "agency_id": "AG-1", "level": "universal", "started_on": "2024-09-01"}},
+}
+
+
+def test_a_bad_file_names_every_problem_and_writes_nothing(store: Store, tmp_path: Path) -> None:
+    import_files(store, [SALLY])
+    before = (store.stats(), canonical_hash(store))
+    with pytest.raises(InvalidInput) as info:
+        import_files(store, [_bulk_file(tmp_path, BAD)])
+    problems = info.value.problems
+    where = {(p.location.rsplit(":", 1)[1], p.field) for p in problems}  # type: ignore[attr-defined]
+    assert where == {("line 12", "date_of_birth"), ("line 500", "role"), ("line 1000", "child_id")}
+    assert all(p.reason for p in problems)  # type: ignore[attr-defined]
+    assert (store.stats(), canonical_hash(store)) == before
+
+
+def test_skip_invalid_writes_the_good_and_saves_the_rejects(store: Store, tmp_path: Path) -> None:
+    rejects = tmp_path / "rejects.jsonl"
+    report = import_files(store, [_bulk_file(tmp_path, BAD)], skip_invalid=True, rejects=rejects)
+    # The 3 bad records, and the involvements of the rejected child and practitioner.
+    assert report.rejected == 5
+    saved = [json.loads(line) for line in rejects.read_text().splitlines()]
+    lines = [r["location"].rsplit(":", 1)[1] for r in saved]
+    assert lines == ["line 12", "line 13", "line 500", "line 502", "line 1000"]
+    assert "which was rejected" in saved[1]["problems"][0]["reason"]
+    counts = store.stats().nodes
+    # CH-3 and PR-166 were rejected, so were the involvements that point at them.
+    assert counts["Child"] == 332 and counts["Practitioner"] == 332
+    assert counts["Involvement"] == 333 - 3
+
+
+def test_importing_twice_changes_nothing(store: Store, tmp_path: Path) -> None:
+    path = _bulk_file(tmp_path, {})
+    first = import_files(store, [path, SALLY])
+    stats, digest = store.stats(), canonical_hash(store)
+    second = import_files(store, [path, SALLY])
+    assert sum(first.created.values()) == 1000 + 81
+    assert second.created == {} and second.updated == {} and second.edges_created == 0
+    assert second.unchanged == 1000 + 81
+    assert (store.stats(), canonical_hash(store)) == (stats, digest)
+
+
+def test_a_changed_record_replaces_the_stored_one(store: Store, tmp_path: Path) -> None:
+    import_files(store, [SALLY])
+    doc = json.loads(SALLY.read_text())
+    sally = next(c for c in doc["children"] if c["id"] == "CH-SALLY")
+    sally["family_name"] = "Carter-Hughes"
+    del sally["school_id"]
+    changed = tmp_path / "changed.json"
+    changed.write_text(json.dumps({"children": [sally]}))
+    report = import_files(store, [changed])
+    assert report.updated == {"Child": 1} and report.edges_deleted == 1
+    rows = store.nodes_by_id("Child", ["CH-SALLY"])
+    assert rows["CH-SALLY"]["family_name"] == "Carter-Hughes"
+    assert store.stats().relationships["ATTENDS"] == 0
+
+
+def test_csv_per_record_type(store: Store, tmp_path: Path) -> None:
+    import_files(store, [SALLY])
+    path = tmp_path / "children.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "given_name", "family_name", "date_of_birth", "looked_after", "shield_named"])
+        writer.writerow(["CH-CSV-1", "Amir", "Khan", "2012-02-29", "false", "PR-HOY;PR-MIDWIFE"])
+        writer.writerow(["CH-CSV-2", "Bea", "Lowe", "2013-03-01", "maybe", ""])
+    with pytest.raises(InvalidInput) as info:
+        import_files(store, [path])
+    (problem,) = info.value.problems
+    assert str(problem).startswith(f"{path}:line 3 CH-CSV-2: looked_after:")
+    path.write_text(path.read_text().replace("maybe", "yes"))
+    import_files(store, [path])
+    assert store.stats().relationships["SHIELD_NAMES"] == 2
+
+
+def test_conflicting_duplicates_in_one_input_are_refused(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "dup.jsonl"
+    a = {"type": "Child", "record": {"id": "CH-9", "family_name": "A", "date_of_birth": "2015-01-01"}}
+    b = {"type": "Child", "record": {"id": "CH-9", "family_name": "B", "date_of_birth": "2015-01-01"}}
+    path.write_text(json.dumps(a) + "\n" + json.dumps(b) + "\n" + json.dumps(a) + "\n")
+    with pytest.raises(InvalidInput) as info:
+        import_files(store, [path])
+    assert [p.field for p in info.value.problems] == ["id"]  # type: ignore[attr-defined]
+
+
+def test_unreadable_lines_and_unknown_types_are_named(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "odd.jsonl"
+    path.write_text('{"type": "Child", "record": \n{"type": "Dragon", "record": {"id": "X"}}\n')
+    with pytest.raises(InvalidInput) as info:
+        import_files(store, [path])
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:line 1: (record): not valid JSON: Expecting value",
+        f"{path}:line 2 X: type: unknown record type 'Dragon'",
+    ]
+    assert store.is_empty()
+
+
+def test_export_is_canonical_and_identical_on_both_engines(
+    both: dict[str, Store], tmp_path: Path
+) -> None:
+    for s in both.values():
+        import_files(s, [SALLY])
+    outs = {}
+    for engine, s in both.items():
+        outs[engine] = tmp_path / f"{engine}.json"
+        export_file(s, outs[engine])
+    assert outs["embedded"].read_bytes() == outs["neo4j"].read_bytes()
+    # The export imports back to the same graph.
+    for s in both.values():
+        s.clear()
+        import_files(s, [outs["embedded"]])
+    assert same_answer(both, canonical_hash)
+    assert (tmp_path / "embedded.json").read_bytes() == outs["neo4j"].read_bytes()
+
+
+def test_sally_loads_into_both_engines_with_the_same_counts(sally: dict[str, Store]) -> None:
+    stats = same_answer(sally, lambda s: s.stats().to_json())
+    assert stats["nodes"]["Child"] == 2
+    assert stats["nodes"]["Involvement"] == 9
+    assert stats["relationships"]["CONSENTS_TO"] == 6

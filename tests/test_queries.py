@@ -1,0 +1,72 @@
+"""Every file in cypher/: well formed, used from Python, and run on both engines."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import same_answer
+from tacgraph import queries
+from tacgraph.store import Store
+
+SRC = Path(__file__).parents[1] / "src" / "tacgraph"
+FILES = queries.all_query_files()
+PLAIN = sorted({qf.name for qf in FILES if not qf.template})
+
+# Example values for every parameter a plain query takes.
+EXAMPLES: dict[str, Any] = {
+    "as_of": date(2026, 11, 23),
+}
+
+
+def _python_source() -> str:
+    return "\n".join(p.read_text() for p in SRC.rglob("*.py"))
+
+
+@pytest.mark.parametrize("qf", FILES, ids=lambda qf: f"{qf.name}.{qf.engine or 'shared'}")
+def test_header_matches_body(qf: queries.QueryFile) -> None:
+    assert qf.text.startswith(f"// {qf.name}"), "the first line names the query"
+    assert re.search(r"^// params:", qf.text, re.M), "a params: header line"
+    assert re.search(r"^// returns:", qf.text, re.M), "a returns: header line"
+    assert queries.parameters_used(qf.body) == set(qf.params)
+    placeholders = set(re.findall(r"\{\{(\w+)\}\}", qf.body))
+    assert placeholders == set(qf.template)
+
+
+@pytest.mark.parametrize("name", sorted({qf.name for qf in FILES}))
+def test_every_query_is_used_from_python(name: str) -> None:
+    assert f'"{name}"' in _python_source(), f"cypher/{name}.cypher is used nowhere"
+
+
+def test_engine_siblings_take_the_same_parameters() -> None:
+    by_name: dict[str, set[tuple[str, ...]]] = {}
+    for qf in FILES:
+        by_name.setdefault(qf.name, set()).add(qf.params)
+    different = {name: p for name, p in by_name.items() if len(p) > 1}
+    assert not different
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("name", PLAIN)
+def test_plain_query_runs_on_both_engines_with_the_same_answer(
+    name: str, sally: dict[str, Store]
+) -> None:
+    qf = queries.query_file(name, "embedded")
+    missing = set(qf.params) - set(EXAMPLES)
+    assert not missing, f"add example values for {missing}"
+    params = {p: EXAMPLES[p] for p in qf.params}
+    answer = same_answer(sally, lambda s: s.query(name, params))
+    assert answer, f"{name} returned no rows on the Sally fixture"
+
+
+def test_templates_refuse_names_outside_the_schema() -> None:
+    with pytest.raises(queries.QueryError):
+        queries.node_query("nodes_by_id", "neo4j", "Child) DETACH DELETE (n")
+    with pytest.raises(queries.QueryError):
+        queries.named("nodes_by_id", "neo4j")
+    with pytest.raises(queries.QueryError):
+        queries.named("no_such_query", "embedded")

@@ -17,8 +17,7 @@ import pytest
 
 from tacgraph.config import StoreConfig
 from tacgraph.importer import import_files
-from tacgraph.store import Store
-from tacgraph.store import neo4j_server
+from tacgraph.store import Store, neo4j_server
 from tacgraph.store.embedded import EmbeddedStore
 from tacgraph.store.neo4j import Neo4jStore
 

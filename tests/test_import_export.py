@@ -22,12 +22,43 @@ def _bulk_file(tmp_path: Path, bad: dict[int, dict[str, object]]) -> Path:
     """1,000 records (agencies, practitioners, children, involvements); ``bad`` replaces
     the record at a line number."""
     lines = [
-        {"type": "Agency", "record": {"id": "AG-1", "name": "School", "kind": "school", "level": "universal"}}
+        {
+            "type": "Agency",
+            "record": {"id": "AG-1", "name": "School", "kind": "school", "level": "universal"},
+        }
     ]
     for i in range(333):
-        lines.append({"type": "Practitioner", "record": {"id": f"PR-{i}", "given_name": "P", "family_name": f"N{i}", "agency_id": "AG-1", "role": "teacher"}})
-        lines.append({"type": "Child", "record": {"id": f"CH-{i}", "family_name": f"F{i}", "date_of_birth": "2015-01-01"}})
-        lines.append({"type": "Involvement", "record": {"id": f"IN-{i}", "practitioner_id": f"PR-{i}", "child_id": f"CH-{i}", "agency_id": "AG-1", "level": "universal", "started_on": "2024-09-01"}})
+        lines.append(
+            {
+                "type": "Practitioner",
+                "record": {
+                    "id": f"PR-{i}",
+                    "given_name": "P",
+                    "family_name": f"N{i}",
+                    "agency_id": "AG-1",
+                    "role": "teacher",
+                },
+            }
+        )
+        lines.append(
+            {
+                "type": "Child",
+                "record": {"id": f"CH-{i}", "family_name": f"F{i}", "date_of_birth": "2015-01-01"},
+            }
+        )
+        lines.append(
+            {
+                "type": "Involvement",
+                "record": {
+                    "id": f"IN-{i}",
+                    "practitioner_id": f"PR-{i}",
+                    "child_id": f"CH-{i}",
+                    "agency_id": "AG-1",
+                    "level": "universal",
+                    "started_on": "2024-09-01",
+                },
+            }
+        )
     assert len(lines) == 1000
     for number, record in bad.items():
         lines[number - 1] = record
@@ -37,9 +68,31 @@ def _bulk_file(tmp_path: Path, bad: dict[int, dict[str, object]]) -> Path:
 
 
 BAD = {
-    12: {"type": "Child", "record": {"id": "CH-3", "family_name": "F3", "date_of_birth": "2015-13-40"}},
-    500: {"type": "Practitioner", "record": {"id": "PR-166", "given_name": "P", "family_name": "N", "agency_id": "AG-1", "role": "wizard"}},
-    1000: {"type": "Involvement", "record": {"id": "IN-332", "practitioner_id": "PR-332", "child_id": "CH-NOBODY", "agency_id": "AG-1", "level": "universal", "started_on": "2024-09-01"}},
+    12: {
+        "type": "Child",
+        "record": {"id": "CH-3", "family_name": "F3", "date_of_birth": "2015-13-40"},
+    },
+    500: {
+        "type": "Practitioner",
+        "record": {
+            "id": "PR-166",
+            "given_name": "P",
+            "family_name": "N",
+            "agency_id": "AG-1",
+            "role": "wizard",
+        },
+    },
+    1000: {
+        "type": "Involvement",
+        "record": {
+            "id": "IN-332",
+            "practitioner_id": "PR-332",
+            "child_id": "CH-NOBODY",
+            "agency_id": "AG-1",
+            "level": "universal",
+            "started_on": "2024-09-01",
+        },
+    },
 }
 
 
@@ -101,7 +154,9 @@ def test_csv_per_record_type(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "children.csv"
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["id", "given_name", "family_name", "date_of_birth", "looked_after", "shield_named"])
+        writer.writerow(
+            ["id", "given_name", "family_name", "date_of_birth", "looked_after", "shield_named"]
+        )
         writer.writerow(["CH-CSV-1", "Amir", "Khan", "2012-02-29", "false", "PR-HOY;PR-MIDWIFE"])
         writer.writerow(["CH-CSV-2", "Bea", "Lowe", "2013-03-01", "maybe", ""])
     with pytest.raises(InvalidInput) as info:
@@ -115,8 +170,14 @@ def test_csv_per_record_type(store: Store, tmp_path: Path) -> None:
 
 def test_conflicting_duplicates_in_one_input_are_refused(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "dup.jsonl"
-    a = {"type": "Child", "record": {"id": "CH-9", "family_name": "A", "date_of_birth": "2015-01-01"}}
-    b = {"type": "Child", "record": {"id": "CH-9", "family_name": "B", "date_of_birth": "2015-01-01"}}
+    a = {
+        "type": "Child",
+        "record": {"id": "CH-9", "family_name": "A", "date_of_birth": "2015-01-01"},
+    }
+    b = {
+        "type": "Child",
+        "record": {"id": "CH-9", "family_name": "B", "date_of_birth": "2015-01-01"},
+    }
     path.write_text(json.dumps(a) + "\n" + json.dumps(b) + "\n" + json.dumps(a) + "\n")
     with pytest.raises(InvalidInput) as info:
         import_files(store, [path])

@@ -45,7 +45,9 @@ def iter_records(store: Store, label: str) -> Iterator[Record]:
 
 
 def _line(record: Record) -> str:
-    return json.dumps(dump_record(record), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(
+        dump_record(record), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
 
 
 def write_canonical(

@@ -357,7 +357,8 @@ class Child(Record):
     young_offender: bool = False
     shielded: bool = False
     shield_named: Annotated[list[Id], Ref("Practitioner", "SHIELD_NAMES")] = Field(
-        default_factory=list, description="Practitioners allowed to see a shielded child's whereabouts"
+        default_factory=list,
+        description="Practitioners allowed to see a shielded child's whereabouts",
     )
 
     @field_validator("nhs_number")
@@ -405,9 +406,9 @@ class FamilyMember(Record):
     date_of_birth: date | None = None
     phone: Name | None = None
     household_id: Annotated[Id | None, Ref("Household", "LIVES_IN")] = None
-    relations: Annotated[
-        list[FamilyRelation], Ref("Child", "FAMILY_OF", key="child_id")
-    ] = Field(min_length=1)
+    relations: Annotated[list[FamilyRelation], Ref("Child", "FAMILY_OF", key="child_id")] = Field(
+        min_length=1
+    )
 
     @field_validator("relations")
     @classmethod
@@ -662,9 +663,7 @@ class LevelChange(Record):
     decided_by_id: Annotated[Id | None, Ref("Practitioner", "DECIDED_BY")] = None
     agreed_by_id: Annotated[Id | None, Ref("Practitioner", "AGREED_BY")] = None
     tacin_meeting_id: Annotated[Id | None, Ref("Meeting", "DISCUSSED_AT")] = None
-    new_agency_ids: Annotated[list[Id], Ref("Agency", "NAMES_AGENCY")] = Field(
-        default_factory=list
-    )
+    new_agency_ids: Annotated[list[Id], Ref("Agency", "NAMES_AGENCY")] = Field(default_factory=list)
 
     _agencies = field_validator("new_agency_ids")(classmethod(lambda cls, v: _sorted_unique(v)))
 

@@ -69,7 +69,7 @@ def all_query_files() -> tuple[QueryFile, ...]:
         if len(parts) == 3:
             if parts[1] not in ENGINES:
                 raise QueryError(f"{path.name}: unknown engine {parts[1]!r}")
-            engine = parts[1]  # type: ignore[assignment]
+            engine = parts[1]
         text = path.read_text(encoding="utf-8")
         files.append(
             QueryFile(
@@ -168,7 +168,11 @@ def edge_query(name: str, engine: Engine, edge: EdgeSpec) -> str:
 def rel_count_query(engine: Engine, rel: RelSpec, pair: tuple[str, str]) -> str:
     if rel not in graph_schema().rels or pair not in rel.pairs:
         raise QueryError(f"{rel.rel_type} {pair} is not in the graph schema")
-    values = {"source": _ident(pair[0]), "rel_type": _ident(rel.rel_type), "target": _ident(pair[1])}
+    values = {
+        "source": _ident(pair[0]),
+        "rel_type": _ident(rel.rel_type),
+        "target": _ident(pair[1]),
+    }
     return _fill(query_file("count_rels", engine), values)
 
 

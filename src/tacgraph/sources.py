@@ -146,4 +146,3 @@ def _csv_record(model: type[Record], row: dict[str | Any, str | Any]) -> Any:
         else:
             out[key] = value
     return out
-

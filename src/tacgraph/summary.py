@@ -6,6 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
+from tacgraph.model import LEVEL_RANK, ServiceLevel
 from tacgraph.store.base import Store
 
 
@@ -41,6 +42,11 @@ def summarise(store: Store, as_of: date) -> Summary:
         LevelCount(level=r["level"], children=r["children"], involvements=r["involvements"])
         for r in store.query("summary_involvements_by_level", {"as_of": as_of})
     ]
+
+    def by_rank(counts: list[LevelCount]) -> list[LevelCount]:
+        return sorted(counts, key=lambda c: LEVEL_RANK.get(ServiceLevel(c.level), 99))
+
+    agencies, involved = by_rank(agencies), by_rank(involved)
     return Summary(
         as_of=as_of,
         children=int(head["children"]),

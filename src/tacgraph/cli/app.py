@@ -34,3 +34,7 @@ data.register(app)
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

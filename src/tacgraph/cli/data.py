@@ -20,7 +20,9 @@ from tacgraph.summary import Summary, summarise
 
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", help="Date (YYYY-MM-DD) to report on; default today.", show_default=False),
+    typer.Option(
+        "--as-of", help="Date (YYYY-MM-DD) to report on; default today.", show_default=False
+    ),
 ]
 
 
@@ -125,9 +127,7 @@ def import_(
     """
     with store_from(store, db) as s, output.progress("import") as update:
         s.init_schema()
-        report = import_files(
-            s, files, skip_invalid=skip_invalid, rejects=rejects, progress=update
-        )
+        report = import_files(s, files, skip_invalid=skip_invalid, rejects=rejects, progress=update)
     if json:
         output.print_json(report.to_json())
     else:
@@ -190,7 +190,7 @@ def demo(
         with store_from("embedded", config.db_path) as s:
             s.init_schema()
             report = import_files(s, [source], progress=update)
-            result = summarise(s, generator.truth_as_of())
+            result = summarise(s, date.fromisoformat(generator.truth.as_of))
     if json:
         output.print_json({"import": report.to_json(), "summary": result.model_dump(mode="json")})
         return

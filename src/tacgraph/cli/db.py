@@ -17,9 +17,7 @@ neo4j_app = typer.Typer(help="A local development Neo4j (jars from Maven Central
 app.add_typer(neo4j_app, name="neo4j")
 
 DEFAULT_HOME = Path(".tacgraph-neo4j")
-HomeOpt = Annotated[
-    Path, typer.Option("--home", help="Directory of the local Neo4j server.")
-]
+HomeOpt = Annotated[Path, typer.Option("--home", help="Directory of the local Neo4j server.")]
 
 
 @app.command("init")

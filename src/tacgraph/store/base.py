@@ -111,7 +111,9 @@ class Store(ABC):
     def stats(self) -> Stats:
         schema = graph_schema()
         nodes = {
-            n.label: int(self.run(queries.node_query("count_nodes", self.engine, n.label))[0]["count"])
+            n.label: int(
+                self.run(queries.node_query("count_nodes", self.engine, n.label))[0]["count"]
+            )
             for n in schema.nodes
         }
         rels: dict[str, int] = {}

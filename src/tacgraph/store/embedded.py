@@ -7,8 +7,8 @@ at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
 }
 
 
-def _arrow_table(columns: list[tuple[str, str]], rows: list[list[Any]]) -> pa.Table:
+def _arrow_table(columns: Sequence[tuple[str, str]], rows: list[list[Any]]) -> pa.Table:
     arrays = [
         pa.array([row[i] for row in rows], type=_ARROW_TYPES[kind])
         for i, (_, kind) in enumerate(columns)
@@ -79,10 +79,9 @@ class EmbeddedStore(Store):
             yield
         except BaseException:
             self._in_transaction = False
-            try:
+            # A failed statement has already rolled the transaction back.
+            with suppress(StoreError):
                 self.run("ROLLBACK")
-            except StoreError:  # a failed statement has already rolled it back
-                pass
             raise
         self._in_transaction = False
         self.run("COMMIT")
@@ -96,7 +95,10 @@ class EmbeddedStore(Store):
 
     def write(self, changes: ChangeSet) -> None:
         schema = graph_schema()
-        for name, part in (("nodes_copy", changes.new_nodes), ("nodes_update", changes.changed_nodes)):
+        for name, part in (
+            ("nodes_copy", changes.new_nodes),
+            ("nodes_update", changes.changed_nodes),
+        ):
             for label, rows in part.items():
                 if not rows:
                     continue

@@ -221,8 +221,7 @@ def jar_dir(cache: Path | None = None, *, pom: Path | None = None) -> Path:
                 f"Maven failed (exit code {result.returncode}) fetching the Neo4j "
                 f"{NEO4J_VERSION} jars: {' '.join(command)}\n"
                 "Check that Maven Central is reachable (or that ~/.m2 holds the "
-                "artifacts). Last lines of Maven's output:\n"
-                + _tail_text(result.stdout)
+                "artifacts). Last lines of Maven's output:\n" + _tail_text(result.stdout)
             )
         if not (lib / f"neo4j-{NEO4J_VERSION}.jar").is_file():
             raise Neo4jServerError(
@@ -281,9 +280,7 @@ def _java_major_version(java: Path) -> int:
     try:
         major = int(parts[1] if parts[0] == "1" and len(parts) > 1 else parts[0])
     except ValueError as exc:
-        raise Neo4jServerError(
-            f"unrecognised Java version {match.group(1)!r} from {java}"
-        ) from exc
+        raise Neo4jServerError(f"unrecognised Java version {match.group(1)!r} from {java}") from exc
     return major
 
 
@@ -312,9 +309,7 @@ def _read_run_file(home: Path) -> ServerInfo | None:
     path = _run_file(home)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return ServerInfo(
-            home=home, pid=int(data["pid"]), bolt_port=int(data["bolt_port"])
-        )
+        return ServerInfo(home=home, pid=int(data["pid"]), bolt_port=int(data["bolt_port"]))
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError):
@@ -460,8 +455,7 @@ def _memory_size(value: str, name: str) -> str:
     normalised = value.strip().lower()
     if not _SIZE_RE.match(normalised):
         raise ValueError(
-            f"{name} must be a number with an optional k/m/g suffix (like '512m'), "
-            f"got {value!r}"
+            f"{name} must be a number with an optional k/m/g suffix (like '512m'), got {value!r}"
         )
     return normalised
 
@@ -499,9 +493,7 @@ def _write_conf(home: Path, settings: Sequence[str]) -> None:
         "# Written by tacgraph.store.neo4j_server.start(); rewritten on every start.\n"
         f"# Neo4j Community {NEO4J_VERSION}.\n"
     )
-    (home / "conf" / "neo4j.conf").write_text(
-        header + "\n".join(settings) + "\n", encoding="utf-8"
-    )
+    (home / "conf" / "neo4j.conf").write_text(header + "\n".join(settings) + "\n", encoding="utf-8")
 
 
 def _argfile_token(value: str) -> str:
@@ -580,15 +572,11 @@ def _tail_file(path: Path, offset: int, lines: int = _TAIL_LINES) -> str:
     return text if text else "(empty)"
 
 
-def _launch_failure(
-    message: str, home: Path, offsets: dict[str, int]
-) -> Neo4jServerError:
+def _launch_failure(message: str, home: Path, offsets: dict[str, int]) -> Neo4jServerError:
     parts = [message]
     for name in ("console.log", "debug.log"):
         path = home / "logs" / name
-        parts.append(
-            f"--- last lines of {path} ---\n{_tail_file(path, offsets.get(name, 0))}"
-        )
+        parts.append(f"--- last lines of {path} ---\n{_tail_file(path, offsets.get(name, 0))}")
     return Neo4jServerError("\n".join(parts))
 
 
@@ -607,8 +595,7 @@ def _wait_for_bolt(
         code = proc.poll()
         if code is not None:
             raise _launch_failure(
-                f"Neo4j exited with code {code} before accepting Bolt connections "
-                f"on {uri}",
+                f"Neo4j exited with code {code} before accepting Bolt connections on {uri}",
                 home,
                 offsets,
             )
@@ -683,9 +670,7 @@ def start(
 
     for name in _HOME_DIRS:
         (home / name).mkdir(parents=True, exist_ok=True)
-    _write_conf(
-        home, _settings(home, lib, port, heap, page_cache, password is not None)
-    )
+    _write_conf(home, _settings(home, lib, port, heap, page_cache, password is not None))
     if password is not None and not (home / "data" / "databases" / "system").exists():
         _set_initial_password(java, lib, home, password)
 

@@ -1,0 +1,5 @@
+"""python -m tacgraph"""
+
+from tacgraph.cli.app import main
+
+main()

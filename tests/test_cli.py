@@ -1,0 +1,116 @@
+"""The command line: exit codes are pinned, --json output parses, every command has
+help with an example."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from conftest import SALLY
+from tacgraph.cli import exits
+from tacgraph.cli.app import app
+
+runner = CliRunner()
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _commands(group: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    found = []
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            found += _commands(command, f"{prefix}{name} ")
+        else:
+            found.append((f"{prefix}{name}", command))
+    return found
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    commands = _commands(typer.main.get_command(app))
+    assert len(commands) >= 12
+    for name, command in commands:
+        assert command.help, f"{name} has no help"
+        assert "Example: tacgraph " in command.help, f"{name} help has no example"
+
+
+def test_import_stats_export_round_trip_on_embedded(tmp_path: Path) -> None:
+    db = str(tmp_path / "db")
+    code, out, _ = run("import", str(SALLY), "--db", db, "--json")
+    assert code == exits.OK
+    assert json.loads(out)["created"]["Child"] == 2
+    code, out, _ = run("db", "stats", "--db", db, "--json")
+    assert code == exits.OK and json.loads(out)["nodes"]["Involvement"] == 9
+    code, out, _ = run("import", str(SALLY), "--db", db, "--json")
+    assert json.loads(out)["unchanged"] == 81
+    exported = tmp_path / "out.json"
+    code, out, _ = run("export", "--out", str(exported), "--db", db, "--json")
+    assert code == exits.OK and json.loads(out)["records"] == 81
+    code, out, _ = run("summary", "--db", db, "--as-of", "2026-11-23", "--json")
+    assert json.loads(out)["children"] == 2
+
+
+def test_bad_input_exits_3_and_names_the_field(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"type": "Child", "record": {"id": "CH-1", "family_name": "X"}}\n')
+    code, out, err = run("import", str(bad), "--db", str(tmp_path / "db"))
+    assert code == exits.INVALID_INPUT
+    assert f"{bad}:line 1 CH-1: (record): Value error, exactly one of" in err
+    assert err.strip().splitlines()[-1].startswith("Error: 1 of 1 records are invalid")
+    assert "Traceback" not in err
+
+
+def test_unknown_store_is_an_error(tmp_path: Path) -> None:
+    code, _, err = run("db", "stats", "--store", "cassandra")
+    assert code == exits.ERROR
+    assert err.startswith("Error: unknown store 'cassandra'; use --store embedded")
+
+
+def test_unreachable_neo4j_exits_4_without_the_password() -> None:
+    env = {
+        "NEO4J_URI": "bolt://127.0.0.1:1",
+        "NEO4J_PASSWORD": "s3cret-pw",
+        "NEO4J_USERNAME": "neo4j",
+    }
+    code, out, err = run("db", "stats", "--store", "neo4j", env=env)
+    assert code == exits.STORE_UNAVAILABLE
+    assert "s3cret-pw" not in out + err
+    assert "Error: cannot reach Neo4j at bolt://127.0.0.1:1 as neo4j" in err
+
+
+def test_bad_date_is_invalid_input(tmp_path: Path) -> None:
+    code, _, err = run("summary", "--db", str(tmp_path / "db"), "--as-of", "23/11/2026")
+    assert code == exits.INVALID_INPUT
+    assert "--as-of '23/11/2026' is not a date" in err
+
+
+def test_clear_needs_yes(tmp_path: Path) -> None:
+    code, _, err = run("db", "clear", "--db", str(tmp_path / "db"))
+    assert code == exits.ERROR and "add --yes" in err
+
+
+def test_schema_files_check_passes() -> None:
+    code, _, err = run("schema", "write", "--check")
+    assert code == exits.OK, err
+
+
+@pytest.mark.neo4j
+def test_neo4j_store_from_environment(_neo4j_checked: str, tmp_path: Path) -> None:
+    env = {"NEO4J_URI": _neo4j_checked, "TACGRAPH_STORE": "neo4j"}
+    try:
+        code, out, err = run("import", str(SALLY), "--json", env=env)
+        assert code == exits.OK, err
+        code, out, _ = run("db", "stats", "--json", env=env)
+        neo4j_stats = json.loads(out)
+        run("import", str(SALLY), "--db", str(tmp_path / "db"))
+        code, out, _ = run("db", "stats", "--db", str(tmp_path / "db"), "--json")
+        assert json.loads(out) == neo4j_stats
+    finally:
+        run("db", "clear", "--yes", env=env)

@@ -41,7 +41,10 @@ def main() -> None:
         f"({records / t[0]:,.0f} records/s), {source.stat().st_size / 2**20:.0f} MiB"
     )
     print()
-    header = f"{'engine':<10} {'records':>10} {'import s':>9} {'records/s':>10} {'rels':>10} {'re-import s':>12} {'peak RSS MB':>12}"
+    header = (
+        f"{'engine':<10} {'records':>10} {'import s':>9} {'records/s':>10} {'rels':>10} "
+        f"{'re-import s':>12} {'peak RSS MB':>12}"
+    )
     print(header)
     print("-" * len(header))
     hashes = {}

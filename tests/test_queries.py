@@ -20,6 +20,8 @@ PLAIN = sorted({qf.name for qf in FILES if not qf.template})
 # Example values for every parameter a plain query takes.
 EXAMPLES: dict[str, Any] = {
     "as_of": date(2026, 11, 23),
+    "requester_id": "PR-HOY",
+    "child_id": "CH-SALLY",
 }
 
 

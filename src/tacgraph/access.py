@@ -1,0 +1,62 @@
+"""Who may ask: only practitioners trained and authorised to use the directory (000:
+"Contact Point is available if you have been trained"), still with their agency."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+
+from tacgraph.errors import TacgraphError
+from tacgraph.store.base import Store
+
+
+class AccessDenied(TacgraphError):
+    """The requester may not look up children; nothing was disclosed."""
+
+    hint = "ask your information governance lead to check your directory authorisation"
+
+
+class Requester(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: str
+    given_name: str
+    family_name: str
+    role: str
+    agency_id: str
+    agency_name: str
+    agency_sensitive: bool = False
+    email: str | None = None
+    phone: str | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+def authorise(store: Store, requester_id: str, as_of: date) -> Requester:
+    """The requester, if they may look up children on ``as_of``.
+
+    Raises AccessDenied for an unknown requester, one not trained and authorised, or one
+    who has left their agency; StoreError when the engine fails.
+    """
+    rows = store.query("lookup_requester", {"requester_id": requester_id})
+    if not rows:
+        raise AccessDenied(f"unknown requester {requester_id!r}")
+    row = rows[0]
+    if row["lookup_authorised"] is not True:
+        raise AccessDenied(f"{requester_id} is not trained and authorised to look up children")
+    left = row["left_agency_on"]
+    if left is not None and left <= as_of:
+        raise AccessDenied(f"{requester_id} left {row['agency_name']} on {left.isoformat()}")
+    return Requester(
+        id=row["id"],
+        given_name=row["given_name"],
+        family_name=row["family_name"],
+        role=row["role"],
+        agency_id=row["agency_id"],
+        agency_name=row["agency_name"],
+        agency_sensitive=bool(row["agency_sensitive"]),
+        email=row["email"],
+        phone=row["phone"],
+    )

@@ -1,0 +1,8 @@
+"""``tacgraph audit``: population audits and the access log. Each audit family keeps its
+commands in its own module and registers them here."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="Audits: practice, duplicates, and the access log.", no_args_is_help=True)

@@ -516,6 +516,20 @@ def test_meetings_and_reviews(population: Population) -> None:
     assert {"tac", "review", "family", "tacin"} <= kinds
 
 
+def test_practitioners_who_left_have_no_later_work(population: Population) -> None:
+    left = {
+        p.id: p.left_agency_on for p in population.of(Practitioner) if p.left_agency_on is not None
+    }
+    assert left
+    spans: list[tuple[str, date, date | None]] = [
+        (i.practitioner_id, i.started_on, i.ended_on) for i in population.of(Involvement)
+    ]
+    spans += [(t.practitioner_id, t.started_on, t.ended_on) for t in population.of(TeamMembership)]
+    for practitioner, start, end in spans:
+        if practitioner in left:
+            assert end is not None and start <= end <= left[practitioner]
+
+
 def test_handovers_go_to_the_lead_or_the_team(population: Population) -> None:
     involvements = {i.id: i for i in population.of(Involvement)}
     for handover in population.of(Handover):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tacgraph.cli import data, db, schema
+from tacgraph.cli import audit, data, db, lookup, schema
 
 app = typer.Typer(
     help="Who is working with this child: a consent-gated graph of the Team Around the Child.",
@@ -29,6 +29,8 @@ def _root(
 
 app.add_typer(db.app, name="db")
 app.add_typer(schema.app, name="schema")
+app.add_typer(audit.app, name="audit")
+lookup.register(app)
 data.register(app)
 
 

@@ -5,4 +5,7 @@ from __future__ import annotations
 
 import typer
 
+from tacgraph.cli import audit_access
+
 app = typer.Typer(help="Audits: practice, duplicates, and the access log.", no_args_is_help=True)
+audit_access.register(app)

@@ -92,6 +92,7 @@ class EmbeddedStore(Store):
             self.run(queries.node_query("init_node_table", self.engine, node.label))
         for rel in schema.rels:
             self.run(queries.rel_table_query(rel))
+        self.query("init_audit")
 
     def write(self, changes: ChangeSet) -> None:
         schema = graph_schema()

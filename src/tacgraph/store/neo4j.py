@@ -81,6 +81,7 @@ class Neo4jStore(Store):
         for label, prop in schema.indexes:
             self.run(queries.index_query("init_index", self.engine, label, prop))
         self.run("CALL db.awaitIndexes(300)")
+        self.query("init_audit")
 
     def write(self, changes: ChangeSet) -> None:
         statements: list[tuple[str, dict[str, Any]]] = []

@@ -1,0 +1,11 @@
+// audit_page: access log entries after a sequence number, in order.
+// params: after (int), limit (int)
+// returns: seq, at, requester_id, child_id, purpose, as_of, outcome, disclosed, bases, detail, prev_hash, hash
+MATCH (e:AuditEntry)
+WHERE e.seq > $after
+RETURN e.seq AS seq, e.at AS at, e.requester_id AS requester_id, e.child_id AS child_id,
+       e.purpose AS purpose, e.as_of AS as_of, e.outcome AS outcome,
+       e.disclosed AS disclosed, e.bases AS bases, e.detail AS detail,
+       e.prev_hash AS prev_hash, e.hash AS hash
+ORDER BY seq
+LIMIT $limit

@@ -1,0 +1,117 @@
+"""``tacgraph audit verify`` and ``tacgraph audit access``: the access log."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated
+
+import typer
+
+from tacgraph import audit
+from tacgraph.cli import output
+from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, store_from
+from tacgraph.cli.data import AsOfOpt, parse_date
+from tacgraph.errors import TacgraphError
+from tacgraph.ig import access_report
+
+
+class LogTampered(TacgraphError):
+    hint = "treat the access log as compromised and report it to information governance"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("verify")(verify)
+    app.command("access")(access)
+
+
+@guarded
+def verify(store: StoreOpt = None, db: DbOpt = None, json: JsonOpt = False) -> None:
+    """Check that no access log entry was modified, deleted, inserted or reordered.
+
+    Exits 1 and names each bad entry if the chain is broken.
+
+    Example: tacgraph audit verify --json
+    """
+    with store_from(store, db) as s:
+        report = audit.verify(s)
+    if json:
+        output.print_json(report)
+    else:
+        for p in report.problems:
+            output.print_line(f"entry {p.seq}: {p.kind}: {p.detail}")
+        output.print_line(
+            f"{report.entries:,} entries checked: {'intact' if report.ok else 'TAMPERED'}"
+        )
+    if not report.ok:
+        raise LogTampered(f"the access log is broken at entry {report.problems[0].seq}")
+
+
+@guarded
+def access(
+    practitioner: Annotated[str | None, typer.Option(help="Only this requester.")] = None,
+    child: Annotated[str | None, typer.Option(help="Only lookups of this child.")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only entries on or after (YYYY-MM-DD).")
+    ] = None,
+    expiring_within: Annotated[int, typer.Option(help="Days ahead for expiring consents.")] = 30,
+    as_of: AsOfOpt = None,
+    csv_out: Annotated[bool, typer.Option("--csv", help="Print the access log as CSV.")] = False,
+    store: StoreOpt = None,
+    db: DbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """The access log with information governance flags, statutory disclosures, leavers
+    still in a TAC, and consents about to expire.
+
+    Example: tacgraph audit access --practitioner PR-MIDWIFE --since 2026-11-01 --csv
+    """
+    since_date = parse_date(since, "--since") if since else None
+    with store_from(store, db) as s:
+        report = access_report(
+            s,
+            practitioner=practitioner,
+            child=child,
+            since=since_date,
+            as_of=parse_date(as_of),
+            expiring_within=expiring_within,
+        )
+    if json:
+        output.print_json(report)
+        return
+    columns = [
+        "seq",
+        "at",
+        "requester_id",
+        "child_id",
+        "purpose",
+        "outcome",
+        "disclosed",
+        "statutory",
+        "requester_not_involved",
+        "same_surname",
+    ]
+    rows = [[getattr(r, c) for c in columns] for r in report.entries]
+    if csv_out:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(columns)
+        writer.writerows(rows)
+        output.print_line(buffer.getvalue().rstrip("\n"))
+        return
+    output.print_table("Access log", columns, rows)
+    output.print_table(
+        "Statutory bases",
+        ["basis", "child", "ground", "recorded on", "by", "reason recorded"],
+        [list(b.values()) for b in report.statutory_bases],
+    )
+    output.print_table(
+        "Still in a TAC after leaving their agency",
+        ["practitioner", "left on", "membership", "CAF", "child"],
+        [list(r.values()) for r in report.left_but_in_team],
+    )
+    output.print_table(
+        f"Consents expiring within {expiring_within} days",
+        ["consent", "child", "expires on"],
+        [list(r.values()) for r in report.consents_expiring],
+    )

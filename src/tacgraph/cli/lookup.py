@@ -1,0 +1,88 @@
+"""``tacgraph who-else``: the consent-gated lookup."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tacgraph.cli import output
+from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, store_from
+from tacgraph.cli.data import AsOfOpt, parse_date
+from tacgraph.lookup import WhoElse, who_else
+
+
+def register(app: typer.Typer) -> None:
+    app.command("who-else")(who_else_command)
+
+
+def _print(result: WhoElse) -> None:
+    if not result.known:
+        output.print_line(f"{result.child_id} is not known. Contact: {result.contact.name}")
+        return
+    age = "unborn" if result.unborn else f"{result.age}"
+    output.print_line(f"{result.name} ({age}, {result.gender}), as of {result.as_of}")
+    if result.shielded_from_viewer:
+        output.print_line("Shielded: whereabouts are not shown to you.")
+    elif result.address_line:
+        output.print_line(f"Address: {result.address_line}, {result.postcode}")
+    output.print_line(f"CAF open: {'yes' if result.caf_open else 'no'}")
+    c = result.contact
+    contact = ", ".join(p for p in (c.name, c.role, c.agency, c.email, c.phone) if p)
+    output.print_line(f"Contact: {contact}" + (f" ({c.note})" if c.note else ""))
+    output.print_table(
+        "Working with this child",
+        ["practitioner", "role", "agency", "level", "since", "lead", "email", "phone"],
+        [
+            (
+                i.practitioner,
+                i.role,
+                i.agency,
+                i.level,
+                i.since,
+                "yes" if i.lead else "",
+                i.email,
+                i.phone,
+            )
+            for i in result.involved
+        ],
+    )
+    for broker in result.sensitive_services:
+        output.print_line(f"A sensitive service is involved: contact {broker}")
+    if result.withheld:
+        output.print_line(f"{result.withheld} involvement(s) withheld without consent.")
+    if result.explanation:
+        output.print_table(
+            "Why",
+            ["item", "shown", "rule", "consent or basis", "detail"],
+            [
+                (e.item, "yes" if e.shown else "no", e.rule, e.basis_id, e.detail)
+                for e in result.explanation
+            ],
+        )
+
+
+@guarded
+def who_else_command(
+    child_id: Annotated[str, typer.Argument(help="The child's id.")],
+    requester: Annotated[str, typer.Option("--as", help="Your practitioner id.")],
+    purpose: Annotated[str, typer.Option(help="Why you are looking (recorded).")] = "",
+    explain: Annotated[bool, typer.Option(help="Say why each item is shown or withheld.")] = False,
+    as_of: AsOfOpt = None,
+    store: StoreOpt = None,
+    db: DbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Who else is working with this child, as far as consent lets you see.
+
+    Every lookup is written to the access log.
+
+    Example: tacgraph who-else CH-SALLY --as PR-MIDWIFE --purpose "antenatal visit" --explain
+    """
+    when = parse_date(as_of) if as_of else None
+    with store_from(store, db) as s:
+        result = who_else(s, child_id, requester, purpose=purpose, as_of=when, explain=explain)
+    if json:
+        output.print_json(result)
+    else:
+        _print(result)

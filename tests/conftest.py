@@ -23,6 +23,7 @@ from tacgraph.store.neo4j import Neo4jStore
 
 DATA = Path(__file__).parent / "data"
 SALLY = DATA / "sally.json"
+ROBIN = DATA / "robin.json"  # a shielded child, statutory bases; needs SALLY's agencies
 ENGINES = ("embedded", "neo4j")
 T = TypeVar("T")
 
@@ -58,13 +59,19 @@ def _neo4j_checked(neo4j_uri: str) -> str:
     return neo4j_uri
 
 
+def wipe(store: Store) -> None:
+    """Empty the shared test Neo4j between tests, the access log included (the library
+    itself never deletes log entries)."""
+    store.run("MATCH (n) DETACH DELETE n")
+
+
 def _open(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Store:
     if engine == "embedded":
         store: Store = EmbeddedStore(Path(tempfile.mkdtemp(prefix="embedded-", dir=tmp_path)))
     else:
         uri = request.getfixturevalue("_neo4j_checked")
         store = Neo4jStore(StoreConfig(kind="neo4j", uri=uri))
-        store.clear()
+        wipe(store)
     store.init_schema()
     return store
 
@@ -77,7 +84,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         yield opened
     finally:
         if opened.engine == "neo4j":
-            opened.clear()
+            wipe(opened)
         opened.close()
 
 
@@ -90,7 +97,7 @@ def both(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, S
     finally:
         for opened in stores.values():
             if opened.engine == "neo4j":
-                opened.clear()
+                wipe(opened)
             opened.close()
 
 
@@ -107,6 +114,14 @@ def sally(both: dict[str, Store]) -> dict[str, Store]:
     """The Sally case study loaded into both engines."""
     for s in both.values():
         import_files(s, [SALLY])
+    return both
+
+
+@pytest.fixture
+def casebook(both: dict[str, Store]) -> dict[str, Store]:
+    """Sally and Robin (shielded, with statutory bases) in both engines."""
+    for s in both.values():
+        import_files(s, [SALLY, ROBIN])
     return both
 
 

@@ -15,14 +15,20 @@ from tacgraph.store import Store
 
 SRC = Path(__file__).parents[1] / "src" / "tacgraph"
 FILES = queries.all_query_files()
-PLAIN = sorted({qf.name for qf in FILES if not qf.template})
+# The access log's queries write or need a log: tests/test_lookup.py runs them on both
+# engines. init_audit is DDL, run by every store's init_schema.
+COVERED_ELSEWHERE = {"audit_append", "audit_last", "audit_page", "init_audit"}
+PLAIN = sorted({qf.name for qf in FILES if not qf.template} - COVERED_ELSEWHERE)
 
 # Example values for every parameter a plain query takes.
 EXAMPLES: dict[str, Any] = {
     "as_of": date(2026, 11, 23),
     "requester_id": "PR-HOY",
     "child_id": "CH-SALLY",
+    "until": date(2026, 12, 31),
 }
+# Queries whose natural answer on the fixtures is about another child.
+CHILD_FOR = {"lookup_shield": "CH-ROBIN", "lookup_bases": "CH-ROBIN"}
 
 
 def _python_source() -> str:
@@ -55,14 +61,16 @@ def test_engine_siblings_take_the_same_parameters() -> None:
 @pytest.mark.neo4j
 @pytest.mark.parametrize("name", PLAIN)
 def test_plain_query_runs_on_both_engines_with_the_same_answer(
-    name: str, sally: dict[str, Store]
+    name: str, casebook: dict[str, Store]
 ) -> None:
     qf = queries.query_file(name, "embedded")
     missing = set(qf.params) - set(EXAMPLES)
     assert not missing, f"add example values for {missing}"
     params = {p: EXAMPLES[p] for p in qf.params}
-    answer = same_answer(sally, lambda s: s.query(name, params))
-    assert answer, f"{name} returned no rows on the Sally fixture"
+    if name in CHILD_FOR:
+        params["child_id"] = CHILD_FOR[name]
+    answer = same_answer(casebook, lambda s: s.query(name, params))
+    assert answer, f"{name} returned no rows on the Sally and Robin fixtures"
 
 
 def test_templates_refuse_names_outside_the_schema() -> None:

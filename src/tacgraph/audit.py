@@ -40,7 +40,9 @@ class AuditEntry(BaseModel):
 
 
 def entry_hash(fields: dict[str, Any], prev_hash: str) -> str:
-    body = {k: v for k, v in fields.items() if k not in ("hash", "prev_hash")}
+    """The hash of an entry's contents chained to the one before. The sequence number is
+    left out: order is checked through the chain, so renumbering shows as such."""
+    body = {k: v for k, v in fields.items() if k not in ("hash", "prev_hash", "seq")}
     text = prev_hash + json.dumps(body, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -117,46 +119,60 @@ class VerifyReport(BaseModel):
 
 def verify(store: Store) -> VerifyReport:
     """Check the whole chain; name each entry that was modified, deleted, inserted or
-    reordered. Raises StoreError when the log cannot be read."""
+    reordered. Raises StoreError when the log cannot be read.
+
+    Limits: an intruder who can rewrite every later entry's hash, or who removes the
+    newest entries, is not detectable from the log alone; anchor the newest hash
+    elsewhere (e.g. print it daily) to close that gap."""
+    log = list(entries(store))
+    position = {entry.hash: i for i, entry in enumerate(log)}
     problems: list[Tampering] = []
-    expected_seq = 1
-    prev_hash = GENESIS
-    count = 0
-    for entry in entries(store):
-        count += 1
-        fields = entry.model_dump()
-        if entry_hash(fields, entry.prev_hash) != entry.hash:
+    for i, entry in enumerate(log):
+        if entry_hash(entry.model_dump(), entry.prev_hash) != entry.hash:
             problems.append(
                 Tampering(
                     seq=entry.seq, kind="modified", detail="its contents do not match its hash"
                 )
             )
-        if entry.seq != expected_seq:
-            if entry.seq > expected_seq:
-                missing = ", ".join(str(s) for s in range(expected_seq, entry.seq))
-                problems.append(
-                    Tampering(
-                        seq=entry.seq,
-                        kind="deleted",
-                        detail=f"entries {missing} are missing before it",
-                    )
+        expected_seq = log[i - 1].seq + 1 if i else 1
+        expected_prev = log[i - 1].hash if i else GENESIS
+        if entry.seq > expected_seq:
+            missing = ", ".join(str(s) for s in range(expected_seq, entry.seq))
+            problems.append(
+                Tampering(
+                    seq=entry.seq, kind="deleted", detail=f"entries {missing} before it are missing"
                 )
-            else:
-                problems.append(
-                    Tampering(
-                        seq=entry.seq,
-                        kind="inserted_or_reordered",
-                        detail=f"sequence number {entry.seq} out of order",
-                    )
+            )
+            continue
+        if entry.prev_hash == expected_prev:
+            continue
+        follows = position.get(entry.prev_hash)
+        if i >= 2 and follows == i - 2:
+            problems.append(
+                Tampering(
+                    seq=log[i - 1].seq,
+                    kind="inserted",
+                    detail=f"entry {entry.seq} follows entry {log[i - 2].seq}",
                 )
-        elif entry.prev_hash != prev_hash:
+            )
+        elif follows is not None and follows > i:
             problems.append(
                 Tampering(
                     seq=entry.seq,
-                    kind="inserted_or_reordered",
-                    detail="it does not follow the entry before it",
+                    kind="reordered",
+                    detail=f"it follows entry {log[follows].seq}, which comes later",
                 )
             )
-        expected_seq = entry.seq + 1
-        prev_hash = entry.hash
-    return VerifyReport(entries=count, ok=not problems, problems=problems)
+        elif follows is None and entry.prev_hash != GENESIS:
+            problems.append(
+                Tampering(seq=entry.seq, kind="deleted", detail="the entry it follows is missing")
+            )
+        elif follows is not None and follows < i - 2:
+            problems.append(
+                Tampering(
+                    seq=entry.seq,
+                    kind="reordered",
+                    detail=f"it follows entry {log[follows].seq}, not the one before it",
+                )
+            )
+    return VerifyReport(entries=len(log), ok=not problems, problems=problems)

@@ -28,6 +28,8 @@ from tacgraph.store.base import ChangeSet, EdgeRow, Row, Store
 
 BATCH = 20_000
 Progress = Callable[[str, int], None]  # (phase, records done in this phase)
+# Edges waiting for every node to be written: per edge, (source id, [(target, props)]).
+Pending = dict[EdgeSpec, list[tuple[str, list[tuple[str, dict[str, Any]]]]]]
 
 
 @dataclass(frozen=True)
@@ -216,7 +218,7 @@ def _write(
     progress: Progress | None,
 ) -> None:
     written: dict[str, set[str]] = defaultdict(set)
-    pending_edges: list[tuple[EdgeSpec, str, list[tuple[str, dict[str, Any]]]]] = []
+    pending_edges: Pending = defaultdict(list)
     batch: list[Record] = []
     done = 0
 
@@ -239,24 +241,32 @@ def _write(
         if len(batch) >= BATCH:
             flush()
     flush()
-    for start in range(0, len(pending_edges), BATCH):
-        _write_edges(store, pending_edges[start : start + BATCH], report)
-        if progress:
-            progress("link", min(start + BATCH, len(pending_edges)))
+    _write_all_edges(store, pending_edges, report, progress)
+
+
+def _write_all_edges(
+    store: Store, pending: Pending, report: ImportReport, progress: Progress | None = None
+) -> None:
+    """Edges go in after every node, one edge type at a time, in large batches (each
+    bulk load has a fixed cost, so fewer and larger is faster)."""
+    done = 0
+    for edge, sources in pending.items():
+        for start in range(0, len(sources), BATCH):
+            _write_edges(store, edge, sources[start : start + BATCH], report)
+            done += len(sources[start : start + BATCH])
+            if progress:
+                progress("link", done)
 
 
 def _write_nodes(
-    store: Store,
-    records: list[Record],
-    report: ImportReport,
-    pending_edges: list[tuple[EdgeSpec, str, list[tuple[str, dict[str, Any]]]]],
+    store: Store, records: list[Record], report: ImportReport, pending_edges: Pending
 ) -> None:
     by_label: dict[str, list[Row]] = defaultdict(list)
     for record in records:
         row, edges = to_graph(record)
         by_label[record.label()].append(row)
         for edge, targets in edges.items():
-            pending_edges.append((edge, record.id, targets))
+            pending_edges[edge].append((record.id, targets))
     changes = ChangeSet()
     for label, rows in by_label.items():
         existing = store.nodes_by_id(label, [r["id"] for r in rows])
@@ -275,35 +285,33 @@ def _write_nodes(
 
 def _write_edges(
     store: Store,
-    pending: list[tuple[EdgeSpec, str, list[tuple[str, dict[str, Any]]]]],
+    edge: EdgeSpec,
+    sources: list[tuple[str, list[tuple[str, dict[str, Any]]]]],
     report: ImportReport,
 ) -> None:
-    by_edge: dict[EdgeSpec, dict[str, list[tuple[str, dict[str, Any]]]]] = defaultdict(dict)
-    for edge, source, targets in pending:
-        by_edge[edge][source] = targets
+    wanted = dict(sources)
+    current: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for source, target, props in store.edges_from(edge, list(wanted)):
+        current[source][target] = props
+    new: list[EdgeRow] = []
+    gone: list[tuple[str, str]] = []
+    for source, targets in wanted.items():
+        have = current.get(source, {})
+        want = dict(targets)
+        for target, props in want.items():
+            if target not in have:
+                new.append((source, target, props))
+            elif have[target] != props:
+                gone.append((source, target))
+                new.append((source, target, props))
+        gone += [(source, target) for target in have if target not in want]
     changes = ChangeSet()
-    for edge, wanted in by_edge.items():
-        current: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-        for source, target, props in store.edges_from(edge, list(wanted)):
-            current[source][target] = props
-        new: list[EdgeRow] = []
-        gone: list[tuple[str, str]] = []
-        for source, targets in wanted.items():
-            have = current.get(source, {})
-            want = dict(targets)
-            for target, props in want.items():
-                if target not in have:
-                    new.append((source, target, props))
-                elif have[target] != props:
-                    gone.append((source, target))
-                    new.append((source, target, props))
-            gone += [(source, target) for target in have if target not in want]
-        if new:
-            changes.new_edges[edge] = new
-        if gone:
-            changes.deleted_edges[edge] = gone
-        report.edges_created += len(new)
-        report.edges_deleted += len(gone)
+    if new:
+        changes.new_edges[edge] = new
+    if gone:
+        changes.deleted_edges[edge] = gone
+    report.edges_created += len(new)
+    report.edges_deleted += len(gone)
     store.write(changes)
 
 
@@ -365,14 +373,13 @@ def import_records(store: Store, records: Iterable[Record]) -> ImportReport:
     References are not checked here; the store refuses none, so pass complete data.
     """
     report = ImportReport(["(records)"])
-    pending: list[tuple[EdgeSpec, str, list[tuple[str, dict[str, Any]]]]] = []
+    pending: Pending = defaultdict(list)
     items = list(records)
     report.records_read = len(items)
     with store.transaction():
         for start in range(0, len(items), BATCH):
             _write_nodes(store, items[start : start + BATCH], report, pending)
-        for start in range(0, len(pending), BATCH):
-            _write_edges(store, pending[start : start + BATCH], report)
+        _write_all_edges(store, pending, report)
     return report
 
 

@@ -122,7 +122,8 @@ class _Gate:
     def both(self, *scopes: Scope) -> Decision:
         decisions = [self.decide(s) for s in scopes]
         refused = [d for d in decisions if not d.allowed]
-        return refused[0] if refused else decisions[0]
+        # When all allow, the last (narrowest) scope's edge is the one that decided.
+        return refused[0] if refused else decisions[-1]
 
     def record(self, item: str, shown: bool, decision: Decision, audit_key: str) -> None:
         label = item if shown else self._withheld_label()
@@ -325,10 +326,10 @@ def _answer(
     for row in involvements:
         key = f"involvement:{row['involvement_id']}"
         label = f"involvement of {row['given_name']} {row['family_name']} ({row['agency_name']})"
-        if row["practitioner_id"] == requester.id:
-            decision, contact_ok = OWN, True
-        elif shielded:
+        if shielded:  # even the viewer's own work: its agency could locate the child
             decision, contact_ok = SHIELD, False
+        elif row["practitioner_id"] == requester.id:
+            decision, contact_ok = OWN, True
         elif row["sensitive"]:
             decision = gate.both(Scope.INVOLVEMENT, Scope.SENSITIVE_SERVICES)
             contact_ok = decision.allowed and gate.decide(Scope.CONTACT_DETAILS).allowed

@@ -13,7 +13,7 @@ import typing
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -29,13 +29,13 @@ class Prop:
     type: PropType
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=True)
 class NodeSpec:
     label: str
     collection: str
     props: tuple[Prop, ...]  # always starts with id
 
-    @property
+    @cached_property
     def prop_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.props)
 
@@ -80,7 +80,7 @@ class GraphSchema:
         raise KeyError(label)
 
     def edges_from(self, label: str) -> tuple[EdgeSpec, ...]:
-        return tuple(e for e in self.edges if e.source == label)
+        return _edges_from(self, label)
 
     def rel(self, rel_type: str) -> RelSpec:
         for spec in self.rels:
@@ -97,6 +97,11 @@ class GraphSchema:
         return frozenset(r.rel_type for r in self.rels)
 
 
+@cache
+def _edges_from(schema: GraphSchema, label: str) -> tuple[EdgeSpec, ...]:
+    return tuple(e for e in schema.edges if e.source == label)
+
+
 # Properties the lookups and audits search by, beyond the id every label has.
 SECONDARY_INDEXES: tuple[tuple[str, str], ...] = (
     ("Child", "family_name"),
@@ -106,6 +111,79 @@ SECONDARY_INDEXES: tuple[tuple[str, str], ...] = (
     ("Practitioner", "family_name"),
     ("Caf", "state"),
     ("Involvement", "ended_on"),
+)
+
+
+# Words either engine's Cypher reserves: no label, property or field may be one, so that
+# every generated query stays plain (no quoting) on both engines.
+RESERVED = frozenset(
+    [
+        "all",
+        "and",
+        "as",
+        "asc",
+        "ascending",
+        "begin",
+        "by",
+        "call",
+        "case",
+        "commit",
+        "contains",
+        "copy",
+        "count",
+        "create",
+        "delete",
+        "desc",
+        "descending",
+        "detach",
+        "distinct",
+        "drop",
+        "else",
+        "end",
+        "ends",
+        "exists",
+        "explain",
+        "false",
+        "from",
+        "group",
+        "in",
+        "install",
+        "is",
+        "key",
+        "limit",
+        "load",
+        "macro",
+        "match",
+        "merge",
+        "node",
+        "not",
+        "null",
+        "on",
+        "optional",
+        "or",
+        "order",
+        "primary",
+        "profile",
+        "rel",
+        "remove",
+        "return",
+        "rollback",
+        "set",
+        "skip",
+        "starts",
+        "table",
+        "then",
+        "to",
+        "transaction",
+        "true",
+        "union",
+        "unwind",
+        "when",
+        "where",
+        "with",
+        "xor",
+        "yield",
+    ]
 )
 
 
@@ -160,6 +238,8 @@ def _build_node(model: type[Record]) -> tuple[NodeSpec, list[EdgeSpec]]:
     for name, info in model.model_fields.items():
         ref = _ref_of(model, name)
         where = f"{model.label()}.{name}"
+        if name.lower() in RESERVED:
+            raise TypeError(f"{where}: {name!r} is a reserved word in Cypher; rename the field")
         if ref is None:
             props.append(Prop(name, _prop_type(info.annotation, where)))
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tacgraph.access import AccessDenied
 from tacgraph.errors import InvalidInput, NotFound, StoreUnavailable, TacgraphError
 
 OK = 0
@@ -11,9 +12,12 @@ INVALID_INPUT = 3
 STORE_UNAVAILABLE = 4
 NOT_FOUND = 5
 FINDINGS = 6  # an audit found something and --fail-on-findings was given
+ACCESS_DENIED = 7  # the requester may not look up children (the attempt is audited)
 
 
 def code_for(error: TacgraphError) -> int:
+    if isinstance(error, AccessDenied):
+        return ACCESS_DENIED
     if isinstance(error, InvalidInput):
         return INVALID_INPUT
     if isinstance(error, StoreUnavailable):

@@ -7,6 +7,7 @@ at all.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -39,6 +40,13 @@ def _arrow_table(columns: Sequence[tuple[str, str]], rows: list[list[Any]]) -> p
     return pa.Table.from_arrays(arrays, names=[name for name, _ in columns])
 
 
+def _buffer_pool() -> int:
+    """LadybugDB's buffer pool in bytes from TACGRAPH_BUFFER_POOL_MB; 0 (the default)
+    lets the engine choose (most of the machine's memory). An import is one
+    transaction, so the pool must hold all of it."""
+    return int(os.environ.get("TACGRAPH_BUFFER_POOL_MB") or 0) * 2**20
+
+
 class EmbeddedStore(Store):
     engine = "embedded"
 
@@ -46,7 +54,9 @@ class EmbeddedStore(Store):
         self.path = Path(path)
         try:
             self.path.mkdir(parents=True, exist_ok=True)
-            self._db = ladybug.Database(str(self.path / DB_FILE), read_only=read_only)
+            self._db = ladybug.Database(
+                str(self.path / DB_FILE), read_only=read_only, buffer_pool_size=_buffer_pool()
+            )
             self._conn = ladybug.Connection(self._db)
         except (RuntimeError, OSError) as exc:
             raise StoreUnavailable(

@@ -1,0 +1,89 @@
+"""Latency of the consent-gated who-else lookup against a plain, ungated Cypher lookup of
+the same involvements, on both engines.
+
+    python benchmarks/who_else.py --children 100000 --lookups 1000
+
+Each gated lookup authorises the requester, reads the child, involvements, teams,
+consents and bases, decides every item, and appends a hash-chained access-log entry.
+Prints p50/p99 in milliseconds; figures go in docs/benchmarks.md. Nothing asserts on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from common import fresh_store, machine  # noqa: E402
+
+from tacgraph.importer import import_files  # noqa: E402
+from tacgraph.lookup import who_else  # noqa: E402
+from tacgraph.store import Store  # noqa: E402
+from tacgraph.synth import Synthesiser, write_jsonl  # noqa: E402
+
+AS_OF = date(2026, 11, 1)
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+
+
+def pairs(store: Store, count: int, seed: int) -> list[tuple[str, str]]:
+    rows = store.run(
+        "MATCH (i:Involvement)-[:INVOLVED_WITH]->(c:Child), "
+        "(i)-[:INVOLVEMENT_OF]->(p:Practitioner) WHERE p.lookup_authorised = true "
+        "AND p.left_agency_on IS NULL RETURN c.id AS child, p.id AS viewer"
+    )
+    rng = random.Random(seed)
+    return [(r["child"], r["viewer"]) for r in rng.sample(rows, min(count, len(rows)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--children", type=int, default=100_000)
+    parser.add_argument("--lookups", type=int, default=1000)
+    parser.add_argument("--engines", default="embedded,neo4j")
+    args = parser.parse_args()
+    source = Path(tempfile.mkdtemp(prefix="tacgraph-who-else-")) / "la.jsonl"
+    write_jsonl(Synthesiser(args.children, 1).records(), source)
+    print(f"machine: {machine()}; {args.children:,} children, {args.lookups:,} lookups")
+    print(
+        f"{'engine':<9} {'gated p50':>10} {'gated p99':>10} {'plain p50':>10} "
+        f"{'plain p99':>10} {'p99 ratio':>10} {'batch of 100 ms':>16}"
+    )
+    for engine in args.engines.split(","):
+        with fresh_store(engine) as store:
+            import_files(store, [source])
+            sample = pairs(store, args.lookups, 7)
+            gated, plain = [], []
+            for child, viewer in sample:
+                start = time.perf_counter()
+                who_else(store, child, viewer, as_of=AS_OF, purpose="benchmark")
+                gated.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                store.query("lookup_involvements", {"child_id": child, "as_of": AS_OF})
+                plain.append(time.perf_counter() - start)
+            batches = []
+            for i in range(0, len(sample) - 99, 100):
+                start = time.perf_counter()
+                for child, viewer in sample[i : i + 100]:
+                    who_else(store, child, viewer, as_of=AS_OF, purpose="case list")
+                batches.append(time.perf_counter() - start)
+        print(
+            f"{engine:<9} {pct(gated, 50):>10.2f} {pct(gated, 99):>10.2f} "
+            f"{pct(plain, 50):>10.2f} {pct(plain, 99):>10.2f} "
+            f"{pct(gated, 99) / pct(plain, 99):>10.1f} "
+            f"{statistics.median(batches) * 1000 if batches else float('nan'):>16.0f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,329 @@
+"""The who-else lookup on the Sally and Robin case studies, on both engines, with the
+expected answers spelled out; the access log and its tamper evidence."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import ROBIN, SALLY, same_answer
+from tacgraph import audit
+from tacgraph.access import AccessDenied
+from tacgraph.cli import exits
+from tacgraph.cli.app import app
+from tacgraph.ig import access_report
+from tacgraph.importer import import_files
+from tacgraph.lookup import front_door, who_else
+from tacgraph.store import Store
+
+pytestmark = pytest.mark.neo4j
+NOW = date(2026, 11, 23)
+BROKER = "Young People's Services broker, 01632 960199"
+
+
+def ask(stores: dict[str, Store], child: str, viewer: str, on: date = NOW, **kw: Any) -> Any:
+    return same_answer(stores, lambda s: who_else(s, child, viewer, as_of=on, purpose="test", **kw))
+
+
+def seen(result: Any) -> list[tuple[str, bool]]:
+    """(practitioner, contact details shown) for each visible involvement."""
+    return [(i.practitioner_id, i.email is not None) for i in result.involved]
+
+
+def test_sally_as_seen_by_her_lead_professional(casebook: dict[str, Store]) -> None:
+    r = ask(casebook, "CH-SALLY", "PR-HOY")
+    assert (r.known, r.name, r.age, r.gender) == (True, "Sally Carter", 16, "female")
+    assert r.caf_open and r.cafs[0].state == "stepped_down"
+    assert r.lead is not None and r.lead.name == "Helen Okafor" and r.lead.phone == "01632 960101"
+    assert r.date_of_birth == date(2010, 5, 14) and r.postcode == "WV10 6QT"
+    assert seen(r) == [
+        ("PR-CC-WORKER", True),
+        ("PR-HOY", True),
+        ("PR-MIDWIFE", True),
+        ("PR-SCHOOL-NURSE", True),
+        ("PR-TEACHER", True),
+    ]
+    # Sally refused to let the TAC know which projects support her: the Hope Project
+    # shows only as a sensitive service behind its broker.
+    assert r.sensitive_services == [BROKER] and r.withheld == 1
+
+
+def test_sally_as_seen_by_the_midwife(casebook: dict[str, Store]) -> None:
+    r = ask(casebook, "CH-SALLY", "PR-MIDWIFE", explain=True)
+    assert [i.practitioner_id for i in r.involved] == [
+        "PR-CC-WORKER",
+        "PR-HOY",
+        "PR-MIDWIFE",
+        "PR-SCHOOL-NURSE",
+        "PR-TEACHER",
+    ]
+    assert r.sensitive_services == [BROKER]
+    refused = [e for e in r.explanation if not e.shown]
+    assert [(e.item, e.rule, e.basis_id) for e in refused] == [
+        ("withheld item 1", "consent_refused", "CO-SALLY-SENSITIVE-REFUSED")
+    ]
+    own = next(e for e in r.explanation if "Grace Mensah" in e.item)
+    assert own.rule == "own_involvement"
+    # Earlier, while the drugs project and social worker were still involved.
+    r = ask(casebook, "CH-SALLY", "PR-MIDWIFE", on=date(2026, 10, 1))
+    assert "PR-SOCIAL-WORKER" in [i.practitioner_id for i in r.involved]
+    assert r.sensitive_services == [BROKER] and r.withheld == 2
+    assert "Piccadilly" not in r.model_dump_json() and "Hope Project" not in r.model_dump_json()
+
+
+def test_sally_as_seen_by_the_domestic_abuse_project_worker(casebook: dict[str, Store]) -> None:
+    r = ask(casebook, "CH-SALLY", "PR-HOPE", on=date(2026, 10, 1), explain=True)
+    ids = [i.practitioner_id for i in r.involved]
+    assert ids == [
+        "PR-CC-WORKER",
+        "PR-HOPE",
+        "PR-HOY",
+        "PR-MIDWIFE",
+        "PR-PICCADILLY",
+        "PR-SCHOOL-NURSE",
+        "PR-SOCIAL-WORKER",
+        "PR-TEACHER",
+    ]
+    assert r.sensitive_services == [] and r.withheld == 0
+    picc = next(e for e in r.explanation if "Marcus Bell" in e.item)
+    assert (picc.rule, picc.basis_id) == ("consent", "CO-SALLY-HOPE")
+
+
+def test_sally_as_seen_by_a_practitioner_with_no_involvement(casebook: dict[str, Store]) -> None:
+    r = ask(casebook, "CH-SALLY", "PR-UNINVOLVED", explain=True)
+    assert r.known and r.caf_open
+    assert r.contact.name == "Helen Okafor" and r.contact.phone == "01632 960101"
+    assert r.involved == [] and r.withheld == 6 and r.sensitive_services == [BROKER]
+    assert r.date_of_birth is None and r.address_line is None
+    assert r.cafs[0].state is None
+    assert {e.rule for e in r.explanation if not e.shown} == {"no_consent"}
+
+
+def test_an_untrained_user_is_refused_and_audited(casebook: dict[str, Store]) -> None:
+    for store in casebook.values():
+        with pytest.raises(AccessDenied, match="not trained and authorised"):
+            who_else(store, "CH-SALLY", "PR-UNTRAINED", as_of=NOW)
+        with pytest.raises(AccessDenied, match="unknown requester"):
+            who_else(store, "CH-SALLY", "PR-NOBODY", as_of=NOW)
+        with pytest.raises(AccessDenied, match="left"):
+            who_else(store, "CH-SALLY", "PR-LEFT", as_of=NOW)
+    log = same_answer(
+        casebook, lambda s: [(e.requester_id, e.outcome, e.disclosed) for e in audit.entries(s)]
+    )
+    assert log == [
+        ("PR-UNTRAINED", "denied", []),
+        ("PR-NOBODY", "denied", []),
+        ("PR-LEFT", "denied", []),
+    ]
+
+
+def test_an_unknown_child_is_an_answer_not_an_error(casebook: dict[str, Store]) -> None:
+    r = ask(casebook, "CH-NOBODY", "PR-HOY")
+    assert not r.known and r.contact.name == front_door()
+
+
+LOCATING = [
+    "Quarry",
+    "WV4 5HR",
+    "St Anne",
+    "AG-REFUGE-SCHOOL",
+    "HH-REFUGE",
+    "Kowalski",
+    "Northfield Medical",
+    "2015-03-02",
+]
+
+
+def test_a_shielded_child_shows_nothing_that_locates_them(casebook: dict[str, Store]) -> None:
+    r = ask(casebook, "CH-ROBIN", "PR-HOPE", explain=True)
+    assert r.shielded_from_viewer and (r.name, r.age, r.gender) == ("Robin Hale", 11, "male")
+    assert r.involved == []  # not even their own work: its agency could locate the child
+    assert r.lead is None and r.contact.name == front_door()
+    text = r.model_dump_json()
+    for word in LOCATING:
+        assert word not in text
+    for store in casebook.values():
+        entries = json.dumps([e.model_dump() for e in audit.entries(store)])
+        for word in LOCATING:
+            assert word not in entries
+
+
+def test_the_shield_lets_its_named_practitioners_see(casebook: dict[str, Store]) -> None:
+    r = ask(casebook, "CH-ROBIN", "PR-REFUGE-TEACHER")
+    assert not r.shielded_from_viewer and r.postcode == "WV4 5HR"
+
+
+def test_a_recorded_statutory_basis_permits_without_consent(casebook: dict[str, Store]) -> None:
+    r = ask(casebook, "CH-ROBIN", "PR-GP", explain=True)
+    assert [i.practitioner_id for i in r.involved] == ["PR-SOCIAL-WORKER", "PR-REFUGE-TEACHER"]
+    assert r.sensitive_services == [BROKER]  # the basis does not cover sensitive services
+    shown = {e.basis_id for e in r.explanation if e.shown and e.rule == "statutory_basis"}
+    assert shown == {"SB-ROBIN-HARM"}
+
+
+def test_a_statutory_basis_without_a_reason_permits_nothing(casebook: dict[str, Store]) -> None:
+    r = ask(casebook, "CH-ROBIN", "PR-SCHOOL-NURSE", explain=True)
+    assert r.involved == []
+    rules = {(e.rule, e.basis_id) for e in r.explanation if not e.shown}
+    assert ("statutory_basis_incomplete", "SB-ROBIN-NO-REASON") in rules
+
+
+def test_consent_from_someone_without_parental_responsibility_grants_nothing(
+    casebook: dict[str, Store],
+) -> None:
+    r = ask(casebook, "CH-ROBIN", "PR-MIDWIFE", explain=True)
+    assert r.involved == []
+    assert ("consent_invalid", "CO-ROBIN-UNCLE") in {(e.rule, e.basis_id) for e in r.explanation}
+
+
+def test_expired_consent_stops_granting(casebook: dict[str, Store]) -> None:
+    before = ask(casebook, "CH-SALLY", "PR-SOCIAL-WORKER", on=date(2026, 11, 8))
+    assert "PR-TEACHER" in [i.practitioner_id for i in before.involved]
+    after = ask(casebook, "CH-SALLY", "PR-SOCIAL-WORKER", on=date(2026, 11, 9), explain=True)
+    assert after.involved == []
+
+
+def test_a_withdrawal_takes_effect_for_the_next_lookup(
+    casebook: dict[str, Store], tmp_path: Path
+) -> None:
+    def clock_at(day: int) -> audit.Clock:
+        return lambda: datetime(2026, 11, day, 9, 0, tzinfo=UTC)
+
+    def visible(store: Store, day: int) -> list[str]:
+        r = who_else(store, "CH-SALLY", "PR-MIDWIFE", clock=clock_at(day))
+        return [i.practitioner_id for i in r.involved]
+
+    doc = json.loads(SALLY.read_text())
+    withdrawn = [
+        dict(c, withdrawn_on="2026-11-20")
+        for c in doc["consents"]
+        if c["id"] in ("CO-SALLY-TAC", "CO-MOTHER-TAC")
+    ]
+    update = tmp_path / "withdrawal.json"
+    update.write_text(json.dumps({"consents": withdrawn}))
+    for store in casebook.values():
+        assert "PR-TEACHER" in visible(store, 19)
+        import_files(store, [update])
+        assert "PR-TEACHER" in visible(store, 19)
+        assert visible(store, 20) == ["PR-MIDWIFE"]
+
+
+def _log(store: Store) -> list[dict[str, Any]]:
+    return [e.model_dump() for e in audit.entries(store)]
+
+
+def _rewrite(store: Store, entries: list[dict[str, Any]]) -> None:
+    """Replace the whole log, as someone with write access to the database could (the
+    embedded engine cannot update a primary key, so: delete, then insert)."""
+    store.run("MATCH (e:AuditEntry) DELETE e")
+    for entry in entries:
+        store.query("audit_append", entry)
+
+
+def _modify(log: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    log[1]["purpose"] = "nothing to see"
+    return log
+
+
+def _delete(log: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return log[:1] + log[2:]
+
+
+def _reorder(log: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    log[1]["seq"], log[2]["seq"] = 3, 2
+    return [log[0], log[2], log[1], log[3]]
+
+
+def _insert(log: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    forged = dict(log[2], requester_id="PR-FORGER", prev_hash=log[1]["hash"])
+    forged["hash"] = audit.entry_hash(forged, log[1]["hash"])
+    for entry in log[2:]:
+        entry["seq"] += 1
+    return [*log[:2], forged, *log[2:]]
+
+
+@pytest.mark.parametrize(
+    ("tamper", "expected"),
+    [
+        (_modify, [(2, "modified")]),
+        (_delete, [(3, "deleted")]),
+        (_reorder, [(2, "reordered")]),
+        (_insert, [(3, "inserted")]),
+    ],
+    ids=["modified", "deleted", "reordered", "inserted"],
+)
+def test_audit_verify_names_the_tampered_entry(
+    casebook: dict[str, Store], tamper: Any, expected: list[tuple[int, str]]
+) -> None:
+    for store in casebook.values():
+        for viewer in ("PR-HOY", "PR-MIDWIFE", "PR-HOPE", "PR-UNINVOLVED"):
+            who_else(store, "CH-SALLY", viewer, as_of=NOW)
+        assert audit.verify(store).ok
+        _rewrite(store, _log(store))  # rewriting it unchanged keeps it intact
+        assert audit.verify(store).ok
+        _rewrite(store, tamper(_log(store)))
+        report = audit.verify(store)
+        assert [(p.seq, p.kind) for p in report.problems][: len(expected)] == expected
+
+
+def test_information_governance_report(casebook: dict[str, Store]) -> None:
+    for store in casebook.values():
+        who_else(store, "CH-SALLY", "PR-UNINVOLVED", as_of=NOW, purpose="curious")
+        who_else(store, "CH-ROBIN", "PR-HOY", as_of=NOW, purpose="check")
+        who_else(store, "CH-SALLY", "PR-HOY", as_of=NOW, purpose="TAC meeting")
+    report = same_answer(
+        casebook,
+        lambda s: access_report(s, as_of=NOW).model_dump(exclude={"entries": {"__all__": {"at"}}}),
+    )
+    flags = [
+        (e["requester_id"], e["child_id"], e["requester_not_involved"]) for e in report["entries"]
+    ]
+    assert flags == [
+        ("PR-UNINVOLVED", "CH-SALLY", True),
+        ("PR-HOY", "CH-ROBIN", True),
+        ("PR-HOY", "CH-SALLY", False),
+    ]
+    assert [r["practitioner_id"] for r in report["left_but_in_team"]] == ["PR-LEFT"]
+    assert [r["consent_id"] for r in report["consents_expiring"]] == [
+        "CO-ROBIN-MOTHER-TAC"
+    ] or report["consents_expiring"] == []
+    assert {b["basis_id"]: b["has_reason"] for b in report["statutory_bases"]} == {
+        "SB-ROBIN-HARM": True,
+        "SB-ROBIN-NO-REASON": False,
+    }
+
+
+def test_who_else_cli(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = str(tmp_path / "db")
+    assert runner.invoke(app, ["import", str(SALLY), str(ROBIN), "--db", db]).exit_code == 0
+    result = runner.invoke(
+        app,
+        [
+            "who-else",
+            "CH-SALLY",
+            "--as",
+            "PR-MIDWIFE",
+            "--as-of",
+            "2026-11-23",
+            "--db",
+            db,
+            "--json",
+        ],
+    )
+    assert result.exit_code == exits.OK, result.stderr
+    assert [i["practitioner_id"] for i in json.loads(result.stdout)["involved"]][
+        0
+    ] == "PR-CC-WORKER"
+    result = runner.invoke(app, ["who-else", "CH-SALLY", "--as", "PR-UNTRAINED", "--db", db])
+    assert result.exit_code == exits.ACCESS_DENIED
+    assert result.stderr.startswith("Error: PR-UNTRAINED is not trained and authorised")
+    result = runner.invoke(app, ["audit", "verify", "--db", db, "--json"])
+    assert result.exit_code == exits.OK and json.loads(result.stdout)["entries"] == 2
+    result = runner.invoke(app, ["audit", "access", "--db", db, "--csv", "--as-of", "2026-11-23"])
+    assert result.exit_code == exits.OK and result.stdout.startswith("seq,at,requester_id")

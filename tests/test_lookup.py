@@ -327,3 +327,22 @@ def test_who_else_cli(tmp_path: Path) -> None:
     assert result.exit_code == exits.OK and json.loads(result.stdout)["entries"] == 2
     result = runner.invoke(app, ["audit", "access", "--db", db, "--csv", "--as-of", "2026-11-23"])
     assert result.exit_code == exits.OK and result.stdout.startswith("seq,at,requester_id")
+
+
+def test_export_leaves_out_a_shielded_childs_whereabouts(
+    casebook: dict[str, Store], tmp_path: Path
+) -> None:
+    from tacgraph.export import export_file
+
+    for engine, store in casebook.items():
+        redacted, full = tmp_path / f"{engine}-redacted.json", tmp_path / f"{engine}-full.json"
+        export_file(store, redacted)
+        export_file(store, full, full=True)
+        text = redacted.read_text()
+        for word in ("Quarry", "WV4 5HR", "HH-REFUGE"):
+            assert word not in text and word in full.read_text()
+        robin = next(c for c in json.loads(text)["children"] if c["id"] == "CH-ROBIN")
+        assert "school_id" not in robin and "gp_practice_id" not in robin
+        # The redacted export still imports (nothing points at what was left out).
+        store.run("MATCH (n) DETACH DELETE n")
+        import_files(store, [redacted])

@@ -3,6 +3,11 @@
 Canonical means byte-for-byte stable for the same graph on either engine: collections
 in a fixed order, records in id order, keys sorted, None fields left out, one record a
 line.
+
+By default an export leaves out whatever could locate a shielded child: their address,
+school and GP practice, the households they live in, and the addresses and household
+links of everyone in those households and of their family members. ``full=True`` writes
+everything, for a complete backup held under the same protection as the store.
 """
 
 from __future__ import annotations
@@ -10,15 +15,51 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from tacgraph.mapping import EdgeTargets, from_graph
-from tacgraph.model import RECORD_TYPES, Record, dump_record
+from tacgraph.model import RECORD_TYPES, Child, FamilyMember, Household, Record, dump_record
 from tacgraph.schema import graph_schema
 from tacgraph.store.base import Store
 
 PAGE = 10_000
+
+
+@dataclass(frozen=True)
+class Shield:
+    """What a redacted export leaves out."""
+
+    households: frozenset[str]
+    family_members: frozenset[str]
+
+    @classmethod
+    def of(cls, store: Store) -> Shield:
+        rows = store.query("export_shielded")
+        households = {r["household_id"] for r in rows if r["household_id"]}
+        members = {r["family_member_id"] for r in rows if r["family_member_id"]}
+        return cls(frozenset(households), frozenset(members))
+
+    def redact(self, record: Record) -> Record | None:
+        if isinstance(record, Household):
+            return None if record.id in self.households else record
+        if isinstance(record, Child) and (
+            record.shielded or record.household_id in self.households
+        ):
+            return record.model_copy(
+                update={
+                    "address_line": None,
+                    "postcode": None,
+                    "household_id": None,
+                    **({"school_id": None, "gp_practice_id": None} if record.shielded else {}),
+                }
+            )
+        if isinstance(record, FamilyMember) and (
+            record.id in self.family_members or record.household_id in self.households
+        ):
+            return record.model_copy(update={"household_id": None})
+        return record
 
 
 def iter_records(store: Store, label: str) -> Iterator[Record]:
@@ -51,15 +92,24 @@ def _line(record: Record) -> str:
 
 
 def write_canonical(
-    store: Store, handle: IO[str], progress: Callable[[int], None] | None = None
+    store: Store,
+    handle: IO[str],
+    progress: Callable[[int], None] | None = None,
+    *,
+    full: bool = False,
 ) -> int:
-    """Write the canonical document to ``handle``; returns the number of records."""
+    """Write the canonical document to ``handle`` (redacted for shielded children unless
+    ``full``); returns the number of records."""
+    shield = None if full else Shield.of(store)
     count = 0
     handle.write('{"format":"tacgraph","version":1')
     for model in RECORD_TYPES:
         handle.write(f',\n"{model.collection}":[')
         first = True
-        for record in iter_records(store, model.label()):
+        for stored in iter_records(store, model.label()):
+            record = stored if shield is None else shield.redact(stored)
+            if record is None:
+                continue
             handle.write(("\n" if first else ",\n") + _line(record))
             first = False
             count += 1
@@ -70,12 +120,19 @@ def write_canonical(
     return count
 
 
-def export_file(store: Store, out: Path, progress: Callable[[int], None] | None = None) -> int:
+def export_file(
+    store: Store,
+    out: Path,
+    progress: Callable[[int], None] | None = None,
+    *,
+    full: bool = False,
+) -> int:
     """Write the canonical export to ``out`` (atomically: a temporary file, then a
-    rename). Returns the number of records."""
+    rename), redacted for shielded children unless ``full``. Returns the number of
+    records."""
     tmp = out.with_name(out.name + ".partial")
     with tmp.open("w", encoding="utf-8") as handle:
-        count = write_canonical(store, handle, progress)
+        count = write_canonical(store, handle, progress, full=full)
     tmp.replace(out)
     return count
 
@@ -92,5 +149,5 @@ def canonical_hash(store: Store) -> str:
             return len(text)
 
     hasher = _Hasher()
-    write_canonical(store, hasher)  # type: ignore[arg-type]
+    write_canonical(store, hasher, full=True)  # type: ignore[arg-type]
     return hasher.digest.hexdigest()

@@ -137,16 +137,22 @@ def import_(
 @guarded
 def export(
     out: Annotated[Path, typer.Option("--out", "-o", help="Canonical JSON file to write.")],
+    full: Annotated[
+        bool,
+        typer.Option(help="Include shielded children's whereabouts (a complete backup)."),
+    ] = False,
     store: StoreOpt = None,
     db: DbOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Write the whole graph as canonical JSON (imports back to the same graph).
+    """Write the graph as canonical JSON that imports back to the same graph.
+
+    Shielded children's whereabouts are left out unless --full.
 
     Example: tacgraph export --out graph.json
     """
     with store_from(store, db) as s, output.progress("export") as update:
-        count = export_file(s, out, progress=lambda done: update("records", done))
+        count = export_file(s, out, progress=lambda done: update("records", done), full=full)
     if json:
         output.print_json({"out": str(out), "records": count})
     else:

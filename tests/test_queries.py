@@ -26,6 +26,10 @@ EXAMPLES: dict[str, Any] = {
     "requester_id": "PR-HOY",
     "child_id": "CH-SALLY",
     "until": date(2026, 12, 31),
+    "child_ids": ["CH-SALLY", "CH-SALLY-BABY"],
+    "caf_ids": ["CAF-SALLY"],
+    "practitioner_id": "PR-HOY",
+    "dates": [date(2010, 5, 14), date(2026, 11, 28)],
 }
 # Queries whose natural answer on the fixtures is about another child.
 CHILD_FOR = {"lookup_shield": "CH-ROBIN", "lookup_bases": "CH-ROBIN"}

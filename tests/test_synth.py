@@ -203,6 +203,7 @@ def test_ids_are_unique_and_readable(population: Population) -> None:
         "Handover": "HO",
         "LevelChange": "LC",
         "Notification": "NT",
+        "CafEvent": "CE",
     }
     for record in population.records:
         assert re.fullmatch(rf"{prefixes[type(record).label()]}-\d+", record.id), record.id

@@ -696,6 +696,29 @@ class Notification(Record):
         return self
 
 
+class CafAction(StrEnum):
+    """What a change to a CAF on the register did."""
+
+    START = "start"
+    ADD_MEMBER = "add_member"
+    SET_LEAD = "set_lead"
+    REVIEW = "review"
+    STEP_UP = "step_up"
+    STEP_DOWN = "step_down"
+    CLOSE = "close"
+
+
+class CafEvent(Record):
+    """One change to a CAF on the register: who made it, when, and what it did."""
+
+    collection: ClassVar[str] = "caf_events"
+    caf_id: Annotated[Id, Ref("Caf", "EVENT_OF")]
+    by_id: Annotated[Id, Ref("Practitioner", "CHANGED_BY")]
+    changed_on: date
+    action: CafAction
+    detail: Text | None = None
+
+
 RECORD_TYPES: tuple[type[Record], ...] = (
     Agency,
     Household,
@@ -716,6 +739,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Handover,
     LevelChange,
     Notification,
+    CafEvent,
 )
 
 BY_LABEL: dict[str, type[Record]] = {t.label(): t for t in RECORD_TYPES}
@@ -747,6 +771,7 @@ class Dataset(BaseModel):
     handovers: list[Handover] = Field(default_factory=list)
     level_changes: list[LevelChange] = Field(default_factory=list)
     notifications: list[Notification] = Field(default_factory=list)
+    caf_events: list[CafEvent] = Field(default_factory=list)
 
     def records(self) -> list[Record]:
         out: list[Record] = []

@@ -39,6 +39,8 @@ from tacgraph.model import (
     Assessment,
     AssessmentKind,
     Caf,
+    CafAction,
+    CafEvent,
     CafState,
     ChangeDirection,
     Child,
@@ -1758,6 +1760,7 @@ class Synthesiser:
             )
         for kid in kids + dups:
             self._finish(kid)
+            self._register(kid)
             kid.recs.sort(key=lambda rec: _TYPE_RANK[type(rec)])
             yield from kid.recs
 
@@ -3581,6 +3584,51 @@ class Synthesiser:
                         **target,
                     )
                 )
+
+    def _register(self, kid: _Kid) -> None:
+        """The CAF register's history of each CAF, derived from the records already made
+        (no random draws, so nothing else changes)."""
+        cafs = {r.id: r for r in kid.recs if isinstance(r, Caf)}
+        events: list[tuple[date, int, str, str, CafAction, str | None]] = []
+        order = {a: i for i, a in enumerate(CafAction)}
+
+        def add(caf_id: str, on: date, by: str, action: CafAction, ref: str | None) -> None:
+            events.append((on, order[action], ref or "", caf_id, action, by))
+
+        for caf in cafs.values():
+            add(caf.id, caf.started_on, caf.started_by_id, CafAction.START, None)
+        closed: set[str] = set()
+        for rec in kid.recs:
+            if isinstance(rec, TeamMembership) and rec.caf_id in cafs:
+                action = CafAction.SET_LEAD if rec.role is TeamRole.LEAD else CafAction.ADD_MEMBER
+                by = rec.practitioner_id if action is CafAction.SET_LEAD else None
+                add(
+                    rec.caf_id, rec.started_on, by or cafs[rec.caf_id].started_by_id, action, rec.id
+                )
+            elif isinstance(rec, Review) and rec.caf_id in cafs:
+                by = rec.recorded_by_id or cafs[rec.caf_id].started_by_id
+                add(rec.caf_id, rec.held_on, by, CafAction.REVIEW, rec.id)
+            elif isinstance(rec, LevelChange) and rec.caf_id in cafs:
+                action = CafAction(rec.direction.value)
+                by = rec.decided_by_id or cafs[rec.caf_id].started_by_id
+                add(rec.caf_id, rec.changed_on, by, action, rec.id)
+                if action is CafAction.CLOSE:
+                    closed.add(rec.caf_id)
+        for caf in cafs.values():
+            if caf.closed_on is not None and caf.id not in closed:
+                add(caf.id, caf.closed_on, caf.started_by_id, CafAction.CLOSE, None)
+        for on, _, ref, caf_id, action, by in sorted(events):
+            assert by is not None
+            kid.recs.append(
+                CafEvent(
+                    id=self._id("CE"),
+                    caf_id=caf_id,
+                    by_id=by,
+                    changed_on=on,
+                    action=action,
+                    detail=ref or None,
+                )
+            )
 
     # ------------------------------------------------------------------ the stream
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tacgraph.cli import audit, data, db, lookup, schema
+from tacgraph.cli import audit, caf, data, db, lookup, schema, timeline
 
 app = typer.Typer(
     help="Who is working with this child: a consent-gated graph of the Team Around the Child.",
@@ -30,8 +30,10 @@ def _root(
 app.add_typer(db.app, name="db")
 app.add_typer(schema.app, name="schema")
 app.add_typer(audit.app, name="audit")
+app.add_typer(caf.app, name="caf")
 lookup.register(app)
 data.register(app)
+timeline.register(app)
 
 
 def main() -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import typer
 
-from tacgraph.cli import audit_access
+from tacgraph.cli import audit_access, audit_duplicates, audit_practice
 
 app = typer.Typer(help="Audits: practice, duplicates, and the access log.", no_args_is_help=True)
 audit_access.register(app)
+audit_practice.register(app)
+audit_duplicates.register(app)

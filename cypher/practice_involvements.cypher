@@ -1,0 +1,12 @@
+// practice_involvements: every involvement started on or before a date, with its child,
+// practitioner, agency and level.
+// params: as_of (date)
+// returns: involvement_id, child_id, practitioner_id, agency_id, level, started_on, ended_on
+MATCH (i:Involvement)-[:INVOLVED_WITH]->(c:Child)
+WHERE i.started_on <= $as_of
+MATCH (i)-[:INVOLVEMENT_OF]->(p:Practitioner)
+MATCH (i)-[:ON_BEHALF_OF]->(a:Agency)
+RETURN i.id AS involvement_id, c.id AS child_id, p.id AS practitioner_id,
+       a.id AS agency_id, i.level AS level, i.started_on AS started_on,
+       i.ended_on AS ended_on
+ORDER BY involvement_id

@@ -1,0 +1,875 @@
+"""The CAF register: the check before starting a CAF, and each change to one after.
+
+A practitioner starting a CAF must first confirm none exists for the child; if one does,
+they contact its Lead Professional and ask to join that team, with consent (000 4.1;
+001). :func:`check` answers that enquiry, which is always answerable to an authorised
+practitioner (DOMAIN rule 1), and says no more than an enquiry may: whether a CAF is
+open (on this record or on a probable duplicate record of the child), its id, state and
+start date, and whom to contact. It never gives the child's details. A lead working
+for a sensitive service is not named: the service's broker is given instead. Where the
+child's whereabouts are shielded from the requester, a lead at a school or GP practice
+is named with a phone number only, since the agency would locate the child.
+
+The lifecycle (:func:`start`, :func:`add_member`, :func:`set_lead`, :func:`review`,
+:func:`step_up`, :func:`step_down`, :func:`close`) checks everything first and then
+writes the new and changed records in one import (``tacgraph.importer.import_records``),
+with a :class:`~tacgraph.model.CafEvent` naming who made the change and when. A refused
+change raises :class:`CafRefused`, naming the CAF and the reason, and writes nothing.
+
+Who may change a CAF: a practitioner authorised to use the directory
+(:func:`tacgraph.access.authorise`) who is a current member of its Team Around the Child,
+or a CAF co-ordinator. Dates are inclusive at the start and exclusive at the end: a
+membership ended on a date no longer counts on that date, as a CAF closed on it does not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from tacgraph import duplicates
+from tacgraph.access import Requester, authorise
+from tacgraph.errors import NotFound, TacgraphError
+from tacgraph.importer import import_records
+from tacgraph.mapping import EdgeTargets, from_graph
+from tacgraph.model import (
+    LEVEL_RANK,
+    Caf,
+    CafAction,
+    CafEvent,
+    CafState,
+    ChangeDirection,
+    ConsentDecision,
+    LevelChange,
+    Record,
+    Review,
+    ReviewOutcome,
+    Role,
+    Scope,
+    ServiceLevel,
+    TeamMembership,
+    TeamRole,
+)
+from tacgraph.schema import graph_schema
+from tacgraph.store.base import Row, Store
+
+R = TypeVar("R", bound=Record)
+
+# Agencies whose name would say where a shielded child is.
+LOCATING_KINDS = frozenset({"school", "gp_practice"})
+LEVELS: tuple[ServiceLevel, ...] = tuple(sorted(ServiceLevel, key=LEVEL_RANK.__getitem__))
+
+
+class CafRefused(TacgraphError):
+    """A change to the CAF register was refused; nothing was written."""
+
+    hint = "nothing was changed; see 'tacgraph caf check' for the CAFs a child has"
+
+
+# --------------------------------------------------------------------------- results
+
+
+class Contact(BaseModel):
+    """Whom to contact about a CAF. Fields the requester may not see are None and are
+    listed in ``withheld``."""
+
+    model_config = ConfigDict(frozen=True)
+    role: str
+    name: str | None = None
+    agency: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    broker: str | None = None
+    withheld: list[str] = []
+
+
+class OpenCaf(BaseModel):
+    """An open CAF found by the check, on this record or a probable duplicate record."""
+
+    model_config = ConfigDict(frozen=True)
+    caf_id: str
+    state: CafState
+    started_on: date
+    record_id: str
+    duplicate_probability: float | None
+    contact: Contact
+    how_to_join: str
+
+
+class DuplicateRecord(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    child_id: str
+    probability: float
+
+
+class CafCheck(BaseModel):
+    """The answer to "is there a CAF for this child, and whom should I speak to?"."""
+
+    child_id: str
+    as_of: date
+    requester_id: str
+    open_cafs: list[OpenCaf]
+    duplicate_records: list[DuplicateRecord]
+    may_start: bool
+    advice: str
+
+
+class CafChange(BaseModel):
+    """One change made to the register."""
+
+    caf_id: str
+    action: CafAction
+    on: date
+    by_id: str
+    state: CafState
+    level: ServiceLevel
+    written: list[str]
+    detail: str
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class _Member:
+    membership_id: str
+    team_role: str
+    started_on: date
+    ended_on: date | None
+    practitioner_id: str
+    given_name: str
+    family_name: str
+    email: str | None
+    phone: str | None
+    agency_id: str
+    agency_name: str
+    agency_kind: str
+    agency_sensitive: bool
+    broker_contact: str | None
+
+    def current(self, on: date) -> bool:
+        return self.started_on <= on and (self.ended_on is None or self.ended_on > on)
+
+    @classmethod
+    def from_row(cls, row: Row, prefix: str = "") -> _Member:
+        def get(name: str) -> Any:
+            return row.get(f"{prefix}{name}")
+
+        return cls(
+            membership_id=str(row.get("membership_id") or ""),
+            team_role=str(row.get("team_role") or TeamRole.LEAD.value),
+            started_on=row.get("started_on") or date.min,
+            ended_on=row.get("ended_on"),
+            practitioner_id=str(get("id") if prefix else row["practitioner_id"]),
+            given_name=str(get("given_name")),
+            family_name=str(get("family_name")),
+            email=get("email"),
+            phone=get("phone"),
+            agency_id=str(get("agency_id")),
+            agency_name=str(get("agency_name")),
+            agency_kind=str(get("agency_kind")),
+            agency_sensitive=bool(get("agency_sensitive")),
+            broker_contact=get("broker_contact"),
+        )
+
+
+@dataclass(frozen=True)
+class _ConsentFact:
+    id: str
+    given: bool
+    given_by_child: bool
+    child_competent: bool | None
+    giver_id: str | None
+    giver_parental_responsibility: bool | None
+    scopes: frozenset[str]
+    given_on: date
+    expires_on: date | None
+    withdrawn_on: date | None
+    to_practitioner_id: str | None
+    to_agency_id: str | None
+    to_caf_id: str | None
+
+    @property
+    def giver(self) -> str:
+        return "child" if self.given_by_child else f"family member {self.giver_id}"
+
+    def in_force(self, on: date) -> bool:
+        return (
+            self.given_on <= on
+            and (self.expires_on is None or self.expires_on > on)
+            and (self.withdrawn_on is None or self.withdrawn_on > on)
+        )
+
+    def from_someone_who_may(self) -> bool:
+        if self.given_by_child:
+            return self.child_competent is True
+        return self.giver_parental_responsibility is True
+
+    def covers(self, practitioner_id: str, agency_id: str, caf_id: str | None) -> bool:
+        return (
+            self.to_practitioner_id == practitioner_id
+            or self.to_agency_id == agency_id
+            or (caf_id is not None and self.to_caf_id == caf_id)
+        )
+
+
+def _consents(store: Store, child_id: str) -> list[_ConsentFact]:
+    return [
+        _ConsentFact(
+            id=str(r["consent_id"]),
+            given=r["decision"] == ConsentDecision.GIVEN.value,
+            given_by_child=bool(r["given_by_child"]),
+            child_competent=r["child_competent"],
+            giver_id=r["giver_id"],
+            giver_parental_responsibility=r["giver_parental_responsibility"],
+            scopes=frozenset(r["scopes"] or ()),
+            given_on=r["given_on"],
+            expires_on=r["expires_on"],
+            withdrawn_on=r["withdrawn_on"],
+            to_practitioner_id=r["to_practitioner_id"],
+            to_agency_id=r["to_agency_id"],
+            to_caf_id=r["to_caf_id"],
+        )
+        for r in store.query("caf_consents", {"child_id": child_id})
+    ]
+
+
+def _valid_consent(
+    store: Store,
+    child_id: str,
+    on: date,
+    practitioner_id: str,
+    agency_id: str,
+    caf_id: str | None,
+    consent_id: str | None = None,
+) -> tuple[_ConsentFact | None, str]:
+    """The consent that lets CAF content be shared with a practitioner on ``on``, or
+    None and why not. A consent counts when it was given (not refused) by someone with
+    parental responsibility or by the child recorded as competent, is in force, covers
+    caf_content, and is to the practitioner, their agency or (when given) the CAF's team;
+    a later refusal of caf_content by the same person overrides it."""
+    facts = _consents(store, child_id)
+    if consent_id is not None:
+        facts = [f for f in facts if f.id == consent_id]
+        if not facts:
+            return None, f"consent {consent_id} is not recorded for {child_id}"
+    caf_content = Scope.CAF_CONTENT.value
+    reasons: list[str] = []
+    for fact in facts:
+        if not fact.given:
+            continue
+        problem = None
+        if not fact.from_someone_who_may():
+            problem = f"{fact.id} was not given by someone with parental responsibility"
+            if fact.given_by_child:
+                problem = f"{fact.id} was given by the child, not recorded as competent"
+        elif not fact.in_force(on):
+            problem = f"{fact.id} is not in force on {on.isoformat()}"
+        elif caf_content not in fact.scopes:
+            problem = f"{fact.id} does not cover caf_content"
+        elif not fact.covers(practitioner_id, agency_id, caf_id):
+            problem = f"{fact.id} is not to {practitioner_id}, their agency or this team"
+        elif any(
+            not other.given
+            and other.giver == fact.giver
+            and caf_content in other.scopes
+            and other.given_on >= fact.given_on
+            and other.in_force(on)
+            for other in facts
+        ):
+            problem = f"{fact.id} was overridden by a later refusal from the {fact.giver}"
+        if problem is None:
+            return fact, ""
+        reasons.append(problem)
+    if consent_id is not None and not reasons:
+        reasons.append(f"{consent_id} is a refusal")
+    why = "; ".join(reasons) if reasons else f"no consent to share CAF content about {child_id}"
+    return None, why
+
+
+def _load(store: Store, model: type[R], record_id: str) -> R | None:
+    """One stored record, rebuilt from its node and edges; None when absent."""
+    label = model.label()
+    rows = store.nodes_by_id(label, [record_id])
+    if record_id not in rows:
+        return None
+    edges: EdgeTargets = {}
+    for edge in graph_schema().edges_from(label):
+        for _, target, props in store.edges_from(edge, [record_id]):
+            edges.setdefault(edge, []).append((target, props))
+    record = from_graph(label, rows[record_id], edges)
+    assert isinstance(record, model)
+    return record
+
+
+def _team(store: Store, caf_ids: Sequence[str]) -> dict[str, list[_Member]]:
+    out: dict[str, list[_Member]] = {cid: [] for cid in caf_ids}
+    if caf_ids:
+        for row in store.query("caf_team", {"caf_ids": list(caf_ids)}):
+            out[str(row["caf_id"])].append(_Member.from_row(row))
+    return out
+
+
+def _is_open(row: Mapping[str, Any], on: date) -> bool:
+    closed = row.get("closed_on")
+    return bool(row["started_on"] <= on and (closed is None or closed > on))
+
+
+def _not_yet_closed(row: Mapping[str, Any], on: date) -> bool:
+    closed = row.get("closed_on")
+    return closed is None or closed > on
+
+
+# --------------------------------------------------------------------------- the check
+
+
+def _shielded_from(store: Store, record_ids: Sequence[str], requester_id: str) -> set[str]:
+    """The records whose whereabouts are shielded from the requester."""
+    shielded: dict[str, bool] = {}
+    named: dict[str, set[str]] = {}
+    for row in store.query("caf_children", {"child_ids": list(record_ids)}):
+        cid = str(row["child_id"])
+        shielded[cid] = bool(row["shielded"])
+        if row["shield_practitioner_id"] is not None:
+            named.setdefault(cid, set()).add(str(row["shield_practitioner_id"]))
+    return {cid for cid, s in shielded.items() if s and requester_id not in named.get(cid, ())}
+
+
+def _contact(member: _Member, role: str, shielded: bool) -> Contact:
+    if member.agency_sensitive:
+        return Contact(
+            role=role,
+            broker=member.broker_contact or "the CAF co-ordinator",
+            withheld=["name", "agency", "email", "phone"],
+        )
+    if shielded and member.agency_kind in LOCATING_KINDS:
+        return Contact(
+            role=role,
+            name=f"{member.given_name} {member.family_name}",
+            phone=member.phone,
+            withheld=["agency", "email"],
+        )
+    return Contact(
+        role=role,
+        name=f"{member.given_name} {member.family_name}",
+        agency=member.agency_name,
+        email=member.email,
+        phone=member.phone,
+    )
+
+
+def _how_to_join(caf_id: str, contact: Contact) -> str:
+    who = contact.name or contact.broker or "the CAF co-ordinator"
+    if contact.broker:
+        who = f"the broker ({contact.broker})"
+    return (
+        f"Contact {who} and ask to join the Team Around the Child of {caf_id}; "
+        "the family's consent is needed before its content is shared with you."
+    )
+
+
+def check(
+    store: Store,
+    child_id: str,
+    requester_id: str,
+    as_of: date,
+    *,
+    min_probability: float = duplicates.DEFAULT_MIN_PROBABILITY,
+) -> CafCheck:
+    """Whether a CAF is open on ``as_of`` for the child or a probable duplicate record of
+    it (match probability at least ``min_probability``), and whom to contact.
+
+    Returns enquiry-level facts only. Raises AccessDenied when the requester may not look
+    up children; NotFound for an unknown child; InvalidInput for a probability outside
+    (0, 1); StoreError when the engine fails.
+    """
+    requester = authorise(store, requester_id, as_of)
+    if not store.query("caf_children", {"child_ids": [child_id]}):
+        raise NotFound(f"no child {child_id!r}", "check the child's id")
+    dups = duplicates.probable_duplicates_of(store, child_id, min_probability=min_probability)
+    probability = {d.other_id: d.probability for d in dups}
+    records = [child_id, *probability]
+    shielded = _shielded_from(store, records, requester.id)
+    cafs = [r for r in store.query("caf_of_children", {"child_ids": records}) if _is_open(r, as_of)]
+    teams = _team(store, [str(r["caf_id"]) for r in cafs])
+    found: list[OpenCaf] = []
+    for row in cafs:
+        caf_id, record = str(row["caf_id"]), str(row["child_id"])
+        leads = [
+            m for m in teams[caf_id] if m.team_role == TeamRole.LEAD.value and m.current(as_of)
+        ]
+        hidden = record in shielded or child_id in shielded
+        if leads:
+            contact = _contact(leads[0], "Lead Professional", hidden)
+        else:
+            starter = _Member.from_row(row, prefix="starter_")
+            contact = _contact(starter, "practitioner who started the CAF", hidden)
+        found.append(
+            OpenCaf(
+                caf_id=caf_id,
+                state=CafState(row["state"]),
+                started_on=row["started_on"],
+                record_id=record,
+                duplicate_probability=probability.get(record),
+                contact=contact,
+                how_to_join=_how_to_join(caf_id, contact),
+            )
+        )
+    found.sort(key=lambda c: (c.duplicate_probability is not None, c.caf_id))
+    if found:
+        advice = (
+            "A CAF is already open: do not start another. "
+            + found[0].how_to_join
+            + ("" if len(found) == 1 else " More than one CAF is open: tell the CAF co-ordinator.")
+        )
+    else:
+        advice = (
+            "No CAF is open for this child: you may start one, with the consent of the "
+            "child or a person with parental responsibility."
+        )
+    return CafCheck(
+        child_id=child_id,
+        as_of=as_of,
+        requester_id=requester.id,
+        open_cafs=found,
+        duplicate_records=[
+            DuplicateRecord(child_id=d.other_id, probability=d.probability) for d in dups
+        ],
+        may_start=not found,
+        advice=advice,
+    )
+
+
+# --------------------------------------------------------------------------- changes
+
+
+class _Ids:
+    """New record ids from a readable stem, unique in the store and in this change."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.taken: set[str] = set()
+
+    def new(self, label: str, stem: str) -> str:
+        if len(stem) > 110:
+            digest = hashlib.blake2b(stem.encode(), digest_size=6).hexdigest()
+            stem = f"{stem[:96]}-{digest}"
+        candidate, n = stem, 1
+        while candidate in self.taken or self.store.nodes_by_id(label, [candidate]):
+            n += 1
+            candidate = f"{stem}-{n}"
+        self.taken.add(candidate)
+        return candidate
+
+
+def _refuse(caf_id: str, action: CafAction, reason: str) -> CafRefused:
+    return CafRefused(f"{caf_id}: cannot {action.value.replace('_', ' ')}: {reason}")
+
+
+def _caf(store: Store, caf_id: str) -> Caf:
+    caf = _load(store, Caf, caf_id)
+    if caf is None:
+        raise NotFound(f"no CAF {caf_id!r}", "check the CAF's id with 'tacgraph caf check'")
+    return caf
+
+
+def _practitioner(store: Store, practitioner_id: str) -> Row:
+    rows = store.query("caf_practitioner", {"practitioner_id": practitioner_id})
+    if not rows:
+        raise NotFound(f"no practitioner {practitioner_id!r}", "check the practitioner's id")
+    return rows[0]
+
+
+def _changeable(caf: Caf, action: CafAction, on: date) -> None:
+    if caf.state is CafState.CLOSED:
+        assert caf.closed_on is not None
+        raise _refuse(caf.id, action, f"it was closed on {caf.closed_on.isoformat()}")
+    if on < caf.started_on:
+        raise _refuse(caf.id, action, f"{on.isoformat()} is before it started ({caf.started_on})")
+    if caf.state_changed_on is not None and on < caf.state_changed_on:
+        raise _refuse(
+            caf.id,
+            action,
+            f"{on.isoformat()} is before its last change ({caf.state_changed_on.isoformat()})",
+        )
+
+
+def _opened(
+    store: Store, caf_id: str, action: CafAction, by_id: str, on: date
+) -> tuple[Caf, Requester]:
+    """The CAF to change and who is changing it, in the order a refusal may say: the
+    practitioner must be authorised (else nothing about the CAF is said), the CAF must
+    exist and be open on ``on``, and the practitioner must be on its team or a CAF
+    co-ordinator."""
+    actor = authorise(store, by_id, on)
+    caf = _caf(store, caf_id)
+    _changeable(caf, action, on)
+    if actor.role == Role.CAF_COORDINATOR.value:
+        return caf, actor
+    members = _team(store, [caf.id])[caf.id]
+    if not any(m.practitioner_id == actor.id and m.current(on) for m in members):
+        raise _refuse(
+            caf.id,
+            action,
+            f"{actor.id} is not a current member of its Team Around the Child "
+            "(only a member or a CAF co-ordinator may change it)",
+        )
+    return caf, actor
+
+
+def _event(ids: _Ids, caf: Caf, action: CafAction, by_id: str, on: date, detail: str) -> CafEvent:
+    return CafEvent(
+        id=ids.new("CafEvent", f"{caf.id}-EV-{on:%Y%m%d}-{action.value}"),
+        caf_id=caf.id,
+        by_id=by_id,
+        changed_on=on,
+        action=action,
+        detail=detail,
+    )
+
+
+def _write(
+    store: Store,
+    caf: Caf,
+    action: CafAction,
+    by_id: str,
+    on: date,
+    records: list[Record],
+    detail: str,
+) -> CafChange:
+    import_records(store, records)
+    return CafChange(
+        caf_id=caf.id,
+        action=action,
+        on=on,
+        by_id=by_id,
+        state=caf.state,
+        level=caf.level,
+        written=[r.id for r in records],
+        detail=detail,
+    )
+
+
+def start(
+    store: Store,
+    child_id: str,
+    by_id: str,
+    on: date,
+    *,
+    level: ServiceLevel = ServiceLevel.TARGETED,
+    consent_id: str | None = None,
+    min_probability: float = duplicates.DEFAULT_MIN_PROBABILITY,
+) -> CafChange:
+    """Start a CAF for a child, with the starter as its first member and Lead
+    Professional until the team agrees another (:func:`set_lead`).
+
+    Needs a consent to share CAF content with the starter (or their agency) in force on
+    ``on`` (``consent_id`` picks one); refused while a CAF is open for the child or for a
+    probable duplicate record of it (match probability at least ``min_probability``).
+    Returns the change. Raises CafRefused (nothing written), AccessDenied, NotFound for
+    an unknown child, InvalidInput for a bad probability, StoreError.
+    """
+    action = CafAction.START
+    actor = authorise(store, by_id, on)
+    if not store.query("caf_children", {"child_ids": [child_id]}):
+        raise NotFound(f"no child {child_id!r}", "check the child's id")
+    for row in store.query("caf_of_children", {"child_ids": [child_id]}):
+        if _not_yet_closed(row, on):
+            raise CafRefused(
+                f"{child_id}: cannot start a CAF: {row['caf_id']} is open for this child "
+                f"(started {row['started_on'].isoformat()})",
+                "ask its Lead Professional to join the team: see 'tacgraph caf check'",
+            )
+    dups = duplicates.probable_duplicates_of(store, child_id, min_probability=min_probability)
+    if dups:
+        probability = {d.other_id: d.probability for d in dups}
+        for row in store.query("caf_of_children", {"child_ids": list(probability)}):
+            if _not_yet_closed(row, on):
+                other = str(row["child_id"])
+                raise CafRefused(
+                    f"{child_id}: cannot start a CAF: {row['caf_id']} is open for "
+                    f"{other}, probably the same child (probability "
+                    f"{probability[other]:.3f})",
+                    "ask its Lead Professional to join the team: see 'tacgraph caf check'; "
+                    "have the duplicate records merged",
+                )
+    consent, why = _valid_consent(store, child_id, on, actor.id, actor.agency_id, None, consent_id)
+    if consent is None:
+        raise CafRefused(
+            f"{child_id}: cannot start a CAF: {why}",
+            "record the consent of the child or a person with parental responsibility first",
+        )
+    ids = _Ids(store)
+    stem = f"CAF-{child_id}-{on:%Y%m%d}"
+    caf = Caf(
+        id=ids.new("Caf", stem),
+        child_id=child_id,
+        started_by_id=actor.id,
+        started_on=on,
+        level=level,
+    )
+    lead = TeamMembership(
+        id=ids.new("TeamMembership", f"{caf.id}-TM-{actor.id}-{on:%Y%m%d}"),
+        practitioner_id=actor.id,
+        caf_id=caf.id,
+        role=TeamRole.LEAD,
+        started_on=on,
+    )
+    detail = (
+        f"started at level {level.value} under consent {consent.id} from the "
+        f"{consent.giver}; {actor.id} leads until the team agrees another"
+    )
+    event = _event(ids, caf, action, actor.id, on, detail)
+    return _write(store, caf, action, actor.id, on, [caf, lead, event], detail)
+
+
+def add_member(store: Store, caf_id: str, practitioner_id: str, by_id: str, on: date) -> CafChange:
+    """Add a practitioner to the Team Around the Child of an open CAF.
+
+    Needs a consent in force on ``on`` to share CAF content with them, their agency or
+    the CAF's team (000 4.1: consent for each new member). Returns the change. Raises
+    CafRefused (nothing written), AccessDenied, NotFound, StoreError.
+    """
+    action = CafAction.ADD_MEMBER
+    caf, actor = _opened(store, caf_id, action, by_id, on)
+    member = _practitioner(store, practitioner_id)
+    left = member["left_agency_on"]
+    if left is not None and left <= on:
+        raise _refuse(caf.id, action, f"{practitioner_id} left their agency on {left}")
+    team = _team(store, [caf.id])[caf.id]
+    if any(m.practitioner_id == practitioner_id and m.current(on) for m in team):
+        raise _refuse(caf.id, action, f"{practitioner_id} is already a member")
+    consent, why = _valid_consent(
+        store, caf.child_id, on, practitioner_id, str(member["agency_id"]), caf.id
+    )
+    if consent is None:
+        raise _refuse(caf.id, action, why)
+    ids = _Ids(store)
+    membership = TeamMembership(
+        id=ids.new("TeamMembership", f"{caf.id}-TM-{practitioner_id}-{on:%Y%m%d}"),
+        practitioner_id=practitioner_id,
+        caf_id=caf.id,
+        role=TeamRole.MEMBER,
+        started_on=on,
+    )
+    detail = f"{practitioner_id} joined the team under consent {consent.id}"
+    event = _event(ids, caf, action, actor.id, on, detail)
+    return _write(store, caf, action, actor.id, on, [membership, event], detail)
+
+
+def _ended(store: Store, membership_id: str, on: date) -> TeamMembership:
+    current = _load(store, TeamMembership, membership_id)
+    assert current is not None
+    return current.model_copy(update={"ended_on": on})
+
+
+def set_lead(store: Store, caf_id: str, practitioner_id: str, by_id: str, on: date) -> CafChange:
+    """Make a current member the Lead Professional from ``on``: the current lead's
+    membership ends and they stay on the team as a member.
+
+    Returns the change. Raises CafRefused (nothing written) when the practitioner is not
+    a current member or already leads; AccessDenied, NotFound, StoreError.
+    """
+    action = CafAction.SET_LEAD
+    caf, actor = _opened(store, caf_id, action, by_id, on)
+    team = [m for m in _team(store, [caf.id])[caf.id] if m.current(on)]
+    theirs = [m for m in team if m.practitioner_id == practitioner_id]
+    if not theirs:
+        raise _refuse(
+            caf.id,
+            action,
+            f"{practitioner_id} is not a current member of its team (add them first)",
+        )
+    if any(m.team_role == TeamRole.LEAD.value for m in theirs):
+        raise _refuse(caf.id, action, f"{practitioner_id} is already its Lead Professional")
+    ids = _Ids(store)
+    records: list[Record] = []
+    former = [m for m in team if m.team_role == TeamRole.LEAD.value]
+    for lead in former:
+        records.append(_ended(store, lead.membership_id, on))
+        records.append(
+            TeamMembership(
+                id=ids.new("TeamMembership", f"{caf.id}-TM-{lead.practitioner_id}-{on:%Y%m%d}"),
+                practitioner_id=lead.practitioner_id,
+                caf_id=caf.id,
+                role=TeamRole.MEMBER,
+                started_on=on,
+            )
+        )
+    for membership in theirs:
+        records.append(_ended(store, membership.membership_id, on))
+    records.append(
+        TeamMembership(
+            id=ids.new("TeamMembership", f"{caf.id}-TM-{practitioner_id}-{on:%Y%m%d}-lead"),
+            practitioner_id=practitioner_id,
+            caf_id=caf.id,
+            role=TeamRole.LEAD,
+            started_on=on,
+        )
+    )
+    before = ", ".join(m.practitioner_id for m in former) or "nobody"
+    detail = f"{practitioner_id} is Lead Professional in place of {before}"
+    records.append(_event(ids, caf, action, actor.id, on, detail))
+    return _write(store, caf, action, actor.id, on, records, detail)
+
+
+def _level_change(
+    ids: _Ids,
+    caf: Caf,
+    action: CafAction,
+    by_id: str,
+    on: date,
+    to_level: ServiceLevel | None,
+) -> tuple[Caf, LevelChange, str]:
+    """The changed CAF and its LevelChange for a step up, step down or closure; raises
+    CafRefused when the move is not possible."""
+    rank = LEVEL_RANK[caf.level]
+    if action is CafAction.CLOSE:
+        changed = caf.model_copy(
+            update={"state": CafState.CLOSED, "closed_on": on, "state_changed_on": on}
+        )
+        direction, target = ChangeDirection.CLOSE, None
+        detail = f"closed at level {caf.level.value}"
+    else:
+        up = action is CafAction.STEP_UP
+        if to_level is None:
+            nxt = rank + 1 if up else rank - 1
+            if not 0 <= nxt < len(LEVELS):
+                edge = "the highest" if up else "the lowest"
+                raise _refuse(caf.id, action, f"it is already at {edge} level ({caf.level.value})")
+            to_level = LEVELS[nxt]
+        if (LEVEL_RANK[to_level] > rank) != up or to_level is caf.level:
+            way = "higher" if up else "lower"
+            raise _refuse(
+                caf.id,
+                action,
+                f"{to_level.value} is not {way} than its level ({caf.level.value})",
+            )
+        state = CafState.STEPPED_UP if up else CafState.STEPPED_DOWN
+        changed = caf.model_copy(update={"state": state, "level": to_level, "state_changed_on": on})
+        direction, target = (ChangeDirection.STEP_UP if up else ChangeDirection.STEP_DOWN), to_level
+        detail = (
+            f"{'stepped up' if up else 'stepped down'} from {caf.level.value} to {to_level.value}"
+        )
+    change = LevelChange(
+        id=ids.new("LevelChange", f"{caf.id}-LC-{on:%Y%m%d}-{direction.value}"),
+        child_id=caf.child_id,
+        direction=direction,
+        changed_on=on,
+        from_level=caf.level,
+        to_level=target,
+        caf_id=caf.id,
+        decided_by_id=by_id,
+    )
+    return changed, change, detail
+
+
+def _ending_memberships(store: Store, caf: Caf, on: date) -> list[Record]:
+    current = [m for m in _team(store, [caf.id])[caf.id] if m.current(on)]
+    return [_ended(store, m.membership_id, on) for m in current]
+
+
+def _move(
+    store: Store,
+    caf_id: str,
+    action: CafAction,
+    by_id: str,
+    on: date,
+    to_level: ServiceLevel | None = None,
+) -> CafChange:
+    caf, actor = _opened(store, caf_id, action, by_id, on)
+    ids = _Ids(store)
+    changed, change, detail = _level_change(ids, caf, action, actor.id, on, to_level)
+    records: list[Record] = [changed, change]
+    if action is CafAction.CLOSE:
+        records += _ending_memberships(store, caf, on)
+    records.append(_event(ids, caf, action, actor.id, on, detail))
+    return _write(store, changed, action, actor.id, on, records, detail)
+
+
+def step_up(
+    store: Store, caf_id: str, by_id: str, on: date, *, to_level: ServiceLevel | None = None
+) -> CafChange:
+    """Step an open CAF up to ``to_level`` (default the next level up), recording a
+    LevelChange. Returns the change. Raises CafRefused (nothing written) when it is
+    closed or the level is not higher; AccessDenied, NotFound, StoreError."""
+    return _move(store, caf_id, CafAction.STEP_UP, by_id, on, to_level)
+
+
+def step_down(
+    store: Store, caf_id: str, by_id: str, on: date, *, to_level: ServiceLevel | None = None
+) -> CafChange:
+    """Step an open CAF down to ``to_level`` (default the next level down), recording a
+    LevelChange. Returns the change. Raises CafRefused (nothing written) when it is
+    closed or the level is not lower; AccessDenied, NotFound, StoreError."""
+    return _move(store, caf_id, CafAction.STEP_DOWN, by_id, on, to_level)
+
+
+def close(store: Store, caf_id: str, by_id: str, on: date) -> CafChange:
+    """Close an open CAF on ``on``: its state becomes closed, the closure is recorded as a
+    LevelChange and the team's memberships end. Returns the change. Raises CafRefused
+    (nothing written) when it is already closed; AccessDenied, NotFound, StoreError."""
+    return _move(store, caf_id, CafAction.CLOSE, by_id, on)
+
+
+def review(
+    store: Store,
+    caf_id: str,
+    by_id: str,
+    on: date,
+    outcome: ReviewOutcome,
+    *,
+    next_review_on: date | None = None,
+    to_level: ServiceLevel | None = None,
+) -> CafChange:
+    """Record a review of an open CAF and carry out its outcome: continue (with the next
+    review date, required), close, step up or step down (001; 000 4.4).
+
+    Returns the change. Raises CafRefused (nothing written) when the CAF is closed, the
+    next review date is missing for continue or not after the review, or the outcome's
+    move is not possible; AccessDenied, NotFound, StoreError.
+    """
+    action = CafAction.REVIEW
+    caf, actor = _opened(store, caf_id, action, by_id, on)
+    if outcome is ReviewOutcome.CONTINUE and next_review_on is None:
+        raise _refuse(caf.id, action, "a review that continues the CAF needs a next review date")
+    if outcome is ReviewOutcome.CLOSE and next_review_on is not None:
+        raise _refuse(caf.id, action, "a review that closes the CAF takes no next review date")
+    if next_review_on is not None and next_review_on <= on:
+        raise _refuse(
+            caf.id, action, f"the next review ({next_review_on}) is not after this one ({on})"
+        )
+    if to_level is not None and outcome not in (ReviewOutcome.STEP_UP, ReviewOutcome.STEP_DOWN):
+        raise _refuse(caf.id, action, "a level is given only for a step up or step down")
+    ids = _Ids(store)
+    record = Review(
+        id=ids.new("Review", f"{caf.id}-RV-{on:%Y%m%d}"),
+        caf_id=caf.id,
+        held_on=on,
+        outcome=outcome,
+        next_review_on=next_review_on,
+        recorded_by_id=actor.id,
+    )
+    records: list[Record] = [record]
+    if outcome is ReviewOutcome.CONTINUE:
+        changed = caf.model_copy(update={"state": CafState.REVIEWED, "state_changed_on": on})
+        detail = f"reviewed: continue; next review {next_review_on}"
+        records.insert(0, changed)
+    else:
+        move = {
+            ReviewOutcome.CLOSE: CafAction.CLOSE,
+            ReviewOutcome.STEP_UP: CafAction.STEP_UP,
+            ReviewOutcome.STEP_DOWN: CafAction.STEP_DOWN,
+        }[outcome]
+        changed, change, what = _level_change(ids, caf, move, actor.id, on, to_level)
+        detail = f"reviewed: {outcome.value}; {what}"
+        records = [changed, record, change]
+        if move is CafAction.CLOSE:
+            records += _ending_memberships(store, caf, on)
+    records.append(_event(ids, caf, action, actor.id, on, detail))
+    return _write(store, changed, action, actor.id, on, records, detail)

@@ -1,0 +1,117 @@
+"""``tacgraph audit duplicates``: probable duplicate child records and duplicate CAFs."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated
+
+import typer
+
+from tacgraph.cli import exits, output
+from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, store_from
+from tacgraph.cli.data import parse_date
+from tacgraph.duplicates import DEFAULT_MIN_PROBABILITY, DuplicateReport, find_duplicates
+from tacgraph.errors import InvalidInput
+
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Print the duplicate pairs as CSV.")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``duplicates`` command to the audit group."""
+    app.command("duplicates")(duplicates)
+
+
+def _csv(report: DuplicateReport) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["child_id", "other_id", "probability", "agreed", "shared"])
+    for pair in report.pairs:
+        writer.writerow(
+            [
+                pair.child_id,
+                pair.other_id,
+                f"{pair.probability:.6f}",
+                "; ".join(pair.agreed),
+                "; ".join(pair.shared),
+            ]
+        )
+    return buffer.getvalue().rstrip("\n")
+
+
+def _tables(report: DuplicateReport) -> None:
+    output.print_table(
+        f"Probable duplicate child records (probability at least {report.min_probability})",
+        ["child", "other record", "probability", "agreed", "shared"],
+        [
+            (
+                p.child_id,
+                p.other_id,
+                f"{p.probability:.3f}",
+                ", ".join(p.agreed),
+                ", ".join(p.shared),
+            )
+            for p in report.pairs
+        ],
+    )
+    output.print_table(
+        "Duplicate CAFs: one child, open CAFs on more than one record",
+        ["records", "open CAFs"],
+        [(", ".join(c.child_ids), ", ".join(c.open_caf_ids)) for c in report.duplicate_cafs],
+    )
+    output.print_table(
+        "Records with more than one open CAF",
+        ["child", "open CAFs"],
+        [(s.child_id, ", ".join(s.caf_ids)) for s in report.several_open_cafs],
+    )
+    output.print_line(
+        f"{report.children:,} children: {len(report.pairs):,} probable duplicate pairs in "
+        f"{len(report.clusters):,} clusters, {len(report.duplicate_cafs):,} duplicate CAFs, "
+        f"{len(report.several_open_cafs):,} records with several open CAFs"
+    )
+    for reason, count in report.set_aside.items():
+        output.note(f"set aside as two children ({reason}): {count:,} pairs")
+
+
+@guarded
+def duplicates(
+    min_probability: Annotated[
+        float,
+        typer.Option(
+            "--min-probability",
+            help="How likely two records must be one child to be reported.",
+        ),
+    ] = DEFAULT_MIN_PROBABILITY,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Date (YYYY-MM-DD) CAFs are open on; default today.", show_default=False
+        ),
+    ] = None,
+    fail_on_findings: Annotated[
+        bool, typer.Option("--fail-on-findings", help="Exit 6 when anything is found.")
+    ] = False,
+    store: StoreOpt = None,
+    db: DbOpt = None,
+    json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """Probable duplicate child records (with the evidence), and CAFs open more than once
+    for one child; twins and siblings are never reported.
+
+    Example: tacgraph audit duplicates --min-probability 0.9 --csv
+    """
+    if json and as_csv:
+        raise InvalidInput("choose one of --json and --csv")
+    when = parse_date(as_of)
+    with store_from(store, db) as s, output.progress("duplicates") as update:
+        report = find_duplicates(s, when, min_probability=min_probability, progress=update)
+    if json:
+        output.print_json(report)
+    elif as_csv:
+        output.print_line(_csv(report))
+    else:
+        _tables(report)
+    found = report.pairs or report.duplicate_cafs or report.several_open_cafs
+    if fail_on_findings and found:
+        raise typer.Exit(exits.FINDINGS)

@@ -1,0 +1,286 @@
+"""``tacgraph caf``: the CAF register: check before starting, and each change after."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tacgraph import caf as register
+from tacgraph.cli import output
+from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, store_from
+from tacgraph.cli.data import parse_date
+from tacgraph.duplicates import DEFAULT_MIN_PROBABILITY
+from tacgraph.model import ReviewOutcome, ServiceLevel
+
+app = typer.Typer(
+    help="The CAF register: is there a CAF for this child, and its lifecycle.",
+    no_args_is_help=True,
+)
+
+AsOpt = Annotated[
+    str, typer.Option("--as", help="Your practitioner id: who is asking or making the change.")
+]
+OnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--on", help="Date of the change (YYYY-MM-DD); default today.", show_default=False
+    ),
+]
+CafArg = Annotated[str, typer.Argument(help="The CAF's id.", show_default=False)]
+ChildArg = Annotated[str, typer.Argument(help="The child's id.", show_default=False)]
+PractitionerArg = Annotated[str, typer.Argument(help="The practitioner's id.", show_default=False)]
+ProbabilityOpt = Annotated[
+    float,
+    typer.Option(
+        "--min-probability",
+        help="How likely another record must be the same child to count as a duplicate.",
+    ),
+]
+LevelOpt = Annotated[
+    ServiceLevel | None,
+    typer.Option(
+        "--to-level", help="The level to move to; default the next one.", show_default=False
+    ),
+]
+
+
+def _print_change(change: register.CafChange, json: bool) -> None:
+    if json:
+        output.print_json(change)
+        return
+    output.print_line(
+        f"{change.caf_id}: {change.detail} (on {change.on}, by {change.by_id}; now "
+        f"{change.state.value} at level {change.level.value})"
+    )
+    output.note(f"wrote {len(change.written)} records: {', '.join(change.written)}")
+
+
+@app.command("check")
+@guarded
+def check(
+    child_id: ChildArg,
+    as_: AsOpt,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Date (YYYY-MM-DD) to check on; default today.", show_default=False
+        ),
+    ] = None,
+    min_probability: ProbabilityOpt = DEFAULT_MIN_PROBABILITY,
+    store: StoreOpt = None,
+    db: DbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Is a CAF open for this child or a duplicate record of it, and whom to contact?
+
+    If none is open, you may start one.
+
+    Example: tacgraph caf check CH-SALLY --as PR-UNINVOLVED --as-of 2026-11-23
+    """
+    when = parse_date(as_of)
+    with store_from(store, db) as s:
+        result = register.check(s, child_id, as_, when, min_probability=min_probability)
+    if json:
+        output.print_json(result)
+        return
+    for found in result.open_cafs:
+        same = (
+            "this record"
+            if found.duplicate_probability is None
+            else f"probably (probability {found.duplicate_probability:.3f})"
+        )
+        rows = [
+            ("state", found.state.value),
+            ("started", found.started_on),
+            ("child record", found.record_id),
+            ("same child", same),
+            ("contact", found.contact.role),
+            ("name", found.contact.name),
+            ("agency", found.contact.agency),
+            ("phone", found.contact.phone),
+            ("email", found.contact.email),
+            ("broker", found.contact.broker),
+        ]
+        output.print_table(
+            f"Open CAF {found.caf_id}", ["field", "value"], [r for r in rows if r[1] is not None]
+        )
+    for dup in result.duplicate_records:
+        output.note(
+            f"{dup.child_id} is probably the same child (probability {dup.probability:.3f})"
+        )
+    output.print_line(result.advice)
+
+
+@app.command("start")
+@guarded
+def start(
+    child_id: ChildArg,
+    as_: AsOpt,
+    on: OnOpt = None,
+    level: Annotated[
+        ServiceLevel, typer.Option("--level", help="The level of service the CAF starts at.")
+    ] = ServiceLevel.TARGETED,
+    consent: Annotated[
+        str | None,
+        typer.Option(
+            "--consent",
+            help="The consent to start under; default any that is valid.",
+            show_default=False,
+        ),
+    ] = None,
+    min_probability: ProbabilityOpt = DEFAULT_MIN_PROBABILITY,
+    store: StoreOpt = None,
+    db: DbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Start a CAF for a child; you lead it until the team agrees another lead.
+
+    Needs a recorded consent to share CAF content with you; refused while a CAF is open
+    for the child or a probable duplicate record of it.
+
+    Example: tacgraph caf start CH-0000042 --as PR-0000007 --on 2026-11-23
+    """
+    when = parse_date(on, "--on")
+    with store_from(store, db) as s:
+        change = register.start(
+            s, child_id, as_, when, level=level, consent_id=consent, min_probability=min_probability
+        )
+    _print_change(change, json)
+
+
+@app.command("add-member")
+@guarded
+def add_member(
+    caf_id: CafArg,
+    practitioner_id: PractitionerArg,
+    as_: AsOpt,
+    on: OnOpt = None,
+    store: StoreOpt = None,
+    db: DbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Add a practitioner to a CAF's Team Around the Child (needs consent covering them).
+
+    Example: tacgraph caf add-member CAF-SALLY PR-GP --as PR-HOY --on 2026-11-23
+    """
+    when = parse_date(on, "--on")
+    with store_from(store, db) as s:
+        change = register.add_member(s, caf_id, practitioner_id, as_, when)
+    _print_change(change, json)
+
+
+@app.command("set-lead")
+@guarded
+def set_lead(
+    caf_id: CafArg,
+    practitioner_id: PractitionerArg,
+    as_: AsOpt,
+    on: OnOpt = None,
+    store: StoreOpt = None,
+    db: DbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Make a current member of the team its Lead Professional.
+
+    Example: tacgraph caf set-lead CAF-SALLY PR-CC-WORKER --as PR-HOY --on 2026-11-23
+    """
+    when = parse_date(on, "--on")
+    with store_from(store, db) as s:
+        change = register.set_lead(s, caf_id, practitioner_id, as_, when)
+    _print_change(change, json)
+
+
+@app.command("review")
+@guarded
+def review(
+    caf_id: CafArg,
+    as_: AsOpt,
+    outcome: Annotated[ReviewOutcome, typer.Option("--outcome", help="What the review decided.")],
+    next_review: Annotated[
+        str | None,
+        typer.Option(
+            "--next-review",
+            help="Date of the next review (needed to continue).",
+            show_default=False,
+        ),
+    ] = None,
+    to_level: LevelOpt = None,
+    on: OnOpt = None,
+    store: StoreOpt = None,
+    db: DbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Record a review and carry out its outcome: continue, close, step up or step down.
+
+    Example: tacgraph caf review CAF-SALLY --as PR-HOY --outcome continue --next-review 2027-05-01
+    """
+    when = parse_date(on, "--on")
+    following = parse_date(next_review, "--next-review") if next_review else None
+    with store_from(store, db) as s:
+        change = register.review(
+            s, caf_id, as_, when, outcome, next_review_on=following, to_level=to_level
+        )
+    _print_change(change, json)
+
+
+@app.command("step-up")
+@guarded
+def step_up(
+    caf_id: CafArg,
+    as_: AsOpt,
+    to_level: LevelOpt = None,
+    on: OnOpt = None,
+    store: StoreOpt = None,
+    db: DbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Step a CAF up to a higher level of service.
+
+    Example: tacgraph caf step-up CAF-SALLY --as PR-HOY --to-level child_in_need
+    """
+    when = parse_date(on, "--on")
+    with store_from(store, db) as s:
+        change = register.step_up(s, caf_id, as_, when, to_level=to_level)
+    _print_change(change, json)
+
+
+@app.command("step-down")
+@guarded
+def step_down(
+    caf_id: CafArg,
+    as_: AsOpt,
+    to_level: LevelOpt = None,
+    on: OnOpt = None,
+    store: StoreOpt = None,
+    db: DbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Step a CAF down to a lower level of service.
+
+    Example: tacgraph caf step-down CAF-SALLY --as PR-HOY --to-level universal
+    """
+    when = parse_date(on, "--on")
+    with store_from(store, db) as s:
+        change = register.step_down(s, caf_id, as_, when, to_level=to_level)
+    _print_change(change, json)
+
+
+@app.command("close")
+@guarded
+def close(
+    caf_id: CafArg,
+    as_: AsOpt,
+    on: OnOpt = None,
+    store: StoreOpt = None,
+    db: DbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Close a CAF: the register shows it closed and its team's memberships end.
+
+    Example: tacgraph caf close CAF-SALLY --as PR-HOY --on 2026-12-01
+    """
+    when = parse_date(on, "--on")
+    with store_from(store, db) as s:
+        change = register.close(s, caf_id, as_, when)
+    _print_change(change, json)

@@ -1,0 +1,342 @@
+"""Practice audits: each rule found on both engines, and not found where practice was
+followed; every injected fault of the synthetic authority found, a clean one clean."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import SALLY, same_answer
+from tacgraph.cli import exits
+from tacgraph.cli.app import app
+from tacgraph.importer import import_files, import_records
+from tacgraph.practice import AuditSettings, add_months, audit_practice, working_days
+from tacgraph.store import Store
+from tacgraph.store.embedded import EmbeddedStore
+from tacgraph.synth import Synthesiser
+
+AS_OF = date(2026, 11, 23)
+Doc = dict[str, Any]
+
+
+def _sally() -> Doc:
+    doc: Doc = json.loads(SALLY.read_text())
+    return doc
+
+
+def _record(doc: Doc, collection: str, record_id: str) -> Doc:
+    found: Doc = next(r for r in doc[collection] if r["id"] == record_id)
+    return found
+
+
+def _audit(
+    stores: dict[str, Store],
+    tmp_path: Path,
+    change: Callable[[Doc], None] | None = None,
+    check: str | None = None,
+    as_of: date = AS_OF,
+) -> set[tuple[str, str, str]]:
+    """Load Sally (changed) into both engines; the findings both agree on, as
+    (check, subject, since)."""
+    doc = _sally()
+    if change is not None:
+        change(doc)
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(doc))
+    for s in stores.values():
+        import_files(s, [path])
+    checks = None if check is None else [check]
+    report = same_answer(stores, lambda s: audit_practice(s, as_of=as_of, checks=checks))
+    return {(f.check, f.subject_id, f.since.isoformat()) for f in report.findings}
+
+
+def test_dates() -> None:
+    assert add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
+    assert working_days(date(2026, 8, 25), date(2026, 9, 2)) == 6
+    assert working_days(date(2026, 8, 21), date(2026, 8, 25), [date(2026, 8, 31)]) == 2
+    assert working_days(date(2026, 8, 28), date(2026, 9, 1), [date(2026, 8, 31)]) == 1
+
+
+# --------------------------------------------------------------------------- Sally
+
+
+@pytest.mark.neo4j
+def test_sally_step_down_without_summary_of_work_is_flagged(
+    both: dict[str, Store], tmp_path: Path
+) -> None:
+    found = _audit(both, tmp_path)
+    assert found == {
+        ("disengagement", "IN-PICCADILLY", "2026-11-09"),
+        ("disengagement", "PA-1", "2026-11-09"),
+    }
+
+
+@pytest.mark.neo4j
+def test_sally_with_a_summary_of_work_to_the_lead_is_clean(
+    both: dict[str, Store], tmp_path: Path
+) -> None:
+    def handover(doc: Doc) -> None:
+        doc["handovers"].append(
+            {
+                "id": "HO-PICCADILLY",
+                "child_id": "CH-SALLY",
+                "involvement_id": "IN-PICCADILLY",
+                "from_practitioner_id": "PR-PICCADILLY",
+                "to_practitioner_id": "PR-HOY",
+                "kind": "summary_of_work",
+                "shared_on": "2026-11-09",
+                "work_done": "Eight key-work sessions",
+                "outcomes": "Abstinent since September",
+                "unmet_needs": "None identified",
+            }
+        )
+
+    assert _audit(both, tmp_path, handover) == set()
+
+
+@pytest.mark.neo4j
+def test_handover_too_late_is_flagged(both: dict[str, Store], tmp_path: Path) -> None:
+    def late(doc: Doc) -> None:
+        doc["handovers"].append(
+            {
+                "id": "HO-LATE",
+                "child_id": "CH-SALLY",
+                "involvement_id": "IN-PICCADILLY",
+                "from_practitioner_id": "PR-PICCADILLY",
+                "to_caf_id": "CAF-SALLY",
+                "kind": "summary_of_work",
+                "shared_on": "2026-11-22",
+            }
+        )
+
+    found = _audit(both, tmp_path, late, "disengagement")
+    assert ("disengagement", "IN-PICCADILLY", "2026-11-09") in found
+    report_days = AuditSettings(handover_days=20).handover_days
+    assert report_days == 20
+
+
+@pytest.mark.neo4j
+def test_lead_gap(both: dict[str, Store], tmp_path: Path) -> None:
+    assert _audit(both, tmp_path, check="lead_gap") == set()
+
+    def no_lead(doc: Doc) -> None:
+        _record(doc, "team_memberships", "TM-HOY")["ended_on"] = "2026-11-15"
+
+    assert _audit(both, tmp_path, no_lead, "lead_gap") == {("lead_gap", "CAF-SALLY", "2026-11-16")}
+
+
+@pytest.mark.neo4j
+def test_lead_no_longer_involved(both: dict[str, Store], tmp_path: Path) -> None:
+    def ended(doc: Doc) -> None:
+        _record(doc, "involvements", "IN-HOY")["ended_on"] = "2026-11-15"
+
+    found = _audit(both, tmp_path, ended, "lead_gap")
+    assert found == {("lead_gap", "CAF-SALLY", "2026-11-16")}
+
+
+@pytest.mark.neo4j
+def test_statutory_lead(both: dict[str, Store], tmp_path: Path) -> None:
+    assert _audit(both, tmp_path, check="statutory_lead") == set()
+
+    def offender(doc: Doc) -> None:
+        _record(doc, "children", "CH-SALLY")["young_offender"] = True
+
+    assert _audit(both, tmp_path, offender, "statutory_lead") == {
+        ("statutory_lead", "CH-SALLY", "2026-07-13")
+    }
+
+
+@pytest.mark.neo4j
+def test_cp_key_worker_must_be_a_qualified_social_worker(
+    both: dict[str, Store], tmp_path: Path
+) -> None:
+    def cp(doc: Doc) -> None:
+        plan = _record(doc, "plans", "PL-SALLY-CIN")
+        plan["kind"] = "child_protection"
+        del plan["ended_on"]
+        del _record(doc, "team_memberships", "TM-CIN-SW")["ended_on"]
+        del _record(doc, "involvements", "IN-SOCIAL-WORKER")["ended_on"]
+        _record(doc, "practitioners", "PR-SOCIAL-WORKER")["qualified_social_worker"] = False
+        doc["level_changes"] = [c for c in doc["level_changes"] if c["id"] == "LC-STEP-UP"]
+        doc["notifications"] = []
+
+    found = _audit(both, tmp_path, cp, "statutory_lead")
+    assert found == {("statutory_lead", "PL-SALLY-CIN", "2026-09-03")}
+
+
+@pytest.mark.neo4j
+def test_reviews_and_timescales(both: dict[str, Store], tmp_path: Path) -> None:
+    assert _audit(both, tmp_path, check="reviews") == set()
+
+    def late(doc: Doc) -> None:
+        _record(doc, "assessments", "AS-INITIAL")["completed_on"] = "2026-09-25"
+        _record(doc, "meetings", "MT-TAC-1")["written_outcome_sent_on"] = "2026-07-25"
+
+    assert _audit(both, tmp_path, late, "reviews") == {
+        ("reviews", "AS-INITIAL", "2026-09-09"),
+        ("reviews", "MT-TAC-1", "2026-07-19"),
+    }
+    # six months after the last CAF review (2026-08-24)
+    later = _audit(both, tmp_path, check="reviews", as_of=date(2027, 3, 1))
+    assert later == {("reviews", "CAF-SALLY", "2027-02-25")}
+
+
+@pytest.mark.neo4j
+def test_cin_plan_review(both: dict[str, Store], tmp_path: Path) -> None:
+    def open_cin(doc: Doc) -> None:
+        del _record(doc, "plans", "PL-SALLY-CIN")["ended_on"]
+        del _record(doc, "team_memberships", "TM-CIN-SW")["ended_on"]
+        del _record(doc, "involvements", "IN-SOCIAL-WORKER")["ended_on"]
+        doc["reviews"] = [r for r in doc["reviews"] if r["id"] != "RV-CIN-1"]
+
+    found = _audit(both, tmp_path, open_cin, "reviews", as_of=date(2027, 3, 10))
+    assert ("reviews", "PL-SALLY-CIN", "2027-03-04") in found
+
+
+@pytest.mark.neo4j
+def test_closures(both: dict[str, Store], tmp_path: Path) -> None:
+    assert _audit(both, tmp_path, check="closures") == set()
+
+    def careless(doc: Doc) -> None:
+        _record(doc, "level_changes", "LC-STEP-DOWN")["decided_by_id"] = "PR-SOCIAL-WORKER"
+        doc["notifications"] = [n for n in doc["notifications"] if n["id"] != "NT-PICCADILLY"]
+
+    found = _audit(both, tmp_path, careless, "closures")
+    assert found == {("closures", "LC-STEP-DOWN", "2026-11-09")}
+    assert len(found) == 1
+
+
+@pytest.mark.neo4j
+def test_closure_rules_named_separately(both: dict[str, Store], tmp_path: Path) -> None:
+    def careless(doc: Doc) -> None:
+        _record(doc, "level_changes", "LC-STEP-DOWN")["decided_by_id"] = "PR-SOCIAL-WORKER"
+        doc["notifications"] = [n for n in doc["notifications"] if n["id"] != "NT-SALLY"]
+
+    doc = _sally()
+    careless(doc)
+    path = tmp_path / "careless.json"
+    path.write_text(json.dumps(doc))
+    for s in both.values():
+        import_files(s, [path])
+    report = same_answer(both, lambda s: audit_practice(s, as_of=AS_OF, checks=["closures"]))
+    rules = {f.rule for f in report.findings}
+    assert rules == {"closed without authority", "a required party was not formally notified"}
+    notified = next(f for f in report.findings if "notified" in f.rule)
+    assert "child" in notified.detail
+    young = AuditSettings(child_notified_from_age=17)
+    report = same_answer(
+        both, lambda s: audit_practice(s, as_of=AS_OF, checks=["closures"], settings=young)
+    )
+    assert {f.rule for f in report.findings} == {"closed without authority"}
+
+
+@pytest.mark.neo4j
+def test_left_with_no_one(both: dict[str, Store], tmp_path: Path) -> None:
+    assert _audit(both, tmp_path, check="left_with_no_one") == set()
+
+    def everyone_leaves(doc: Doc) -> None:
+        for inv in doc["involvements"]:
+            if inv["child_id"] == "CH-SALLY":
+                inv["ended_on"] = "2026-11-09"
+
+    found = _audit(both, tmp_path, everyone_leaves, "left_with_no_one")
+    assert found == {("left_with_no_one", "LC-STEP-DOWN", "2026-11-09")}
+
+
+@pytest.mark.neo4j
+def test_cumulative_need(both: dict[str, Store], tmp_path: Path) -> None:
+    assert _audit(both, tmp_path, check="cumulative_need") == set()
+
+    def no_caf(doc: Doc) -> None:
+        caf = _record(doc, "cafs", "CAF-SALLY")
+        caf["state"], caf["closed_on"] = "closed", "2026-11-20"
+        _record(doc, "plans", "PL-SALLY-CAF")["ended_on"] = "2026-11-20"
+        for tm in doc["team_memberships"]:
+            tm.setdefault("ended_on", "2026-11-20")
+
+    found = _audit(both, tmp_path, no_caf, "cumulative_need")
+    # school (head of year), children's centre and Hope, all targeted
+    assert found == {("cumulative_need", "CH-SALLY", "2026-07-13")}
+    fewer = AuditSettings(cumulative_agencies=4)
+    report = same_answer(
+        both,
+        lambda s: audit_practice(s, as_of=AS_OF, checks=["cumulative_need"], settings=fewer),
+    )
+    assert report.findings == []
+
+
+@pytest.mark.neo4j
+def test_parallel_plans(both: dict[str, Store], tmp_path: Path) -> None:
+    assert _audit(both, tmp_path, check="parallel_plans") == set()
+
+    def second(doc: Doc) -> None:
+        doc["plans"].append(
+            {
+                "id": "PL-SALLY-CP",
+                "child_id": "CH-SALLY",
+                "kind": "child_protection",
+                "started_on": "2026-10-01",
+                "ended_on": "2026-11-09",
+            }
+        )
+
+    found = _audit(both, tmp_path, second, "parallel_plans", as_of=date(2026, 10, 15))
+    assert found == {("parallel_plans", "CH-SALLY", "2026-10-01")}
+
+
+# --------------------------------------------------------------------------- synthetic
+
+
+def _population(tmp_path: Path, faults: bool) -> tuple[Synthesiser, Store]:
+    synth = Synthesiser(2000, 7, faults=faults)
+    store = EmbeddedStore(tmp_path / ("faulty" if faults else "clean"))
+    store.init_schema()
+    import_records(store, synth.records())
+    return synth, store
+
+
+@pytest.mark.parametrize("faults", [True, False], ids=["faulty", "clean"])
+def test_synthetic_population(tmp_path: Path, faults: bool) -> None:
+    synth, store = _population(tmp_path, faults)
+    try:
+        report = audit_practice(store, as_of=synth.as_of)
+    finally:
+        store.close()
+    truth = synth.truth
+    if not faults:
+        assert report.findings == []
+        return
+    subjects = {f.subject_id for f in report.findings}
+    assert set(truth.disengagements_without_handover) <= subjects
+    assert set(truth.overdue_reviews) <= subjects
+    assert set(truth.late_assessments) <= subjects
+    cumulative = {f.child_id for f in report.findings if f.check == "cumulative_need"}
+    assert set(truth.several_agencies_without_caf) <= cumulative
+    assert truth.disengagements_without_handover and truth.overdue_reviews
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = str(tmp_path / "db")
+    assert runner.invoke(app, ["import", str(SALLY), "--db", db]).exit_code == exits.OK
+    base = ["audit", "practice", "--db", db, "--as-of", "2026-11-23"]
+    result = runner.invoke(app, [*base, "--json"])
+    assert result.exit_code == exits.OK
+    doc = json.loads(result.stdout)
+    assert {f["subject_id"] for f in doc["findings"]} == {"IN-PICCADILLY", "PA-1"}
+    result = runner.invoke(app, [*base, "--check", "disengagement", "--fail-on-findings"])
+    assert result.exit_code == exits.FINDINGS
+    result = runner.invoke(app, [*base, "--check", "reviews", "--fail-on-findings", "--csv"])
+    assert result.exit_code == exits.OK
+    assert result.stdout.startswith("check,rule,child_id")
+    result = runner.invoke(app, [*base, "--check", "nonsense"])
+    assert result.exit_code == exits.INVALID_INPUT

@@ -447,10 +447,14 @@ def run_synthetic(children: int, seed: int, per_part: int) -> None:
     print("-" * len(header))
     print(
         f"{len(found):>6,} {fp:>4} {fn:>4} {precision:>10.4f} {recall:>8.4f} "
-        f"{len(found & twins):>6} {report.twins_or_siblings_set_aside:>10,} "
+        f"{len(found & twins):>6} {sum(report.set_aside.values()):>10,} "
         f"{len(found_cafs & truth_cafs):>9}/{len(truth_cafs):<10} {detect_time[0]:>9.1f} "
         f"{peak_rss_mb():>12,.0f}"
     )
+    for reason, count in report.set_aside.items():
+        print(f"set aside by the rule ({reason}): {count:,} pairs")
+    for a, b in sorted(found & twins):
+        print(f"twin pair reported: {a} {b}")
     print(
         "detection phases (seconds from the start): "
         + ", ".join(f"{phase} {at:.1f}" for phase, at in phases)
@@ -466,7 +470,7 @@ def main() -> None:
     parser.add_argument("--skip-febrl", action="store_true")
     parser.add_argument("--skip-synthetic", action="store_true")
     args = parser.parse_args()
-    logging.getLogger("splink").setLevel(logging.WARNING)
+    logging.getLogger("splink").setLevel(logging.ERROR)
     print(f"machine: {machine()}")
     print(f"default min probability (tacgraph audit): {DEFAULT_MIN_PROBABILITY}")
     print()

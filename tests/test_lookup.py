@@ -18,7 +18,7 @@ from tacgraph.cli import exits
 from tacgraph.cli.app import app
 from tacgraph.ig import access_report
 from tacgraph.importer import import_files
-from tacgraph.lookup import front_door, who_else
+from tacgraph.lookup import front_door, who_else, who_else_many
 from tacgraph.store import Store
 
 pytestmark = pytest.mark.neo4j
@@ -222,7 +222,12 @@ def _rewrite(store: Store, entries: list[dict[str, Any]]) -> None:
     embedded engine cannot update a primary key, so: delete, then insert)."""
     store.run("MATCH (e:AuditEntry) DELETE e")
     for entry in entries:
-        store.query("audit_append", entry)
+        store.run(FORGE, entry)
+
+
+FORGE = """CREATE (e:AuditEntry {seq: $seq, at: $at, requester_id: $requester_id,
+  child_id: $child_id, purpose: $purpose, as_of: $as_of, outcome: $outcome,
+  disclosed: $disclosed, bases: $bases, detail: $detail, prev_hash: $prev_hash, hash: $hash})"""
 
 
 def _modify(log: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -323,8 +328,16 @@ def test_who_else_cli(tmp_path: Path) -> None:
     result = runner.invoke(app, ["who-else", "CH-SALLY", "--as", "PR-UNTRAINED", "--db", db])
     assert result.exit_code == exits.ACCESS_DENIED
     assert result.stderr.startswith("Error: PR-UNTRAINED is not trained and authorised")
+    case_list = ["who-else", "CH-SALLY", "CH-ROBIN", "--as", "PR-HOY", "--history", "--db", db]
+    result = runner.invoke(app, [*case_list, "--as-of", "2026-11-23", "--json"])
+    assert result.exit_code == exits.OK, result.stderr
+    answers = json.loads(result.stdout)
+    assert [a["child_id"] for a in answers] == ["CH-SALLY", "CH-ROBIN"]
+    assert [e["practitioner_id"] for e in answers[0]["ended"]] == ["PR-SOCIAL-WORKER"]
+    result = runner.invoke(app, [*case_list, "--as-of", "2026-11-23"])
+    assert result.exit_code == exits.OK and "No longer involved" in result.stdout
     result = runner.invoke(app, ["audit", "verify", "--db", db, "--json"])
-    assert result.exit_code == exits.OK and json.loads(result.stdout)["entries"] == 2
+    assert result.exit_code == exits.OK and json.loads(result.stdout)["entries"] == 6
     result = runner.invoke(app, ["audit", "access", "--db", db, "--csv", "--as-of", "2026-11-23"])
     assert result.exit_code == exits.OK and result.stdout.startswith("seq,at,requester_id")
 
@@ -346,3 +359,91 @@ def test_export_leaves_out_a_shielded_childs_whereabouts(
         # The redacted export still imports (nothing points at what was left out).
         store.run("MATCH (n) DETACH DELETE n")
         import_files(store, [redacted])
+
+
+def test_family_team_consents_and_history_as_seen_by_each_viewer(
+    casebook: dict[str, Store],
+) -> None:
+    lead = ask(casebook, "CH-SALLY", "PR-HOY", history=True)
+    assert [(f.family_member_id, f.relationship, f.phone) for f in lead.family] == [
+        ("FM-FATHER", "father", "07700 900102"),
+        ("FM-MOTHER", "mother", "07700 900101"),
+    ]
+    assert [(t.practitioner_id, t.team_role) for t in lead.team] == [
+        ("PR-CC-WORKER", "member"),
+        ("PR-HOY", "lead"),
+        ("PR-MIDWIFE", "member"),
+        ("PR-SCHOOL-NURSE", "member"),
+        ("PR-TEACHER", "member"),
+    ]
+    assert [(c.consent_id, c.to_kind, c.to_id) for c in lead.consents] == [
+        ("CO-MOTHER-TAC", "caf", "CAF-SALLY"),
+        ("CO-SALLY-TAC", "caf", "CAF-SALLY"),
+    ]
+    # The social worker stepped away with a summary of work; the drugs project's
+    # departure is hidden from the TAC, as Sally refused to share sensitive services.
+    assert [(e.practitioner_id, e.ended_on, e.handover) for e in lead.ended] == [
+        ("PR-SOCIAL-WORKER", date(2026, 11, 9), True)
+    ]
+    hope = ask(casebook, "CH-SALLY", "PR-HOPE", history=True)
+    assert [(e.practitioner_id, e.handover) for e in hope.ended] == [
+        ("PR-PICCADILLY", False),
+        ("PR-SOCIAL-WORKER", True),
+    ]
+    assert "PR-HOPE" in [t.practitioner_id for t in hope.team]
+    assert "PR-HOPE" not in [t.practitioner_id for t in lead.team]
+    # Without history, nothing ended is shown.
+    assert ask(casebook, "CH-SALLY", "PR-HOY").ended == []
+    stranger = ask(casebook, "CH-SALLY", "PR-UNINVOLVED", history=True)
+    assert (stranger.family, stranger.consents, stranger.ended) == ([], [], [])
+    assert [(t.practitioner_id, t.team_role) for t in stranger.team] == [("PR-HOY", "lead")]
+    shielded = ask(casebook, "CH-ROBIN", "PR-HOY", history=True)
+    assert (shielded.family, shielded.team, shielded.consents, shielded.ended) == ([], [], [], [])
+
+
+def test_a_case_list_is_answered_in_one_go_and_audited_per_child(
+    casebook: dict[str, Store],
+) -> None:
+    children = ["CH-SALLY", "CH-NOBODY", "CH-ROBIN", "CH-SALLY"]
+    for store in casebook.values():
+        batch = who_else_many(store, children, "PR-HOY", as_of=NOW, purpose="case list")
+        single = [
+            who_else(store, c, "PR-HOY", as_of=NOW, purpose="case list")
+            for c in ("CH-SALLY", "CH-NOBODY", "CH-ROBIN")
+        ]
+        assert batch == single
+        log = list(audit.entries(store))
+        assert [(e.child_id, e.outcome) for e in log] == 2 * [
+            ("CH-SALLY", "disclosed"),
+            ("CH-NOBODY", "unknown_child"),
+            ("CH-ROBIN", "disclosed"),
+        ]
+        assert audit.verify(store).ok
+        with pytest.raises(AccessDenied):
+            who_else_many(store, ["CH-SALLY", "CH-ROBIN"], "PR-UNTRAINED", as_of=NOW)
+        denied = list(audit.entries(store))[-2:]
+        assert [(e.child_id, e.outcome) for e in denied] == [
+            ("CH-SALLY", "denied"),
+            ("CH-ROBIN", "denied"),
+        ]
+
+
+def test_the_access_log_survives_a_writer_with_a_stale_head(casebook: dict[str, Store]) -> None:
+    """Another process appending moves the head; the next append reads it again."""
+    for store in casebook.values():
+        who_else(store, "CH-SALLY", "PR-HOY", as_of=NOW)
+        who_else(store, "CH-SALLY", "PR-MIDWIFE", as_of=NOW)
+        audit._heads[store] = (1, list(audit.entries(store))[0].hash)  # as if written elsewhere
+        who_else(store, "CH-SALLY", "PR-HOPE", as_of=NOW)
+        assert [e.seq for e in audit.entries(store)] == [1, 2, 3]
+        assert audit.verify(store).ok
+
+
+def test_audit_verify_finds_entries_removed_from_the_end(casebook: dict[str, Store]) -> None:
+    for store in casebook.values():
+        for viewer in ("PR-HOY", "PR-MIDWIFE", "PR-HOPE"):
+            who_else(store, "CH-SALLY", viewer, as_of=NOW)
+        store.run("MATCH (e:AuditEntry) WHERE e.seq = 3 DELETE e")
+        report = audit.verify(store)
+        assert [(p.seq, p.kind) for p in report.problems] == [(3, "deleted")]
+        assert "entry 3 is missing from the end" in report.problems[0].detail

@@ -7,8 +7,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel, ConfigDict
 
@@ -59,37 +61,95 @@ def append(
     bases: list[str],
     detail: str = "",
     clock: Clock = utc_now,
-    attempts: int = 5,
 ) -> AuditEntry:
-    """Append one entry after the newest. Retries when another writer took the same
-    sequence number; raises StoreError when it cannot write (the caller then discloses
-    nothing)."""
+    """Append one entry after the newest; see :func:`append_many`."""
+    item = Pending(requester_id, child_id, purpose, as_of, outcome, disclosed, bases, detail)
+    return append_many(store, [item], clock=clock)[0]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An entry still to be written: what was asked and what was disclosed."""
+
+    requester_id: str
+    child_id: str
+    purpose: str
+    as_of: date
+    outcome: str  # disclosed | denied | unknown_child | error
+    disclosed: list[str]
+    bases: list[str]
+    detail: str = ""
+
+
+# The newest (seq, hash) this process wrote or read, per store: an append then needs one
+# round trip. Another writer moving the head makes the conditional append write nothing,
+# and the head is read again.
+_heads: WeakKeyDictionary[Store, tuple[int, str]] = WeakKeyDictionary()
+
+
+def append_many(
+    store: Store, items: list[Pending], *, clock: Clock = utc_now, attempts: int = 5
+) -> list[AuditEntry]:
+    """Append entries after the newest, in order, in one write: all of them or none.
+    Retries when another writer moved the log's head; raises StoreError when it cannot
+    write (the caller then discloses nothing)."""
+    if not items:
+        return []
     for attempt in range(attempts):
-        last = store.query("audit_last")
-        seq = int(last[0]["seq"]) + 1 if last else 1
-        prev = str(last[0]["hash"]) if last else GENESIS
-        fields: dict[str, Any] = {
+        seq, prev = _heads.get(store) or _read_head(store)
+        start = seq
+        written: list[AuditEntry] = []
+        at = clock().isoformat(timespec="microseconds")
+        for item in items:
+            seq += 1
+            fields: dict[str, Any] = {
+                "seq": seq,
+                "at": at,
+                "requester_id": item.requester_id,
+                "child_id": item.child_id,
+                "purpose": item.purpose,
+                "as_of": item.as_of.isoformat(),
+                "outcome": item.outcome,
+                "disclosed": sorted(item.disclosed),
+                "bases": sorted(set(item.bases)),
+                "detail": item.detail,
+            }
+            fields["prev_hash"] = prev
+            fields["hash"] = prev = entry_hash(fields, prev)
+            written.append(AuditEntry(**fields))
+        params = {
+            "prev_seq": start,
             "seq": seq,
-            "at": clock().isoformat(timespec="microseconds"),
-            "requester_id": requester_id,
-            "child_id": child_id,
-            "purpose": purpose,
-            "as_of": as_of.isoformat(),
-            "outcome": outcome,
-            "disclosed": sorted(disclosed),
-            "bases": sorted(set(bases)),
-            "detail": detail,
+            "hash": prev,
+            "entries": [entry.model_dump() for entry in written],
         }
-        fields["prev_hash"] = prev
-        fields["hash"] = entry_hash(fields, prev)
         try:
-            store.query("audit_append", fields)
+            rows = store.query("audit_append", params)
         except StoreError:
+            _heads.pop(store, None)
             if attempt == attempts - 1:
                 raise
             continue
-        return AuditEntry(**fields)
-    raise StoreError("could not append to the access log")  # pragma: no cover
+        if rows and int(rows[0]["appended"]) == len(written):
+            _heads[store] = (seq, prev)
+            return written
+        _heads.pop(store, None)  # another writer moved the head: read it again
+    raise StoreError("could not append to the access log: other writers kept moving it")
+
+
+def _read_head(store: Store) -> tuple[int, str]:
+    try:
+        rows = store.query("audit_head")
+        if not rows:  # a new store, or a log written before the head existed
+            last = store.query("audit_last")
+            seq, hash_ = (int(last[0]["seq"]), str(last[0]["hash"])) if last else (0, GENESIS)
+            rows = store.query("audit_head_init", {"seq": seq, "hash": hash_})
+    except StoreError as exc:
+        raise StoreError(
+            f"cannot read the access log: {exc}",
+            "run 'tacgraph db init' to bring the store's schema up to date",
+        ) from exc
+    return int(rows[0]["seq"]), str(rows[0]["hash"])
 
 
 def entries(store: Store, page: int = 5_000) -> Iterator[AuditEntry]:
@@ -121,9 +181,10 @@ def verify(store: Store) -> VerifyReport:
     """Check the whole chain; name each entry that was modified, deleted, inserted or
     reordered. Raises StoreError when the log cannot be read.
 
-    Limits: an intruder who can rewrite every later entry's hash, or who removes the
-    newest entries, is not detectable from the log alone; anchor the newest hash
-    elsewhere (e.g. print it daily) to close that gap."""
+    The log's head (the newest entry's number and hash, moved by every append) also shows
+    entries removed from the end. Limits: an intruder who rewrites every later entry's
+    hash and the head too is not detectable from the store alone; anchor the newest hash
+    elsewhere (e.g. print it daily with ``audit verify``) to close that gap."""
     log = list(entries(store))
     position = {entry.hash: i for i, entry in enumerate(log)}
     problems: list[Tampering] = []
@@ -175,4 +236,42 @@ def verify(store: Store) -> VerifyReport:
                     detail=f"it follows entry {log[follows].seq}, not the one before it",
                 )
             )
+    problems.extend(_head_problems(store, log))
     return VerifyReport(entries=len(log), ok=not problems, problems=problems)
+
+
+def _head_problems(store: Store, log: list[AuditEntry]) -> list[Tampering]:
+    """The head names the newest entry written: entries removed from the end of the log,
+    or added after it without the library, show as a mismatch."""
+    head = store.query("audit_head")
+    if not head:
+        return []  # a log written before the head existed, or none at all
+    seq, hash_ = int(head[0]["seq"]), str(head[0]["hash"])
+    last_seq, last_hash = (log[-1].seq, log[-1].hash) if log else (0, GENESIS)
+    if seq > last_seq:
+        missing = (
+            f"entry {seq} is" if seq == last_seq + 1 else f"entries {last_seq + 1} to {seq} are"
+        )
+        return [
+            Tampering(
+                seq=seq,
+                kind="deleted",
+                detail=f"the log's head records entry {seq}: {missing} missing from the end",
+            )
+        ]
+    if seq < last_seq:
+        return [
+            Tampering(
+                seq=last_seq,
+                kind="inserted",
+                detail=f"entries after {seq}, the newest the log's head records, were added "
+                "outside tacgraph",
+            )
+        ]
+    if hash_ != last_hash:
+        return [
+            Tampering(
+                seq=seq, kind="modified", detail="its hash differs from the one the head records"
+            )
+        ]
+    return []

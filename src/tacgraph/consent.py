@@ -51,6 +51,7 @@ class ConsentFact:
     to_practitioner_id: str | None
     to_agency_id: str | None
     to_caf_id: str | None
+    kind: str | None = None  # explicit | implied: recorded, not used in decisions
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> ConsentFact:
@@ -68,6 +69,7 @@ class ConsentFact:
             to_practitioner_id=row["to_practitioner_id"],
             to_agency_id=row["to_agency_id"],
             to_caf_id=row["to_caf_id"],
+            kind=row.get("kind"),
         )
 
     @property

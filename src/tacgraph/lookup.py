@@ -11,13 +11,13 @@ log before anything is returned; if the log cannot be written, nothing is return
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
 
-from tacgraph import audit
+from tacgraph import audit, queries
 from tacgraph.access import AccessDenied, Requester, authorise
 from tacgraph.consent import WITHHELD_ERROR, BasisFact, ConsentFact, Decision, Viewer, decide
 from tacgraph.model import Scope
@@ -52,6 +52,47 @@ class InvolvementView(BaseModel):
     lead: bool
     email: str | None = None
     phone: str | None = None
+
+
+class EndedView(InvolvementView):
+    """An involvement that ended on or before the date (with ``history``)."""
+
+    ended_on: date
+    handover: bool  # an updated CAF or summary of work was shared by the practitioner
+    handover_kind: str | None = None
+
+
+class TeamView(BaseModel):
+    """Current membership of the Team Around the Child of an open CAF."""
+
+    caf_id: str
+    practitioner_id: str
+    team_role: str  # lead | member
+    since: date
+
+
+class FamilyView(BaseModel):
+    family_member_id: str
+    name: str
+    relationship: str
+    parental_responsibility: bool
+    carer: bool
+    phone: str | None = None
+    address_line: str | None = None
+    postcode: str | None = None
+
+
+class ConsentView(BaseModel):
+    """A consent in force, to someone the viewer may see."""
+
+    consent_id: str
+    given_by: str  # "child" or the family member's id
+    to_kind: str  # practitioner | agency | caf
+    to_id: str
+    scopes: list[str]
+    kind: str
+    given_on: date
+    expires_on: date | None = None
 
 
 class CafView(BaseModel):
@@ -90,6 +131,10 @@ class WhoElse(BaseModel):
     involved: list[InvolvementView] = []
     sensitive_services: list[str] = []  # broker contacts only
     withheld: int = 0
+    team: list[TeamView] = []
+    family: list[FamilyView] = []
+    consents: list[ConsentView] = []
+    ended: list[EndedView] = []  # with history only
     explanation: list[Explanation] = []
 
 
@@ -111,13 +156,18 @@ class _Gate:
         self.used: list[str] = []
         self.errors: list[str] = []
         self._opaque = 0
+        self._decisions: dict[Scope, Decision] = {}
 
     def decide(self, scope: Scope) -> Decision:
-        try:
-            return decide(scope, self.viewer, self.consents, self.bases, self.on)
-        except Exception as exc:  # fail closed: any error withholds and is audited
-            self.errors.append(f"{scope.value}: {type(exc).__name__}")
-            return WITHHELD_ERROR
+        # Decisions are pure, so one per scope serves the whole lookup (and no longer).
+        if scope not in self._decisions:
+            try:
+                made = decide(scope, self.viewer, self.consents, self.bases, self.on)
+            except Exception as exc:  # fail closed: any error withholds and is audited
+                self.errors.append(f"{scope.value}: {type(exc).__name__}")
+                made = WITHHELD_ERROR
+            self._decisions[scope] = made
+        return self._decisions[scope]
 
     def both(self, *scopes: Scope) -> Decision:
         decisions = [self.decide(s) for s in scopes]
@@ -167,73 +217,163 @@ def who_else(
     purpose: str = "",
     as_of: date | None = None,
     explain: bool = False,
+    history: bool = False,
     clock: audit.Clock = audit.utc_now,
 ) -> WhoElse:
     """The gated answer for one child and one viewer on ``as_of`` (default: today by
-    ``clock``). Raises AccessDenied (audited) for an unknown or unauthorised requester;
-    StoreError if the engine or the access log fails (nothing is then disclosed)."""
+    ``clock``); with ``history``, also the involvements that had ended by then. Raises
+    AccessDenied (audited) for an unknown or unauthorised requester; StoreError if the
+    engine or the access log fails (nothing is then disclosed)."""
+    return who_else_many(
+        store,
+        [child_id],
+        requester_id,
+        purpose=purpose,
+        as_of=as_of,
+        explain=explain,
+        history=history,
+        clock=clock,
+    )[0]
+
+
+def who_else_many(
+    store: Store,
+    child_ids: Sequence[str],
+    requester_id: str,
+    *,
+    purpose: str = "",
+    as_of: date | None = None,
+    explain: bool = False,
+    history: bool = False,
+    clock: audit.Clock = audit.utc_now,
+) -> list[WhoElse]:
+    """The gated answers for a case list: one per child, in the order given (repeats
+    dropped), read in one query and audited in one write, one entry per child. Raises
+    as :func:`who_else` does; a failure for one child discloses nothing for any."""
     on = as_of or clock().date()
-    log = _logger(store, child_id, requester_id, purpose, on, clock)
+    ids = list(dict.fromkeys(child_ids))
+
+    def log(outcome: str, detail: str) -> None:
+        entries = [
+            audit.Pending(requester_id, c, purpose, on, outcome, [], [], detail) for c in ids
+        ]
+        audit.append_many(store, entries, clock=clock)
+
     try:
         requester = authorise(store, requester_id, on)
     except AccessDenied as denied:
-        log("denied", [], [], str(denied))
+        log("denied", str(denied))
         raise
-    child_rows = store.query("lookup_child", {"child_id": child_id})
-    if not child_rows:
-        log("unknown_child", [], [], "no child with this id")
-        return WhoElse(
-            child_id=child_id,
-            requester_id=requester_id,
-            as_of=on,
-            purpose=purpose,
-            known=False,
-            contact=Contact(name=front_door()),
-        )
     try:
-        result, gate = _answer(store, requester, child_rows[0], on, purpose)
+        cases = read_cases(store, ids, on)
+        answers = [
+            _answer(requester, cases[c], on, purpose, history) if c in cases else None for c in ids
+        ]
     except Exception as exc:  # fail closed: disclose nothing, but say so in the log
-        log("error", [], [], f"{type(exc).__name__} while deciding")
+        log("error", f"{type(exc).__name__} while deciding")
         raise
-    detail = "; ".join(f"decision failed: {e}" for e in gate.errors)
-    log("disclosed", gate.disclosed, gate.used, detail)
-    if explain:
-        result.explanation = gate.explanation
-    return result
-
-
-def _logger(
-    store: Store, child_id: str, requester_id: str, purpose: str, on: date, clock: audit.Clock
-) -> Callable[[str, list[str], list[str], str], None]:
-    def log(outcome: str, disclosed: list[str], bases: list[str], detail: str) -> None:
-        audit.append(
-            store,
-            requester_id=requester_id,
-            child_id=child_id,
-            purpose=purpose,
-            as_of=on,
-            outcome=outcome,
-            disclosed=disclosed,
-            bases=bases,
-            detail=detail,
-            clock=clock,
+    results: list[WhoElse] = []
+    pending: list[audit.Pending] = []
+    for child_id, answer in zip(ids, answers, strict=True):
+        if answer is None:
+            pending.append(
+                audit.Pending(
+                    requester_id,
+                    child_id,
+                    purpose,
+                    on,
+                    "unknown_child",
+                    [],
+                    [],
+                    "no child with this id",
+                )
+            )
+            results.append(
+                WhoElse(
+                    child_id=child_id,
+                    requester_id=requester_id,
+                    as_of=on,
+                    purpose=purpose,
+                    known=False,
+                    contact=Contact(name=front_door()),
+                )
+            )
+            continue
+        result, gate = answer
+        detail = "; ".join(f"decision failed: {e}" for e in gate.errors)
+        pending.append(
+            audit.Pending(
+                requester_id,
+                child_id,
+                purpose,
+                on,
+                "disclosed",
+                gate.disclosed,
+                gate.used,
+                detail,
+            )
         )
+        if explain:
+            result.explanation = gate.explanation
+        results.append(result)
+    audit.append_many(store, pending, clock=clock)  # nothing is returned unless logged
+    return results
 
-    return log
+
+# Each section of a case: its named query and the column that is null where an
+# OPTIONAL MATCH found nothing.
+SECTIONS = {
+    "shield": ("case_shield", "practitioner_id"),
+    "involvements": ("case_involvements", "involvement_id"),
+    "handovers": ("case_handovers", "handover_id"),
+    "cafs": ("case_cafs", "caf_id"),
+    "teams": ("case_teams", "membership_id"),
+    "consents": ("case_consents", "consent_id"),
+    "bases": ("case_bases", "basis_id"),
+    "family": ("case_family", "family_member_id"),
+}
+
+
+def read_cases(store: Store, child_ids: list[str], on: date) -> dict[str, Row]:
+    """Everything the lookup decides on, for each known child of ``child_ids``: the
+    child's own fields, and one list of rows per section (ungated: for deciding only)."""
+    calls: list[tuple[str, dict[str, Any]]] = [("case_children", {"child_ids": child_ids})]
+    for name, _ in SECTIONS.values():
+        params = {"child_ids": child_ids, "as_of": on}
+        calls.append((name, {p: params[p] for p in queries.query_file(name, store.engine).params}))
+    children, *parts = store.query_many(calls)
+    cases = {row["id"]: {**row, **{s: [] for s in SECTIONS}} for row in children}
+    for (section, (_, key)), rows in zip(SECTIONS.items(), parts, strict=True):
+        for row in rows:
+            if row[key] is not None and row["child_id"] in cases:
+                cases[row["child_id"]][section].append(row)
+    for case in cases.values():
+        responsible = {f["family_member_id"]: f["parental_responsibility"] for f in case["family"]}
+        for consent in case["consents"]:
+            consent["giver_parental_responsibility"] = responsible.get(consent["giver_id"])
+        case["shield"] = [r["practitioner_id"] for r in case["shield"]]
+    return cases
+
+
+def _present(entries: list[Row], key: str) -> list[Row]:
+    """A section's rows, each once (a row can repeat where a pattern matched twice)."""
+    return list({e[key]: e for e in entries}.values())
 
 
 def _answer(
-    store: Store, requester: Requester, child: Row, on: date, purpose: str
+    requester: Requester, child: Row, on: date, purpose: str, history: bool
 ) -> tuple[WhoElse, _Gate]:
-    params: dict[str, Any] = {"child_id": child["id"], "as_of": on}
-    involvements = store.query("lookup_involvements", params)
-    teams = store.query("lookup_teams", params)
-    cafs = store.query("lookup_open_cafs", params)
-    consents = [
-        ConsentFact.from_row(r) for r in store.query("lookup_consents", {"child_id": child["id"]})
-    ]
-    bases = [BasisFact.from_row(r) for r in store.query("lookup_bases", {"child_id": child["id"]})]
-    shield = {r["practitioner_id"] for r in store.query("lookup_shield", {"child_id": child["id"]})}
+    involvements = sorted(
+        _present(child["involvements"], "involvement_id"), key=lambda r: r["involvement_id"]
+    )
+    current = [r for r in involvements if r["ended_on"] is None or r["ended_on"] > on]
+    teams = sorted(
+        _present(child["teams"], "membership_id"), key=lambda r: (r["caf_id"], r["membership_id"])
+    )
+    cafs = sorted(_present(child["cafs"], "caf_id"), key=lambda r: r["caf_id"])
+    consents = [ConsentFact.from_row(r) for r in _present(child["consents"], "consent_id")]
+    bases = [BasisFact.from_row(r) for r in _present(child["bases"], "basis_id")]
+    shield = set(child["shield"] or [])
 
     viewer = Viewer(
         id=requester.id,
@@ -272,28 +412,57 @@ def _answer(
             result.address_line, result.postcode = child["address_line"], child["postcode"]
         gate.record("date of birth and address", decision.allowed, decision, "child:details")
 
-    # CAFs: existence is an enquiry; their content is gated.
-    caf_decision = gate.decide(Scope.CAF_CONTENT)
-    for caf in cafs:
-        caf_view = CafView(caf_id=caf["caf_id"])
-        if caf_decision.allowed and not shielded:
-            caf_view.state, caf_view.level, caf_view.started_on = (
-                caf["caf_state"],
-                caf["caf_level"],
-                caf["caf_started_on"],
-            )
-        gate.record(
-            f"CAF {caf['caf_id']} details",
-            caf_decision.allowed and not shielded,
-            caf_decision if not shielded else SHIELD,
-            f"caf:{caf['caf_id']}",
+    _show_cafs(result, gate, cafs, shielded)
+    lead_ids = _show_contact(result, gate, teams, shielded)
+    for row in current:
+        view = _show_involvement(gate, requester, row, shielded)
+        if view is not None:
+            view.lead = row["practitioner_id"] in lead_ids
+            result.involved.append(view)
+            continue
+        result.withheld += 1
+        broker = row["broker_contact"] or front_door()
+        if row["sensitive"] and not shielded and broker not in result.sensitive_services:
+            result.sensitive_services.append(broker)
+    shown = {v.practitioner_id for v in result.involved}
+    if result.lead is not None:
+        shown |= lead_ids
+    result.team = [
+        TeamView(
+            caf_id=r["caf_id"],
+            practitioner_id=r["practitioner_id"],
+            team_role=r["team_role"],
+            since=r["since"],
         )
-        result.cafs.append(caf_view)
+        for r in teams
+        if r["practitioner_id"] in shown
+    ]
+    if not shielded:
+        _show_family(result, gate, child)
+        _show_consents(result, gate, consents, shown, on)
+    if history:
+        _show_ended(result, gate, requester, child, involvements, shielded, on)
+    return result, gate
 
-    # Whom to contact: the lead professional, unless that would reveal a sensitive
-    # service or a shielded child's whereabouts.
+
+def _show_cafs(result: WhoElse, gate: _Gate, cafs: list[Row], shielded: bool) -> None:
+    """Existence of each open CAF is an enquiry; its content is gated."""
+    decision = SHIELD if shielded else gate.decide(Scope.CAF_CONTENT)
+    for caf in cafs:
+        view = CafView(caf_id=caf["caf_id"])
+        if decision.allowed:
+            view.state, view.level = caf["caf_state"], caf["caf_level"]
+            view.started_on = caf["caf_started_on"]
+        gate.record(
+            f"CAF {caf['caf_id']} details", decision.allowed, decision, f"caf:{caf['caf_id']}"
+        )
+        result.cafs.append(view)
+
+
+def _show_contact(result: WhoElse, gate: _Gate, teams: list[Row], shielded: bool) -> set[str]:
+    """Whom to contact: the Lead Professional, unless that would reveal a sensitive
+    service or a shielded child's whereabouts. Returns the leads' ids."""
     leads = [r for r in teams if r["team_role"] == "lead"]
-    lead_ids = {r["practitioner_id"] for r in leads}
     if shielded:
         result.contact = Contact(
             name=front_door(), note="the child is shielded: ask the front door"
@@ -320,44 +489,153 @@ def _answer(
             ALWAYS,
             f"contact:{lead['practitioner_id']}",
         )
+    return {r["practitioner_id"] for r in leads}
 
-    # Each involvement, as far as this viewer may see it.
-    brokers: list[str] = []
-    for row in involvements:
-        key = f"involvement:{row['involvement_id']}"
-        label = f"involvement of {row['given_name']} {row['family_name']} ({row['agency_name']})"
-        if shielded:  # even the viewer's own work: its agency could locate the child
-            decision, contact_ok = SHIELD, False
-        elif row["practitioner_id"] == requester.id:
-            decision, contact_ok = OWN, True
-        elif row["sensitive"]:
-            decision = gate.both(Scope.INVOLVEMENT, Scope.SENSITIVE_SERVICES)
-            contact_ok = decision.allowed and gate.decide(Scope.CONTACT_DETAILS).allowed
-        else:
-            decision = gate.decide(Scope.INVOLVEMENT)
-            contact_ok = decision.allowed and gate.decide(Scope.CONTACT_DETAILS).allowed
-        gate.record(label, decision.allowed, decision, key)
-        if not decision.allowed:
-            result.withheld += 1
-            if row["sensitive"] and not shielded:
-                broker = row["broker_contact"] or front_door()
-                if broker not in brokers:
-                    brokers.append(broker)
-            continue
-        view = InvolvementView(
-            involvement_id=row["involvement_id"],
-            practitioner_id=row["practitioner_id"],
-            practitioner=f"{row['given_name']} {row['family_name']}",
-            role=row["role"],
-            agency_id=row["agency_id"],
-            agency=row["agency_name"],
-            level=row["level"],
-            since=row["started_on"],
-            lead=row["practitioner_id"] in lead_ids,
+
+def _involvement_decision(
+    gate: _Gate, requester: Requester, row: Row, shielded: bool
+) -> tuple[Decision, bool]:
+    """Whether an involvement may be shown, and its practitioner's contact details."""
+    if shielded:  # even the viewer's own work: its agency could locate the child
+        return SHIELD, False
+    if row["practitioner_id"] == requester.id:
+        return OWN, True
+    if row["sensitive"]:
+        decision = gate.both(Scope.INVOLVEMENT, Scope.SENSITIVE_SERVICES)
+    else:
+        decision = gate.decide(Scope.INVOLVEMENT)
+    return decision, decision.allowed and gate.decide(Scope.CONTACT_DETAILS).allowed
+
+
+def _show_involvement(
+    gate: _Gate, requester: Requester, row: Row, shielded: bool, label: str = "involvement"
+) -> InvolvementView | None:
+    """The involvement as far as the viewer may see it, or None when withheld."""
+    decision, contact_ok = _involvement_decision(gate, requester, row, shielded)
+    item = f"{label} of {row['given_name']} {row['family_name']} ({row['agency_name']})"
+    gate.record(item, decision.allowed, decision, f"involvement:{row['involvement_id']}")
+    if not decision.allowed:
+        return None
+    view = InvolvementView(**_involvement_fields(row))
+    if contact_ok:
+        view.email, view.phone = row["email"], row["phone"]
+        gate.disclosed.append(f"contact:{row['practitioner_id']}")
+    return view
+
+
+def _involvement_fields(row: Row) -> dict[str, Any]:
+    return {
+        "involvement_id": row["involvement_id"],
+        "practitioner_id": row["practitioner_id"],
+        "practitioner": f"{row['given_name']} {row['family_name']}",
+        "role": row["role"],
+        "agency_id": row["agency_id"],
+        "agency": row["agency_name"],
+        "level": row["level"],
+        "since": row["started_on"],
+        "lead": False,
+    }
+
+
+def _show_family(result: WhoElse, gate: _Gate, child: Row) -> None:
+    """Family members with the involvement scope; their phone and address with the
+    contact-details scope too."""
+    family = sorted(
+        _present(child["family"], "family_member_id"), key=lambda r: r["family_member_id"]
+    )
+    if not family:
+        return
+    seen = gate.decide(Scope.INVOLVEMENT)
+    contact = gate.decide(Scope.CONTACT_DETAILS)
+    gate.record("family members", seen.allowed, seen, "family")
+    if not seen.allowed:
+        return
+    for row in family:
+        view = FamilyView(
+            family_member_id=row["family_member_id"],
+            name=f"{row['given_name']} {row['family_name']}",
+            relationship=row["relationship"],
+            parental_responsibility=bool(row["parental_responsibility"]),
+            carer=bool(row["carer"]),
         )
-        if contact_ok:
-            view.email, view.phone = row["email"], row["phone"]
-            gate.disclosed.append(f"contact:{row['practitioner_id']}")
-        result.involved.append(view)
-    result.sensitive_services = brokers
-    return result, gate
+        gate.disclosed.append(f"family:{row['family_member_id']}")
+        if contact.allowed:
+            view.phone, view.address_line = row["phone"], row["address_line"]
+            view.postcode = row["postcode"]
+            gate.disclosed.append(f"family_contact:{row['family_member_id']}")
+        result.family.append(view)
+    if contact.allowed and contact.basis_id:
+        gate.used.append(contact.basis_id)
+
+
+def _show_consents(
+    result: WhoElse, gate: _Gate, consents: list[ConsentFact], shown: set[str], on: date
+) -> None:
+    """Consents in force to a practitioner, agency or team the viewer already sees."""
+    seen = gate.decide(Scope.INVOLVEMENT)
+    if not seen.allowed:
+        return
+    agencies = {v.agency_id for v in result.involved}
+    cafs = {c.caf_id for c in result.cafs}
+    visible = {"practitioner": shown, "agency": agencies, "caf": cafs}
+    for fact in sorted(consents, key=lambda c: c.id):
+        to_id = fact.to_practitioner_id or fact.to_agency_id or fact.to_caf_id
+        if fact.decision != "given" or fact.giver_problem() or fact.time_problem(on):
+            continue
+        if to_id is None or to_id not in visible[fact.recipient]:
+            continue
+        result.consents.append(
+            ConsentView(
+                consent_id=fact.id,
+                given_by="child" if fact.given_by_child else str(fact.giver_id),
+                to_kind=fact.recipient,
+                to_id=to_id,
+                scopes=sorted(fact.scopes),
+                kind=fact.kind,
+                given_on=fact.given_on,
+                expires_on=fact.expires_on,
+            )
+        )
+        gate.disclosed.append(f"consent:{fact.id}")
+
+
+def _show_ended(
+    result: WhoElse,
+    gate: _Gate,
+    requester: Requester,
+    child: Row,
+    involvements: list[Row],
+    shielded: bool,
+    on: date,
+) -> None:
+    """Involvements ended by ``on``, gated like current ones, each with whether the
+    practitioner shared a handover (an updated CAF or a summary of work)."""
+    handovers = sorted(
+        _present(child["handovers"], "handover_id"),
+        key=lambda h: (h["shared_on"], h["handover_id"]),
+    )
+    for row in involvements:
+        if row["ended_on"] is None or row["ended_on"] > on:
+            continue
+        view = _show_involvement(gate, requester, row, shielded, "ended involvement")
+        if view is None:
+            continue
+        made = [
+            h
+            for h in handovers
+            if h["involvement_id"] == row["involvement_id"]
+            or (
+                h["involvement_id"] is None
+                and h["from_practitioner_id"] == row["practitioner_id"]
+                and h["shared_on"] >= row["started_on"]
+            )
+        ]
+        result.ended.append(
+            EndedView(
+                **view.model_dump(exclude={"lead"}),
+                lead=False,
+                ended_on=row["ended_on"],
+                handover=bool(made),
+                handover_kind=made[0]["kind"] if made else None,
+            )
+        )

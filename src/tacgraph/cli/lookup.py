@@ -9,7 +9,7 @@ import typer
 from tacgraph.cli import output
 from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, store_from
 from tacgraph.cli.data import AsOfOpt, parse_date
-from tacgraph.lookup import WhoElse, who_else
+from tacgraph.lookup import WhoElse, who_else_many
 
 
 def register(app: typer.Typer) -> None:
@@ -47,6 +47,36 @@ def _print(result: WhoElse) -> None:
             for i in result.involved
         ],
     )
+    if result.team:
+        output.print_table(
+            "Team Around the Child",
+            ["CAF", "practitioner", "team role", "since"],
+            [(t.caf_id, t.practitioner_id, t.team_role, t.since) for t in result.team],
+        )
+    if result.family:
+        output.print_table(
+            "Family",
+            ["name", "relationship", "parental responsibility", "phone", "address"],
+            [
+                (
+                    f.name,
+                    f.relationship,
+                    "yes" if f.parental_responsibility else "",
+                    f.phone,
+                    ", ".join(p for p in (f.address_line, f.postcode) if p),
+                )
+                for f in result.family
+            ],
+        )
+    if result.ended:
+        output.print_table(
+            "No longer involved",
+            ["practitioner", "agency", "level", "since", "ended", "handover"],
+            [
+                (e.practitioner, e.agency, e.level, e.since, e.ended_on, e.handover_kind or "none")
+                for e in result.ended
+            ],
+        )
     for broker in result.sensitive_services:
         output.print_line(f"A sensitive service is involved: contact {broker}")
     if result.withheld:
@@ -64,10 +94,16 @@ def _print(result: WhoElse) -> None:
 
 @guarded
 def who_else_command(
-    child_id: Annotated[str, typer.Argument(help="The child's id.")],
+    child_ids: Annotated[
+        list[str],
+        typer.Argument(help="The child's id; several for a case list.", metavar="CHILD_ID..."),
+    ],
     requester: Annotated[str, typer.Option("--as", help="Your practitioner id.")],
     purpose: Annotated[str, typer.Option(help="Why you are looking (recorded).")] = "",
     explain: Annotated[bool, typer.Option(help="Say why each item is shown or withheld.")] = False,
+    history: Annotated[
+        bool, typer.Option(help="Also show who has stopped working with the child, and handovers.")
+    ] = False,
     as_of: AsOfOpt = None,
     store: StoreOpt = None,
     db: DbOpt = None,
@@ -75,14 +111,22 @@ def who_else_command(
 ) -> None:
     """Who else is working with this child, as far as consent lets you see.
 
-    Every lookup is written to the access log.
+    Every lookup is written to the access log, one entry per child. With several
+    children (a case list) --json prints a list.
 
     Example: tacgraph who-else CH-SALLY --as PR-MIDWIFE --purpose "antenatal visit" --explain
     """
     when = parse_date(as_of) if as_of else None
     with store_from(store, db) as s:
-        result = who_else(s, child_id, requester, purpose=purpose, as_of=when, explain=explain)
+        results = who_else_many(
+            s, child_ids, requester, purpose=purpose, as_of=when, explain=explain, history=history
+        )
     if json:
-        output.print_json(result)
-    else:
+        output.print_json(
+            results[0] if len(results) == 1 else [r.model_dump(mode="json") for r in results]
+        )
+        return
+    for i, result in enumerate(results):
+        if i:
+            output.print_line("")
         _print(result)

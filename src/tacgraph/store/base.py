@@ -83,6 +83,11 @@ class Store(ABC):
         """Run the named query ``cypher/<name>.cypher`` with parameters."""
         return self.run(queries.named(name, self.engine), params)
 
+    def query_many(self, calls: Sequence[tuple[str, Mapping[str, Any]]]) -> list[list[Row]]:
+        """Run several named read queries, as one unit where the engine allows (one
+        transaction and connection on Neo4j); the rows of each, in order."""
+        return [self.query(name, params) for name, params in calls]
+
     def nodes_by_id(self, label: str, ids: Sequence[str]) -> dict[str, Row]:
         if not ids:
             return {}

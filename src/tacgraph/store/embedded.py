@@ -103,6 +103,7 @@ class EmbeddedStore(Store):
         for rel in schema.rels:
             self.run(queries.rel_table_query(rel))
         self.query("init_audit")
+        self.query("init_audit_head")
 
     def write(self, changes: ChangeSet) -> None:
         schema = graph_schema()

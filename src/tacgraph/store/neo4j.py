@@ -7,7 +7,7 @@ errors become tacgraph's own; no message ever carries the password.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -68,6 +68,23 @@ class Neo4jStore(Store):
             raise StoreError(f"Neo4j: {_safe(exc, self.config)}") from None
         return [{k: _native(record[k]) for k in keys} for record in records]
 
+    def query_many(self, calls: Sequence[tuple[str, Mapping[str, Any]]]) -> list[list[Row]]:
+        texts = [(queries.named(name, self.engine), dict(params)) for name, params in calls]
+
+        def work(tx: neo4j.ManagedTransaction) -> list[list[Row]]:
+            answers: list[list[Row]] = []
+            for text, params in texts:
+                result = tx.run(text, params)
+                keys = result.keys()
+                answers.append([{k: _native(record[k]) for k in keys} for record in result])
+            return answers
+
+        try:
+            with self._driver.session(database=self.config.database) as session:
+                return session.execute_read(work)
+        except (DriverError, Neo4jError) as exc:
+            raise StoreError(f"Neo4j: {_safe(exc, self.config)}") from None
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         # Each write() batch commits on its own; an interrupted import is completed by
@@ -82,6 +99,7 @@ class Neo4jStore(Store):
             self.run(queries.index_query("init_index", self.engine, label, prop))
         self.run("CALL db.awaitIndexes(300)")
         self.query("init_audit")
+        self.query("init_audit_head")
 
     def write(self, changes: ChangeSet) -> None:
         statements: list[tuple[str, dict[str, Any]]] = []

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from tacgraph.cli import audit, caf, data, db, lookup, schema, timeline
+from tacgraph.cli import map as map_cli
 
 app = typer.Typer(
     help="Who is working with this child: a consent-gated graph of the Team Around the Child.",
@@ -34,6 +35,7 @@ app.add_typer(caf.app, name="caf")
 lookup.register(app)
 data.register(app)
 timeline.register(app)
+map_cli.register(app)
 
 
 def main() -> None:

@@ -296,7 +296,10 @@ def check_one(
     stores: dict[str, Store], graph: list[Record], child_id: str, viewer: tuple[str, str], on: date
 ) -> None:
     result = same_answer(
-        stores, lambda s: who_else(s, child_id, viewer[0], as_of=on, explain=True).model_dump()
+        stores,
+        lambda s: who_else(
+            s, child_id, viewer[0], as_of=on, explain=True, history=True
+        ).model_dump(),
     )
     by_id = {r.id: r for r in graph}
     teams = {
@@ -316,7 +319,7 @@ def check_one(
         if isinstance(edge, Consent):  # withdrawn and expired consent never grant
             assert edge.withdrawn_on is None or edge.withdrawn_on > on
             assert edge.expires_on is None or edge.expires_on > on
-    for inv in result["involved"]:
+    for inv in [*result["involved"], *result["ended"]]:
         if inv["practitioner_id"] == viewer[0]:
             continue
         grants = [r for r in graph if _permits(r, viewer[0], viewer[1], teams, "involvement", on)]
@@ -325,4 +328,5 @@ def check_one(
         text = str(result)
         for word in LOCATING:
             assert word not in text
-        assert result["involved"] == []
+        assert result["involved"] == [] and result["ended"] == []
+        assert result["family"] == [] and result["consents"] == [] and result["team"] == []

@@ -356,21 +356,21 @@ def read_cases(store: Store, child_ids: list[str], on: date) -> dict[str, Row]:
 
 
 def _present(entries: list[Row], key: str) -> list[Row]:
-    """A section's rows, each once (a row can repeat where a pattern matched twice)."""
-    return list({e[key]: e for e in entries}.values())
+    """A section's rows, each once (a row can repeat where a pattern matched twice), in
+    order of ``key``: the engines return them in their own orders, and the first
+    refusal or unusable consent found must not depend on which engine answered."""
+    return sorted({e[key]: e for e in entries}.values(), key=lambda e: str(e[key]))
 
 
 def _answer(
     requester: Requester, child: Row, on: date, purpose: str, history: bool
 ) -> tuple[WhoElse, _Gate]:
-    involvements = sorted(
-        _present(child["involvements"], "involvement_id"), key=lambda r: r["involvement_id"]
-    )
+    involvements = _present(child["involvements"], "involvement_id")
     current = [r for r in involvements if r["ended_on"] is None or r["ended_on"] > on]
     teams = sorted(
         _present(child["teams"], "membership_id"), key=lambda r: (r["caf_id"], r["membership_id"])
     )
-    cafs = sorted(_present(child["cafs"], "caf_id"), key=lambda r: r["caf_id"])
+    cafs = _present(child["cafs"], "caf_id")
     consents = [ConsentFact.from_row(r) for r in _present(child["consents"], "consent_id")]
     bases = [BasisFact.from_row(r) for r in _present(child["bases"], "basis_id")]
     shield = set(child["shield"] or [])
@@ -540,9 +540,7 @@ def _involvement_fields(row: Row) -> dict[str, Any]:
 def _show_family(result: WhoElse, gate: _Gate, child: Row) -> None:
     """Family members with the involvement scope; their phone and address with the
     contact-details scope too."""
-    family = sorted(
-        _present(child["family"], "family_member_id"), key=lambda r: r["family_member_id"]
-    )
+    family = _present(child["family"], "family_member_id")
     if not family:
         return
     seen = gate.decide(Scope.INVOLVEMENT)

@@ -14,13 +14,14 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import SALLY
-from tacgraph import caf
+from tacgraph import audit, caf
 from tacgraph.access import AccessDenied
 from tacgraph.cli import exits
 from tacgraph.cli.app import app
-from tacgraph.errors import NotFound
+from tacgraph.errors import NotFound, StoreError
 from tacgraph.export import canonical_hash
 from tacgraph.importer import import_files, import_records
+from tacgraph.lookup import who_else
 from tacgraph.model import (
     Caf,
     CafAction,
@@ -166,12 +167,52 @@ def test_check_needs_an_authorised_requester(sally: Store) -> None:
         caf.check(sally, "CH-NOBODY", "PR-HOY", ON)
 
 
+def test_every_check_is_written_to_the_access_log(sally: Store) -> None:
+    before = len(list(audit.entries(sally)))
+    caf.check(sally, "CH-SALLY", "PR-UNINVOLVED", ON)
+    with pytest.raises(AccessDenied):
+        caf.check(sally, "CH-SALLY", "PR-UNTRAINED", ON)
+    with pytest.raises(AccessDenied):
+        caf.check(sally, "CH-SALLY", "PR-NOBODY", ON)
+    with pytest.raises(NotFound):
+        caf.check(sally, "CH-NOBODY", "PR-HOY", ON)
+    log = list(audit.entries(sally))[before:]
+    assert [(e.requester_id, e.child_id, e.purpose, e.as_of, e.outcome) for e in log] == [
+        ("PR-UNINVOLVED", "CH-SALLY", "caf check", "2026-11-23", "disclosed"),
+        ("PR-UNTRAINED", "CH-SALLY", "caf check", "2026-11-23", "denied"),
+        ("PR-NOBODY", "CH-SALLY", "caf check", "2026-11-23", "denied"),
+        ("PR-HOY", "CH-NOBODY", "caf check", "2026-11-23", "unknown_child"),
+    ]
+    assert log[0].disclosed == ["caf:CAF-SALLY", "child:caf_open", "contact:PR-HOY"]
+    assert [e.disclosed for e in log[1:]] == [[], [], []]
+    assert [e.bases for e in log] == [[], [], [], []]  # an enquiry needs no consent
+    assert "not trained and authorised" in log[1].detail
+    assert audit.verify(sally).ok
+
+
+def test_a_check_that_cannot_be_logged_returns_nothing(
+    sally: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A write to the log failing cannot be made to happen on a healthy engine.
+    def broken(*args: object, **kwargs: object) -> None:
+        raise StoreError("the access log cannot be written")
+
+    monkeypatch.setattr(audit, "append", broken)
+    with pytest.raises(StoreError, match="access log"):
+        caf.check(sally, "CH-SALLY", "PR-UNINVOLVED", ON)
+    with pytest.raises(StoreError, match="access log"):
+        caf.check(sally, "CH-SALLY", "PR-UNTRAINED", ON)
+
+
 def test_a_sensitive_lead_is_reached_through_the_broker(sally: Store) -> None:
     caf.set_lead(sally, "CAF-SALLY", "PR-HOPE", "PR-HOY", ON)
     contact = caf.check(sally, "CH-SALLY", "PR-UNINVOLVED", ON).open_cafs[0].contact
     assert contact.broker == BROKER
     assert (contact.name, contact.agency, contact.email, contact.phone) == (None,) * 4
     assert "Hope" not in contact.model_dump_json() and "Rahman" not in contact.model_dump_json()
+    # the log names the broker's agency as shown, not the practitioner
+    (*_, last) = audit.entries(sally)
+    assert last.disclosed == ["broker:AG-HOPE", "caf:CAF-SALLY", "child:caf_open"]
 
 
 def test_a_shielded_child_s_school_lead_is_not_located(sally: Store) -> None:
@@ -238,13 +279,14 @@ def test_start_needs_a_valid_consent(sally: Store) -> None:
     )
     message = refused(sally, lambda: caf.start(sally, "CH-ALEX", "PR-HOY", ON), "CH-ALEX")
     for reason in (
-        "CO-FATHER was not given by someone with parental responsibility",
-        "CO-CHILD was given by the child, not recorded as competent",
-        "CO-EXPIRED is not in force",
-        "CO-WITHDRAWN is not in force",
-        "CO-FUTURE is not in force",
+        "CO-FATHER is not valid: the giver has no parental responsibility for this child",
+        "CO-CHILD is not valid: the child's competence is not recorded",
+        "CO-EXPIRED is not in force: expired on 2026-11-20",
+        "CO-WITHDRAWN is not in force: withdrawn on 2026-11-23",
+        "CO-FUTURE is not in force: not given until 2026-12-01",
         "CO-NO-CAF does not cover caf_content",
         "CO-ELSEWHERE is not to PR-HOY",
+        "CO-REFUSAL is a refusal from the family member FM-ALEX-MOTHER",
     ):
         assert reason in message
     refused(
@@ -268,7 +310,108 @@ def test_a_later_refusal_overrides_a_consent(sally: Store) -> None:
             ),
         ),
     )
-    refused(sally, lambda: caf.start(sally, "CH-ALEX", "PR-HOY", ON), "overridden by a later")
+    refused(
+        sally,
+        lambda: caf.start(sally, "CH-ALEX", "PR-HOY", ON),
+        "CO-YES is overridden by CO-NO: a parent or carer refused consent on 2026-11-10",
+    )
+    refused(
+        sally,
+        lambda: caf.start(sally, "CH-ALEX", "PR-HOY", ON, consent_id="CO-YES"),
+        "CO-YES is overridden by CO-NO",
+    )
+
+
+# What the lookup decides about CAF content for a practitioner, and whether the CAF
+# lifecycle accepts the consents: each case, and whether it grants.
+CONSENT_CASES: dict[str, tuple[list[Consent], bool]] = {
+    "the mother's consent": ([_consent("CO-YES")], True),
+    "withdrawn": ([_consent("CO-WITHDRAWN", withdrawn_on=date(2026, 11, 20))], False),
+    "expired": ([_consent("CO-EXPIRED", expires_on=date(2026, 11, 20))], False),
+    "from a father without parental responsibility": (
+        [_consent("CO-FATHER", given_by_family_member_id="FM-ALEX-FATHER")],
+        False,
+    ),
+    "from the child, not competent": (
+        [
+            _consent(
+                "CO-CHILD",
+                given_by_family_member_id=None,
+                given_by_child=True,
+                child_competent=False,
+            )
+        ],
+        False,
+    ),
+    "a refusal after the consent": (
+        [
+            _consent("CO-YES"),
+            _consent("CO-NO", decision=ConsentDecision.REFUSED, given_on=date(2026, 11, 10)),
+        ],
+        False,
+    ),
+    "the competent child refuses what the mother gave": (
+        [
+            _consent("CO-YES"),
+            _consent(
+                "CO-CHILD-NO",
+                decision=ConsentDecision.REFUSED,
+                given_by_family_member_id=None,
+                given_by_child=True,
+                child_competent=True,
+            ),
+        ],
+        False,
+    ),
+    "a later refusal to another agency": (
+        [
+            _consent("CO-YES"),
+            _consent(
+                "CO-NO-GP",
+                decision=ConsentDecision.REFUSED,
+                to_agency_id="AG-GP-NORTH",
+                given_on=date(2026, 11, 10),
+            ),
+        ],
+        True,
+    ),
+    "a consent after an earlier refusal": (
+        [
+            _consent("CO-NO", decision=ConsentDecision.REFUSED, given_on=date(2026, 10, 20)),
+            _consent("CO-YES"),
+        ],
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CONSENT_CASES))
+def test_the_lifecycle_and_the_lookup_agree_on_consent(sally: Store, case: str) -> None:
+    consents, grants = CONSENT_CASES[case]
+    import_records(sally, [*_alex(*consents), *caf_records("CAF-ALEX", "CH-ALEX", "PR-GP")])
+    # the lookup shows the teacher (at the school the consents name) the CAF's content
+    seen = who_else(sally, "CH-ALEX", "PR-TEACHER", as_of=ON, purpose="test").cafs
+    assert [c.caf_id for c in seen] == ["CAF-ALEX"]
+    assert (seen[0].state is not None) is grants
+    # adding the teacher to its team
+    if grants:
+        caf.add_member(sally, "CAF-ALEX", "PR-TEACHER", "PR-GP", ON)
+    else:
+        refused(
+            sally,
+            lambda: caf.add_member(sally, "CAF-ALEX", "PR-TEACHER", "PR-GP", ON),
+            "CAF-ALEX: cannot add member",
+        )
+    # and, once that CAF is closed, the teacher starting the next one
+    caf.close(sally, "CAF-ALEX", "PR-GP", ON)
+    if grants:
+        assert caf.start(sally, "CH-ALEX", "PR-TEACHER", ON).action is CafAction.START
+    else:
+        refused(
+            sally,
+            lambda: caf.start(sally, "CH-ALEX", "PR-TEACHER", ON),
+            "CH-ALEX: cannot start a CAF",
+        )
 
 
 def test_start_records_the_caf_its_lead_and_who_started_it(sally: Store) -> None:
@@ -600,3 +743,33 @@ def test_cli_check_and_a_refusal(tmp_path: Path) -> None:
     )
     assert result.exit_code == exits.OK, result.stderr
     assert json.loads(result.stdout)["state"] == "reviewed"
+
+
+def test_cli_lifecycle_commands(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = str(tmp_path / "db")
+    assert runner.invoke(app, ["import", str(SALLY), "--db", db]).exit_code == exits.OK
+    when = ["--as", "PR-HOY", "--on", "2026-11-23", "--db", db]
+
+    def change(*args: str) -> dict[str, Any]:
+        result = runner.invoke(app, ["caf", *args, *when, "--json"])
+        assert result.exit_code == exits.OK, result.stderr
+        answer: dict[str, Any] = json.loads(result.stdout)
+        return answer
+
+    assert change("add-member", "CAF-SALLY", "PR-GP")["action"] == "add_member"
+    assert change("set-lead", "CAF-SALLY", "PR-GP")["detail"] == (
+        "PR-GP is Lead Professional in place of PR-HOY"
+    )
+    assert change("step-up", "CAF-SALLY", "--to-level", "statutory")["level"] == "statutory"
+    assert change("step-down", "CAF-SALLY")["level"] == "child_in_need"
+    result = runner.invoke(app, ["caf", "start", "CH-SALLY", *when])
+    assert result.exit_code == exits.ERROR
+    assert result.stderr.startswith("Error: CH-SALLY: cannot start a CAF: CAF-SALLY is open")
+    result = runner.invoke(app, ["caf", "close", "CAF-SALLY", *when])
+    assert result.exit_code == exits.OK, result.stderr
+    assert result.stdout.startswith("CAF-SALLY: closed at level child_in_need (on 2026-11-23")
+    result = runner.invoke(app, ["caf", "close", "CAF-SALLY", *when])
+    assert result.exit_code == exits.ERROR and "it was closed on 2026-11-23" in result.stderr
+    bad = runner.invoke(app, ["caf", "close", "CAF-SALLY", "--as", "PR-HOY", "--on", "23/11"])
+    assert bad.exit_code == exits.INVALID_INPUT

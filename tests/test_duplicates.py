@@ -18,10 +18,12 @@ from tacgraph import caf
 from tacgraph.cli import exits
 from tacgraph.cli.app import app
 from tacgraph.duplicates import (
+    _NAMES_IN_THEIR_OWN_RIGHT,
     _NICKNAME_GROUPS,
     dates_could_be_one_birth,
     find_duplicates,
     given_names_clearly_differ,
+    one_given_name,
     probable_duplicates_of,
 )
 from tacgraph.export import canonical_hash
@@ -87,46 +89,96 @@ def jamie() -> list[Record]:
     ]
 
 
+def family(
+    home: Household, mother: str, common: dict[str, object], *children: dict[str, object]
+) -> list[Record]:
+    """A household, its children (each ``common`` updated with its own fields, living
+    there, at Elm Primary and the Northfield GP practice) and their mother (id and
+    name), who holds parental responsibility for each and cares for them."""
+    kids = [
+        Child.model_validate(
+            {
+                "address_line": home.address_line,
+                "postcode": home.postcode,
+                "household_id": home.id,
+                "school_id": "AG-ELM-PRIMARY",
+                "gp_practice_id": "AG-GP-NORTH",
+                **common,
+                **own,
+            }
+        )
+        for own in children
+    ]
+    relations = [
+        FamilyRelation(
+            child_id=kid.id,
+            relationship=Relationship.MOTHER,
+            parental_responsibility=True,
+            carer=True,
+        )
+        for kid in kids
+    ]
+    member_id, given, surname = mother.split()
+    return [
+        home,
+        *kids,
+        FamilyMember(
+            id=member_id,
+            given_name=given,
+            family_name=surname,
+            household_id=home.id,
+            relations=relations,
+        ),
+    ]
+
+
 def twins() -> list[Record]:
     """Twins Elizabeth and Ruby Brook (one household, one mother, one birthday), and a
     second record of Elizabeth under her nickname."""
-    born = date(2019, 6, 2)
-
-    def child(cid: str, name: str) -> Child:
-        return Child(
-            id=cid,
-            given_name=name,
-            family_name="Brook",
-            date_of_birth=born,
-            gender=Gender.FEMALE,
-            address_line="8 Elm Road, Northfield",
-            postcode="WV10 8CD",
-            household_id="HH-BROOK",
-            school_id="AG-ELM-PRIMARY",
-            gp_practice_id="AG-GP-NORTH",
-        )
-
-    return [
+    return family(
         Household(id="HH-BROOK", address_line="8 Elm Road, Northfield", postcode="WV10 8CD"),
-        child("CH-TWIN-A", "Elizabeth"),
-        child("CH-TWIN-B", "Ruby"),
-        child("CH-TWIN-A-2", "Liz"),
-        FamilyMember(
-            id="FM-BROOK",
-            given_name="Amy",
-            family_name="Brook",
-            household_id="HH-BROOK",
-            relations=[
-                FamilyRelation(
-                    child_id=cid,
-                    relationship=Relationship.MOTHER,
-                    parental_responsibility=True,
-                    carer=True,
-                )
-                for cid in ("CH-TWIN-A", "CH-TWIN-B", "CH-TWIN-A-2")
-            ],
-        ),
-    ]
+        "FM-BROOK Amy Brook",
+        {
+            "family_name": "Brook",
+            "date_of_birth": date(2019, 6, 2),
+            "gender": Gender.FEMALE,
+        },
+        {"id": "CH-TWIN-A", "given_name": "Elizabeth"},
+        {"id": "CH-TWIN-B", "given_name": "Ruby"},
+        {"id": "CH-TWIN-A-2", "given_name": "Liz"},
+    )
+
+
+def davis_twins(nhs_number: str | None = None, second_record: bool = True) -> list[Record]:
+    """Twins Harrison and Harry Davis (one household, one mother, one birthday; both
+    with ``nhs_number``, by default none): Harry is a name in its own right as well as
+    Harrison's nickname. And a second record of Harrison, made at the GP practice with
+    the family name misspelt and the day and month of birth swapped, linked to his
+    mother."""
+    second = {
+        "id": "CH-HARRISON-2",
+        "given_name": "Harrison",
+        "family_name": "Davsi",
+        "date_of_birth": date(2016, 9, 4),
+        "address_line": None,
+        "postcode": None,
+        "household_id": None,
+        "school_id": None,
+        "nhs_number": None,
+    }
+    return family(
+        Household(id="HH-DAVIS", address_line="12 Ash Grove, Northfield", postcode="WV10 9EF"),
+        "FM-DAVIS Kerry Davis",
+        {
+            "family_name": "Davis",
+            "date_of_birth": date(2016, 4, 9),
+            "gender": Gender.MALE,
+            "nhs_number": nhs_number,
+        },
+        {"id": "CH-HARRISON", "given_name": "Harrison"},
+        {"id": "CH-HARRY", "given_name": "Harry"},
+        *([second] if second_record else []),
+    )
 
 
 def load(stores: dict[str, Store], *records: Record) -> None:
@@ -172,9 +224,42 @@ def test_twins_are_never_one_child(sally: dict[str, Store]) -> None:
     assert "family member FM-BROOK" in report.pairs[0].shared
     # Elizabeth and Ruby; Liz and Ruby
     assert report.set_aside.get("one family, different given names", 0) >= 2
+    assert report.pairs[0].sibling_check == (
+        "liz is a nickname of elizabeth, not a name in its own right"
+    )
     assert same_answer(sally, lambda s: probable_duplicates_of(s, "CH-TWIN-B")) == []
     liz = same_answer(sally, lambda s: probable_duplicates_of(s, "CH-TWIN-A-2"))
     assert [p.other_id for p in liz] == ["CH-TWIN-A"]
+
+
+@pytest.mark.neo4j
+def test_twins_whose_names_are_one_another_s_nickname_are_two_children(
+    sally: dict[str, Store],
+) -> None:
+    load(sally, *davis_twins())
+    report = same_answer(sally, lambda s: find_duplicates(s, ON))
+    # Harrison's second record is still found; Harry is his twin, not a third record
+    assert [(p.child_id, p.other_id) for p in report.pairs] == [("CH-HARRISON", "CH-HARRISON-2")]
+    (pair,) = report.pairs
+    assert {"family name (misspelt)", "date of birth (day and month swapped)"} <= set(pair.agreed)
+    assert "family member FM-DAVIS" in pair.shared
+    assert pair.sibling_check == "the same given name"
+    # Harry and Harrison; Harry and Harrison's second record
+    assert report.set_aside.get("one family, given names not one name") == 2
+    assert same_answer(sally, lambda s: probable_duplicates_of(s, "CH-HARRY")) == []
+    second = same_answer(sally, lambda s: probable_duplicates_of(s, "CH-HARRISON-2"))
+    assert [p.other_id for p in second] == ["CH-HARRISON"]
+
+
+@pytest.mark.neo4j
+def test_an_nhs_number_makes_name_variants_one_child(sally: dict[str, Store]) -> None:
+    """The same NHS number on Harrison and on a record of "Harry" born the same day to
+    the same mother: one boy, recorded once by his nickname."""
+    load(sally, *davis_twins(nhs_number="9876543210", second_record=False))
+    report = same_answer(sally, lambda s: find_duplicates(s, ON))
+    assert [(p.child_id, p.other_id, p.sibling_check) for p in report.pairs] == [
+        ("CH-HARRISON", "CH-HARRY", "the same NHS number")
+    ]
 
 
 @pytest.mark.neo4j
@@ -256,6 +341,45 @@ def test_a_name_never_clearly_differs_from_itself(name: str) -> None:
 )
 def test_given_names(a: str, b: str | None, differ: bool) -> None:
     assert given_names_clearly_differ(a, b) is differ
+
+
+ONLY_NICKNAMES = [
+    (group[0], short)
+    for group in _NICKNAME_GROUPS
+    for short in group[1:]
+    if short not in _NAMES_IN_THEIR_OWN_RIGHT
+]
+
+
+def test_every_name_in_its_own_right_is_a_short_form_we_know() -> None:
+    shorts = {short for group in _NICKNAME_GROUPS for short in group[1:]}
+    assert not _NAMES_IN_THEIR_OWN_RIGHT - shorts
+
+
+@given(st.sampled_from(ONLY_NICKNAMES))
+def test_a_nickname_that_is_no_name_is_one_name_with_its_own(pair: tuple[str, str]) -> None:
+    formal, short = pair
+    assert one_given_name(formal.title(), short.upper()) is not None
+    assert one_given_name(short, formal) is not None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "a_preferred", "how"),
+    [
+        ("Harry", "Harrison", None, None),  # a name in its own right: twins
+        ("Harrison", "Harry", None, None),
+        ("Catherine", "Katherine", None, None),  # two spellings, two names
+        ("Amelia", "Millie", None, None),
+        ("Jayden", "Jaden", None, None),
+        ("Elizabeth", "Liz", None, "liz is a nickname of elizabeth, not a name in its own right"),
+        ("Muhammad", "Mo", None, "mo is a nickname of muhammad, not a name in its own right"),
+        ("Zoë", "ZOE", None, "the same given name"),
+        ("Harrison", "Harry", "Harry", "one given name is the other record's preferred name"),
+        ("Ella", None, None, "a given name is not recorded"),
+    ],
+)
+def test_one_given_name(a: str, b: str | None, a_preferred: str | None, how: str | None) -> None:
+    assert one_given_name(a, b, a_preferred) == how
 
 
 def test_a_preferred_name_is_the_same_child() -> None:

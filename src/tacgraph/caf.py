@@ -5,16 +5,20 @@ they contact its Lead Professional and ask to join that team, with consent (000 
 001). :func:`check` answers that enquiry, which is always answerable to an authorised
 practitioner (DOMAIN rule 1), and says no more than an enquiry may: whether a CAF is
 open (on this record or on a probable duplicate record of the child), its id, state and
-start date, and whom to contact. It never gives the child's details. A lead working
-for a sensitive service is not named: the service's broker is given instead. Where the
-child's whereabouts are shielded from the requester, a lead at a school or GP practice
-is named with a phone number only, since the agency would locate the child.
+start date, and whom to contact. It never gives the child's details, and, as every
+lookup, it is written to the access log (``tacgraph.audit``) before it is answered. A
+lead working for a sensitive service is not named: the service's broker is given
+instead. Where the child's whereabouts are shielded from the requester, a lead at a
+school or GP practice is named with a phone number only, since the agency would locate
+the child.
 
 The lifecycle (:func:`start`, :func:`add_member`, :func:`set_lead`, :func:`review`,
 :func:`step_up`, :func:`step_down`, :func:`close`) checks everything first and then
 writes the new and changed records in one import (``tacgraph.importer.import_records``),
 with a :class:`~tacgraph.model.CafEvent` naming who made the change and when. A refused
 change raises :class:`CafRefused`, naming the CAF and the reason, and writes nothing.
+Starting a CAF and adding a member need a consent to share CAF content with them, decided
+by :func:`tacgraph.consent.decide` exactly as the lookup decides it.
 
 Who may change a CAF: a practitioner authorised to use the directory
 (:func:`tacgraph.access.authorise`) who is a current member of its Team Around the Child,
@@ -24,6 +28,7 @@ membership ended on a date no longer counts on that date, as a CAF closed on it 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -32,8 +37,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from tacgraph import duplicates
-from tacgraph.access import Requester, authorise
+from tacgraph import audit, duplicates
+from tacgraph.access import AccessDenied, Requester, authorise
+from tacgraph.consent import ConsentFact, Decision, Viewer, decide
 from tacgraph.errors import NotFound, TacgraphError
 from tacgraph.importer import import_records
 from tacgraph.mapping import EdgeTargets, from_graph
@@ -178,118 +184,57 @@ class _Member:
         )
 
 
-@dataclass(frozen=True)
-class _ConsentFact:
-    id: str
-    given: bool
-    given_by_child: bool
-    child_competent: bool | None
-    giver_id: str | None
-    giver_parental_responsibility: bool | None
-    scopes: frozenset[str]
-    given_on: date
-    expires_on: date | None
-    withdrawn_on: date | None
-    to_practitioner_id: str | None
-    to_agency_id: str | None
-    to_caf_id: str | None
-
-    @property
-    def giver(self) -> str:
-        return "child" if self.given_by_child else f"family member {self.giver_id}"
-
-    def in_force(self, on: date) -> bool:
-        return (
-            self.given_on <= on
-            and (self.expires_on is None or self.expires_on > on)
-            and (self.withdrawn_on is None or self.withdrawn_on > on)
-        )
-
-    def from_someone_who_may(self) -> bool:
-        if self.given_by_child:
-            return self.child_competent is True
-        return self.giver_parental_responsibility is True
-
-    def covers(self, practitioner_id: str, agency_id: str, caf_id: str | None) -> bool:
-        return (
-            self.to_practitioner_id == practitioner_id
-            or self.to_agency_id == agency_id
-            or (caf_id is not None and self.to_caf_id == caf_id)
-        )
+def _giver(fact: ConsentFact) -> str:
+    return "child" if fact.given_by_child else f"family member {fact.giver_id}"
 
 
-def _consents(store: Store, child_id: str) -> list[_ConsentFact]:
-    return [
-        _ConsentFact(
-            id=str(r["consent_id"]),
-            given=r["decision"] == ConsentDecision.GIVEN.value,
-            given_by_child=bool(r["given_by_child"]),
-            child_competent=r["child_competent"],
-            giver_id=r["giver_id"],
-            giver_parental_responsibility=r["giver_parental_responsibility"],
-            scopes=frozenset(r["scopes"] or ()),
-            given_on=r["given_on"],
-            expires_on=r["expires_on"],
-            withdrawn_on=r["withdrawn_on"],
-            to_practitioner_id=r["to_practitioner_id"],
-            to_agency_id=r["to_agency_id"],
-            to_caf_id=r["to_caf_id"],
-        )
-        for r in store.query("caf_consents", {"child_id": child_id})
+def _unusable(fact: ConsentFact, viewer: Viewer, on: date, decision: Decision) -> str | None:
+    """Why one consent does not let CAF content be shared with ``viewer`` on ``on``, in
+    the order :func:`tacgraph.consent.decide` weighs it; None when it does. Only
+    explains: the decision is ``decision``, which ``decide`` made."""
+    if Scope.CAF_CONTENT.value not in fact.scopes:
+        return f"{fact.id} does not cover caf_content"
+    if not fact.covers(viewer):
+        return f"{fact.id} is not to {viewer.id}, their agency or the CAF's team"
+    problem = fact.giver_problem()
+    if problem is not None:
+        return f"{fact.id} is not valid: {problem}"
+    problem = fact.time_problem(on)
+    if problem is not None:
+        return f"{fact.id} is not in force: {problem}"
+    if fact.decision == ConsentDecision.REFUSED.value:
+        return f"{fact.id} is a refusal from the {_giver(fact)}"
+    if not decision.allowed:
+        return f"{fact.id} is overridden by {decision.basis_id}: {decision.detail}"
+    return None
+
+
+def _caf_consent(
+    store: Store, child_id: str, viewer: Viewer, on: date, consent_id: str | None = None
+) -> tuple[ConsentFact | None, str]:
+    """The consent under which CAF content may be shared with ``viewer`` on ``on``, or
+    None and why not.
+
+    The decision is the lookup's: :func:`tacgraph.consent.decide` for caf_content over
+    the child's consents (``lookup_consents``), so the two never differ on a refusal, a
+    withdrawal, an expiry or who may consent. Statutory bases are left out: they let
+    information be shared without consent, but a CAF is a voluntary assessment started
+    and joined with the family's consent (000 4.1). ``consent_id`` names the consent to
+    use; it must itself be one ``decide`` accepts."""
+    facts = [
+        ConsentFact.from_row(r) for r in store.query("lookup_consents", {"child_id": child_id})
     ]
-
-
-def _valid_consent(
-    store: Store,
-    child_id: str,
-    on: date,
-    practitioner_id: str,
-    agency_id: str,
-    caf_id: str | None,
-    consent_id: str | None = None,
-) -> tuple[_ConsentFact | None, str]:
-    """The consent that lets CAF content be shared with a practitioner on ``on``, or
-    None and why not. A consent counts when it was given (not refused) by someone with
-    parental responsibility or by the child recorded as competent, is in force, covers
-    caf_content, and is to the practitioner, their agency or (when given) the CAF's team;
-    a later refusal of caf_content by the same person overrides it."""
-    facts = _consents(store, child_id)
+    decision = decide(Scope.CAF_CONTENT, viewer, facts, (), on)
     if consent_id is not None:
         facts = [f for f in facts if f.id == consent_id]
         if not facts:
             return None, f"consent {consent_id} is not recorded for {child_id}"
-    caf_content = Scope.CAF_CONTENT.value
-    reasons: list[str] = []
-    for fact in facts:
-        if not fact.given:
-            continue
-        problem = None
-        if not fact.from_someone_who_may():
-            problem = f"{fact.id} was not given by someone with parental responsibility"
-            if fact.given_by_child:
-                problem = f"{fact.id} was given by the child, not recorded as competent"
-        elif not fact.in_force(on):
-            problem = f"{fact.id} is not in force on {on.isoformat()}"
-        elif caf_content not in fact.scopes:
-            problem = f"{fact.id} does not cover caf_content"
-        elif not fact.covers(practitioner_id, agency_id, caf_id):
-            problem = f"{fact.id} is not to {practitioner_id}, their agency or this team"
-        elif any(
-            not other.given
-            and other.giver == fact.giver
-            and caf_content in other.scopes
-            and other.given_on >= fact.given_on
-            and other.in_force(on)
-            for other in facts
-        ):
-            problem = f"{fact.id} was overridden by a later refusal from the {fact.giver}"
-        if problem is None:
-            return fact, ""
-        reasons.append(problem)
-    if consent_id is not None and not reasons:
-        reasons.append(f"{consent_id} is a refusal")
-    why = "; ".join(reasons) if reasons else f"no consent to share CAF content about {child_id}"
-    return None, why
+        if decision.allowed and decide(Scope.CAF_CONTENT, viewer, facts, (), on).allowed:
+            return facts[0], ""
+    elif decision.allowed:
+        return next(f for f in facts if f.id == decision.basis_id), ""
+    reasons = [r for f in facts if (r := _unusable(f, viewer, on, decision)) is not None]
+    return None, "; ".join(reasons) or f"no consent to share CAF content about {child_id}"
 
 
 def _load(store: Store, model: type[R], record_id: str) -> R | None:
@@ -373,6 +318,9 @@ def _how_to_join(caf_id: str, contact: Contact) -> str:
     )
 
 
+CHECK_PURPOSE = "caf check"
+
+
 def check(
     store: Store,
     child_id: str,
@@ -380,17 +328,51 @@ def check(
     as_of: date,
     *,
     min_probability: float = duplicates.DEFAULT_MIN_PROBABILITY,
+    purpose: str = CHECK_PURPOSE,
+    clock: audit.Clock = audit.utc_now,
 ) -> CafCheck:
     """Whether a CAF is open on ``as_of`` for the child or a probable duplicate record of
     it (match probability at least ``min_probability``), and whom to contact.
 
-    Returns enquiry-level facts only. Raises AccessDenied when the requester may not look
-    up children; NotFound for an unknown child; InvalidInput for a probability outside
-    (0, 1); StoreError when the engine fails.
+    Every check, answered or refused, is written to the access log (``purpose``, the
+    keys of what was shown) before anything is returned. Returns enquiry-level facts
+    only, which need no consent. Raises AccessDenied (logged as denied) when the
+    requester may not look up children; NotFound (logged as unknown_child) for an
+    unknown child; InvalidInput for a probability outside (0, 1), before anything is
+    read; StoreError when the engine or the access log fails (nothing is then returned).
     """
-    requester = authorise(store, requester_id, as_of)
+    duplicates.check_probability(min_probability)
+    log = functools.partial(
+        audit.append,
+        store,
+        requester_id=requester_id,
+        child_id=child_id,
+        purpose=purpose,
+        as_of=as_of,
+        bases=[],
+        clock=clock,
+    )
+    try:
+        requester = authorise(store, requester_id, as_of)
+    except AccessDenied as denied:
+        log(outcome="denied", disclosed=[], detail=str(denied))
+        raise
     if not store.query("caf_children", {"child_ids": [child_id]}):
+        log(outcome="unknown_child", disclosed=[], detail="no child with this id")
         raise NotFound(f"no child {child_id!r}", "check the child's id")
+    try:
+        result, shown = _check(store, child_id, requester, as_of, min_probability)
+    except Exception as exc:  # disclose nothing, but say so in the log
+        log(outcome="error", disclosed=[], detail=f"{type(exc).__name__} while checking")
+        raise
+    log(outcome="disclosed", disclosed=shown, detail="enquiry without consent (rule 1)")
+    return result
+
+
+def _check(
+    store: Store, child_id: str, requester: Requester, as_of: date, min_probability: float
+) -> tuple[CafCheck, list[str]]:
+    """The check's answer, and the access-log keys of what it shows."""
     dups = duplicates.probable_duplicates_of(store, child_id, min_probability=min_probability)
     probability = {d.other_id: d.probability for d in dups}
     records = [child_id, *probability]
@@ -398,17 +380,20 @@ def check(
     cafs = [r for r in store.query("caf_of_children", {"child_ids": records}) if _is_open(r, as_of)]
     teams = _team(store, [str(r["caf_id"]) for r in cafs])
     found: list[OpenCaf] = []
+    shown = ["child:caf_open", *(f"duplicate:{d.other_id}" for d in dups)]
     for row in cafs:
         caf_id, record = str(row["caf_id"]), str(row["child_id"])
         leads = [
             m for m in teams[caf_id] if m.team_role == TeamRole.LEAD.value and m.current(as_of)
         ]
         hidden = record in shielded or child_id in shielded
-        if leads:
-            contact = _contact(leads[0], "Lead Professional", hidden)
-        else:
-            starter = _Member.from_row(row, prefix="starter_")
-            contact = _contact(starter, "practitioner who started the CAF", hidden)
+        member = leads[0] if leads else _Member.from_row(row, prefix="starter_")
+        role = "Lead Professional" if leads else "practitioner who started the CAF"
+        contact = _contact(member, role, hidden)
+        shown += [
+            f"caf:{caf_id}",
+            f"broker:{member.agency_id}" if contact.broker else f"contact:{member.practitioner_id}",
+        ]
         found.append(
             OpenCaf(
                 caf_id=caf_id,
@@ -432,7 +417,7 @@ def check(
             "No CAF is open for this child: you may start one, with the consent of the "
             "child or a person with parental responsibility."
         )
-    return CafCheck(
+    answer = CafCheck(
         child_id=child_id,
         as_of=as_of,
         requester_id=requester.id,
@@ -443,6 +428,7 @@ def check(
         may_start=not found,
         advice=advice,
     )
+    return answer, shown
 
 
 # --------------------------------------------------------------------------- changes
@@ -598,7 +584,8 @@ def start(
                     "ask its Lead Professional to join the team: see 'tacgraph caf check'; "
                     "have the duplicate records merged",
                 )
-    consent, why = _valid_consent(store, child_id, on, actor.id, actor.agency_id, None, consent_id)
+    viewer = Viewer(id=actor.id, agency_id=actor.agency_id, teams=frozenset())
+    consent, why = _caf_consent(store, child_id, viewer, on, consent_id)
     if consent is None:
         raise CafRefused(
             f"{child_id}: cannot start a CAF: {why}",
@@ -622,7 +609,7 @@ def start(
     )
     detail = (
         f"started at level {level.value} under consent {consent.id} from the "
-        f"{consent.giver}; {actor.id} leads until the team agrees another"
+        f"{_giver(consent)}; {actor.id} leads until the team agrees another"
     )
     event = _event(ids, caf, action, actor.id, on, detail)
     return _write(store, caf, action, actor.id, on, [caf, lead, event], detail)
@@ -644,9 +631,11 @@ def add_member(store: Store, caf_id: str, practitioner_id: str, by_id: str, on: 
     team = _team(store, [caf.id])[caf.id]
     if any(m.practitioner_id == practitioner_id and m.current(on) for m in team):
         raise _refuse(caf.id, action, f"{practitioner_id} is already a member")
-    consent, why = _valid_consent(
-        store, caf.child_id, on, practitioner_id, str(member["agency_id"]), caf.id
+    # the new member, as they will be: on the CAF's team
+    viewer = Viewer(
+        id=practitioner_id, agency_id=str(member["agency_id"]), teams=frozenset({caf.id})
     )
+    consent, why = _caf_consent(store, caf.child_id, viewer, on)
     if consent is None:
         raise _refuse(caf.id, action, why)
     ids = _Ids(store)

@@ -26,9 +26,14 @@ children, whatever the score, when both hold NHS numbers and these differ; or, w
 one family (a shared household or family member), when their given names clearly differ
 (not equal, not misspelt, not one a short form of the other or a recorded preferred
 name), their middle names (both recorded) differ, or their dates of birth could not be
-one child's. Such pairs are set aside, counted by reason, never reported. Twins whose
-names are one name (Harry and Harrison, Catherine and Katherine) and who lack a second
-NHS number or middle name cannot be told from one child recorded twice.
+one child's; and, unless they hold the same NHS number, when their given names are not
+one name (:func:`one_given_name`). So Harry and Harrison, or Catherine and Katherine,
+born to one mother on one day are twins, since Harry and Katherine are names children
+are given in their own right, while Liz beside Elizabeth is Elizabeth recorded by her
+nickname. Such pairs are set aside, counted by reason, never reported; a reported pair
+within one family says in ``sibling_check`` why it was not taken for two children. The
+cost falls on a second record made under a familiar form that is also a name (Harry for
+Harrison) and without the NHS number: it is not reported.
 """
 
 from __future__ import annotations
@@ -81,6 +86,8 @@ class DuplicatePair(BaseModel):
     probability: float
     agreed: list[str]
     shared: list[str]
+    sibling_check: str | None = None
+    """For two records of one family: why they are one child, not twins or siblings."""
 
 
 class DuplicateCluster(BaseModel):
@@ -260,6 +267,23 @@ _NICKNAME_GROUPS: tuple[tuple[str, ...], ...] = (
 )
 
 
+# Familiar forms that are also names children are registered under in their own right:
+# the short forms above that stand as names in the ONS's yearly top hundred baby names for
+# England and Wales since 1996 (a curated list: keep it in step with those tables). A
+# short form outside it (Liz, Mo, Becky) on a record is a nickname; one inside it (Harry,
+# Millie, Alfie) may be a twin's own name.
+_NAMES_IN_THEIR_OWN_RIGHT = frozenset(
+    {
+        "abbie", "albie", "alex", "alfie", "ali", "amy", "annie", "archie", "bella", "ben",
+        "billy", "bobby", "charlie", "connie", "daisy", "eddie", "eliza", "ellie", "elsie",
+        "eve", "evie", "frankie", "freddie", "harry", "jack", "jake", "jamie", "joe",
+        "katie", "leo", "lexi", "liam", "libby", "lottie", "louie", "lucy", "max", "mia",
+        "millie", "mohamed", "mohammad", "mohammed", "nathan", "ollie", "ronnie", "rose",
+        "rosie", "sam", "sophie", "teddy", "theo", "tilly", "toby", "tommy",
+    }
+)  # fmt: skip
+
+
 def _formal_names() -> dict[str, frozenset[str]]:
     """For each short form, the formal names it is a short form of."""
     heads: dict[str, set[str]] = defaultdict(set)
@@ -341,6 +365,29 @@ def given_names_clearly_differ(
     if min(len(x), len(y)) >= 3 and (x.startswith(y) or y.startswith(x)):
         return False
     return y not in name_forms(a, a_preferred) and x not in name_forms(b, b_preferred)
+
+
+def one_given_name(
+    a: str | None, b: str | None, a_preferred: str | None = None, b_preferred: str | None = None
+) -> str | None:
+    """How two given names are one child's name, or None when they are two names.
+
+    They are one name when equal (folded by :func:`normalise_name`), when one is the
+    preferred name recorded with the other, or when one is a familiar form of the other
+    that is not also a name given in its own right (Liz for Elizabeth; but Harry is a
+    name, so Harry and Harrison are two). A misspelling is two names here: Catherine and
+    Katherine are both names. An unknown name could be the other."""
+    x, y = normalise_name(a), normalise_name(b)
+    if x is None or y is None:
+        return "a given name is not recorded"
+    if x == y:
+        return "the same given name"
+    if y == normalise_name(a_preferred) or x == normalise_name(b_preferred):
+        return "one given name is the other record's preferred name"
+    for short, formal in ((x, y), (y, x)):
+        if formal in _FORMAL.get(short, ()) and short not in _NAMES_IN_THEIR_OWN_RIGHT:
+            return f"{short} is a nickname of {formal}, not a name in its own right"
+    return None
 
 
 # --------------------------------------------------------------------------- records
@@ -828,12 +875,27 @@ def dates_could_be_one_birth(a: date | None, b: date | None, either_unborn: bool
     return _dob_key(a) == _dob_key(b) or _damerau_one(a.isoformat(), b.isoformat())
 
 
+def sibling_check(a: _Child, b: _Child) -> str | None:
+    """For two records of one family, why they are one child and not twins or siblings:
+    the same NHS number, or given names that are one name (:func:`one_given_name`).
+    None when they are two children, and when the question does not arise (not one
+    family)."""
+    if not _one_family(a, b):
+        return None
+    if a.nhs and a.nhs == b.nhs:
+        return "the same NHS number"
+    return one_given_name(a.given, b.given, a.preferred, b.preferred)
+
+
 def two_children(a: _Child, b: _Child) -> str | None:
     """The rule on top of the linkage: why two records are certainly two children, or
     None. Two valid NHS numbers that differ are two people. Within one family (a shared
     household or family member) twins and siblings share nearly everything, so there
-    the records are two children when their given names clearly differ, their middle
-    names (both recorded) clearly differ, or their dates of birth could not be one
+    the records are two children when their given names clearly differ
+    (:func:`given_names_clearly_differ`); when their given names are not one name
+    (:func:`one_given_name`: Harry and Harrison born on one day are twins, where Liz and
+    Elizabeth are one girl) and they do not hold the same NHS number; when their middle
+    names (both recorded) clearly differ; or when their dates of birth could not be one
     child's."""
     if a.nhs and b.nhs and a.nhs != b.nhs:
         return "different NHS numbers"
@@ -841,6 +903,8 @@ def two_children(a: _Child, b: _Child) -> str | None:
         return None
     if given_names_clearly_differ(a.given, b.given, a.preferred, b.preferred):
         return "one family, different given names"
+    if sibling_check(a, b) is None:
+        return "one family, given names not one name"
     x, y = normalise_name(a.middle), normalise_name(b.middle)
     if x and y and x != y and not misspelt(x, y):
         return "one family, different middle names"
@@ -877,6 +941,7 @@ def _pairs(
                 probability=round(probability, 6) if math.isfinite(probability) else 1.0,
                 agreed=agreed,
                 shared=_shared(a, b),
+                sibling_check=sibling_check(a, b),
             )
         )
     pairs.sort(key=lambda p: (p.child_id, p.other_id))
@@ -911,7 +976,8 @@ def _add_family(links: dict[str, dict[str, Any]], rows: Iterable[Row]) -> None:
         )
 
 
-def _check_probability(value: float) -> None:
+def check_probability(value: float) -> None:
+    """Raises InvalidInput unless ``value`` is a probability strictly between 0 and 1."""
     if not 0.0 < value < 1.0:
         raise InvalidInput(f"--min-probability {value} is not between 0 and 1")
 
@@ -931,7 +997,7 @@ def find_duplicates(
     Raises InvalidInput for a probability outside (0, 1); StoreError when the engine
     fails.
     """
-    _check_probability(min_probability)
+    check_probability(min_probability)
     step = progress or (lambda phase, done: None)
     rows = store.query("dup_children")
     step("read children", len(rows))
@@ -1002,7 +1068,7 @@ def probable_duplicates_of(
     estimate them from). Twins and siblings are never returned. Raises NotFound for an
     unknown child; InvalidInput for a probability outside (0, 1); StoreError.
     """
-    _check_probability(min_probability)
+    check_probability(min_probability)
     found = store.nodes_by_id("Child", [child_id])
     if child_id not in found:
         raise NotFound(f"no child {child_id!r}")

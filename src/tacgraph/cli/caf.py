@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,6 +15,7 @@ from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, store_from
 from tacgraph.cli.data import parse_date
 from tacgraph.duplicates import DEFAULT_MIN_PROBABILITY
 from tacgraph.model import ReviewOutcome, ServiceLevel
+from tacgraph.store import Store
 
 app = typer.Typer(
     help="The CAF register: is there a CAF for this child, and its lifecycle.",
@@ -45,7 +49,16 @@ LevelOpt = Annotated[
 ]
 
 
-def _print_change(change: register.CafChange, json: bool) -> None:
+Change = Callable[[Store, date], register.CafChange]
+
+
+def _change(on: str | None, store: str | None, db: Path | None, json: bool, make: Change) -> None:
+    """Every lifecycle command: parse the date, make the change on the opened store (the
+    library authorises and refuses; ``guarded`` maps its errors to exit codes), and
+    print what was changed."""
+    when = parse_date(on, "--on")
+    with store_from(store, db) as s:
+        change = make(s, when)
     if json:
         output.print_json(change)
         return
@@ -141,12 +154,15 @@ def start(
 
     Example: tacgraph caf start CH-0000042 --as PR-0000007 --on 2026-11-23
     """
-    when = parse_date(on, "--on")
-    with store_from(store, db) as s:
-        change = register.start(
-            s, child_id, as_, when, level=level, consent_id=consent, min_probability=min_probability
-        )
-    _print_change(change, json)
+    _change(
+        on,
+        store,
+        db,
+        json,
+        lambda s, d: register.start(
+            s, child_id, as_, d, level=level, consent_id=consent, min_probability=min_probability
+        ),
+    )
 
 
 @app.command("add-member")
@@ -164,10 +180,9 @@ def add_member(
 
     Example: tacgraph caf add-member CAF-SALLY PR-GP --as PR-HOY --on 2026-11-23
     """
-    when = parse_date(on, "--on")
-    with store_from(store, db) as s:
-        change = register.add_member(s, caf_id, practitioner_id, as_, when)
-    _print_change(change, json)
+    _change(
+        on, store, db, json, lambda s, d: register.add_member(s, caf_id, practitioner_id, as_, d)
+    )
 
 
 @app.command("set-lead")
@@ -185,10 +200,7 @@ def set_lead(
 
     Example: tacgraph caf set-lead CAF-SALLY PR-CC-WORKER --as PR-HOY --on 2026-11-23
     """
-    when = parse_date(on, "--on")
-    with store_from(store, db) as s:
-        change = register.set_lead(s, caf_id, practitioner_id, as_, when)
-    _print_change(change, json)
+    _change(on, store, db, json, lambda s, d: register.set_lead(s, caf_id, practitioner_id, as_, d))
 
 
 @app.command("review")
@@ -215,13 +227,16 @@ def review(
 
     Example: tacgraph caf review CAF-SALLY --as PR-HOY --outcome continue --next-review 2027-05-01
     """
-    when = parse_date(on, "--on")
     following = parse_date(next_review, "--next-review") if next_review else None
-    with store_from(store, db) as s:
-        change = register.review(
-            s, caf_id, as_, when, outcome, next_review_on=following, to_level=to_level
-        )
-    _print_change(change, json)
+    _change(
+        on,
+        store,
+        db,
+        json,
+        lambda s, d: register.review(
+            s, caf_id, as_, d, outcome, next_review_on=following, to_level=to_level
+        ),
+    )
 
 
 @app.command("step-up")
@@ -239,10 +254,9 @@ def step_up(
 
     Example: tacgraph caf step-up CAF-SALLY --as PR-HOY --to-level child_in_need
     """
-    when = parse_date(on, "--on")
-    with store_from(store, db) as s:
-        change = register.step_up(s, caf_id, as_, when, to_level=to_level)
-    _print_change(change, json)
+    _change(
+        on, store, db, json, lambda s, d: register.step_up(s, caf_id, as_, d, to_level=to_level)
+    )
 
 
 @app.command("step-down")
@@ -260,10 +274,9 @@ def step_down(
 
     Example: tacgraph caf step-down CAF-SALLY --as PR-HOY --to-level universal
     """
-    when = parse_date(on, "--on")
-    with store_from(store, db) as s:
-        change = register.step_down(s, caf_id, as_, when, to_level=to_level)
-    _print_change(change, json)
+    _change(
+        on, store, db, json, lambda s, d: register.step_down(s, caf_id, as_, d, to_level=to_level)
+    )
 
 
 @app.command("close")
@@ -280,7 +293,4 @@ def close(
 
     Example: tacgraph caf close CAF-SALLY --as PR-HOY --on 2026-12-01
     """
-    when = parse_date(on, "--on")
-    with store_from(store, db) as s:
-        change = register.close(s, caf_id, as_, when)
-    _print_change(change, json)
+    _change(on, store, db, json, lambda s, d: register.close(s, caf_id, as_, d))

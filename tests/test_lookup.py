@@ -16,6 +16,7 @@ from tacgraph import audit
 from tacgraph.access import AccessDenied
 from tacgraph.cli import exits
 from tacgraph.cli.app import app
+from tacgraph.errors import StoreError
 from tacgraph.ig import access_report
 from tacgraph.importer import import_files
 from tacgraph.lookup import front_door, who_else, who_else_many
@@ -447,3 +448,11 @@ def test_audit_verify_finds_entries_removed_from_the_end(casebook: dict[str, Sto
         report = audit.verify(store)
         assert [(p.seq, p.kind) for p in report.problems] == [(3, "deleted")]
         assert "entry 3 is missing from the end" in report.problems[0].detail
+
+
+def test_text_no_engine_can_store_fails_closed(casebook: dict[str, Store]) -> None:
+    """A lone surrogate (undecodable bytes) as a child id: an error, nothing disclosed."""
+    for store in casebook.values():
+        with pytest.raises(StoreError):
+            who_else(store, "CH-\ud800", "PR-HOY", as_of=NOW)
+        assert list(audit.entries(store)) == [] or audit.verify(store).ok

@@ -82,7 +82,36 @@ class ImportReport:
 
 def _record_id(data: Any) -> str | None:
     if isinstance(data, dict) and isinstance(data.get("id"), str):
-        return str(data["id"])
+        return str(data["id"]) if _is_text(data["id"]) else None
+    return None
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _not_text_at(data: Any, where: str = "") -> str | None:
+    """The field holding a string no engine can store (a lone surrogate, which JSON's
+    ``\\ud800`` escapes can make), or None."""
+    if isinstance(data, str):
+        return None if _is_text(data) else where or "(record)"
+    if isinstance(data, dict):
+        items: Iterable[tuple[Any, Any]] = data.items()
+    elif isinstance(data, list):
+        items = enumerate(data)
+    else:
+        return None
+    for key, value in items:
+        path = f"{where}.{key}" if where else str(key)
+        if isinstance(key, str) and not _is_text(key):
+            return where or "(record)"
+        found = _not_text_at(value, path)
+        if found is not None:
+            return found
     return None
 
 
@@ -92,6 +121,9 @@ def parse(raw: RawRecord) -> tuple[Record | None, list[Problem]]:
     reason = is_unreadable(raw.data)
     if reason is not None:
         return None, [Problem(raw.location, None, "(record)", reason)]
+    bad = _not_text_at(raw.data)
+    if bad is not None:
+        return None, [Problem(raw.location, rid, bad, "not valid Unicode text (a lone surrogate)")]
     model = BY_LABEL.get(raw.label or "")
     if model is None:
         return None, [Problem(raw.location, rid, "type", f"unknown record type {raw.label!r}")]

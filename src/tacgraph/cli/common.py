@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -41,13 +41,32 @@ def debug_enabled() -> bool:
     return os.environ.get("TACGRAPH_DEBUG", "") not in ("", "0")
 
 
+def _not_text(values: Iterable[Any]) -> bool:
+    """Whether any string (or string in a list) cannot be encoded as UTF-8: a lone
+    surrogate, which is how Python decodes an argument of bytes that are not UTF-8."""
+    for value in values:
+        if isinstance(value, list | tuple) and _not_text(value):
+            return True
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+    return False
+
+
 def guarded(func: F) -> F:
     """Turn tacgraph errors into a one-line message and an exit code (tracebacks only
-    with --debug)."""
+    with --debug). Arguments that are not UTF-8 text are refused before they reach a
+    store (no engine can store them)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            if _not_text([*args, *kwargs.values()]):
+                bad = InvalidInput("an argument is not valid UTF-8 text")
+                bad.hint = "check the encoding of the ids and text given on the command line"
+                raise bad
             return func(*args, **kwargs)
         except TacgraphError as exc:
             if debug_enabled():

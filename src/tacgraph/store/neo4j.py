@@ -64,7 +64,7 @@ class Neo4jStore(Store):
             records, _, keys = self._driver.execute_query(
                 text, dict(params or {}), database_=self.config.database
             )
-        except (DriverError, Neo4jError) as exc:
+        except (DriverError, Neo4jError, UnicodeEncodeError) as exc:
             raise StoreError(f"Neo4j: {_safe(exc, self.config)}") from None
         return [{k: _native(record[k]) for k in keys} for record in records]
 
@@ -82,7 +82,7 @@ class Neo4jStore(Store):
         try:
             with self._driver.session(database=self.config.database) as session:
                 return session.execute_read(work)
-        except (DriverError, Neo4jError) as exc:
+        except (DriverError, Neo4jError, UnicodeEncodeError) as exc:
             raise StoreError(f"Neo4j: {_safe(exc, self.config)}") from None
 
     @contextmanager
@@ -125,7 +125,7 @@ class Neo4jStore(Store):
         try:
             with self._driver.session(database=self.config.database) as session:
                 session.execute_write(work)
-        except (DriverError, Neo4jError) as exc:
+        except (DriverError, Neo4jError, UnicodeEncodeError) as exc:
             raise StoreError(f"Neo4j write failed: {_safe(exc, self.config)}") from None
 
     def close(self) -> None:

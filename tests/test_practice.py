@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +16,15 @@ from conftest import SALLY, same_answer
 from tacgraph.cli import exits
 from tacgraph.cli.app import app
 from tacgraph.importer import import_files, import_records
-from tacgraph.practice import AuditSettings, add_months, audit_practice, working_days
+from tacgraph.model import Involvement, PlanAction, ServiceLevel
+from tacgraph.practice import (
+    AuditSettings,
+    PracticeReport,
+    add_months,
+    audit_practice,
+    working_days,
+)
 from tacgraph.store import Store
-from tacgraph.store.embedded import EmbeddedStore
 from tacgraph.synth import Synthesiser
 
 AS_OF = date(2026, 11, 23)
@@ -122,6 +128,19 @@ def test_handover_too_late_is_flagged(both: dict[str, Store], tmp_path: Path) ->
 
 
 @pytest.mark.neo4j
+def test_nothing_is_flagged_while_the_handover_days_run(
+    both: dict[str, Store], tmp_path: Path
+) -> None:
+    # Piccadilly left on 2026-11-09 and has ten days to share its summary of work; its
+    # plan action PA-1 is not left behind until then either
+    assert _audit(both, tmp_path, check="disengagement", as_of=date(2026, 11, 19)) == set()
+    assert _audit(both, tmp_path, check="disengagement", as_of=date(2026, 11, 20)) == {
+        ("disengagement", "IN-PICCADILLY", "2026-11-09"),
+        ("disengagement", "PA-1", "2026-11-09"),
+    }
+
+
+@pytest.mark.neo4j
 def test_lead_gap(both: dict[str, Store], tmp_path: Path) -> None:
     assert _audit(both, tmp_path, check="lead_gap") == set()
 
@@ -138,6 +157,16 @@ def test_lead_no_longer_involved(both: dict[str, Store], tmp_path: Path) -> None
 
     found = _audit(both, tmp_path, ended, "lead_gap")
     assert found == {("lead_gap", "CAF-SALLY", "2026-11-16")}
+
+
+@pytest.mark.neo4j
+def test_lead_who_left_their_agency(both: dict[str, Store], tmp_path: Path) -> None:
+    def left(doc: Doc) -> None:
+        _record(doc, "practitioners", "PR-HOY")["left_agency_on"] = "2026-11-20"
+
+    assert _audit(both, tmp_path, left, "lead_gap") == {("lead_gap", "CAF-SALLY", "2026-11-21")}
+    # not yet on the day they leave
+    assert _audit(both, tmp_path, left, "lead_gap", as_of=date(2026, 11, 20)) == set()
 
 
 @pytest.mark.neo4j
@@ -272,6 +301,43 @@ def test_cumulative_need(both: dict[str, Store], tmp_path: Path) -> None:
 
 
 @pytest.mark.neo4j
+def test_cumulative_need_counted_from_universal_services(
+    both: dict[str, Store], tmp_path: Path
+) -> None:
+    # the baby, with no CAF and no plan, known to the midwife (universal) and the
+    # children's centre (targeted)
+    def centre(doc: Doc) -> None:
+        doc["involvements"].append(
+            {
+                "id": "IN-CC-BABY",
+                "practitioner_id": "PR-CC-WORKER",
+                "child_id": "CH-SALLY-BABY",
+                "agency_id": "AG-CHILDRENS-CENTRE",
+                "level": "targeted",
+                "started_on": "2026-07-13",
+            }
+        )
+
+    doc = _sally()
+    centre(doc)
+    path = tmp_path / "baby.json"
+    path.write_text(json.dumps(doc))
+    for s in both.values():
+        import_files(s, [path])
+
+    def found(settings: AuditSettings) -> set[tuple[str, str]]:
+        report = same_answer(
+            both,
+            lambda s: audit_practice(s, as_of=AS_OF, checks=["cumulative_need"], settings=settings),
+        )
+        return {(f.subject_id, f.since.isoformat()) for f in report.findings}
+
+    assert found(AuditSettings(cumulative_agencies=2)) == set()
+    universal = AuditSettings(cumulative_agencies=2, cumulative_min_level=ServiceLevel.UNIVERSAL)
+    assert found(universal) == {("CH-SALLY-BABY", "2026-07-13")}
+
+
+@pytest.mark.neo4j
 def test_parallel_plans(both: dict[str, Store], tmp_path: Path) -> None:
     assert _audit(both, tmp_path, check="parallel_plans") == set()
 
@@ -292,33 +358,95 @@ def test_parallel_plans(both: dict[str, Store], tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- synthetic
 
-
-def _population(tmp_path: Path, faults: bool) -> tuple[Synthesiser, Store]:
-    synth = Synthesiser(2000, 7, faults=faults)
-    store = EmbeddedStore(tmp_path / ("faulty" if faults else "clean"))
-    store.init_schema()
-    import_records(store, synth.records())
-    return synth, store
+# Seed 2 injects every kind of fault the synthesiser knows at this size, including a
+# disengagement still inside the handover days and a late assessment still open.
+SYNTH_CHILDREN, SYNTH_SEED = 2000, 2
+Finding3 = tuple[str, str, str]  # (check, child, subject)
 
 
-@pytest.mark.parametrize("faults", [True, False], ids=["faulty", "clean"])
-def test_synthetic_population(tmp_path: Path, faults: bool) -> None:
-    synth, store = _population(tmp_path, faults)
-    try:
-        report = audit_practice(store, as_of=synth.as_of)
-    finally:
-        store.close()
+def _population(stores: dict[str, Store], faults: bool) -> tuple[Synthesiser, dict[str, Any]]:
+    """The synthetic authority in both engines, and its records by id."""
+    synth = Synthesiser(SYNTH_CHILDREN, SYNTH_SEED, faults=faults)
+    records = list(synth.records())
+    for s in stores.values():
+        import_records(s, records)
+    return synth, {r.id: r for r in records}
+
+
+def _found(report: PracticeReport) -> set[Finding3]:
+    return {(f.check, f.child_id, f.subject_id) for f in report.findings}
+
+
+def _injected(
+    synth: Synthesiser, by_id: dict[str, Any], settings: AuditSettings
+) -> tuple[set[Finding3], set[Finding3]]:
+    """What the audit must find for each fault in the truth, by check, child and
+    subject; and the disengagements whose handover days have not yet run out."""
     truth = synth.truth
-    if not faults:
-        assert report.findings == []
-        return
-    subjects = {f.subject_id for f in report.findings}
-    assert set(truth.disengagements_without_handover) <= subjects
-    assert set(truth.overdue_reviews) <= subjects
-    assert set(truth.late_assessments) <= subjects
-    cumulative = {f.child_id for f in report.findings if f.check == "cumulative_need"}
-    assert set(truth.several_agencies_without_caf) <= cumulative
-    assert truth.disengagements_without_handover and truth.overdue_reviews
+    due: set[Finding3] = set()
+    pending: set[Finding3] = set()
+    allowed = timedelta(days=settings.handover_days)
+    for inv_id in truth.disengagements_without_handover:
+        inv = by_id[inv_id]
+        assert isinstance(inv, Involvement) and inv.ended_on is not None
+        ran_out = inv.ended_on + allowed < synth.as_of
+        (due if ran_out else pending).add(("disengagement", inv.child_id, inv.id))
+    for caf_id in truth.overdue_reviews:
+        due.add(("reviews", by_id[caf_id].child_id, caf_id))
+    for assessment_id in truth.late_assessments + truth.overdue_assessments:
+        due.add(("reviews", by_id[assessment_id].child_id, assessment_id))
+    for child_id in truth.several_agencies_without_caf:
+        due.add(("cumulative_need", child_id, child_id))
+    return due, pending
+
+
+def _left_behind(finding: Finding3, disengaged: set[Finding3], by_id: dict[str, Any]) -> bool:
+    """Whether a finding is an open plan action still assigned to the agency or
+    practitioner of an injected disengagement of the same child."""
+    check, child, subject = finding
+    action = by_id.get(subject)
+    if check != "disengagement" or not isinstance(action, PlanAction):
+        return False
+    gone = set()
+    for _, other_child, inv_id in disengaged:
+        inv = by_id[inv_id]
+        if other_child == child:
+            gone |= {inv.agency_id, inv.practitioner_id}
+    assigned = action.agency_id or action.practitioner_id
+    return by_id[action.plan_id].child_id == child and assigned in gone
+
+
+@pytest.mark.neo4j
+def test_synthetic_population_every_injected_fault_is_found(both: dict[str, Store]) -> None:
+    synth, by_id = _population(both, faults=True)
+    truth = synth.truth
+    settings = AuditSettings()
+    due, pending = _injected(synth, by_id, settings)
+    # every kind of fault is present, so no assertion below holds vacuously
+    assert truth.overdue_reviews and truth.late_assessments and truth.overdue_assessments
+    assert truth.several_agencies_without_caf and pending
+    assert {c for c, _, _ in due} == {"disengagement", "reviews", "cumulative_need"}
+
+    report = same_answer(both, lambda s: audit_practice(s, as_of=synth.as_of))
+    found = _found(report)
+    assert due - found == set(), "injected faults not found"
+    assert pending & found == set(), "flagged before the handover days ran out"
+    disengaged = {f for f in due if f[0] == "disengagement"}
+    unexplained = {f for f in found - due if not _left_behind(f, disengaged, by_id)}
+    assert unexplained == set(), "findings with no injected fault behind them"
+    assert found - due, "the orphaned plan actions of a disengagement are found too"
+
+    later = synth.as_of + timedelta(days=settings.handover_days + 1)
+    report = same_answer(both, lambda s: audit_practice(s, as_of=later, checks=["disengagement"]))
+    assert pending <= _found(report)
+
+
+@pytest.mark.neo4j
+def test_synthetic_population_without_faults_is_clean(both: dict[str, Store]) -> None:
+    synth, _ = _population(both, faults=False)
+    assert synth.truth.twin_pairs  # a real population, twins and all
+    report = same_answer(both, lambda s: audit_practice(s, as_of=synth.as_of))
+    assert report.findings == []
 
 
 # --------------------------------------------------------------------------- CLI

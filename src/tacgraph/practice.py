@@ -5,6 +5,12 @@ Each check runs named queries (``cypher/practice_*.cypher``) that fetch candidat
 with their dates, and finishes the date arithmetic here (calendar months, working days),
 so the Cypher is the same on both engines. Time limits and thresholds come from
 :class:`AuditSettings`.
+
+One run reads each query once and every check shares the rows. Reading is most of the
+time, above all on Neo4j (the driver decodes every value), so the queries return only
+rows and columns some check can use: the teams and their memberships apart, the
+agency and qualification of current leads only, open universal involvements only for
+children with a CAF, a plan or a level change.
 """
 
 from __future__ import annotations
@@ -33,6 +39,12 @@ from tacgraph.model import (
 from tacgraph.store.base import Row, Store
 
 _DAY = timedelta(days=1)
+# enum values looked up once: the checks compare them for every team and member
+_LEAD = TeamRole.LEAD.value
+_CLOSED = CafState.CLOSED.value
+_OPEN_CAF_STATES = frozenset(s.value for s in OPEN_CAF_STATES)
+_STATUTORY_PLAN_KINDS = frozenset(k.value for k in STATUTORY_PLAN_KINDS)
+_CAF_ACTION_PLAN = PlanKind.CAF_ACTION_PLAN.value
 
 
 class AuditSettings(BaseModel):
@@ -133,6 +145,13 @@ class _Member:
     role: str
     start: date
     end: date | None
+
+
+@dataclass
+class _Lead:
+    """What the checks need to know about a practitioner leading a team on the audit
+    date."""
+
     agency_id: str
     statutory: bool
     qualified: bool
@@ -153,14 +172,12 @@ class _Team:
     members: list[_Member] = field(default_factory=list)
 
     def open_on(self, on: date) -> bool:
-        if self.label == "Caf" and self.state == CafState.CLOSED.value and self.end is None:
+        if self.label == "Caf" and self.state == _CLOSED and self.end is None:
             return False
         return _active(self.start, self.end, on)
 
     def leads_on(self, on: date) -> list[_Member]:
-        return [
-            m for m in self.members if m.role == TeamRole.LEAD.value and _active(m.start, m.end, on)
-        ]
+        return [m for m in self.members if m.role == _LEAD and _active(m.start, m.end, on)]
 
 
 @dataclass
@@ -175,12 +192,19 @@ class _Inv:
 
 
 class _Data:
-    """Query results for one audit run, fetched once and shared by the checks."""
+    """Query results for one audit run, fetched once and shared by the checks, with the
+    teams and involvements built from them once."""
 
-    def __init__(self, store: Store, as_of: date) -> None:
+    def __init__(self, store: Store, as_of: date, settings: AuditSettings) -> None:
         self.store = store
         self.as_of = as_of
+        self.settings = settings
         self._cache: dict[str, list[Row]] = {}
+        self._teams: dict[str, _Team] | None = None
+        self._teams_by_child: dict[str, list[_Team]] | None = None
+        self._leads: dict[str, _Lead] | None = None
+        self._current: list[_Team] | None = None
+        self._involvements: dict[str, list[_Inv]] | None = None
 
     def rows(self, name: str) -> list[Row]:
         if name not in self._cache:
@@ -188,51 +212,95 @@ class _Data:
         return self._cache[name]
 
     def teams(self) -> dict[str, _Team]:
-        if "_teams" in self._cache:
-            return self._cache["_teams"][0]["teams"]  # type: ignore[no-any-return]
+        """Every CAF and plan started by the audit date, by id, with its members."""
+        if self._teams is not None:
+            return self._teams
         teams: dict[str, _Team] = {}
-        for label, name in (("Caf", "practice_caf_teams"), ("Plan", "practice_plan_teams")):
-            for r in self.rows(name):
-                team = teams.get(r["team_id"])
-                if team is None:
-                    team = _Team(
-                        id=r["team_id"],
-                        label=label,
-                        child_id=r["child_id"],
-                        kind="caf" if label == "Caf" else r["kind"],
+        for r in self.rows("practice_caf_teams"):
+            teams[r["team_id"]] = _Team(
+                id=r["team_id"],
+                label="Caf",
+                child_id=r["child_id"],
+                kind="caf",
+                start=r["started_on"],
+                end=r["closed_on"],
+                state=r["state"],
+            )
+        for r in self.rows("practice_plan_teams"):
+            teams[r["team_id"]] = _Team(
+                id=r["team_id"],
+                label="Plan",
+                child_id=r["child_id"],
+                kind=r["kind"],
+                start=r["started_on"],
+                end=r["ended_on"],
+                caf_id=r["caf_id"],
+                stable=bool(r["stable_long_term"]),
+            )
+        for r in self.rows("practice_memberships"):
+            team = teams.get(r["team_id"])
+            if team is not None:
+                team.members.append(
+                    _Member(
+                        id=r["membership_id"],
+                        practitioner_id=r["practitioner_id"],
+                        role=r["team_role"],
                         start=r["started_on"],
-                        end=r["closed_on"] if label == "Caf" else r["ended_on"],
-                        state=r.get("state"),
-                        caf_id=r.get("caf_id"),
-                        stable=bool(r.get("stable_long_term")),
+                        end=r["ended_on"],
                     )
-                    teams[team.id] = team
-                if r["membership_id"] is not None:
-                    team.members.append(
-                        _Member(
-                            id=r["membership_id"],
-                            practitioner_id=r["practitioner_id"],
-                            role=r["team_role"],
-                            start=r["member_started_on"],
-                            end=r["member_ended_on"],
-                            agency_id=r["agency_id"],
-                            statutory=bool(r["statutory"]),
-                            qualified=bool(r["qualified_social_worker"]),
-                            left_on=r["left_agency_on"],
-                        )
-                    )
-        self._cache["_teams"] = [{"teams": teams}]
+                )
+        self._teams = teams
         return teams
 
+    def current_teams(self) -> list[_Team]:
+        """Open CAFs and active plans on the audit date; a CAF action plan is led by its
+        CAF's team, so it is not a team of its own."""
+        if self._current is None:
+            self._current = [
+                team
+                for team in self.teams().values()
+                if team.open_on(self.as_of)
+                and not (team.label == "Caf" and team.state not in _OPEN_CAF_STATES)
+                and not (team.kind == _CAF_ACTION_PLAN and team.caf_id is not None)
+            ]
+        return self._current
+
+    def leads(self) -> dict[str, _Lead]:
+        """The practitioners leading a team on the audit date, by id."""
+        if self._leads is None:
+            self._leads = {
+                r["practitioner_id"]: _Lead(
+                    agency_id=r["agency_id"],
+                    statutory=bool(r["statutory"]),
+                    qualified=bool(r["qualified_social_worker"]),
+                    left_on=r["left_agency_on"],
+                )
+                for r in self.rows("practice_leads")
+            }
+        return self._leads
+
     def teams_by_child(self) -> dict[str, list[_Team]]:
-        out: dict[str, list[_Team]] = defaultdict(list)
-        for team in self.teams().values():
-            out[team.child_id].append(team)
-        return out
+        if self._teams_by_child is None:
+            out: dict[str, list[_Team]] = defaultdict(list)
+            for team in self.teams().values():
+                out[team.child_id].append(team)
+            self._teams_by_child = dict(out)
+        return self._teams_by_child
 
     def involvements(self) -> dict[str, list[_Inv]]:
+        """Involvements by child, each child's in id order. Open universal ones only
+        for children with a CAF, a plan or a level change, unless cumulative need is
+        counted from universal services."""
+        if self._involvements is not None:
+            return self._involvements
+        rows = self.rows("practice_involvements")
+        if self.settings.cumulative_min_level == ServiceLevel.UNIVERSAL:
+            merged = {r["involvement_id"]: r for r in rows}
+            for r in self.rows("practice_universal_involvements"):
+                merged.setdefault(r["involvement_id"], r)
+            rows = [merged[k] for k in sorted(merged)]
         out: dict[str, list[_Inv]] = defaultdict(list)
-        for r in self.rows("practice_involvements"):
+        for r in rows:
             out[r["child_id"]].append(
                 _Inv(
                     r["involvement_id"],
@@ -244,7 +312,8 @@ class _Data:
                     r["ended_on"],
                 )
             )
-        return out
+        self._involvements = dict(out)
+        return self._involvements
 
 
 def _edge(source: str, rel_type: str, target: str) -> Edge:
@@ -294,14 +363,23 @@ def check_disengagement(data: _Data, settings: AuditSettings) -> list[Finding]:
         return False
 
     by_inv: dict[str, list[Row]] = defaultdict(list)
-    for r in data.rows("practice_disengagement"):
-        by_inv[r["involvement_id"]].append(r)
+    by_sender: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    for r in data.rows("practice_handovers"):
+        if r["involvement_id"] is not None:
+            by_inv[r["involvement_id"]].append(r)
+        by_sender[(r["child_id"], r["from_practitioner_id"])].append(r)
+    ended = [
+        i
+        for invs in data.involvements().values()
+        for i in invs
+        if i.end is not None and i.end <= as_of
+    ]
     ended_by: set[tuple[str, str, date]] = set()
     unhanded: dict[tuple[str, str], date] = {}
-    for inv_id, rows in by_inv.items():
-        first = rows[0]
-        child, end = first["child_id"], first["ended_on"]
-        ended_by.add((child, first["practitioner_id"], end))
+    for inv in ended:
+        assert inv.end is not None
+        inv_id, child, end = inv.id, inv.child_id, inv.end
+        ended_by.add((child, inv.practitioner_id, end))
         # a CAF counts on the day it closes (the team is told at closure); a plan that
         # closes that day takes its team with it
         still = [
@@ -311,13 +389,13 @@ def check_disengagement(data: _Data, settings: AuditSettings) -> list[Finding]:
         ]
         if not still:
             continue
-        handed = [r for r in rows if r["handover_id"] is not None]
-        if good(child, end, handed, first["practitioner_id"]):
+        handed = by_inv.get(inv_id, [])
+        if good(child, end, handed, inv.practitioner_id):
             continue
-        unhanded[(child, first["agency_id"])] = end
-        unhanded[(child, first["practitioner_id"])] = end
         if end + allowed >= as_of and not handed:
-            continue  # still within the time allowed
+            continue  # still within the time allowed, for the work left behind too
+        unhanded[(child, inv.agency_id)] = end
+        unhanded[(child, inv.practitioner_id)] = end
         findings.append(
             Finding(
                 check="disengagement",
@@ -325,23 +403,19 @@ def check_disengagement(data: _Data, settings: AuditSettings) -> list[Finding]:
                 child_id=child,
                 subject_id=inv_id,
                 since=end,
-                detail=f"{first['agency_id']} stopped working with the child on {end} while "
+                detail=f"{inv.agency_id} stopped working with the child on {end} while "
                 + ", ".join(t.id for t in still)
                 + " stayed open; no summary of work or updated CAF was shared",
-                nodes=[inv_id, child, first["practitioner_id"], first["agency_id"]]
-                + [t.id for t in still],
+                nodes=[inv_id, child, inv.practitioner_id, inv.agency_id] + [t.id for t in still],
                 edges=[
                     _edge(inv_id, "INVOLVED_WITH", child),
-                    _edge(inv_id, "INVOLVEMENT_OF", first["practitioner_id"]),
-                    _edge(inv_id, "ON_BEHALF_OF", first["agency_id"]),
+                    _edge(inv_id, "INVOLVEMENT_OF", inv.practitioner_id),
+                    _edge(inv_id, "ON_BEHALF_OF", inv.agency_id),
                 ]
                 + [_subject_edge(t) for t in still],
             )
         )
 
-    handovers: dict[tuple[str, str], list[Row]] = defaultdict(list)
-    for r in data.rows("practice_handovers"):
-        handovers[(r["child_id"], r["from_practitioner_id"])].append(r)
     for child, child_teams in teams.items():
         for team in child_teams:
             for m in team.members:
@@ -357,7 +431,8 @@ def check_disengagement(data: _Data, settings: AuditSettings) -> list[Finding]:
                     for o in team.members
                 ):
                     continue  # a change of role, not a departure
-                if good(child, m.end, handovers[(child, m.practitioner_id)], m.practitioner_id):
+                sent = by_sender.get((child, m.practitioner_id), [])
+                if good(child, m.end, sent, m.practitioner_id):
                     continue
                 if m.end + allowed >= as_of:
                     continue
@@ -376,37 +451,35 @@ def check_disengagement(data: _Data, settings: AuditSettings) -> list[Finding]:
                 )
 
     involvements = data.involvements()
+    all_teams = data.teams()
     for r in data.rows("practice_plan_actions"):
-        plan = data.teams().get(r["plan_id"])
+        plan = all_teams.get(r["plan_id"])
         if plan is None or not plan.open_on(as_of):
             continue
+        who = r["agency_id"] or r["practitioner_id"]
+        if who is None or (r["child_id"], who) not in unhanded:
+            continue  # unassigned, or a handover passed the work to the lead or the team
         invs = involvements.get(r["child_id"], [])
         if r["agency_id"] is not None:
-            who, rel = r["agency_id"], "ASSIGNED_TO"
-            mine = [i for i in invs if i.agency_id == r["agency_id"]]
-        elif r["practitioner_id"] is not None:
-            who, rel = r["practitioner_id"], "ASSIGNED_TO"
-            mine = [i for i in invs if i.practitioner_id == r["practitioner_id"]]
+            mine = [i for i in invs if i.agency_id == who]
         else:
+            mine = [i for i in invs if i.practitioner_id == who]
+        left = [i.end for i in mine if i.end is not None]
+        if not left or any(_active(i.start, i.end, as_of) for i in mine):
             continue
-        ended = [i.end for i in mine if i.end is not None]
-        if not ended or any(_active(i.start, i.end, as_of) for i in mine):
-            continue
-        if (r["child_id"], who) not in unhanded:
-            continue  # a handover passed the work to the lead or the team
         findings.append(
             Finding(
                 check="disengagement",
                 rule="plan action left with an agency or practitioner no longer involved",
                 child_id=r["child_id"],
                 subject_id=r["action_id"],
-                since=max(ended),
+                since=max(left),
                 detail=f"{r['action_id']} of {r['plan_id']} is still assigned to {who}, "
-                f"which stopped working with the child on {max(ended)}; no successor",
+                f"which stopped working with the child on {max(left)}; no successor",
                 nodes=[r["action_id"], r["plan_id"], who, r["child_id"]],
                 edges=[
                     _edge(r["action_id"], "ACTION_OF", r["plan_id"]),
-                    _edge(r["action_id"], rel, who),
+                    _edge(r["action_id"], "ASSIGNED_TO", who),
                 ],
             )
         )
@@ -416,31 +489,17 @@ def check_disengagement(data: _Data, settings: AuditSettings) -> list[Finding]:
 # --------------------------------------------------------------------------- 2
 
 
-def _current_teams(data: _Data) -> list[_Team]:
-    """Open CAFs and active plans on the audit date; a CAF action plan is led by its
-    CAF's team, so it is not a team of its own."""
-    out = []
-    for team in data.teams().values():
-        if not team.open_on(data.as_of):
-            continue
-        if team.label == "Caf" and team.state not in {s.value for s in OPEN_CAF_STATES}:
-            continue
-        if team.kind == PlanKind.CAF_ACTION_PLAN.value and team.caf_id is not None:
-            continue
-        out.append(team)
-    return out
-
-
 def check_lead_gap(data: _Data, settings: AuditSettings) -> list[Finding]:
     """An open CAF or active plan with no current lead, or a lead no longer involved with
     the child or no longer with their agency."""
     as_of = data.as_of
     involvements = data.involvements()
+    lead_info = data.leads()
     findings: list[Finding] = []
-    for team in _current_teams(data):
+    for team in data.current_teams():
         leads = team.leads_on(as_of)
         if not leads:
-            ended = [m.end for m in team.members if m.role == TeamRole.LEAD.value and m.end]
+            ended = [m.end for m in team.members if m.role == _LEAD and m.end]
             since = max(ended) + _DAY if ended else team.start
             findings.append(
                 Finding(
@@ -462,12 +521,11 @@ def check_lead_gap(data: _Data, settings: AuditSettings) -> list[Finding]:
                 if i.practitioner_id == lead.practitioner_id
             ]
             involved = any(_active(i.start, i.end, as_of) for i in mine)
-            left = lead.left_on is not None and lead.left_on < as_of
-            if involved and not left:
+            left_on = lead_info[lead.practitioner_id].left_on
+            if involved and (left_on is None or left_on >= as_of):
                 continue
-            if left:
-                assert lead.left_on is not None
-                since, why = lead.left_on + _DAY, f"left their agency on {lead.left_on}"
+            if left_on is not None and left_on < as_of:
+                since, why = left_on + _DAY, f"left their agency on {left_on}"
             else:
                 ended = [i.end for i in mine if i.end is not None]
                 since = max(ended) + _DAY if ended else lead.start
@@ -507,9 +565,10 @@ def check_statutory_lead(data: _Data, settings: AuditSettings) -> list[Finding]:
     CP or LAC plan led by someone who is not a qualified social worker."""
     as_of = data.as_of
     children = {r["child_id"]: r for r in data.rows("practice_children")}
+    lead_info = data.leads()
     findings: list[Finding] = []
     by_child: dict[str, list[_Team]] = defaultdict(list)
-    for team in _current_teams(data):
+    for team in data.current_teams():
         by_child[team.child_id].append(team)
     for child_id, teams in sorted(by_child.items()):
         row = children.get(child_id, {})
@@ -518,27 +577,32 @@ def check_statutory_lead(data: _Data, settings: AuditSettings) -> list[Finding]:
             reasons.append("complex_disability")
         if any(t.kind == PlanKind.CHILD_PROTECTION.value for t in teams):
             reasons.append("child_protection_plan")
-        leads = [(t, m) for t in teams for m in t.leads_on(as_of)]
-        if reasons and leads and not any(m.statutory for _, m in leads):
+        leads = [(t, m, lead_info[m.practitioner_id]) for t in teams for m in t.leads_on(as_of)]
+        if reasons and leads and not any(info.statutory for _, _, info in leads):
             findings.append(
                 Finding(
                     check="statutory_lead",
                     rule="lead professional not from a statutory agency",
                     child_id=child_id,
                     subject_id=child_id,
-                    since=max(m.start for _, m in leads),
+                    since=max(m.start for _, m, _ in leads),
                     detail=f"the child needs a statutory lead ({', '.join(reasons)}); "
-                    "current leads are from " + ", ".join(sorted({m.agency_id for _, m in leads})),
-                    nodes=[child_id] + [x for t, m in leads for x in (t.id, m.id, m.agency_id)],
-                    edges=[e for t, m in leads for e in _team_edge(m, t)]
-                    + [_edge(m.practitioner_id, "WORKS_FOR", m.agency_id) for _, m in leads],
+                    "current leads are from "
+                    + ", ".join(sorted({info.agency_id for _, _, info in leads})),
+                    nodes=[child_id]
+                    + [x for t, m, info in leads for x in (t.id, m.id, info.agency_id)],
+                    edges=[e for t, m, _ in leads for e in _team_edge(m, t)]
+                    + [
+                        _edge(m.practitioner_id, "WORKS_FOR", info.agency_id)
+                        for _, m, info in leads
+                    ],
                 )
             )
         for team in teams:
             if team.kind not in (PlanKind.CHILD_PROTECTION.value, PlanKind.LOOKED_AFTER_CARE.value):
                 continue
             for m in team.leads_on(as_of):
-                if m.qualified:
+                if lead_info[m.practitioner_id].qualified:
                     continue
                 findings.append(
                     Finding(
@@ -571,7 +635,7 @@ def check_reviews(data: _Data, settings: AuditSettings) -> list[Finding]:
         if team_id not in last or r["held_on"] >= last[team_id][0]:
             last[team_id] = (r["held_on"], r["review_id"])
     findings: list[Finding] = []
-    for team in _current_teams(data):
+    for team in data.current_teams():
         if team.label == "Caf":
             months, what = settings.caf_review_months, "CAF"
         elif team.stable:
@@ -667,12 +731,11 @@ def check_closures(data: _Data, settings: AuditSettings) -> list[Finding]:
         target = r["family_member_id"] or r["agency_id"] or ("child" if r["to_child"] else None)
         if target:
             told[r["change_id"]].add(target)
-    children = {r["child_id"]: r for r in data.rows("practice_children")}
     findings: list[Finding] = []
     for r in data.rows("practice_closures"):
         cid, child, on = r["change_id"], r["child_id"], r["changed_on"]
         social_care = r["from_level"] in _SOCIAL_CARE_LEVELS or (
-            r["plan_kind"] in {k.value for k in STATUTORY_PLAN_KINDS}
+            r["plan_kind"] in _STATUTORY_PLAN_KINDS
         )
         base = {"child_id": child, "subject_id": cid, "since": on, "check": "closures"}
         subject = r["plan_id"] or r["caf_id"]
@@ -707,7 +770,7 @@ def check_closures(data: _Data, settings: AuditSettings) -> list[Finding]:
                     )
                 )
         required: dict[str, str] = {f: "FamilyMember" for f in family[child]}
-        dob = children.get(child, {}).get("date_of_birth")
+        dob = r["date_of_birth"]
         if dob is not None and _age(dob, on) >= settings.child_notified_from_age:
             required["child"] = "Child"
         for inv in involvements.get(child, []):
@@ -734,7 +797,6 @@ def check_left_with_no_one(data: _Data, settings: AuditSettings) -> list[Finding
     """A step-down or closure after which no involvement at all remains with the child;
     a step-down to universal services also counts the child's school and GP practice."""
     involvements = data.involvements()
-    children = {r["child_id"]: r for r in data.rows("practice_children")}
     findings = []
     for r in data.rows("practice_closures"):
         child, on = r["child_id"], r["changed_on"]
@@ -742,9 +804,8 @@ def check_left_with_no_one(data: _Data, settings: AuditSettings) -> list[Finding
         invs = involvements.get(child, [])
         if any(_active(i.start, i.end, after) or i.start > after for i in invs):
             continue
-        row = children.get(child, {})
         universal = r["to_level"] in (None, ServiceLevel.UNIVERSAL.value)
-        if universal and (row.get("school_id") or row.get("gp_practice_id")):
+        if universal and (r["school_id"] or r["gp_practice_id"]):
             continue
         findings.append(
             Finding(
@@ -808,10 +869,9 @@ def check_parallel_plans(data: _Data, settings: AuditSettings) -> list[Finding]:
     """More than one active statutory plan (child in need, child protection, looked after
     care) for a child."""
     as_of = data.as_of
-    kinds = {k.value for k in STATUTORY_PLAN_KINDS}
     by_child: dict[str, list[_Team]] = defaultdict(list)
     for team in data.teams().values():
-        if team.label == "Plan" and team.kind in kinds and team.open_on(as_of):
+        if team.label == "Plan" and team.kind in _STATUTORY_PLAN_KINDS and team.open_on(as_of):
             by_child[team.child_id].append(team)
     findings = []
     for child, plans in sorted(by_child.items()):
@@ -864,7 +924,7 @@ def audit_practice(
     if unknown:
         raise InvalidInput(f"unknown check {', '.join(unknown)}; choose from {', '.join(CHECKS)}")
     settings = settings or AuditSettings()
-    data = _Data(store, as_of)
+    data = _Data(store, as_of, settings)
     findings: list[Finding] = []
     for done, name in enumerate(chosen, start=1):
         findings.extend(CHECKS[name](data, settings))

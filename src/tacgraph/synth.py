@@ -974,6 +974,11 @@ class Truth:
 
     Filled while the records are generated; complete once the iterator is exhausted.
     ``to_json`` gives a JSON-ready dict and ``from_json`` reads one back.
+
+    ``late_assessments`` were completed after their time limit; ``overdue_assessments``
+    were drawn late and are still not completed on ``as_of``, their limit already past.
+    ``disengagements_without_handover`` include involvements that ended so shortly
+    before ``as_of`` that the days an audit allows for a handover have not yet run out.
     """
 
     seed: int
@@ -986,6 +991,7 @@ class Truth:
     disengagements_without_handover: list[str] = field(default_factory=list)
     overdue_reviews: list[str] = field(default_factory=list)
     late_assessments: list[str] = field(default_factory=list)
+    overdue_assessments: list[str] = field(default_factory=list)
     several_agencies_without_caf: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -1002,6 +1008,7 @@ class Truth:
             "disengagements_without_handover": list(self.disengagements_without_handover),
             "overdue_reviews": list(self.overdue_reviews),
             "late_assessments": list(self.late_assessments),
+            "overdue_assessments": list(self.overdue_assessments),
             "several_agencies_without_caf": list(self.several_agencies_without_caf),
             "counts": dict(self.counts),
         }
@@ -1024,6 +1031,7 @@ class Truth:
             ],
             overdue_reviews=[str(x) for x in doc["overdue_reviews"]],
             late_assessments=[str(x) for x in doc.get("late_assessments", [])],
+            overdue_assessments=[str(x) for x in doc.get("overdue_assessments", [])],
             several_agencies_without_caf=[
                 str(x) for x in doc.get("several_agencies_without_caf", [])
             ],
@@ -2261,6 +2269,8 @@ class Synthesiser:
         done: date | None = _add_working_days(start, days)
         assert done is not None
         sent: date | None = _weekday(done + _days(rng.randint(0, 3)))
+        # a late one still open on as_of is overdue once its time limit has passed
+        overdue = late and done > as_of and _add_working_days(start, within + 1) <= as_of
         if done > as_of:
             done, sent = None, None
             late = False
@@ -2277,6 +2287,8 @@ class Synthesiser:
         )
         if late:
             self.truth.late_assessments.append(record.id)
+        if overdue:
+            self.truth.overdue_assessments.append(record.id)
         kid.recs.append(record)
         return record
 

@@ -22,78 +22,23 @@ The two engines' reports are compared. Nothing here asserts on time.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from common import fresh_store, machine, peak_rss_mb, timed  # noqa: E402
+from common import loaded_store, machine, peak_rss_mb, timed, write_parts  # noqa: E402
 
-from tacgraph.config import StoreConfig  # noqa: E402
-from tacgraph.importer import import_files  # noqa: E402
-from tacgraph.model import Record  # noqa: E402
 from tacgraph.practice import CHECKS, PracticeReport, audit_practice  # noqa: E402
 from tacgraph.store import Store  # noqa: E402
-from tacgraph.store.embedded import EmbeddedStore  # noqa: E402
-from tacgraph.store.neo4j import Neo4jStore  # noqa: E402
-from tacgraph.synth import Synthesiser, record_line  # noqa: E402
+from tacgraph.synth import Synthesiser  # noqa: E402
 
 TARGET_SECONDS = {"embedded": 10.0, "neo4j": 30.0}
 TARGET_CHILDREN = 300_000
-
-
-def _parts(records: Iterator[Record], folder: Path, per_part: int) -> list[Path]:
-    """JSON Lines files of at most ``per_part`` records each. The synthesiser yields
-    every record after those it refers to, so each part can be imported after the
-    parts before it."""
-    paths: list[Path] = []
-    handle = None
-    count = 0
-    for record in records:
-        if handle is None or count >= per_part:
-            if handle is not None:
-                handle.close()
-            paths.append(folder / f"part-{len(paths):03d}.jsonl")
-            handle = paths[-1].open("w", encoding="utf-8")
-            count = 0
-        handle.write(record_line(record) + "\n")
-        count += 1
-    if handle is not None:
-        handle.close()
-    return paths
-
-
-def _import_part(target: Path | StoreConfig, part: Path, first: bool) -> None:
-    """Import one part in its own process, into an embedded store's folder or the
-    Neo4j server of ``target``."""
-    store: Store = EmbeddedStore(target) if isinstance(target, Path) else Neo4jStore(target)
-    try:
-        if first:
-            store.init_schema()
-        import_files(store, [part])
-    finally:
-        store.close()
-
-
-def _import(target: Path | StoreConfig, parts: list[Path], init: bool) -> float:
-    """Import every part, each in a new process (the first making the schema when
-    ``init``); returns the seconds taken."""
-    spawn = multiprocessing.get_context("spawn")
-    with timed() as took:
-        for number, part in enumerate(parts):
-            first = init and number == 0
-            worker = spawn.Process(target=_import_part, args=(target, part, first))
-            worker.start()
-            worker.join()
-            if worker.exitcode != 0:
-                raise SystemExit(f"importing {part.name} failed")
-    return took[0]
 
 
 def _audit(store: Store, as_of: date) -> tuple[PracticeReport, float, dict[str, float]]:
@@ -147,24 +92,15 @@ def main() -> None:
     try:
         synth = Synthesiser(args.children, args.seed)
         with timed() as synth_s:
-            parts = _parts(synth.records(), work, args.per_part)
+            parts = write_parts(synth.records(), work, args.per_part)
         records = sum(synth.truth.counts.values())
         print(f"synthesised {records:,} records in {synth_s[0]:.1f} s ({len(parts)} parts)")
         imported: dict[str, float] = {}
         reports: dict[str, PracticeReport] = {}
         for engine in args.engines.split(","):
-            if engine == "embedded":
-                imported[engine] = _import(work / "db", parts, init=True)
-                store: Store = EmbeddedStore(work / "db")
-                try:
-                    reports[engine] = _run(engine, store, synth.as_of, args.children)
-                finally:
-                    store.close()
-                continue
-            with fresh_store(engine) as server:
-                assert isinstance(server, Neo4jStore)
-                imported[engine] = _import(server.config, parts, init=False)
-                reports[engine] = _run(engine, server, synth.as_of, args.children)
+            with loaded_store(engine, parts, work) as (store, seconds):
+                imported[engine] = seconds
+                reports[engine] = _run(engine, store, synth.as_of, args.children)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("\n| engine | import s | records/s |\n|---|---:|---:|")

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import platform
 import resource
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from tacgraph.config import StoreConfig
+from tacgraph.importer import import_files
+from tacgraph.model import Record
 from tacgraph.store import Store, neo4j_server
 from tacgraph.store.embedded import EmbeddedStore
 from tacgraph.store.neo4j import Neo4jStore
+from tacgraph.synth import record_line
 
 
 def machine() -> str:
@@ -75,3 +79,70 @@ def fresh_store(engine: str, heap: str = "4g", page_cache: str = "4g") -> Iterat
         if home is not None:
             neo4j_server.stop(home)
             shutil.rmtree(home, ignore_errors=True)
+
+
+def write_parts(records: Iterable[Record], folder: Path, per_part: int) -> list[Path]:
+    """JSON Lines files of at most ``per_part`` records each. The synthesiser yields
+    every record after those it refers to, so each part refers only to itself and the
+    parts before it, and can be imported after them."""
+    paths: list[Path] = []
+    handle = None
+    count = 0
+    for record in records:
+        if handle is None or count >= per_part:
+            if handle is not None:
+                handle.close()
+            paths.append(folder / f"part-{len(paths):03d}.jsonl")
+            handle = paths[-1].open("w", encoding="utf-8")
+            count = 0
+        handle.write(record_line(record) + "\n")
+        count += 1
+    if handle is not None:
+        handle.close()
+    return paths
+
+
+def _import_part(target: Path | StoreConfig, part: Path, first: bool) -> None:
+    """Import one part in its own process, into an embedded store's folder or the
+    Neo4j server of ``target``: one long-lived process importing every part held on to
+    memory from each import (about 3.5 GB a part of 200,000 records) until the machine
+    ran out."""
+    store: Store = EmbeddedStore(target) if isinstance(target, Path) else Neo4jStore(target)
+    try:
+        if first:
+            store.init_schema()
+        import_files(store, [part])
+    finally:
+        store.close()
+
+
+def import_parts(target: Path | StoreConfig, parts: list[Path], init: bool) -> float:
+    """Import every part, each in a new process (the first making the schema when
+    ``init``); returns the seconds taken."""
+    spawn = multiprocessing.get_context("spawn")
+    with timed() as took:
+        for number, part in enumerate(parts):
+            first = init and number == 0
+            worker = spawn.Process(target=_import_part, args=(target, part, first))
+            worker.start()
+            worker.join()
+            if worker.exitcode != 0:
+                raise SystemExit(f"importing {part.name} failed")
+    return took[0]
+
+
+@contextmanager
+def loaded_store(engine: str, parts: list[Path], work: Path) -> Iterator[tuple[Store, float]]:
+    """A store of ``engine`` holding ``parts`` (imported part by part, each in its own
+    process), open, with the seconds the import took."""
+    if engine == "embedded":
+        seconds = import_parts(work / "db-embedded", parts, init=True)
+        store: Store = EmbeddedStore(work / "db-embedded")
+        try:
+            yield store, seconds
+        finally:
+            store.close()
+        return
+    with fresh_store(engine) as server:
+        assert isinstance(server, Neo4jStore)
+        yield server, import_parts(server.config, parts, init=False)

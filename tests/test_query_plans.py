@@ -14,9 +14,10 @@ import pytest
 from conftest import ROBIN, SALLY, wipe
 from tacgraph import queries
 from tacgraph.config import StoreConfig
-from tacgraph.importer import import_files
+from tacgraph.importer import import_files, import_records
 from tacgraph.schema import graph_schema
 from tacgraph.store.neo4j import Neo4jStore
+from tacgraph.synth import Synthesiser
 
 pytestmark = pytest.mark.neo4j
 
@@ -84,7 +85,11 @@ def driver(_neo4j_checked: str) -> Iterator[neo4j.Driver]:
     store = Neo4jStore(StoreConfig(kind="neo4j", uri=_neo4j_checked))
     wipe(store)
     store.init_schema()
+    # A population of realistic proportions: on a handful of nodes the planner rightly
+    # prefers scanning a tiny label to seeking, which says nothing about real data.
+    import_records(store, Synthesiser(400, 3).records())
     import_files(store, [SALLY, ROBIN])
+    store.run("CALL db.prepareForReplanning(60)")  # fresh statistics for the plans
     try:
         with neo4j.GraphDatabase.driver(_neo4j_checked, auth=None) as opened:
             yield opened

@@ -28,7 +28,7 @@ COVERED_ELSEWHERE = {
     "init_audit_head",
 }
 # Queries that leave row order to the engine (their caller groups the rows).
-UNORDERED = {qf.name for qf in FILES if qf.name.startswith("case_")}
+UNORDERED = {qf.name for qf in FILES if qf.name.startswith(("case_", "child_"))}
 PLAIN = sorted({qf.name for qf in FILES if not qf.template} - COVERED_ELSEWHERE)
 
 # Example values for every parameter a plain query takes.

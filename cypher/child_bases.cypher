@@ -1,11 +1,9 @@
 // child_bases: statutory bases recorded for sharing about a child without consent.
-// One child, found by its id: the form LadybugDB answers fastest for a single lookup
-// (case_* reads a case list in one statement). OPTIONAL MATCH leaves nulls where
-// nothing matched.
+// One child, found by its id, and a MATCH chain from it: the form LadybugDB answers
+// fastest for a single lookup (case_* reads a case list in one statement).
 // params: child_id (string)
 // returns: child_id, basis_id, ground, recorded_on, reason, scopes, valid_until, recorded_by_id, to_practitioner_id, to_agency_id
-MATCH (c:Child {id: $child_id})
-OPTIONAL MATCH (c)<-[:BASIS_ABOUT]-(b:StatutoryBasis)
+MATCH (c:Child {id: $child_id})<-[:BASIS_ABOUT]-(b:StatutoryBasis)
 OPTIONAL MATCH (b)-[:RECORDED_BY]->(rb:Practitioner)
 OPTIONAL MATCH (b)-[:PERMITS]->(tp:Practitioner)
 OPTIONAL MATCH (b)-[:PERMITS]->(ta:Agency)

@@ -1,12 +1,10 @@
 // child_consents: every consent or refusal about a child, with who gave it and to
 // whom (whether the giver holds parental responsibility comes from child_family).
-// One child, found by its id: the form LadybugDB answers fastest for a single lookup
-// (case_* reads a case list in one statement). OPTIONAL MATCH leaves nulls where
-// nothing matched.
+// One child, found by its id, and a MATCH chain from it: the form LadybugDB answers
+// fastest for a single lookup (case_* reads a case list in one statement).
 // params: child_id (string)
 // returns: child_id, consent_id, decision, kind, given_by_child, child_competent, scopes, given_on, expires_on, withdrawn_on, giver_id, to_practitioner_id, to_agency_id, to_caf_id
-MATCH (c:Child {id: $child_id})
-OPTIONAL MATCH (c)<-[:CONSENT_ABOUT]-(k:Consent)
+MATCH (c:Child {id: $child_id})<-[:CONSENT_ABOUT]-(k:Consent)
 OPTIONAL MATCH (k)-[:GIVEN_BY]->(f:FamilyMember)
 OPTIONAL MATCH (k)-[:CONSENTS_TO]->(tp:Practitioner)
 OPTIONAL MATCH (k)-[:CONSENTS_TO]->(ta:Agency)

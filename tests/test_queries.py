@@ -43,7 +43,12 @@ EXAMPLES: dict[str, Any] = {
     "dates": [date(2010, 5, 14), date(2026, 11, 28)],
 }
 # Queries whose natural answer on the fixtures is about another child.
-CHILD_FOR = {"lookup_shield": "CH-ROBIN", "lookup_bases": "CH-ROBIN"}
+CHILD_FOR = {
+    "lookup_shield": "CH-ROBIN",
+    "lookup_bases": "CH-ROBIN",
+    "child_shield": "CH-ROBIN",
+    "child_bases": "CH-ROBIN",
+}
 
 
 def _python_source() -> str:

@@ -68,6 +68,14 @@ class Neo4jStore(Store):
             raise StoreError(f"Neo4j: {_safe(exc, self.config)}") from None
         return [{k: _native(record[k]) for k in keys} for record in records]
 
+    def _session(self) -> neo4j.Session:
+        """A session that shares causal bookmarks with ``run`` (``execute_query``): on a
+        cluster, a read after a write (a consent withdrawn, then a lookup) sees it."""
+        return self._driver.session(
+            database=self.config.database,
+            bookmark_manager=self._driver.execute_query_bookmark_manager,
+        )
+
     def query_many(self, calls: Sequence[tuple[str, Mapping[str, Any]]]) -> list[list[Row]]:
         texts = [(queries.named(name, self.engine), dict(params)) for name, params in calls]
 
@@ -80,7 +88,7 @@ class Neo4jStore(Store):
             return answers
 
         try:
-            with self._driver.session(database=self.config.database) as session:
+            with self._session() as session:
                 return session.execute_read(work)
         except (DriverError, Neo4jError, UnicodeEncodeError) as exc:
             raise StoreError(f"Neo4j: {_safe(exc, self.config)}") from None
@@ -123,7 +131,7 @@ class Neo4jStore(Store):
                 tx.run(text, params).consume()
 
         try:
-            with self._driver.session(database=self.config.database) as session:
+            with self._session() as session:
                 session.execute_write(work)
         except (DriverError, Neo4jError, UnicodeEncodeError) as exc:
             raise StoreError(f"Neo4j write failed: {_safe(exc, self.config)}") from None

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from tacgraph.errors import InvalidInput
 from tacgraph.mapping import referenced_ids, to_graph
-from tacgraph.model import BY_LABEL, Record, dump_record
+from tacgraph.model import BY_LABEL, Record
 from tacgraph.schema import EdgeSpec, graph_schema
 from tacgraph.sources import RawRecord, is_unreadable, read_records
 from tacgraph.store.base import ChangeSet, EdgeRow, Row, Store
@@ -121,14 +121,17 @@ def parse(raw: RawRecord) -> tuple[Record | None, list[Problem]]:
     reason = is_unreadable(raw.data)
     if reason is not None:
         return None, [Problem(raw.location, None, "(record)", reason)]
-    bad = _not_text_at(raw.data)
-    if bad is not None:
+    text = json.dumps(raw.data, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        bad = _not_text_at(raw.data) or "(record)"
         return None, [Problem(raw.location, rid, bad, "not valid Unicode text (a lone surrogate)")]
     model = BY_LABEL.get(raw.label or "")
     if model is None:
         return None, [Problem(raw.location, rid, "type", f"unknown record type {raw.label!r}")]
     try:
-        return model.model_validate_json(json.dumps(raw.data)), []
+        return model.model_validate_json(text), []
     except ValidationError as exc:
         problems = []
         for err in exc.errors(include_url=False):
@@ -138,7 +141,8 @@ def parse(raw: RawRecord) -> tuple[Record | None, list[Problem]]:
 
 
 def _fingerprint(record: Record) -> bytes:
-    text = json.dumps(dump_record(record), sort_keys=True, separators=(",", ":"))
+    """Tells two records with one id apart: the record's JSON (fields in model order)."""
+    text = record.model_dump_json(exclude_none=True)
     return hashlib.blake2b(text.encode(), digest_size=12).digest()
 
 

@@ -52,6 +52,10 @@ class EdgeSpec:
     key: str | None = None  # id field inside nested models
     props: tuple[Prop, ...] = ()
 
+    def __hash__(self) -> int:
+        # Edges key the importer's dicts millions of times; hash the name once.
+        return hash((self.source, self.field))
+
     @property
     def name(self) -> str:
         return f"{self.source}.{self.field}"
@@ -80,7 +84,14 @@ class GraphSchema:
         raise KeyError(label)
 
     def edges_from(self, label: str) -> tuple[EdgeSpec, ...]:
-        return _edges_from(self, label)
+        return self._edges_by_source.get(label, ())
+
+    @cached_property
+    def _edges_by_source(self) -> dict[str, tuple[EdgeSpec, ...]]:
+        by_source: dict[str, list[EdgeSpec]] = {}
+        for edge in self.edges:
+            by_source.setdefault(edge.source, []).append(edge)
+        return {label: tuple(edges) for label, edges in by_source.items()}
 
     def rel(self, rel_type: str) -> RelSpec:
         for spec in self.rels:
@@ -95,11 +106,6 @@ class GraphSchema:
     @property
     def rel_types(self) -> frozenset[str]:
         return frozenset(r.rel_type for r in self.rels)
-
-
-@cache
-def _edges_from(schema: GraphSchema, label: str) -> tuple[EdgeSpec, ...]:
-    return tuple(e for e in schema.edges if e.source == label)
 
 
 # Properties the lookups and audits search by, beyond the id every label has.

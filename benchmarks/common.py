@@ -9,9 +9,11 @@ import resource
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tacgraph.config import StoreConfig
 from tacgraph.importer import import_files
@@ -146,3 +148,44 @@ def loaded_store(engine: str, parts: list[Path], work: Path) -> Iterator[tuple[S
     with fresh_store(engine) as server:
         assert isinstance(server, Neo4jStore)
         yield server, import_parts(server.config, parts, init=False)
+
+
+@dataclass
+class QueryLog:
+    """The statements a store ran while watched, with their parameters, to replay them
+    later on their own (the engine's share of some work)."""
+
+    calls: list[tuple[str, Any]] = field(default_factory=list)  # ("run"|"many", args)
+
+    def watch(self, store: Store) -> None:
+        run, query_many = store.run, store.query_many
+        inside_many = False
+
+        def logged_run(text: str, params: Mapping[str, Any] | None = None) -> list[Any]:
+            if not inside_many:
+                self.calls.append(("run", (text, params)))
+            return run(text, params)
+
+        def logged_many(calls: Sequence[tuple[str, Mapping[str, Any]]]) -> list[list[Any]]:
+            nonlocal inside_many
+            self.calls.append(("many", list(calls)))
+            inside_many = True
+            try:
+                return query_many(calls)
+            finally:
+                inside_many = False
+
+        store.run = logged_run  # type: ignore[method-assign]
+        store.query_many = logged_many  # type: ignore[method-assign]
+
+    @staticmethod
+    def unwatch(store: Store) -> None:
+        vars(store).pop("run", None)
+        vars(store).pop("query_many", None)
+
+    def replay(self, store: Store) -> None:
+        for kind, args in self.calls:
+            if kind == "run":
+                store.run(*args)
+            else:
+                store.query_many(args)

@@ -19,6 +19,7 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -48,6 +49,54 @@ def pairs(store: Store, count: int, seed: int) -> list[tuple[str, str]]:
     return [(r["child"], r["viewer"]) for r in rng.sample(rows, min(count, len(rows)))]
 
 
+@dataclass(frozen=True)
+class Latency:
+    """Seconds per gated lookup, per plain lookup, and per case list of 100."""
+
+    gated: list[float]
+    plain: list[float]
+    case_lists: list[float]
+
+    def row(self) -> str:
+        return (
+            f"{pct(self.gated, 50):>10.2f} {pct(self.gated, 99):>10.2f} "
+            f"{pct(self.plain, 50):>10.2f} {pct(self.plain, 99):>10.2f} "
+            f"{pct(self.gated, 99) / pct(self.plain, 99):>10.1f} "
+            f"{pct(self.case_lists, 50):>10.1f} {pct(self.case_lists, 99):>10.1f}"
+        )
+
+
+HEADER = (
+    f"{'gated p50':>10} {'gated p99':>10} {'plain p50':>10} "
+    f"{'plain p99':>10} {'p99 ratio':>10} {'case list p50':>10} {'case list p99':>10}"
+)
+
+
+def measure(store: Store, lookups: int) -> Latency:
+    """Time ``lookups`` gated and plain lookups of random (child, involved practitioner)
+    pairs, after 20 warm-up lookups, then case lists of 100 of the same children."""
+    sample = pairs(store, lookups, 7)
+    for child, viewer in sample[:20]:  # warm up: plans, caches, the log's head
+        who_else(store, child, viewer, as_of=AS_OF, purpose="warm-up")
+        store.query("lookup_involvements", {"child_id": child, "as_of": AS_OF})
+    gated, plain = [], []
+    for child, viewer in sample:
+        start = time.perf_counter()
+        who_else(store, child, viewer, as_of=AS_OF, purpose="benchmark")
+        gated.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        store.query("lookup_involvements", {"child_id": child, "as_of": AS_OF})
+        plain.append(time.perf_counter() - start)
+    batches = []
+    for i in range(0, len(sample) - 99, 100):
+        case_list = [child for child, _ in sample[i : i + 100]]
+        viewer = sample[i][1]
+        start = time.perf_counter()
+        who_else_many(store, case_list, viewer, as_of=AS_OF, purpose="case list")
+        batches.append(time.perf_counter() - start)
+    return Latency(gated, plain, batches)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--children", type=int, default=100_000)
@@ -58,37 +107,11 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="tacgraph-who-else-"))
     parts = write_parts(Synthesiser(args.children, 1).records(), work, args.per_part)
     print(f"machine: {machine()}; {args.children:,} children, {args.lookups:,} lookups")
-    print(
-        f"{'engine':<9} {'gated p50':>10} {'gated p99':>10} {'plain p50':>10} "
-        f"{'plain p99':>10} {'p99 ratio':>10} {'case list p50':>10} {'case list p99':>10}"
-    )
+    print(f"{'engine':<9} {HEADER}")
     for engine in args.engines.split(","):
         with loaded_store(engine, parts, work) as (store, _):
-            sample = pairs(store, args.lookups, 7)
-            for child, viewer in sample[:20]:  # warm up: plans, caches, the log's head
-                who_else(store, child, viewer, as_of=AS_OF, purpose="warm-up")
-                store.query("lookup_involvements", {"child_id": child, "as_of": AS_OF})
-            gated, plain = [], []
-            for child, viewer in sample:
-                start = time.perf_counter()
-                who_else(store, child, viewer, as_of=AS_OF, purpose="benchmark")
-                gated.append(time.perf_counter() - start)
-                start = time.perf_counter()
-                store.query("lookup_involvements", {"child_id": child, "as_of": AS_OF})
-                plain.append(time.perf_counter() - start)
-            batches = []
-            for i in range(0, len(sample) - 99, 100):
-                case_list = [child for child, _ in sample[i : i + 100]]
-                viewer = sample[i][1]
-                start = time.perf_counter()
-                who_else_many(store, case_list, viewer, as_of=AS_OF, purpose="case list")
-                batches.append(time.perf_counter() - start)
-        print(
-            f"{engine:<9} {pct(gated, 50):>10.2f} {pct(gated, 99):>10.2f} "
-            f"{pct(plain, 50):>10.2f} {pct(plain, 99):>10.2f} "
-            f"{pct(gated, 99) / pct(plain, 99):>10.1f} "
-            f"{pct(batches, 50):>10.1f} {pct(batches, 99):>10.1f}"
-        )
+            latency = measure(store, args.lookups)
+        print(f"{engine:<9} {latency.row()}")
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import ssl
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,7 +29,9 @@ def test_start_query_status_stop(home: Path) -> None:
     info = neo4j_server.start(home)
     assert info.home == home.resolve()
     assert info.uri == f"bolt://127.0.0.1:{info.bolt_port}"
-    assert (home / "conf" / "neo4j.conf").is_file()
+    assert not info.tls and info.certificate is None
+    assert "dbms.ssl" not in (home / "conf" / "neo4j.conf").read_text(encoding="utf-8")
+    assert not (home / "certificates").exists()
     assert (home / "run" / "tacgraph-server.json").is_file()
 
     with neo4j.GraphDatabase.driver(info.uri, auth=None) as driver:
@@ -61,3 +66,53 @@ def test_password_is_enforced(home: Path) -> None:
 
     assert neo4j_server.stop(home) is True
     assert neo4j_server.status(home) is None
+
+
+def _handshake(certificate: Path, key: Path, server_name: str) -> None:
+    """A TLS handshake between a server holding ``key`` and a client that trusts only
+    ``certificate`` and asks for ``server_name``; raises what the client raises."""
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(certificate, key)
+    client_context = ssl.create_default_context(cafile=str(certificate))
+    server_end, client_end = socket.socketpair()
+
+    def serve() -> None:
+        try:
+            with server_context.wrap_socket(server_end, server_side=True) as tls:
+                tls.recv(1)
+        except OSError:  # the client gave up: it raises the error that matters
+            pass
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    try:
+        with client_context.wrap_socket(client_end, server_hostname=server_name) as tls:
+            tls.sendall(b"x")
+    finally:
+        client_end.close()
+        thread.join(10)
+        server_end.close()
+
+
+def test_the_certificate_names_the_loopback_address_and_is_kept(tmp_path: Path) -> None:
+    directory = tmp_path / "bolt"
+    certificate = neo4j_server.make_certificate(directory)
+    key = directory / "private.key"
+    assert certificate == directory / "public.crt"
+    assert key.stat().st_mode & 0o077 == 0
+    assert (directory / "trusted").is_dir() and (directory / "revoked").is_dir()
+    assert sorted(p.name for p in directory.iterdir()) == [
+        "private.key",
+        "public.crt",
+        "revoked",
+        "trusted",
+    ]
+    for name in ("127.0.0.1", "localhost"):
+        _handshake(certificate, key, name)
+    with pytest.raises(ssl.SSLCertVerificationError, match="mismatch"):
+        _handshake(certificate, key, "example.org")
+
+    made = certificate.read_bytes()
+    assert neo4j_server.make_certificate(directory).read_bytes() == made
+    key.unlink()
+    assert neo4j_server.make_certificate(directory).read_bytes() != made

@@ -15,7 +15,12 @@ DEFAULT_DB = Path("tacgraph-data")
 
 @dataclass(frozen=True)
 class StoreConfig:
-    """Which engine to use and how to reach it. ``password`` never appears in repr."""
+    """Which engine to use and how to reach it. ``password`` never appears in repr.
+
+    ``trusted_certificates`` is a PEM file of the CA certificates to trust for a
+    ``bolt+s://`` or ``neo4j+s://`` URI instead of the system's (a private CA, or a
+    server's self-signed certificate).
+    """
 
     kind: StoreKind = "embedded"
     db_path: Path = DEFAULT_DB
@@ -23,6 +28,7 @@ class StoreConfig:
     username: str | None = None
     password: str | None = field(default=None, repr=False)
     database: str | None = None
+    trusted_certificates: Path | None = None
 
     @classmethod
     def from_env(
@@ -32,7 +38,9 @@ class StoreConfig:
         db_path: Path | None = None,
         environ: dict[str, str] | None = None,
     ) -> StoreConfig:
-        """Options win over ``TACGRAPH_STORE``/``TACGRAPH_DB`` and ``NEO4J_*`` variables.
+        """Options win over ``TACGRAPH_STORE``/``TACGRAPH_DB`` and ``NEO4J_*`` variables
+        (``NEO4J_URI``, ``NEO4J_USERNAME``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE`` and
+        ``NEO4J_TRUSTED_CERTIFICATES``).
 
         Raises TacgraphError for an unknown store kind.
         """
@@ -43,6 +51,7 @@ class StoreConfig:
                 f"unknown store {chosen!r}", "use --store embedded or --store neo4j"
             )
         path = db_path or Path(env.get("TACGRAPH_DB") or DEFAULT_DB)
+        trusted = env.get("NEO4J_TRUSTED_CERTIFICATES")
         return cls(
             kind=chosen,  # type: ignore[arg-type]
             db_path=path,
@@ -50,6 +59,7 @@ class StoreConfig:
             username=env.get("NEO4J_USERNAME") or env.get("NEO4J_USER") or None,
             password=env.get("NEO4J_PASSWORD") or None,
             database=env.get("NEO4J_DATABASE") or None,
+            trusted_certificates=Path(trusted).expanduser() if trusted else None,
         )
 
     def describe(self) -> str:

@@ -1,5 +1,7 @@
 """The Neo4j store, through the official driver: ``bolt://`` for one server,
-``neo4j://`` routing for a cluster, ``+s`` schemes for TLS.
+``neo4j://`` routing for a cluster, ``+s`` schemes for TLS with verified certificates
+(the system's CAs, or those of ``NEO4J_TRUSTED_CERTIFICATES``), ``+ssc`` for TLS with
+a self-signed certificate accepted unverified.
 
 With ``tacgraph.store.neo4j_server`` the only modules that import ``neo4j``. Driver
 errors become tacgraph's own; no message ever carries the password.
@@ -7,12 +9,13 @@ errors become tacgraph's own; no message ever carries the password.
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import neo4j
-from neo4j.exceptions import DriverError, Neo4jError
+from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
 from neo4j.time import Date, DateTime
 
 from tacgraph import queries
@@ -22,6 +25,20 @@ from tacgraph.schema import graph_schema
 from tacgraph.store.base import ChangeSet, Row, Store
 
 WRITE_BATCH = 5_000
+
+# The verified TLS schemes and the plain scheme that carries a custom CA instead: the
+# driver refuses ``trusted_certificates`` with the ``+s`` and ``+ssc`` schemes.
+_VERIFIED_SCHEMES = {"bolt+s": "bolt", "neo4j+s": "neo4j"}
+_PLAIN_SCHEMES = ("bolt", "neo4j")
+_CONNECT_HINT = (
+    "check NEO4J_URI, NEO4J_USERNAME and NEO4J_PASSWORD, or start a local "
+    "server with 'tacgraph db neo4j start'"
+)
+_CA_HINT = (
+    "set NEO4J_TRUSTED_CERTIFICATES to the PEM file of the CA that signed the server's "
+    "certificate (for a self-signed one, the certificate itself), or use bolt+ssc:// "
+    "or neo4j+ssc:// to encrypt without verifying it"
+)
 
 
 def _native(value: Any) -> Any:
@@ -34,11 +51,103 @@ def _native(value: Any) -> Any:
     return value
 
 
-def _safe(exc: BaseException, config: StoreConfig) -> str:
+def _safe(exc: BaseException | str, config: StoreConfig) -> str:
     text = str(exc)
     if config.password:
         text = text.replace(config.password, "***")
     return text
+
+
+def _unavailable(message: str, hint: str, config: StoreConfig) -> StoreUnavailable:
+    return StoreUnavailable(_safe(message, config), hint)
+
+
+def _driver_target(config: StoreConfig) -> tuple[str, dict[str, Any]]:
+    """The URI and TLS options to give the driver.
+
+    Without ``trusted_certificates`` that is the URI as configured. With it, a
+    ``bolt+s``/``neo4j+s`` URI becomes the plain scheme with encryption on and only
+    that CA file trusted: the same checks (certificate chain and host name) against
+    another trust store. Raises StoreUnavailable for another scheme or an unreadable
+    CA file.
+    """
+    ca = config.trusted_certificates
+    if ca is None:
+        return config.uri, {}
+    scheme, sep, rest = config.uri.partition("://")
+    plain = _VERIFIED_SCHEMES.get(scheme.lower()) if sep else None
+    if plain is None:
+        raise _unavailable(
+            f"NEO4J_TRUSTED_CERTIFICATES is set but {config.uri} is not a URI that "
+            "verifies the server's certificate",
+            "use a bolt+s:// or neo4j+s:// URI with it, or unset NEO4J_TRUSTED_CERTIFICATES",
+            config,
+        )
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=ca)
+    except ssl.SSLError:
+        raise _unavailable(
+            f"the CA file {ca} (NEO4J_TRUSTED_CERTIFICATES) holds no PEM certificate",
+            _CA_HINT,
+            config,
+        ) from None
+    except OSError as exc:
+        raise _unavailable(
+            f"cannot read the CA file {ca} (NEO4J_TRUSTED_CERTIFICATES): {exc.strerror or exc}",
+            _CA_HINT,
+            config,
+        ) from None
+    options = {"encrypted": True, "trusted_certificates": neo4j.TrustCustomCAs(str(ca))}
+    return f"{plain}://{rest}", options
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and the exceptions it was raised from or during."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _unreachable(exc: BaseException, config: StoreConfig) -> StoreUnavailable:
+    """The error for a driver that could not connect, on one line, saying what to try:
+    trust the server's certificate, or match the server's use of TLS."""
+    where = f"cannot reach {config.describe()}"
+    causes = list(_causes(exc))
+    refused = next((e for e in causes if isinstance(e, ssl.SSLCertVerificationError)), None)
+    if refused is not None:
+        trust = (
+            f"the CA file {config.trusted_certificates}"
+            if config.trusted_certificates is not None
+            else "the system's CA certificates"
+        )
+        reason = refused.verify_message or refused.reason or "verification failed"
+        return _unavailable(
+            f"{where}: the server's TLS certificate is not trusted by {trust} ({reason})",
+            _CA_HINT,
+            config,
+        )
+    failed = next((e for e in causes if isinstance(e, ssl.SSLError)), None)
+    if failed is not None:
+        return _unavailable(
+            f"{where}: the TLS handshake failed ({failed.reason or failed})",
+            "check that the server accepts TLS on that port (Neo4j's bolt SSL policy), "
+            "or use bolt:// or neo4j:// for a server without TLS",
+            config,
+        )
+    hint = _CONNECT_HINT
+    scheme = config.uri.partition("://")[0].lower()
+    closed = isinstance(exc, ServiceUnavailable) and not any(isinstance(e, OSError) for e in causes)
+    if scheme in _PLAIN_SCHEMES and closed:
+        # Connected, then closed before the Bolt handshake ended: what a server that
+        # accepts only TLS does to an unencrypted client.
+        hint = (
+            "if the server accepts only TLS, use bolt+s:// or neo4j+s:// "
+            "(bolt+ssc:// for a self-signed certificate); otherwise " + hint
+        )
+    return _unavailable(f"{where}: {' '.join(_safe(exc, config).split())}", hint, config)
 
 
 class Neo4jStore(Store):
@@ -47,17 +156,18 @@ class Neo4jStore(Store):
     def __init__(self, config: StoreConfig) -> None:
         self.config = config
         auth = (config.username or "neo4j", config.password) if config.password else None
+        uri, tls = _driver_target(config)
         try:
             self._driver = neo4j.GraphDatabase.driver(
-                config.uri, auth=auth, notifications_min_severity="OFF"
+                uri, auth=auth, notifications_min_severity="OFF", **tls
             )
+        except (DriverError, Neo4jError, ValueError, OSError) as exc:
+            raise _unreachable(exc, config) from None
+        try:
             self._driver.verify_connectivity()
         except (DriverError, Neo4jError, ValueError, OSError) as exc:
-            raise StoreUnavailable(
-                f"cannot reach {config.describe()}: {_safe(exc, config)}",
-                "check NEO4J_URI, NEO4J_USERNAME and NEO4J_PASSWORD, or start a local "
-                "server with 'tacgraph db neo4j start'",
-            ) from None
+            self._driver.close()
+            raise _unreachable(exc, config) from None
 
     def run(self, text: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         try:

@@ -12,6 +12,10 @@ Typical use::
     ...
     stop(info.home)
 
+``start(home, tls=True)`` serves Bolt over TLS only, with a self-signed certificate
+for 127.0.0.1 and localhost that it makes with the ``openssl`` command line; clients
+trust that certificate as their CA (``ServerInfo.certificate``).
+
 The server runs in the background in its own process group and outlives the
 Python process that started it; ``home/run/tacgraph-server.json`` records its
 pid and Bolt port so that ``status``/``stop``/``kill`` work from any process.
@@ -29,13 +33,14 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import neo4j
 from neo4j.exceptions import AuthError, DriverError, Neo4jError
@@ -48,6 +53,7 @@ __all__ = [
     "ServerInfo",
     "jar_dir",
     "kill",
+    "make_certificate",
     "start",
     "status",
     "stop",
@@ -87,6 +93,29 @@ _ADMIN_TOOL: Final = "org.neo4j.cli.AdminTool"
 _RUN_FILE: Final = "tacgraph-server.json"
 _MARKER: Final = ".tacgraph-jars-complete"
 _HOME_DIRS: Final = ("conf", "data", "logs", "plugins", "import", "run")
+_TLS_DIR: Final = Path("certificates") / "bolt"
+_PRIVATE_KEY: Final = "private.key"
+_CERTIFICATE: Final = "public.crt"
+_CERTIFICATE_DAYS: Final = 825
+# A minimal OpenSSL configuration, so that the system's openssl.cnf cannot add or
+# change extensions. The certificate is its own CA (clients trust it directly), names
+# the loopback address and localhost in its subjectAltName, and is for servers only.
+_OPENSSL_CONF: Final = """\
+[req]
+distinguished_name = dn
+x509_extensions = ext
+prompt = no
+[dn]
+CN = localhost
+O = tacgraph development server
+[ext]
+subjectAltName = IP:127.0.0.1, DNS:localhost
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, digitalSignature, keyEncipherment, keyCertSign
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+"""
 _TAIL_LINES: Final = 40
 _SIZE_RE: Final = re.compile(r"^[1-9][0-9]*[kmg]?$")
 _ANSI_RE: Final = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -102,15 +131,24 @@ class Neo4jServerError(Exception):
 
 @dataclass(frozen=True)
 class ServerInfo:
-    """A running server: its home directory, process (group) id and Bolt port."""
+    """A running server: its home directory, process (group) id and Bolt port, and,
+    when it serves Bolt over TLS, its self-signed certificate (a PEM file that clients
+    trust as the CA, e.g. through ``NEO4J_TRUSTED_CERTIFICATES``)."""
 
     home: Path
     pid: int
     bolt_port: int
+    certificate: Path | None = None
+
+    @property
+    def tls(self) -> bool:
+        return self.certificate is not None
 
     @property
     def uri(self) -> str:
-        return f"bolt://127.0.0.1:{self.bolt_port}"
+        """``bolt://127.0.0.1:PORT``, or ``bolt+s://127.0.0.1:PORT`` with TLS."""
+        scheme = "bolt+s" if self.tls else "bolt"
+        return f"{scheme}://127.0.0.1:{self.bolt_port}"
 
 
 # --------------------------------------------------------------------------
@@ -309,7 +347,13 @@ def _read_run_file(home: Path) -> ServerInfo | None:
     path = _run_file(home)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return ServerInfo(home=home, pid=int(data["pid"]), bolt_port=int(data["bolt_port"]))
+        certificate = data.get("certificate")
+        return ServerInfo(
+            home=home,
+            pid=int(data["pid"]),
+            bolt_port=int(data["bolt_port"]),
+            certificate=Path(certificate) if certificate else None,
+        )
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError):
@@ -328,6 +372,8 @@ def _write_run_file(info: ServerInfo) -> None:
         "neo4j_version": NEO4J_VERSION,
         "started_at": time.time(),
     }
+    if info.certificate is not None:
+        payload["certificate"] = str(info.certificate)
     tmp.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     tmp.replace(path)
 
@@ -460,8 +506,26 @@ def _memory_size(value: str, name: str) -> str:
     return normalised
 
 
+def _tls_settings(tls_dir: Path) -> list[str]:
+    """Bolt over TLS only (the SSL framework's ``bolt`` policy), no client certificates."""
+    return [
+        "dbms.ssl.policy.bolt.enabled=true",
+        f"dbms.ssl.policy.bolt.base_directory={tls_dir}",
+        f"dbms.ssl.policy.bolt.private_key={_PRIVATE_KEY}",
+        f"dbms.ssl.policy.bolt.public_certificate={_CERTIFICATE}",
+        "dbms.ssl.policy.bolt.client_auth=NONE",
+        "server.bolt.tls_level=REQUIRED",
+    ]
+
+
 def _settings(
-    home: Path, lib: Path, port: int, heap: str, page_cache: str, auth: bool
+    home: Path,
+    lib: Path,
+    port: int,
+    heap: str,
+    page_cache: str,
+    auth: bool,
+    tls_dir: Path | None = None,
 ) -> list[str]:
     return [
         "server.default_listen_address=127.0.0.1",
@@ -485,6 +549,7 @@ def _settings(
         # Not read by CommunityEntryPoint itself (start() passes them to java),
         # kept here so the file documents how the JVM was launched.
         *(f"server.jvm.additional={option}" for option in JVM_OPTIONS),
+        *(_tls_settings(tls_dir) if tls_dir is not None else ()),
     ]
 
 
@@ -552,6 +617,117 @@ def _set_initial_password(java: Path, lib: Path, home: Path, password: str) -> N
         )
 
 
+def _run_openssl(openssl: str, args: Sequence[str], what: str) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(
+            [openssl, *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise Neo4jServerError(f"could not run openssl to {what}: {exc}") from exc
+
+
+def _certificate_usable(openssl: str, certificate: Path, key: Path) -> bool:
+    """Whether ``certificate`` and ``key`` exist and the certificate is valid for at
+    least another day."""
+    if not (certificate.is_file() and key.is_file()):
+        return False
+    result = _run_openssl(
+        openssl,
+        ["x509", "-in", str(certificate), "-noout", "-checkend", "86400"],
+        "check the TLS certificate",
+    )
+    return result.returncode == 0
+
+
+def make_certificate(directory: Path, *, days: int = _CERTIFICATE_DAYS) -> Path:
+    """Make a self-signed certificate for 127.0.0.1 and localhost in ``directory``.
+
+    Writes ``private.key`` (unencrypted PKCS#8 PEM, mode 0600) and ``public.crt`` (PEM,
+    subjectAltName ``IP:127.0.0.1, DNS:localhost``; it is its own CA, so clients trust
+    it as one), plus the empty ``trusted/`` and ``revoked/`` directories Neo4j's SSL
+    policy reads. A certificate already there and valid for another day is kept, so
+    clients that trust it keep working across restarts. Returns the certificate's path.
+    Raises ``Neo4jServerError`` if the ``openssl`` command is missing or fails.
+    """
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        raise Neo4jServerError(
+            "serving Bolt over TLS needs a certificate, made with the 'openssl' command, "
+            "which is not on PATH (e.g. 'apt-get install openssl')"
+        )
+    directory.mkdir(parents=True, exist_ok=True)
+    for name in ("trusted", "revoked"):
+        (directory / name).mkdir(exist_ok=True)
+    certificate = directory / _CERTIFICATE
+    key = directory / _PRIVATE_KEY
+    if _certificate_usable(openssl, certificate, key):
+        return certificate
+    token = secrets.token_hex(8)
+    conf = directory / f".openssl-{token}.cnf"
+    new_key = directory / f".{_PRIVATE_KEY}-{token}"
+    new_certificate = directory / f".{_CERTIFICATE}-{token}"
+    # Created private before openssl writes the key into it.
+    os.close(os.open(new_key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    try:
+        conf.write_text(_OPENSSL_CONF, encoding="utf-8")
+        result = _run_openssl(
+            openssl,
+            [
+                "req",
+                "-x509",
+                "-config",
+                str(conf),
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-sha256",
+                "-days",
+                str(days),
+                "-keyout",
+                str(new_key),
+                "-out",
+                str(new_certificate),
+            ],
+            "make a TLS certificate",
+        )
+        if result.returncode != 0:
+            raise Neo4jServerError(
+                f"openssl failed (exit code {result.returncode}) making a self-signed "
+                f"certificate in {directory}:\n{_tail_text(result.stdout)}"
+            )
+        new_key.replace(key)
+        new_certificate.replace(certificate)
+    finally:
+        for leftover in (conf, new_key, new_certificate):
+            leftover.unlink(missing_ok=True)
+    return certificate
+
+
+def _tls_options(certificate: Path | None) -> dict[str, Any]:
+    """Driver options that trust ``certificate`` as the only CA (none without TLS)."""
+    if certificate is None:
+        return {}
+    return {"encrypted": True, "trusted_certificates": neo4j.TrustCustomCAs(str(certificate))}
+
+
+def _certificate_refused(exc: BaseException) -> bool:
+    """Whether ``exc`` was caused by a TLS certificate that failed verification."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def _file_size(path: Path) -> int:
     try:
         return path.stat().st_size
@@ -587,7 +763,12 @@ def _wait_for_bolt(
     timeout: float,
     home: Path,
     offsets: dict[str, int],
+    certificate: Path | None = None,
 ) -> None:
+    # With TLS, connect as a client that trusts only the new certificate: the wait then
+    # also checks that the server presents it. The +s schemes refuse custom CAs, so the
+    # plain scheme carries the TLS options.
+    target = uri.replace("bolt+s://", "bolt://", 1) if certificate is not None else uri
     deadline = time.monotonic() + timeout
     delay = 0.1
     last_error: Exception | None = None
@@ -601,7 +782,11 @@ def _wait_for_bolt(
             )
         try:
             with neo4j.GraphDatabase.driver(
-                uri, auth=auth, connection_timeout=2.0, max_connection_pool_size=1
+                target,
+                auth=auth,
+                connection_timeout=2.0,
+                max_connection_pool_size=1,
+                **_tls_options(certificate),
             ) as driver:
                 driver.verify_connectivity()
             return
@@ -614,6 +799,13 @@ def _wait_for_bolt(
                 offsets,
             ) from exc
         except (DriverError, Neo4jError, OSError) as exc:
+            if certificate is not None and _certificate_refused(exc):
+                raise _launch_failure(
+                    f"Neo4j is up on {uri} but its TLS certificate does not verify "
+                    f"against {certificate} ({exc})",
+                    home,
+                    offsets,
+                ) from exc
             last_error = exc
         if time.monotonic() >= deadline:
             raise _launch_failure(
@@ -633,6 +825,7 @@ def start(
     heap: str = "512m",
     page_cache: str = "256m",
     password: str | None = None,
+    tls: bool = False,
     timeout: float = 180.0,
     cache: Path | None = None,
 ) -> ServerInfo:
@@ -647,7 +840,11 @@ def start(
     ``port`` defaults to a free loopback port. Without ``password`` auth is
     disabled; with one, auth is enabled and the initial password of user
     ``neo4j`` is set before the first start (at least 8 characters; it cannot
-    be changed this way once the home has been started). ``timeout`` bounds
+    be changed this way once the home has been started). With ``tls``, Bolt
+    accepts TLS connections only (``server.bolt.tls_level=REQUIRED``), with the
+    self-signed certificate ``make_certificate`` keeps in ``certificates/bolt/``;
+    the returned ``uri`` is then ``bolt+s://`` and ``certificate`` the file for
+    clients to trust. ``timeout`` bounds
     the wait from launch to connectivity (fetching the jars is not counted).
     Raises ``Neo4jServerError`` on any failure, with the tails of console.log
     and debug.log; the half-started process is then stopped.
@@ -670,7 +867,9 @@ def start(
 
     for name in _HOME_DIRS:
         (home / name).mkdir(parents=True, exist_ok=True)
-    _write_conf(home, _settings(home, lib, port, heap, page_cache, password is not None))
+    tls_dir = home / _TLS_DIR if tls else None
+    certificate = make_certificate(tls_dir) if tls_dir is not None else None
+    _write_conf(home, _settings(home, lib, port, heap, page_cache, password is not None, tls_dir))
     if password is not None and not (home / "data" / "databases" / "system").exists():
         _set_initial_password(java, lib, home, password)
 
@@ -710,11 +909,11 @@ def start(
         except OSError as exc:
             raise Neo4jServerError(f"could not launch {java}: {exc}") from exc
     _CHILDREN[proc.pid] = proc
-    info = ServerInfo(home=home, pid=proc.pid, bolt_port=port)
+    info = ServerInfo(home=home, pid=proc.pid, bolt_port=port, certificate=certificate)
     try:
         _write_run_file(info)
         auth = ("neo4j", password) if password is not None else None
-        _wait_for_bolt(proc, info.uri, auth, timeout, home, offsets)
+        _wait_for_bolt(proc, info.uri, auth, timeout, home, offsets, certificate)
     except BaseException as exc:
         if isinstance(exc, Exception):
             _terminate(proc.pid, home, 30.0)

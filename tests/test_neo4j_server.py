@@ -49,6 +49,52 @@ def test_start_query_status_stop(home: Path) -> None:
 
 
 @pytest.mark.neo4j
+def test_bulk_import_loads_csv_files_then_the_server_serves_them(
+    home: Path, tmp_path: Path
+) -> None:
+    children = tmp_path / "children.csv"
+    children.write_text("id:ID(Child),given_name:string,tags:string[]\nC1,Ann,a;b\nC2,Bo,\n")
+    family = tmp_path / "family.csv"
+    family.write_text("id:ID(FamilyMember),given_name:string\nF1,Cy\n")
+    family_of = tmp_path / "family_of.csv"
+    family_of.write_text(":START_ID(FamilyMember),:END_ID(Child),carer:boolean\nF1,C1,true\n")
+    sibling = tmp_path / "family_of_2.csv"
+    sibling.write_text(":START_ID(FamilyMember),:END_ID(Child),carer:boolean\nF1,C2,false\n")
+
+    report = neo4j_server.bulk_import(
+        home,
+        nodes={"Child": [children], "FamilyMember": [family]},
+        relationships={"FAMILY_OF": [family_of, sibling]},
+    )
+    assert "IMPORT DONE" in report
+    with pytest.raises(neo4j_server.Neo4jServerError, match="already holds databases"):
+        neo4j_server.bulk_import(home, nodes={"Child": [children]}, relationships={})
+
+    info = neo4j_server.start(home)
+    with neo4j.GraphDatabase.driver(info.uri, auth=None) as driver:
+        records, _, _ = driver.execute_query(
+            "MATCH (f:FamilyMember)-[r:FAMILY_OF]->(c:Child) "
+            "RETURN f.id AS f, c.id AS c, c.tags AS tags, r.carer AS carer ORDER BY c"
+        )
+    assert [(r["f"], r["c"], r["tags"], r["carer"]) for r in records] == [
+        ("F1", "C1", ["a", "b"], True),
+        ("F1", "C2", None, False),
+    ]
+
+
+@pytest.mark.neo4j
+def test_bulk_import_names_bad_input(home: Path, tmp_path: Path) -> None:
+    dangling = tmp_path / "dangling.csv"
+    dangling.write_text(":START_ID(Child),:END_ID(Child)\nC1,C9\n")
+    children = tmp_path / "children.csv"
+    children.write_text("id:ID(Child)\nC1\n")
+    with pytest.raises(neo4j_server.Neo4jServerError, match="import failed"):
+        neo4j_server.bulk_import(
+            home, nodes={"Child": [children]}, relationships={"KNOWS": [dangling]}
+        )
+
+
+@pytest.mark.neo4j
 def test_password_is_enforced(home: Path) -> None:
     password = 'Secret "pw" \\ #1'
     info: ServerInfo = neo4j_server.start(home, password=password)

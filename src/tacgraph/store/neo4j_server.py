@@ -37,7 +37,7 @@ import ssl
 import subprocess
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -579,34 +579,9 @@ def _set_initial_password(java: Path, lib: Path, home: Path, password: str) -> N
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(_argfile_token(password) + "\n")
-        env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
-        command = [
-            str(java),
-            "-Dfile.encoding=UTF-8",
-            "-Dlog4j2.disable.jmx=true",
-            "-cp",
-            f"{lib}/*",
-            _ADMIN_TOOL,
-            "dbms",
-            "set-initial-password",
-            f"@{argfile}",
-        ]
-        try:
-            result = subprocess.run(
-                command,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                text=True,
-                env=env,
-                cwd=home,
-                check=False,
-                timeout=300,
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise Neo4jServerError(
-                f"could not run neo4j-admin set-initial-password: {exc}"
-            ) from exc
+        result = _run_admin(
+            java, lib, home, ["dbms", "set-initial-password", f"@{argfile}"], timeout=300
+        )
     finally:
         argfile.unlink(missing_ok=True)
     if result.returncode != 0:
@@ -615,6 +590,90 @@ def _set_initial_password(java: Path, lib: Path, home: Path, password: str) -> N
             f"(exit code {result.returncode}; passwords need at least 8 characters):\n"
             + _tail_text(result.stdout)
         )
+
+
+def _run_admin(
+    java: Path,
+    lib: Path,
+    home: Path,
+    args: Sequence[str],
+    *,
+    timeout: float,
+    heap: str | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``neo4j-admin ARGS`` for ``home`` (its conf/neo4j.conf); output in stdout.
+
+    Raises Neo4jServerError when the tool cannot be run or outlives ``timeout``."""
+    env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
+    memory = [f"-Xms{heap}", f"-Xmx{heap}"] if heap else []
+    command = [
+        str(java),
+        *memory,
+        "-Dfile.encoding=UTF-8",
+        "-Dlog4j2.disable.jmx=true",
+        "-cp",
+        f"{lib}/*",
+        _ADMIN_TOOL,
+        *args,
+    ]
+    try:
+        return subprocess.run(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=env,
+            cwd=home,
+            check=False,
+            timeout=timeout,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise Neo4jServerError(f"could not run neo4j-admin {args[0]} {args[1]}: {exc}") from exc
+
+
+def bulk_import(
+    home: Path,
+    *,
+    nodes: Mapping[str, Sequence[Path]],
+    relationships: Mapping[str, Sequence[Path]],
+    heap: str = "2g",
+    cache: Path | None = None,
+    timeout: float = 7200.0,
+) -> str:
+    """Load CSV files into database ``neo4j`` of a new ``home`` with Neo4j's own bulk
+    loader, ``neo4j-admin database import full`` (the way to seed a large database;
+    the benchmarks measure the importer against it). ``nodes`` maps a label to its
+    files, ``relationships`` a type to its; each file starts with its own header in
+    neo4j-admin's format; arrays split on ``;``. The home must never have been
+    started; start() it afterwards.
+
+    Returns the tool's report. Raises Neo4jServerError on any failure.
+    """
+    home = home.expanduser().resolve()
+    if (home / "data" / "databases").exists():
+        raise Neo4jServerError(f"{home} already holds databases; bulk import needs a new home")
+    java = _checked_java()
+    lib = jar_dir(cache)
+    for name in _HOME_DIRS:
+        (home / name).mkdir(parents=True, exist_ok=True)
+    _write_conf(home, _settings(home, lib, _free_port(), "512m", "256m", auth=False))
+    # The database first: each --nodes/--relationships takes every word after it.
+    args = ["database", "import", "full", "neo4j", "--array-delimiter=;"]
+    # One option per file: in a group of several files only the first has a header.
+    args += [f"--nodes={label}={file}" for label, files in nodes.items() for file in files]
+    args += [
+        f"--relationships={rel_type}={file}"
+        for rel_type, files in relationships.items()
+        for file in files
+    ]
+    result = _run_admin(java, lib, home, args, timeout=timeout, heap=heap)
+    if result.returncode != 0:
+        raise Neo4jServerError(
+            f"neo4j-admin database import failed (exit code {result.returncode}):\n"
+            + _tail_text(result.stdout)
+        )
+    return result.stdout
 
 
 def _run_openssl(openssl: str, args: Sequence[str], what: str) -> subprocess.CompletedProcess[str]:

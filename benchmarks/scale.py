@@ -1,0 +1,390 @@
+"""Scale runs: a synthetic local authority of N children loaded into one engine by
+tacgraph's importer and by the engine's own bulk loader, then who-else, the practice
+audits and the duplicate audit timed, each beside the engine's own best.
+
+    python benchmarks/scale.py --children 1000000 --engine embedded
+    python benchmarks/scale.py --children 300000 --engine neo4j
+
+Beside each figure stands the engine's own best in the same run, and our figure as a
+ratio of it:
+
+- import: LadybugDB's ``COPY`` from Parquet files, or Neo4j's
+  ``neo4j-admin database import full`` from CSV files, of the same nodes and
+  relationships (the files are written from the same records first, not timed);
+  the ratio is our rate over theirs (1.0 would be as fast as the bulk loader);
+- who-else: a bare Cypher lookup of the child's current involvements
+  (``lookup_involvements``), against the whole gated lookup with its audit entry;
+- practice audits and duplicate audit: the Cypher statements the audit ran, replayed
+  one after another with nothing done with their rows (the engine's share).
+
+The import runs part by part, each part in its own process, as ``benchmarks/common.py``
+explains; the peak memory of those processes is printed. Nothing asserts on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import resource
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from common import (  # noqa: E402
+    QueryLog,
+    loaded_store,
+    machine,
+    peak_rss_mb,
+    timed,
+    write_parts,
+)
+from who_else import HEADER, measure, pct  # noqa: E402
+
+from tacgraph.config import StoreConfig  # noqa: E402
+from tacgraph.duplicates import find_duplicates  # noqa: E402
+from tacgraph.importer import parse  # noqa: E402
+from tacgraph.mapping import to_graph  # noqa: E402
+from tacgraph.practice import audit_practice  # noqa: E402
+from tacgraph.schema import EdgeSpec, graph_schema  # noqa: E402
+from tacgraph.sources import read_records  # noqa: E402
+from tacgraph.store import Store, neo4j_server  # noqa: E402
+from tacgraph.store.embedded import EmbeddedStore  # noqa: E402
+from tacgraph.store.neo4j import Neo4jStore  # noqa: E402
+from tacgraph.synth import Synthesiser  # noqa: E402
+
+Triple = tuple[str, str, str]  # source label, relationship type, target label
+ROWS_PER_GROUP = 100_000
+
+_ARROW = {
+    "STRING": pa.string(),
+    "BOOLEAN": pa.bool_(),
+    "DATE": pa.date32(),
+    "INT64": pa.int64(),
+    "STRING[]": pa.list_(pa.string()),
+}
+_NEO4J_TYPE = {
+    "STRING": "string",
+    "BOOLEAN": "boolean",
+    "DATE": "date",
+    "INT64": "long",
+    "STRING[]": "string[]",
+}
+
+
+# --- the same graph as files for the engine's bulk loader --------------------------
+
+
+@dataclass
+class Tables:
+    """Node files per label and relationship files per (source, type, target)."""
+
+    nodes: dict[str, Path] = field(default_factory=dict)
+    rels: dict[Triple, Path] = field(default_factory=dict)
+    node_count: int = 0
+    rel_count: int = 0
+
+
+def _graph_rows(parts: list[Path]) -> Iterator[tuple[str, dict[str, Any], dict[EdgeSpec, Any]]]:
+    for part in parts:
+        for raw in read_records(part):
+            record, problems = parse(raw)
+            if record is None:
+                raise SystemExit(f"synthetic record refused: {problems}")
+            row, edges = to_graph(record)
+            yield record.label(), row, edges
+
+
+def _triple(edge: EdgeSpec) -> Triple:
+    return (edge.source, edge.rel_type, edge.target)
+
+
+class _ParquetSink:
+    def __init__(self, path: Path, columns: list[tuple[str, str]]) -> None:
+        self.path = path
+        self.schema = pa.schema([(name, _ARROW[kind]) for name, kind in columns])
+        self.writer = pq.ParquetWriter(path, self.schema)
+        self.rows: list[list[Any]] = []
+
+    def add(self, values: list[Any]) -> None:
+        self.rows.append(values)
+        if len(self.rows) >= ROWS_PER_GROUP:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            columns = list(zip(*self.rows, strict=True))
+            self.writer.write_table(
+                pa.Table.from_arrays(
+                    [
+                        pa.array(col, type=f.type)
+                        for col, f in zip(columns, self.schema, strict=True)
+                    ],
+                    schema=self.schema,
+                )
+            )
+            self.rows.clear()
+
+    def close(self) -> None:
+        self.flush()
+        self.writer.close()
+
+
+class _CsvSink:
+    def __init__(self, path: Path, header: list[str]) -> None:
+        self.path = path
+        self.handle = path.open("w", encoding="utf-8", newline="")
+        self.writer = csv.writer(self.handle)
+        self.writer.writerow(header)
+
+    def add(self, values: list[Any]) -> None:
+        self.writer.writerow([_csv_cell(v) for v in values])
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(value)
+    return str(value)
+
+
+def write_tables(parts: list[Path], folder: Path, engine: str) -> Tables:
+    """Every node and relationship in ``parts`` as Parquet (embedded) or neo4j-admin
+    CSV files (Neo4j), one file per label and per relationship triple."""
+    folder.mkdir(parents=True, exist_ok=True)
+    schema = graph_schema()
+    tables = Tables()
+    sinks: dict[Any, _ParquetSink | _CsvSink] = {}
+    with ExitStack() as closing:
+
+        def sink(key: Any, name: str, columns: list[tuple[str, str]], header: list[str]) -> Any:
+            if key not in sinks:
+                if engine == "embedded":
+                    sinks[key] = _ParquetSink(folder / f"{name}.parquet", columns)
+                else:
+                    sinks[key] = _CsvSink(folder / f"{name}.csv", header)
+                closing.callback(sinks[key].close)
+            return sinks[key]
+
+        for label, row, edges in _graph_rows(parts):
+            props = schema.node(label).props
+            columns = [(p.name, p.type) for p in props]
+            header = [
+                f"id:ID({label})" if p.name == "id" else f"{p.name}:{_NEO4J_TYPE[p.type]}"
+                for p in props
+            ]
+            sink(label, label, columns, header).add([row[p.name] for p in props])
+            tables.node_count += 1
+            for edge, targets in edges.items():
+                if not targets:
+                    continue
+                source, rel_type, target = _triple(edge)
+                extra = edge.props
+                rel_sink = sink(
+                    _triple(edge),
+                    f"{source}-{rel_type}-{target}",
+                    [("from", "STRING"), ("to", "STRING"), *((p.name, p.type) for p in extra)],
+                    [
+                        f":START_ID({source})",
+                        f":END_ID({target})",
+                        *(f"{p.name}:{_NEO4J_TYPE[p.type]}" for p in extra),
+                    ],
+                )
+                for target_id, values in targets:
+                    rel_sink.add([row["id"], target_id, *(values[p.name] for p in extra)])
+                    tables.rel_count += 1
+    for key, written in sinks.items():
+        if isinstance(key, tuple):
+            tables.rels[key] = written.path
+        else:
+            tables.nodes[key] = written.path
+    return tables
+
+
+def engine_bulk_load(engine: str, tables: Tables, work: Path) -> tuple[float, dict[str, int]]:
+    """Load ``tables`` with the engine's own bulk loader into a new database; the
+    seconds the load took and the node counts per label it holds."""
+    if engine == "embedded":
+        store = EmbeddedStore(work / "db-copy")
+        try:
+            store.init_schema()
+            with timed() as took:
+                for label, path in tables.nodes.items():
+                    store.run(f"COPY {label} FROM '{path}'")
+                for (source, rel_type, target), path in tables.rels.items():
+                    store.run(f"COPY {rel_type} FROM '{path}' (from='{source}', to='{target}')")
+            counts = store.stats().nodes
+        finally:
+            store.close()
+        return took[0], counts
+    home = work / "neo4j-admin-import"
+    with timed() as took:
+        neo4j_server.bulk_import(
+            home,
+            nodes={label: [path] for label, path in tables.nodes.items()},
+            relationships=_by_type(tables.rels),
+        )
+    info = neo4j_server.start(home, heap="2g", page_cache="2g")
+    try:
+        with Neo4jStore(StoreConfig(kind="neo4j", uri=info.uri)) as check:
+            counts = check.stats().nodes
+    finally:
+        neo4j_server.stop(home)
+    return took[0], counts
+
+
+def _by_type(rels: dict[Triple, Path]) -> dict[str, list[Path]]:
+    grouped: dict[str, list[Path]] = {}
+    for (_, rel_type, _), path in rels.items():
+        grouped.setdefault(rel_type, []).append(path)
+    return grouped
+
+
+# --- audits beside their own statements ----------------------------------------------
+
+
+def beside_queries(store: Store, run: Callable[[], Any]) -> tuple[float, float, Any]:
+    """Seconds for ``run()`` (warm: it runs once before), seconds for the statements it
+    ran replayed on their own, and its result."""
+    run()
+    log = QueryLog()
+    log.watch(store)
+    try:
+        with timed() as ours:
+            result = run()
+    finally:
+        log.unwatch(store)
+    with timed() as engine:
+        log.replay(store)
+    return ours[0], engine[0], result
+
+
+# --- the run --------------------------------------------------------------------------
+
+
+def _ratio_row(name: str, ours: float, engine: float, unit: str, ratio: float) -> str:
+    digits = 0 if unit == "rec/s" else 2
+    return f"| {name} | {ours:,.{digits}f} {unit} | {engine:,.{digits}f} {unit} | {ratio:.2f} |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--children", type=int, default=300_000)
+    parser.add_argument("--engine", choices=("embedded", "neo4j"), default="embedded")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--lookups", type=int, default=1000)
+    parser.add_argument("--per-part", type=int, default=500_000, help="records per import file")
+    parser.add_argument("--skip-duplicates", action="store_true")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="tacgraph-scale-"))
+    try:
+        run(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, work: Path) -> None:
+    engine = args.engine
+    print(f"machine: {machine()}")
+    generator = Synthesiser(args.children, args.seed)
+    with timed() as synth:
+        (work / "parts").mkdir()
+        parts = write_parts(generator.records(), work / "parts", args.per_part)
+    as_of = date.fromisoformat(generator.truth.as_of)
+    with timed() as tabling:
+        tables = write_tables(parts, work / "tables", engine)
+    records = tables.node_count
+    print(
+        f"{args.children:,} children: {records:,} records (nodes), {tables.rel_count:,} "
+        f"relationships, in {len(parts)} parts; synthesised in {synth[0]:.0f} s, "
+        f"bulk-load files written in {tabling[0]:.0f} s"
+    )
+    with loaded_store(engine, parts, work) as (store, import_seconds):
+        # Only the import processes have ended so far: theirs is the peak.
+        import_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(
+            f"tacgraph import: {import_seconds:.1f} s ({records / import_seconds:,.0f} records/s), "
+            f"peak memory of an import process {import_rss:,.0f} MB"
+        )
+        sys.stdout.flush()
+        bulk_seconds, bulk_counts = engine_bulk_load(engine, tables, work)
+        shutil.rmtree(work / "tables", ignore_errors=True)
+        print(f"engine's bulk load: {bulk_seconds:.1f} s ({records / bulk_seconds:,.0f} records/s)")
+        stats = store.stats()
+        if stats.nodes != bulk_counts:
+            raise SystemExit(f"node counts differ: ours {stats.nodes}, bulk {bulk_counts}")
+        if sum(stats.relationships.values()) != tables.rel_count:
+            raise SystemExit("relationship counts differ between our import and the files")
+        sys.stdout.flush()
+
+        with timed() as lookups_took:
+            latency = measure(store, args.lookups)
+        print(f"who-else, {args.lookups:,} lookups ({lookups_took[0]:.0f} s):")
+        print(f"  {HEADER}\n  {latency.row()}")
+        sys.stdout.flush()
+
+        audit_ours, audit_engine, practice = beside_queries(
+            store, lambda: audit_practice(store, as_of=as_of)
+        )
+        print(f"practice audits: {len(practice.findings):,} findings")
+        if args.skip_duplicates:
+            dup = None
+        else:
+            dup = beside_queries(store, lambda: find_duplicates(store, as_of))
+            print(f"duplicate audit: {len(dup[2].pairs):,} pairs")
+
+    print()
+    print(f"## {engine}, {args.children:,} children\n")
+    print("| measure | tacgraph | engine's own best | ratio |\n|---|---:|---:|---:|")
+    print(
+        _ratio_row(
+            "import (records/s; ratio: ours over the bulk loader's rate)",
+            records / import_seconds,
+            records / bulk_seconds,
+            "rec/s",
+            bulk_seconds / import_seconds,
+        )
+    )
+    for label, p in (("p50", 50), ("p99", 99)):
+        ours, bare = pct(latency.gated, p), pct(latency.plain, p)
+        print(_ratio_row(f"who-else {label} (gated / bare Cypher)", ours, bare, "ms", ours / bare))
+    for label, p in (("p50", 50), ("p99", 99)):
+        ours = pct(latency.case_lists, p)
+        bare = pct(latency.plain, p) * 100
+        print(
+            _ratio_row(
+                f"case list of 100 {label} (against 100 bare lookups)",
+                ours,
+                bare,
+                "ms",
+                ours / bare,
+            )
+        )
+    print(_ratio_row("practice audits", audit_ours, audit_engine, "s", audit_ours / audit_engine))
+    if dup is not None:
+        print(_ratio_row("duplicate audit", dup[0], dup[1], "s", dup[0] / dup[1]))
+    print(
+        f"\npeak memory: import process {import_rss:,.0f} MB, this process "
+        f"{peak_rss_mb():,.0f} MB; import {import_seconds / 60:.1f} min"
+    )
+
+
+if __name__ == "__main__":
+    main()

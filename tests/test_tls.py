@@ -207,3 +207,32 @@ def test_no_password_in_any_error_debug_output_or_driver_log(
     for text in shown:
         assert PASSWORD not in text
         assert WRONG not in text
+
+
+def test_the_cli_starts_a_tls_server_and_says_what_to_trust(tmp_path: Path) -> None:
+    home = tmp_path / "neo4j"
+    started = _invoke(
+        "db",
+        "neo4j",
+        "start",
+        "--tls",
+        "--home",
+        str(home),
+        "--heap",
+        "256m",
+        "--page-cache",
+        "32m",
+        "--json",
+        env={},
+    )
+    try:
+        assert started.exit_code == 0, started.stderr
+        info = json.loads(started.stdout)
+        assert info["uri"].startswith("bolt+s://127.0.0.1:")
+        env = {"NEO4J_URI": info["uri"], "NEO4J_TRUSTED_CERTIFICATES": info["trusted_certificates"]}
+        result = _invoke("db", "stats", "--store", "neo4j", "--json", env=env)
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)["total_nodes"] == 0
+    finally:
+        stopped = _invoke("db", "neo4j", "stop", "--home", str(home), env={})
+    assert stopped.exit_code == 0, stopped.stderr

@@ -75,7 +75,15 @@ def clear(
 def _server_json(info: neo4j_server.ServerInfo | None) -> dict[str, object]:
     if info is None:
         return {"running": False}
-    return {"running": True, "pid": info.pid, "uri": info.uri, "home": str(info.home)}
+    found: dict[str, object] = {
+        "running": True,
+        "pid": info.pid,
+        "uri": info.uri,
+        "home": str(info.home),
+    }
+    if info.certificate is not None:
+        found["trusted_certificates"] = str(info.certificate)
+    return found
 
 
 @neo4j_app.command("start")
@@ -85,22 +93,30 @@ def neo4j_start(
     port: Annotated[int | None, typer.Option(help="Bolt port (default: a free one).")] = None,
     heap: Annotated[str, typer.Option(help="JVM heap, e.g. 1g.")] = "1g",
     page_cache: Annotated[str, typer.Option(help="Page cache, e.g. 512m.")] = "512m",
+    tls: Annotated[
+        bool,
+        typer.Option("--tls", help="Serve Bolt over TLS only, with a self-signed certificate."),
+    ] = False,
     json: JsonOpt = False,
 ) -> None:
     """Start a local Neo4j Community server and wait until it answers.
 
-    Point tacgraph at it with the NEO4J_URI it prints.
+    Point tacgraph at it with the NEO4J_URI it prints (and, with --tls, the
+    NEO4J_TRUSTED_CERTIFICATES).
 
-    Example: tacgraph db neo4j start --port 7687
+    Example: tacgraph db neo4j start --port 7687 --tls
     """
     try:
-        info = neo4j_server.start(home, port=port, heap=heap, page_cache=page_cache)
+        info = neo4j_server.start(home, port=port, heap=heap, page_cache=page_cache, tls=tls)
     except (neo4j_server.Neo4jServerError, ValueError) as exc:
         raise TacgraphError(str(exc), "see the Neo4j logs under --home") from None
     if json:
         output.print_json(_server_json(info))
     else:
-        output.print_line(f"Neo4j running (pid {info.pid}): export NEO4J_URI={info.uri}")
+        exports = f"export NEO4J_URI={info.uri}"
+        if info.certificate is not None:
+            exports += f" NEO4J_TRUSTED_CERTIFICATES={info.certificate}"
+        output.print_line(f"Neo4j running (pid {info.pid}): {exports}")
 
 
 @neo4j_app.command("stop")

@@ -30,7 +30,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -49,7 +49,7 @@ from common import (  # noqa: E402
     timed,
     write_parts,
 )
-from who_else import HEADER, measure, pct  # noqa: E402
+from who_else import HEADER, Latency, measure, pct  # noqa: E402
 
 from tacgraph.config import StoreConfig  # noqa: E402
 from tacgraph.duplicates import find_duplicates  # noqa: E402
@@ -91,8 +91,12 @@ class Tables:
 
     nodes: dict[str, Path] = field(default_factory=dict)
     rels: dict[Triple, Path] = field(default_factory=dict)
-    node_count: int = 0
+    per_label: dict[str, int] = field(default_factory=dict)
     rel_count: int = 0
+
+    @property
+    def node_count(self) -> int:
+        return sum(self.per_label.values())
 
 
 def _graph_rows(parts: list[Path]) -> Iterator[tuple[str, dict[str, Any], dict[EdgeSpec, Any]]]:
@@ -190,7 +194,7 @@ def write_tables(parts: list[Path], folder: Path, engine: str) -> Tables:
                 for p in props
             ]
             sink(label, label, columns, header).add([row[p.name] for p in props])
-            tables.node_count += 1
+            tables.per_label[label] = tables.per_label.get(label, 0) + 1
             for edge, targets in edges.items():
                 if not targets:
                     continue
@@ -217,11 +221,12 @@ def write_tables(parts: list[Path], folder: Path, engine: str) -> Tables:
     return tables
 
 
-def engine_bulk_load(engine: str, tables: Tables, work: Path) -> tuple[float, dict[str, int]]:
-    """Load ``tables`` with the engine's own bulk loader into a new database; the
-    seconds the load took and the node counts per label it holds."""
+@contextmanager
+def bulk_loaded(engine: str, tables: Tables, work: Path) -> Iterator[tuple[Store, float]]:
+    """A new store of ``engine`` loaded from ``tables`` by the engine's own bulk loader
+    (timed), open, with its schema, indexes and access log made after the load."""
     if engine == "embedded":
-        store = EmbeddedStore(work / "db-copy")
+        store: Store = EmbeddedStore(work / "db-copy")
         try:
             store.init_schema()
             with timed() as took:
@@ -229,10 +234,10 @@ def engine_bulk_load(engine: str, tables: Tables, work: Path) -> tuple[float, di
                     store.run(f"COPY {label} FROM '{path}'")
                 for (source, rel_type, target), path in tables.rels.items():
                     store.run(f"COPY {rel_type} FROM '{path}' (from='{source}', to='{target}')")
-            counts = store.stats().nodes
+            yield store, took[0]
         finally:
             store.close()
-        return took[0], counts
+        return
     home = work / "neo4j-admin-import"
     with timed() as took:
         neo4j_server.bulk_import(
@@ -240,13 +245,13 @@ def engine_bulk_load(engine: str, tables: Tables, work: Path) -> tuple[float, di
             nodes={label: [path] for label, path in tables.nodes.items()},
             relationships=_by_type(tables.rels),
         )
-    info = neo4j_server.start(home, heap="2g", page_cache="2g")
+    info = neo4j_server.start(home, heap="4g", page_cache="4g")
     try:
-        with Neo4jStore(StoreConfig(kind="neo4j", uri=info.uri)) as check:
-            counts = check.stats().nodes
+        with Neo4jStore(StoreConfig(kind="neo4j", uri=info.uri)) as store:
+            store.init_schema()
+            yield store, took[0]
     finally:
         neo4j_server.stop(home)
-    return took[0], counts
 
 
 def _by_type(rels: dict[Triple, Path]) -> dict[str, list[Path]]:
@@ -291,6 +296,13 @@ def main() -> None:
     parser.add_argument("--lookups", type=int, default=1000)
     parser.add_argument("--per-part", type=int, default=500_000, help="records per import file")
     parser.add_argument("--skip-duplicates", action="store_true")
+    parser.add_argument(
+        "--load",
+        choices=("ours", "bulk"),
+        default="ours",
+        help="bulk: load with the engine's bulk loader only and time the rest on that "
+        "graph (for sizes where our import would take too long)",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="tacgraph-scale-"))
@@ -298,6 +310,38 @@ def main() -> None:
         run(args, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+@dataclass
+class Measures:
+    latency: Latency
+    audits: tuple[float, float, Any]  # ours, the engine's share, the report
+    duplicates: tuple[float, float, Any] | None
+
+
+def measure_all(store: Store, args: argparse.Namespace, as_of: date) -> Measures:
+    with timed() as lookups_took:
+        latency = measure(store, args.lookups)
+    print(f"who-else, {args.lookups:,} lookups ({lookups_took[0]:.0f} s):")
+    print(f"  {HEADER}\n  {latency.row()}")
+    sys.stdout.flush()
+    audits = beside_queries(store, lambda: audit_practice(store, as_of=as_of))
+    print(f"practice audits: {len(audits[2].findings):,} findings")
+    duplicates = None
+    if not args.skip_duplicates:
+        duplicates = beside_queries(store, lambda: find_duplicates(store, as_of))
+        print(f"duplicate audit: {len(duplicates[2].pairs):,} pairs")
+    return Measures(latency, audits, duplicates)
+
+
+def _check_counts(store: Store, tables: Tables) -> None:
+    """The store holds exactly the nodes and relationships of the files."""
+    stats = store.stats()
+    nodes = {label: count for label, count in stats.nodes.items() if count}
+    if nodes != tables.per_label:
+        raise SystemExit(f"node counts differ: {nodes} against the files' {tables.per_label}")
+    if sum(stats.relationships.values()) != tables.rel_count:
+        raise SystemExit("relationship counts differ between the store and the files")
 
 
 def run(args: argparse.Namespace, work: Path) -> None:
@@ -316,6 +360,13 @@ def run(args: argparse.Namespace, work: Path) -> None:
         f"relationships, in {len(parts)} parts; synthesised in {synth[0]:.0f} s, "
         f"bulk-load files written in {tabling[0]:.0f} s"
     )
+    if args.load == "bulk":
+        with bulk_loaded(engine, tables, work) as (store, bulk_seconds):
+            print(f"engine's bulk load: {bulk_seconds:.1f} s; tacgraph's importer not run")
+            _check_counts(store, tables)
+            measures = measure_all(store, args, as_of)
+        _print_table(args, records, None, bulk_seconds, measures)
+        return
     with loaded_store(engine, parts, work) as (store, import_seconds):
         # Only the import processes have ended so far: theirs is the peak.
         import_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -324,44 +375,38 @@ def run(args: argparse.Namespace, work: Path) -> None:
             f"peak memory of an import process {import_rss:,.0f} MB"
         )
         sys.stdout.flush()
-        bulk_seconds, bulk_counts = engine_bulk_load(engine, tables, work)
+        with bulk_loaded(engine, tables, work) as (bulk, bulk_seconds):
+            _check_counts(bulk, tables)
         shutil.rmtree(work / "tables", ignore_errors=True)
         print(f"engine's bulk load: {bulk_seconds:.1f} s ({records / bulk_seconds:,.0f} records/s)")
-        stats = store.stats()
-        if stats.nodes != bulk_counts:
-            raise SystemExit(f"node counts differ: ours {stats.nodes}, bulk {bulk_counts}")
-        if sum(stats.relationships.values()) != tables.rel_count:
-            raise SystemExit("relationship counts differ between our import and the files")
+        _check_counts(store, tables)
         sys.stdout.flush()
+        measures = measure_all(store, args, as_of)
+    _print_table(args, records, import_seconds, bulk_seconds, measures)
+    print(f"peak memory of an import process {import_rss:,.0f} MB")
 
-        with timed() as lookups_took:
-            latency = measure(store, args.lookups)
-        print(f"who-else, {args.lookups:,} lookups ({lookups_took[0]:.0f} s):")
-        print(f"  {HEADER}\n  {latency.row()}")
-        sys.stdout.flush()
 
-        audit_ours, audit_engine, practice = beside_queries(
-            store, lambda: audit_practice(store, as_of=as_of)
-        )
-        print(f"practice audits: {len(practice.findings):,} findings")
-        if args.skip_duplicates:
-            dup = None
-        else:
-            dup = beside_queries(store, lambda: find_duplicates(store, as_of))
-            print(f"duplicate audit: {len(dup[2].pairs):,} pairs")
-
+def _print_table(
+    args: argparse.Namespace,
+    records: int,
+    import_seconds: float | None,
+    bulk_seconds: float,
+    measures: Measures,
+) -> None:
+    latency = measures.latency
     print()
-    print(f"## {engine}, {args.children:,} children\n")
+    print(f"## {args.engine}, {args.children:,} children\n")
     print("| measure | tacgraph | engine's own best | ratio |\n|---|---:|---:|---:|")
-    print(
-        _ratio_row(
-            "import (records/s; ratio: ours over the bulk loader's rate)",
-            records / import_seconds,
-            records / bulk_seconds,
-            "rec/s",
-            bulk_seconds / import_seconds,
+    if import_seconds is not None:
+        print(
+            _ratio_row(
+                "import (records/s; ratio: ours over the bulk loader's rate)",
+                records / import_seconds,
+                records / bulk_seconds,
+                "rec/s",
+                bulk_seconds / import_seconds,
+            )
         )
-    )
     for label, p in (("p50", 50), ("p99", 99)):
         ours, bare = pct(latency.gated, p), pct(latency.plain, p)
         print(_ratio_row(f"who-else {label} (gated / bare Cypher)", ours, bare, "ms", ours / bare))
@@ -377,13 +422,12 @@ def run(args: argparse.Namespace, work: Path) -> None:
                 ours / bare,
             )
         )
+    audit_ours, audit_engine, _ = measures.audits
     print(_ratio_row("practice audits", audit_ours, audit_engine, "s", audit_ours / audit_engine))
-    if dup is not None:
-        print(_ratio_row("duplicate audit", dup[0], dup[1], "s", dup[0] / dup[1]))
-    print(
-        f"\npeak memory: import process {import_rss:,.0f} MB, this process "
-        f"{peak_rss_mb():,.0f} MB; import {import_seconds / 60:.1f} min"
-    )
+    if measures.duplicates is not None:
+        dup_ours, dup_engine, _ = measures.duplicates
+        print(_ratio_row("duplicate audit", dup_ours, dup_engine, "s", dup_ours / dup_engine))
+    print(f"\npeak memory of this process {peak_rss_mb():,.0f} MB")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Annotated
 
@@ -39,6 +40,11 @@ map_cli.register(app)
 
 
 def main() -> None:
+    if not os.environ.get("TACGRAPH_DEBUG"):
+        # The driver logs each retry and dead connection; with no handler of its own,
+        # Python would print them to stderr. The CLI reports the outcome as one error
+        # line instead (--debug shows them).
+        logging.getLogger("neo4j").addHandler(logging.NullHandler())
     app()
 
 

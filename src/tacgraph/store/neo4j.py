@@ -25,6 +25,13 @@ from tacgraph.schema import graph_schema
 from tacgraph.store.base import ChangeSet, Row, Store
 
 WRITE_BATCH = 5_000
+_RULE_EXISTS = frozenset(
+    {
+        "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
+        "Neo.ClientError.Schema.ConstraintAlreadyExists",
+        "Neo.ClientError.Schema.IndexAlreadyExists",
+    }
+)
 
 # The verified TLS schemes and the plain scheme that carries a custom CA instead: the
 # driver refuses ``trusted_certificates`` with the ``+s`` and ``+ssc`` schemes.
@@ -52,10 +59,12 @@ def _native(value: Any) -> Any:
 
 
 def _safe(exc: BaseException | str, config: StoreConfig) -> str:
+    """The message without the password, on one line (the password goes first: a
+    password with runs of spaces would no longer match once they were collapsed)."""
     text = str(exc)
     if config.password:
         text = text.replace(config.password, "***")
-    return text
+    return " ".join(text.split())
 
 
 def _unavailable(message: str, hint: str, config: StoreConfig) -> StoreUnavailable:
@@ -211,13 +220,27 @@ class Neo4jStore(Store):
 
     def init_schema(self) -> None:
         schema = graph_schema()
-        for node in schema.nodes:
-            self.run(queries.index_query("init_constraint", self.engine, node.label))
-        for label, prop in schema.indexes:
-            self.run(queries.index_query("init_index", self.engine, label, prop))
+        texts = [queries.index_query("init_constraint", self.engine, n.label) for n in schema.nodes]
+        texts += [
+            queries.index_query("init_index", self.engine, label, prop)
+            for label, prop in schema.indexes
+        ]
+        texts += [queries.named(name, self.engine) for name in ("init_audit", "init_audit_head")]
+        for text in texts:
+            self._create_rule(text)
         self.run("CALL db.awaitIndexes(300)")
-        self.query("init_audit")
-        self.query("init_audit_head")
+
+    def _create_rule(self, text: str) -> None:
+        """Run one ``CREATE ... IF NOT EXISTS``. Another process creating the same rule
+        at the same moment (two first imports at once) makes Neo4j report it as
+        existing, which is the outcome wanted."""
+        try:
+            self._driver.execute_query(text, database_=self.config.database)
+        except Neo4jError as exc:
+            if exc.code not in _RULE_EXISTS:
+                raise StoreError(f"Neo4j: {_safe(exc, self.config)}") from None
+        except (DriverError, UnicodeEncodeError) as exc:
+            raise StoreError(f"Neo4j: {_safe(exc, self.config)}") from None
 
     def write(self, changes: ChangeSet) -> None:
         statements: list[tuple[str, dict[str, Any]]] = []

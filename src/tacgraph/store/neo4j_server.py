@@ -297,18 +297,7 @@ def _find_java() -> Path:
 
 
 def _java_major_version(java: Path) -> int:
-    try:
-        result = subprocess.run(
-            [str(java), "-version"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            check=False,
-            timeout=60,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise Neo4jServerError(f"could not run '{java} -version': {exc}") from exc
+    result = _run_tool([str(java), "-version"], f"run '{java} -version'", timeout=60)
     match = re.search(r'version "([^"]+)"', result.stdout)
     if result.returncode != 0 or match is None:
         raise Neo4jServerError(
@@ -616,20 +605,36 @@ def _run_admin(
         _ADMIN_TOOL,
         *args,
     ]
+    what = f"run neo4j-admin {args[0]} {args[1]}"
+    return _run_tool(command, what, timeout=timeout, env=env, cwd=home)
+
+
+def _run_tool(
+    command: Sequence[str],
+    what: str,
+    *,
+    timeout: float,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run a helper program to its end, its output (stderr too) in stdout.
+
+    Raises Neo4jServerError, saying it could not ``what``, when it cannot be started
+    or outlives ``timeout``."""
     try:
         return subprocess.run(
-            command,
+            list(command),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             text=True,
-            env=env,
-            cwd=home,
+            env=None if env is None else dict(env),
+            cwd=cwd,
             check=False,
             timeout=timeout,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise Neo4jServerError(f"could not run neo4j-admin {args[0]} {args[1]}: {exc}") from exc
+        raise Neo4jServerError(f"could not {what}: {exc}") from exc
 
 
 def bulk_import(
@@ -677,18 +682,7 @@ def bulk_import(
 
 
 def _run_openssl(openssl: str, args: Sequence[str], what: str) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(
-            [openssl, *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            check=False,
-            timeout=120,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise Neo4jServerError(f"could not run openssl to {what}: {exc}") from exc
+    return _run_tool([openssl, *args], f"run openssl to {what}", timeout=120)
 
 
 def _certificate_usable(openssl: str, certificate: Path, key: Path) -> bool:

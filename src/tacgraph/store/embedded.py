@@ -42,9 +42,8 @@ def _arrow_table(columns: Sequence[tuple[str, str]], rows: list[list[Any]]) -> p
 
 def _buffer_pool() -> int:
     """LadybugDB's buffer pool in bytes from TACGRAPH_BUFFER_POOL_MB; 0 (the default)
-    lets the engine choose (most of the machine's memory). An import is one
-    transaction, and the process holds it in memory until the commit whatever the pool's
-    size: about 2.7 GB per 100,000 records (docs/benchmarks.md)."""
+    lets the engine choose (most of the machine's memory). Capping it did not lower an
+    import's peak memory at 1,000,000 children (docs/benchmarks.md)."""
     return int(os.environ.get("TACGRAPH_BUFFER_POOL_MB") or 0) * 2**20
 
 

@@ -29,12 +29,18 @@ ENGINES = ("embedded", "neo4j")
 T = TypeVar("T")
 
 
-@pytest.fixture(scope="session")
-def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def require_neo4j() -> None:
+    """Skip a Neo4j fixture when TACGRAPH_SKIP_NEO4J=1 on a developer's machine; fail
+    it in CI, where Neo4j tests never skip."""
     if os.environ.get("TACGRAPH_SKIP_NEO4J") == "1":
         if os.environ.get("CI"):
             pytest.fail("TACGRAPH_SKIP_NEO4J is not allowed in CI")
         pytest.skip("TACGRAPH_SKIP_NEO4J=1")
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    require_neo4j()
     external = os.environ.get("TACGRAPH_TEST_NEO4J_URI")
     if external:
         yield external

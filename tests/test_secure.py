@@ -5,7 +5,6 @@ connects, a wrong one exits STORE_UNAVAILABLE, and no password shows in output, 
 from __future__ import annotations
 
 import logging
-import os
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import require_neo4j
 from tacgraph.cli import exits
 from tacgraph.cli.app import app
 from tacgraph.config import StoreConfig
@@ -27,10 +27,7 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def secured_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A second, small Neo4j with authentication on, for this module only."""
-    if os.environ.get("TACGRAPH_SKIP_NEO4J") == "1":
-        if os.environ.get("CI"):
-            pytest.fail("TACGRAPH_SKIP_NEO4J is not allowed in CI")
-        pytest.skip("TACGRAPH_SKIP_NEO4J=1")
+    require_neo4j()
     home: Path = tmp_path_factory.mktemp("neo4j-auth")
     info = neo4j_server.start(home, password=PASSWORD, heap="256m", page_cache="32m")
     try:

@@ -184,7 +184,7 @@ class Neo4jStore(Store):
                 text, dict(params or {}), database_=self.config.database
             )
         except (DriverError, Neo4jError, UnicodeEncodeError) as exc:
-            raise StoreError(f"Neo4j: {_safe(exc, self.config)}") from None
+            raise self._failed(exc) from None
         return [{k: _native(record[k]) for k in keys} for record in records]
 
     def _session(self) -> neo4j.Session:
@@ -210,7 +210,7 @@ class Neo4jStore(Store):
             with self._session() as session:
                 return session.execute_read(work)
         except (DriverError, Neo4jError, UnicodeEncodeError) as exc:
-            raise StoreError(f"Neo4j: {_safe(exc, self.config)}") from None
+            raise self._failed(exc) from None
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -236,11 +236,9 @@ class Neo4jStore(Store):
         existing, which is the outcome wanted."""
         try:
             self._driver.execute_query(text, database_=self.config.database)
-        except Neo4jError as exc:
-            if exc.code not in _RULE_EXISTS:
-                raise StoreError(f"Neo4j: {_safe(exc, self.config)}") from None
-        except (DriverError, UnicodeEncodeError) as exc:
-            raise StoreError(f"Neo4j: {_safe(exc, self.config)}") from None
+        except (DriverError, Neo4jError, UnicodeEncodeError) as exc:
+            if not (isinstance(exc, Neo4jError) and exc.code in _RULE_EXISTS):
+                raise self._failed(exc) from None
 
     def write(self, changes: ChangeSet) -> None:
         statements: list[tuple[str, dict[str, Any]]] = []
@@ -267,7 +265,10 @@ class Neo4jStore(Store):
             with self._session() as session:
                 session.execute_write(work)
         except (DriverError, Neo4jError, UnicodeEncodeError) as exc:
-            raise StoreError(f"Neo4j write failed: {_safe(exc, self.config)}") from None
+            raise self._failed(exc, "Neo4j write failed") from None
+
+    def _failed(self, exc: BaseException, what: str = "Neo4j") -> StoreError:
+        return StoreError(f"{what}: {_safe(exc, self.config)}")
 
     def close(self) -> None:
         self._driver.close()

@@ -4,11 +4,11 @@ the same involvements, on both engines.
     python benchmarks/who_else.py --children 100000 --lookups 1000
 
 Each gated lookup authorises the requester, reads everything it decides on about the
-child with the nine case_* queries (one read transaction on Neo4j), decides every item,
-and appends a hash-chained access-log entry. A case list of 100 children is one call of
-who_else_many: the same nine queries for all of them and one audit write of 100
-entries. Prints p50/p99 in milliseconds; figures go in docs/benchmarks.md. Nothing
-asserts on time.
+child (tacgraph.cases: one statement on Neo4j, short MATCH chains on LadybugDB), decides
+every item, and appends a hash-chained access-log entry. A case list of 100 children is
+one call of who_else_many: one read for all of them (one statement per section on
+LadybugDB) and one audit write of 100 entries. Prints p50/p99 in milliseconds; figures
+go in docs/benchmarks.md. Nothing asserts on time.
 """
 
 from __future__ import annotations

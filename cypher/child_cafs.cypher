@@ -1,9 +1,9 @@
-// child_cafs: the CAFs open on a date for a child.
-// One child, found by its id, and a MATCH chain from it: the form LadybugDB answers
-// fastest for a single lookup (case_* reads a case list in one statement).
-// params: child_id (string), as_of (date)
-// returns: child_id, caf_id, caf_state, caf_level, caf_started_on
+// child_cafs: every CAF about a child, open or closed.
+// One linear MATCH chain from the child, found by its id, with no WHERE and no OPTIONAL
+// MATCH: the form LadybugDB answers by index lookups alone (the caller filters by date
+// and joins the chains; case_* reads a case list, case_read is Neo4j's one statement).
+// params: child_id (string)
+// returns: caf_id, caf_state, caf_level, caf_started_on, caf_closed_on
 MATCH (c:Child {id: $child_id})<-[:ASSESSES]-(caf:Caf)
-WHERE caf.started_on <= $as_of AND (caf.closed_on IS NULL OR caf.closed_on > $as_of)
-RETURN c.id AS child_id, caf.id AS caf_id, caf.state AS caf_state, caf.level AS caf_level,
-       caf.started_on AS caf_started_on
+RETURN caf.id AS caf_id, caf.state AS caf_state, caf.level AS caf_level,
+       caf.started_on AS caf_started_on, caf.closed_on AS caf_closed_on

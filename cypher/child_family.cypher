@@ -1,11 +1,11 @@
-// child_family: a child's family members, their relation to the child and household.
-// One child, found by its id, and a MATCH chain from it: the form LadybugDB answers
-// fastest for a single lookup (case_* reads a case list in one statement).
+// child_family: a child's family members and their relation to the child (their
+// household's address comes from child_family_homes).
+// One linear MATCH chain from the child, found by its id, with no WHERE and no OPTIONAL
+// MATCH: the form LadybugDB answers by index lookups alone (the caller filters by date
+// and joins the chains; case_* reads a case list, case_read is Neo4j's one statement).
 // params: child_id (string)
-// returns: child_id, family_member_id, given_name, family_name, phone, relationship, parental_responsibility, carer, address_line, postcode
+// returns: family_member_id, given_name, family_name, phone, relationship, parental_responsibility, carer
 MATCH (c:Child {id: $child_id})<-[fr:FAMILY_OF]-(f:FamilyMember)
-OPTIONAL MATCH (f)-[:LIVES_IN]->(h:Household)
-RETURN c.id AS child_id, f.id AS family_member_id, f.given_name AS given_name,
-       f.family_name AS family_name, f.phone AS phone, fr.relationship AS relationship,
-       fr.parental_responsibility AS parental_responsibility, fr.carer AS carer,
-       h.address_line AS address_line, h.postcode AS postcode
+RETURN f.id AS family_member_id, f.given_name AS given_name, f.family_name AS family_name,
+       f.phone AS phone, fr.relationship AS relationship,
+       fr.parental_responsibility AS parental_responsibility, fr.carer AS carer

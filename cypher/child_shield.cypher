@@ -1,7 +1,8 @@
-// child_shield: the practitioners each shielded child's shield names.
-// One child, found by its id, and a MATCH chain from it: the form LadybugDB answers
-// fastest for a single lookup (case_* reads a case list in one statement).
+// child_shield: the practitioners a shielded child's shield names.
+// One linear MATCH chain from the child, found by its id, with no WHERE and no OPTIONAL
+// MATCH: the form LadybugDB answers by index lookups alone (the caller filters by date
+// and joins the chains; case_* reads a case list, case_read is Neo4j's one statement).
 // params: child_id (string)
-// returns: child_id, practitioner_id
+// returns: practitioner_id
 MATCH (c:Child {id: $child_id})-[:SHIELD_NAMES]->(p:Practitioner)
-RETURN c.id AS child_id, p.id AS practitioner_id
+RETURN p.id AS practitioner_id

@@ -17,8 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from tacgraph import audit, queries
+from tacgraph import audit
 from tacgraph.access import AccessDenied, Requester, authorise
+from tacgraph.cases import read_cases
 from tacgraph.consent import WITHHELD_ERROR, BasisFact, ConsentFact, Decision, Viewer, decide
 from tacgraph.model import Scope
 from tacgraph.store.base import Row, Store
@@ -318,54 +319,6 @@ def who_else_many(
         results.append(result)
     audit.append_many(store, pending, clock=clock)  # nothing is returned unless logged
     return results
-
-
-# Each section of a case: its query for one child, its query for a case list, and the
-# column that is null where an OPTIONAL MATCH found nothing.
-SECTIONS = {
-    "shield": ("child_shield", "case_shield", "practitioner_id"),
-    "involvements": ("child_involvements", "case_involvements", "involvement_id"),
-    "handovers": ("child_handovers", "case_handovers", "handover_id"),
-    "cafs": ("child_cafs", "case_cafs", "caf_id"),
-    "teams": ("child_teams", "case_teams", "membership_id"),
-    "consents": ("child_consents", "case_consents", "consent_id"),
-    "bases": ("child_bases", "case_bases", "basis_id"),
-    "family": ("child_family", "case_family", "family_member_id"),
-}
-
-
-def read_cases(store: Store, child_ids: list[str], on: date) -> dict[str, Row]:
-    """Everything the lookup decides on, for each known child of ``child_ids``: the
-    child's own fields, and one list of rows per section (ungated: for deciding only).
-
-    One child is read with the ``child_*`` queries, which find it by its id; a case list
-    with the ``case_*`` queries, one statement per section for every child. LadybugDB
-    plans the first as index lookups and the second as joins over whole tables, so each
-    form is the faster one for its own use (docs/benchmarks.md)."""
-    if not child_ids:
-        return {}
-    one = len(child_ids) == 1
-    given: dict[str, Any] = {"child_id": child_ids[0], "child_ids": child_ids, "as_of": on}
-    names = [
-        "lookup_child" if one else "case_children",
-        *(single if one else listed for single, listed, _ in SECTIONS.values()),
-    ]
-    calls = [
-        (name, {p: given[p] for p in queries.query_file(name, store.engine).params})
-        for name in names
-    ]
-    children, *parts = store.query_many(calls)
-    cases = {row["id"]: {**row, **{s: [] for s in SECTIONS}} for row in children}
-    for (section, (_, _, key)), rows in zip(SECTIONS.items(), parts, strict=True):
-        for row in rows:
-            if row[key] is not None and row["child_id"] in cases:
-                cases[row["child_id"]][section].append(row)
-    for case in cases.values():
-        responsible = {f["family_member_id"]: f["parental_responsibility"] for f in case["family"]}
-        for consent in case["consents"]:
-            consent["giver_parental_responsibility"] = responsible.get(consent["giver_id"])
-        case["shield"] = [r["practitioner_id"] for r in case["shield"]]
-    return cases
 
 
 def _present(entries: list[Row], key: str) -> list[Row]:

@@ -84,6 +84,7 @@ def all_query_files() -> tuple[QueryFile, ...]:
     return tuple(files)
 
 
+@cache
 def query_file(name: str, engine: Engine) -> QueryFile:
     """The file for ``name`` on ``engine``: the engine's own, else the shared one."""
     shared = None
@@ -97,6 +98,7 @@ def query_file(name: str, engine: Engine) -> QueryFile:
     return shared
 
 
+@cache
 def named(name: str, engine: Engine) -> str:
     """The text of a plain (non-template) named query."""
     qf = query_file(name, engine)

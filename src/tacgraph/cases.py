@@ -1,0 +1,234 @@
+"""What the who-else lookup decides on, read from the store: for each known child asked
+about, the child's own fields and one list of rows per section (ungated: for deciding
+only, never shown as they are).
+
+The same cases are read in the way each engine answers fastest (docs/benchmarks.md):
+
+- Neo4j, one child or a case list: ``case_read``, one statement. Each statement costs a
+  round trip there, so nine or seventeen of them cost more than what they read.
+- LadybugDB, one child: the ``child_*`` queries, each one linear MATCH chain from the
+  child with no WHERE and no OPTIONAL MATCH, which LadybugDB answers by index lookups
+  alone (an OPTIONAL MATCH hop or a WHERE costs it a join of about half a millisecond).
+  Their rows are filtered by date and joined here.
+- LadybugDB, a case list: the ``case_*`` queries, one statement per section for every
+  child (after UNWIND, LadybugDB extends from bound nodes only through OPTIONAL MATCH).
+
+tests/test_cases.py checks that the three give the same cases on the same data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from tacgraph import queries
+from tacgraph.store.base import Row, Store
+
+# Each section of a case: its query for a case list, and the column that is null where
+# an OPTIONAL MATCH found nothing.
+SECTIONS = {
+    "shield": ("case_shield", "practitioner_id"),
+    "involvements": ("case_involvements", "involvement_id"),
+    "handovers": ("case_handovers", "handover_id"),
+    "cafs": ("case_cafs", "caf_id"),
+    "teams": ("case_teams", "membership_id"),
+    "consents": ("case_consents", "consent_id"),
+    "bases": ("case_bases", "basis_id"),
+    "family": ("case_family", "family_member_id"),
+}
+
+# The chains one child is read with on LadybugDB: first the child and each section's
+# own rows, then the chains that only add to a section's rows, each read only where its
+# section has any (most children have no statutory basis, many no CAF).
+FIRST = (
+    "lookup_child",
+    "child_shield",
+    "child_involvements",
+    "child_involvement_agencies",
+    "child_handovers",
+    "child_cafs",
+    "child_consents",
+    "child_bases",
+    "child_family",
+)
+LINKS = {
+    "child_handover_involvements": "child_handovers",
+    "child_teams": "child_cafs",
+    "child_consent_givers": "child_consents",
+    "child_consent_recipients": "child_consents",
+    "child_basis_recorders": "child_bases",
+    "child_basis_recipients": "child_bases",
+    "child_family_homes": "child_family",
+}
+
+
+def read_cases(store: Store, child_ids: list[str], on: date) -> dict[str, Row]:
+    """The case of each known child of ``child_ids`` on ``on``, by child id; children the
+    store does not hold are left out."""
+    if not child_ids:
+        return {}
+    if store.engine == "neo4j":
+        cases = _read_whole(store, child_ids, on)
+    elif len(child_ids) == 1:
+        cases = _read_chains(store, child_ids[0], on)
+    else:
+        cases = _read_sections(store, child_ids, on)
+    for case in cases.values():
+        _finish(case)
+    return cases
+
+
+def _read_whole(store: Store, child_ids: list[str], on: date) -> dict[str, Row]:
+    rows = store.query("case_read", {"child_ids": child_ids, "as_of": on})
+    cases: dict[str, Row] = {}
+    for row in rows:
+        case = dict(row)
+        for section, (_, key) in SECTIONS.items():
+            if section != "shield":
+                case[section] = [item for item in row[section] or [] if item[key] is not None]
+        case["shield"] = [{"practitioner_id": p} for p in row["shield"] or [] if p is not None]
+        cases[row["id"]] = case
+    return cases
+
+
+def _read_sections(store: Store, child_ids: list[str], on: date) -> dict[str, Row]:
+    given: dict[str, Any] = {"child_ids": child_ids, "as_of": on}
+    names = ["case_children", *(name for name, _ in SECTIONS.values())]
+    children, *parts = store.query_many([(name, _params(store, name, given)) for name in names])
+    cases = {row["id"]: {**row, **{s: [] for s in SECTIONS}} for row in children}
+    for (section, (_, key)), rows in zip(SECTIONS.items(), parts, strict=True):
+        for row in rows:
+            child_id = row.pop("child_id")
+            if row[key] is not None and child_id in cases:
+                cases[child_id][section].append(row)
+    return cases
+
+
+def _read_chains(store: Store, child_id: str, on: date) -> dict[str, Row]:
+    given = {"child_id": child_id}
+    read = dict(zip(FIRST, store.query_many([(n, given) for n in FIRST]), strict=True))
+    if not read["lookup_child"]:
+        return {}
+    links = [name for name, section in LINKS.items() if read[section]]
+    read.update(zip(links, store.query_many([(n, given) for n in links]), strict=True))
+    read.update({name: [] for name in LINKS if name not in read})
+    agencies = _by(read["child_involvement_agencies"], "involvement_id")
+    consent_to = _recipients(read["child_consent_recipients"], "consent_id")
+    basis_to = _recipients(read["child_basis_recipients"], "basis_id")
+    involvements = [
+        {**r, **agencies[r["involvement_id"]]}
+        for r in read["child_involvements"]
+        if r["involvement_id"] in agencies and _on_or_before(r["started_on"], on)
+    ]
+    handovers = _joined(
+        [r for r in read["child_handovers"] if _on_or_before(r["shared_on"], on)],
+        read["child_handover_involvements"],
+        "handover_id",
+        ("involvement_id",),
+    )
+    teams = [
+        _without(r, "caf_started_on", "caf_closed_on", "membership_ended_on")
+        for r in read["child_teams"]
+        if _open(r["caf_started_on"], r["caf_closed_on"], on)
+        and _open(r["since"], r["membership_ended_on"], on)
+    ]
+    consents = _joined(
+        read["child_consents"], read["child_consent_givers"], "consent_id", ("giver_id",)
+    )
+    for consent in consents:
+        consent.update(_recipient_ids(consent_to, consent["consent_id"], _CONSENT_RECIPIENTS))
+    bases = _joined(
+        read["child_bases"], read["child_basis_recorders"], "basis_id", ("recorded_by_id",)
+    )
+    for basis in bases:
+        basis.update(_recipient_ids(basis_to, basis["basis_id"], _BASIS_RECIPIENTS))
+    family = _joined(
+        read["child_family"],
+        read["child_family_homes"],
+        "family_member_id",
+        ("address_line", "postcode"),
+    )
+    case = {
+        **read["lookup_child"][0],
+        "shield": read["child_shield"],
+        "involvements": involvements,
+        "handovers": handovers,
+        "cafs": [
+            _without(r, "caf_closed_on")
+            for r in read["child_cafs"]
+            if _open(r["caf_started_on"], r["caf_closed_on"], on)
+        ],
+        "teams": teams,
+        "consents": consents,
+        "bases": bases,
+        "family": family,
+    }
+    return {child_id: case}
+
+
+def _finish(case: Row) -> None:
+    """Whether each consent's giver holds parental responsibility (from the family
+    section), and the shield as a list of practitioner ids."""
+    responsible = {f["family_member_id"]: f["parental_responsibility"] for f in case["family"]}
+    for consent in case["consents"]:
+        consent["giver_parental_responsibility"] = responsible.get(consent["giver_id"])
+    case["shield"] = [r["practitioner_id"] for r in case["shield"]]
+
+
+def _params(store: Store, name: str, given: dict[str, Any]) -> dict[str, Any]:
+    return {p: given[p] for p in queries.query_file(name, store.engine).params}
+
+
+def _by(rows: Iterable[Row], key: str) -> dict[str, Row]:
+    """Rows by ``key``; where a key repeats, the row that sorts first, whatever order
+    the engine returned them in."""
+    found: dict[str, Row] = {}
+    for row in sorted(rows, key=repr):
+        found.setdefault(row[key], row)
+    return found
+
+
+def _joined(rows: list[Row], links: list[Row], key: str, fields: tuple[str, ...]) -> list[Row]:
+    """Each row with ``fields`` from the link row of the same ``key`` (None where it has
+    none): what an OPTIONAL MATCH of the link would have given."""
+    found = _by(links, key)
+    return [{**row, **{f: found.get(row[key], {}).get(f) for f in fields}} for row in rows]
+
+
+def _recipients(rows: Iterable[Row], key: str) -> dict[tuple[str, str], str]:
+    """The recipient of each (record, label): the smallest id where there are several."""
+    found: dict[tuple[str, str], str] = {}
+    for row in sorted(rows, key=lambda r: str(r["to_id"])):
+        found.setdefault((row[key], row["to_label"]), row["to_id"])
+    return found
+
+
+_CONSENT_RECIPIENTS = ("Practitioner", "Agency", "Caf")
+_BASIS_RECIPIENTS = ("Practitioner", "Agency")
+_RECIPIENT_FIELDS = {
+    "Practitioner": "to_practitioner_id",
+    "Agency": "to_agency_id",
+    "Caf": "to_caf_id",
+}
+
+
+def _recipient_ids(
+    recipients: dict[tuple[str, str], str], record_id: str, labels: tuple[str, ...]
+) -> dict[str, str | None]:
+    return {_RECIPIENT_FIELDS[label]: recipients.get((record_id, label)) for label in labels}
+
+
+def _without(row: Row, *names: str) -> Row:
+    """The row without the columns read only to filter it by date."""
+    return {k: v for k, v in row.items() if k not in names}
+
+
+def _on_or_before(day: date | None, on: date) -> bool:
+    """Cypher's ``day <= $as_of``: false where the date is missing."""
+    return day is not None and day <= on
+
+
+def _open(started: date | None, ended: date | None, on: date) -> bool:
+    """Cypher's ``started <= $as_of AND (ended IS NULL OR ended > $as_of)``."""
+    return _on_or_before(started, on) and (ended is None or ended > on)

@@ -1,0 +1,119 @@
+"""The three ways of reading a case (tacgraph.cases) give the same cases: the child_*
+chains and the case_* sections on both engines, and Neo4j's one-statement case_read,
+on the same data and on dates either side of its changes."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from conftest import ROBIN, SALLY
+from tacgraph import cases
+from tacgraph.importer import import_files, import_records
+from tacgraph.store import Store
+from tacgraph.synth import Synthesiser
+
+pytestmark = pytest.mark.neo4j
+
+DATES = (date(2020, 1, 1), date(2025, 6, 1), date(2026, 11, 23), date(2031, 1, 1))
+
+
+@pytest.fixture
+def population(both: dict[str, Store]) -> dict[str, Store]:
+    """Sally and Robin, and a synthetic authority whose children have every kind of
+    section: consents to practitioners, agencies and teams, statutory bases, handovers
+    that close an involvement and ones that do not, CAFs open and closed."""
+    for store in both.values():
+        import_files(store, [SALLY, ROBIN])
+        import_records(store, Synthesiser(80, 5).records())
+    return both
+
+
+def _dates(store: Store) -> list[date]:
+    """Fixed dates, and some of the days things changed in the data: a CAF or team
+    membership has ended on its end date, an involvement has begun on its start date, a
+    handover counts from the day it was shared."""
+    changes = [
+        ("Caf", "closed_on"),
+        ("TeamMembership", "ended_on"),
+        ("Involvement", "started_on"),
+        ("Handover", "shared_on"),
+    ]
+    days = list(DATES)
+    for label, field in changes:
+        found = sorted({r[field] for r in store.iter_nodes(label)} - {None})
+        days += found[:: max(1, len(found) // 2)][:2]
+    return days
+
+
+def _child_ids(store: Store) -> list[str]:
+    return sorted(r["id"] for r in store.iter_nodes("Child"))
+
+
+def _canonical(read: dict[str, Any]) -> dict[str, Any]:
+    """Cases with each section's rows in one order (the engines return their own)."""
+    return {
+        child_id: {
+            key: _in_order(value) if key in cases.SECTIONS else value for key, value in case.items()
+        }
+        for child_id, case in sorted(read.items())
+    }
+
+
+def _in_order(rows: list[Any]) -> list[Any]:
+    return sorted(rows, key=lambda row: repr(sorted(row.items()) if isinstance(row, dict) else row))
+
+
+def _one_by_one(store: Store, child_ids: list[str], on: date) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for child_id in child_ids:
+        found.update(cases.read_cases(store, [child_id], on))
+    return found
+
+
+def _read(store: Store, how: str, child_ids: list[str], on: date) -> dict[str, Any]:
+    readers = {
+        "chains": lambda: {
+            k: v
+            for child_id in child_ids
+            for k, v in cases._read_chains(store, child_id, on).items()
+        },
+        "sections": lambda: cases._read_sections(store, child_ids, on),
+        "whole": lambda: cases._read_whole(store, child_ids, on),
+    }
+    read = readers[how]()
+    for case in read.values():
+        cases._finish(case)
+    return _canonical(read)
+
+
+def test_every_way_of_reading_gives_the_same_cases(population: dict[str, Store]) -> None:
+    child_ids = _child_ids(population["embedded"])
+    assert child_ids == _child_ids(population["neo4j"])
+    asked = [*child_ids, "CH-NOBODY"]  # an unknown child is left out by every reader
+    seen_sections: set[str] = set()
+    for on in _dates(population["embedded"]):
+        reference = _read(population["embedded"], "sections", asked, on)
+        assert len(reference) == len(child_ids)
+        for engine, store in population.items():
+            ways = ("chains", "sections", "whole") if engine == "neo4j" else ("chains", "sections")
+            for how in ways:
+                assert _read(store, how, asked, on) == reference, f"{engine} {how} on {on}"
+        seen_sections |= {s for case in reference.values() for s in cases.SECTIONS if case[s]}
+    assert seen_sections == set(cases.SECTIONS), "the data should fill every section"
+
+
+def test_read_cases_picks_the_reader_each_engine_answers_fastest(
+    population: dict[str, Store],
+) -> None:
+    """One child or a case list, through read_cases itself, on each engine: the same
+    cases as the reference reader."""
+    child_ids = _child_ids(population["embedded"])[:12]
+    on = date(2026, 11, 23)
+    reference = _read(population["embedded"], "sections", child_ids, on)
+    for store in population.values():
+        assert _canonical(_one_by_one(store, child_ids, on)) == reference
+        assert _canonical(cases.read_cases(store, child_ids, on)) == reference
+    assert cases.read_cases(population["embedded"], [], on) == {}

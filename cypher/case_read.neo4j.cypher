@@ -5,7 +5,8 @@
 // COLLECT subqueries read each section from the child without multiplying rows.
 // LadybugDB has no COLLECT subquery, and reads through child_* and case_* instead;
 // tests/test_cases.py checks that all three give the same cases.
-// params: child_ids (list of string), as_of (date)
+// Handovers are read only with $history (the lookup shows them only with ended work).
+// params: child_ids (list of string), as_of (date), history (boolean)
 // returns: id, given_name, preferred_name, family_name, date_of_birth, expected_date, gender, shielded, address_line, postcode, shield, involvements, handovers, cafs, teams, consents, bases, family
 UNWIND $child_ids AS wanted
 MATCH (c:Child {id: wanted})
@@ -26,7 +27,7 @@ RETURN c.id AS id, c.given_name AS given_name, c.preferred_name AS preferred_nam
        } AS involvements,
        COLLECT {
          MATCH (c)<-[:HANDOVER_ABOUT]-(h:Handover)-[:HANDED_OVER_BY]->(p:Practitioner)
-         WHERE h.shared_on <= $as_of
+         WHERE $history AND h.shared_on <= $as_of
          OPTIONAL MATCH (h)-[:HANDS_OVER]->(i:Involvement)
          RETURN {handover_id: h.id, kind: h.kind, shared_on: h.shared_on,
                  from_practitioner_id: p.id, involvement_id: i.id}

@@ -69,19 +69,21 @@ def _in_order(rows: list[Any]) -> list[Any]:
 def _one_by_one(store: Store, child_ids: list[str], on: date) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for child_id in child_ids:
-        found.update(cases.read_cases(store, [child_id], on))
+        found.update(cases.read_cases(store, [child_id], on, history=True))
     return found
 
 
-def _read(store: Store, how: str, child_ids: list[str], on: date) -> dict[str, Any]:
+def _read(
+    store: Store, how: str, child_ids: list[str], on: date, history: bool = True
+) -> dict[str, Any]:
     readers = {
         "chains": lambda: {
             k: v
             for child_id in child_ids
-            for k, v in cases._read_chains(store, child_id, on).items()
+            for k, v in cases._read_chains(store, child_id, on, history).items()
         },
-        "sections": lambda: cases._read_sections(store, child_ids, on),
-        "whole": lambda: cases._read_whole(store, child_ids, on),
+        "sections": lambda: cases._read_sections(store, child_ids, on, history),
+        "whole": lambda: cases._read_whole(store, child_ids, on, history),
     }
     read = readers[how]()
     for case in read.values():
@@ -105,6 +107,18 @@ def test_every_way_of_reading_gives_the_same_cases(population: dict[str, Store])
     assert seen_sections == set(cases.SECTIONS), "the data should fill every section"
 
 
+def test_without_history_no_reader_reads_handovers(population: dict[str, Store]) -> None:
+    child_ids = _child_ids(population["embedded"])
+    on = date(2026, 11, 23)
+    full = _read(population["embedded"], "sections", child_ids, on)
+    assert any(case["handovers"] for case in full.values())
+    expected = {child_id: {**case, "handovers": []} for child_id, case in full.items()}
+    for engine, store in population.items():
+        ways = ("chains", "sections", "whole") if engine == "neo4j" else ("chains", "sections")
+        for how in ways:
+            assert _read(store, how, child_ids, on, history=False) == expected, f"{engine} {how}"
+
+
 def test_read_cases_picks_the_reader_each_engine_answers_fastest(
     population: dict[str, Store],
 ) -> None:
@@ -115,5 +129,5 @@ def test_read_cases_picks_the_reader_each_engine_answers_fastest(
     reference = _read(population["embedded"], "sections", child_ids, on)
     for store in population.values():
         assert _canonical(_one_by_one(store, child_ids, on)) == reference
-        assert _canonical(cases.read_cases(store, child_ids, on)) == reference
+        assert _canonical(cases.read_cases(store, child_ids, on, history=True)) == reference
     assert cases.read_cases(population["embedded"], [], on) == {}

@@ -40,7 +40,7 @@ SECTIONS = {
 
 # The chains one child is read with on LadybugDB: first the child and each section's
 # own rows, then the chains that only add to a section's rows, each read only where its
-# section has any (most children have no statutory basis, many no CAF).
+# section has any (most children have no statutory basis, many no open CAF).
 FIRST = (
     "lookup_child",
     "child_shield",
@@ -63,24 +63,27 @@ LINKS = {
 }
 
 
-def read_cases(store: Store, child_ids: list[str], on: date) -> dict[str, Row]:
+def read_cases(
+    store: Store, child_ids: list[str], on: date, *, history: bool = False
+) -> dict[str, Row]:
     """The case of each known child of ``child_ids`` on ``on``, by child id; children the
-    store does not hold are left out."""
+    store does not hold are left out. Handovers are read only with ``history`` (the
+    lookup shows them only beside ended involvements); without it the section is empty."""
     if not child_ids:
         return {}
     if store.engine == "neo4j":
-        cases = _read_whole(store, child_ids, on)
+        cases = _read_whole(store, child_ids, on, history)
     elif len(child_ids) == 1:
-        cases = _read_chains(store, child_ids[0], on)
+        cases = _read_chains(store, child_ids[0], on, history)
     else:
-        cases = _read_sections(store, child_ids, on)
+        cases = _read_sections(store, child_ids, on, history)
     for case in cases.values():
         _finish(case)
     return cases
 
 
-def _read_whole(store: Store, child_ids: list[str], on: date) -> dict[str, Row]:
-    rows = store.query("case_read", {"child_ids": child_ids, "as_of": on})
+def _read_whole(store: Store, child_ids: list[str], on: date, history: bool) -> dict[str, Row]:
+    rows = store.query("case_read", {"child_ids": child_ids, "as_of": on, "history": history})
     cases: dict[str, Row] = {}
     for row in rows:
         case = dict(row)
@@ -92,12 +95,13 @@ def _read_whole(store: Store, child_ids: list[str], on: date) -> dict[str, Row]:
     return cases
 
 
-def _read_sections(store: Store, child_ids: list[str], on: date) -> dict[str, Row]:
+def _read_sections(store: Store, child_ids: list[str], on: date, history: bool) -> dict[str, Row]:
     given: dict[str, Any] = {"child_ids": child_ids, "as_of": on}
-    names = ["case_children", *(name for name, _ in SECTIONS.values())]
+    read = {s: q for s, q in SECTIONS.items() if history or s != "handovers"}
+    names = ["case_children", *(name for name, _ in read.values())]
     children, *parts = store.query_many([(name, _params(store, name, given)) for name in names])
     cases = {row["id"]: {**row, **{s: [] for s in SECTIONS}} for row in children}
-    for (section, (_, key)), rows in zip(SECTIONS.items(), parts, strict=True):
+    for (section, (_, key)), rows in zip(read.items(), parts, strict=True):
         for row in rows:
             child_id = row.pop("child_id")
             if row[key] is not None and child_id in cases:
@@ -105,11 +109,17 @@ def _read_sections(store: Store, child_ids: list[str], on: date) -> dict[str, Ro
     return cases
 
 
-def _read_chains(store: Store, child_id: str, on: date) -> dict[str, Row]:
+def _read_chains(store: Store, child_id: str, on: date, history: bool) -> dict[str, Row]:
     given = {"child_id": child_id}
-    read = dict(zip(FIRST, store.query_many([(n, given) for n in FIRST]), strict=True))
+    first = [n for n in FIRST if history or n != "child_handovers"]
+    read = dict(zip(first, store.query_many([(n, given) for n in first]), strict=True))
     if not read["lookup_child"]:
         return {}
+    read.setdefault("child_handovers", [])
+    # Only an open CAF's team counts: with none, the team chain is not read.
+    read["child_cafs"] = [
+        r for r in read["child_cafs"] if _open(r["caf_started_on"], r["caf_closed_on"], on)
+    ]
     links = [name for name, section in LINKS.items() if read[section]]
     read.update(zip(links, store.query_many([(n, given) for n in links]), strict=True))
     read.update({name: [] for name in LINKS if name not in read})
@@ -154,11 +164,7 @@ def _read_chains(store: Store, child_id: str, on: date) -> dict[str, Row]:
         "shield": read["child_shield"],
         "involvements": involvements,
         "handovers": handovers,
-        "cafs": [
-            _without(r, "caf_closed_on")
-            for r in read["child_cafs"]
-            if _open(r["caf_started_on"], r["caf_closed_on"], on)
-        ],
+        "cafs": [_without(r, "caf_closed_on") for r in read["child_cafs"]],
         "teams": teams,
         "consents": consents,
         "bases": bases,

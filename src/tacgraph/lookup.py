@@ -266,7 +266,7 @@ def who_else_many(
         log("denied", str(denied))
         raise
     try:
-        cases = read_cases(store, ids, on)
+        cases = read_cases(store, ids, on, history=history)
         answers = [
             _answer(requester, cases[c], on, purpose, history) if c in cases else None for c in ids
         ]

@@ -152,7 +152,7 @@ class _Gate:
         self, viewer: Viewer, consents: list[ConsentFact], bases: list[BasisFact], on: date
     ) -> None:
         self.viewer, self.consents, self.bases, self.on = viewer, consents, bases, on
-        self.explanation: list[Explanation] = []
+        self._explained: list[tuple[str, bool, Decision]] = []
         self.disclosed: list[str] = []
         self.used: list[str] = []
         self.errors: list[str] = []
@@ -178,7 +178,16 @@ class _Gate:
 
     def record(self, item: str, shown: bool, decision: Decision, audit_key: str) -> None:
         label = item if shown else self._withheld_label()
-        self.explanation.append(
+        self._explained.append((label, shown, decision))
+        if shown:
+            self.disclosed.append(audit_key)
+            if decision.basis_id:
+                self.used.append(decision.basis_id)
+
+    def explanation(self) -> list[Explanation]:
+        """Every item shown or withheld, in order, with the rule and edge that decided
+        it (built only when asked for: most lookups are not explained)."""
+        return [
             Explanation(
                 item=label,
                 shown=shown,
@@ -186,11 +195,8 @@ class _Gate:
                 basis_id=decision.basis_id,
                 detail=decision.detail,
             )
-        )
-        if shown:
-            self.disclosed.append(audit_key)
-            if decision.basis_id:
-                self.used.append(decision.basis_id)
+            for label, shown, decision in self._explained
+        ]
 
     def _withheld_label(self) -> str:
         self._opaque += 1
@@ -315,7 +321,7 @@ def who_else_many(
             )
         )
         if explain:
-            result.explanation = gate.explanation
+            result.explanation = gate.explanation()
         results.append(result)
     audit.append_many(store, pending, clock=clock)  # nothing is returned unless logged
     return results

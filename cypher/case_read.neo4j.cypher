@@ -5,7 +5,8 @@
 // COLLECT subqueries read each section from the child without multiplying rows.
 // LadybugDB has no COLLECT subquery, and reads through child_* and case_* instead;
 // tests/test_cases.py checks that all three give the same cases.
-// Handovers are read only with $history (the lookup shows them only with ended work).
+// Handovers are read only with $history (the lookup shows them only with ended work),
+// a shield's names only for a shielded child (they matter to no one else).
 // params: child_ids (list of string), as_of (date), history (boolean)
 // returns: id, given_name, preferred_name, family_name, date_of_birth, expected_date, gender, shielded, address_line, postcode, shield, involvements, handovers, cafs, teams, consents, bases, family
 UNWIND $child_ids AS wanted
@@ -14,7 +15,7 @@ RETURN c.id AS id, c.given_name AS given_name, c.preferred_name AS preferred_nam
        c.family_name AS family_name, c.date_of_birth AS date_of_birth,
        c.expected_date AS expected_date, c.gender AS gender, c.shielded AS shielded,
        c.address_line AS address_line, c.postcode AS postcode,
-       COLLECT { MATCH (c)-[:SHIELD_NAMES]->(p:Practitioner) RETURN p.id } AS shield,
+       COLLECT { MATCH (c)-[:SHIELD_NAMES]->(p:Practitioner) WHERE c.shielded RETURN p.id } AS shield,
        COLLECT {
          MATCH (c)<-[:INVOLVED_WITH]-(i:Involvement)-[:INVOLVEMENT_OF]->(p:Practitioner)
          WHERE i.started_on <= $as_of

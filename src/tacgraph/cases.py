@@ -11,7 +11,8 @@ The same cases are read in the way each engine answers fastest (docs/benchmarks.
   alone (an OPTIONAL MATCH hop or a WHERE costs it a join of about half a millisecond).
   Their rows are filtered by date and joined here.
 - LadybugDB, a case list: the ``case_*`` queries, one statement per section for every
-  child (after UNWIND, LadybugDB extends from bound nodes only through OPTIONAL MATCH).
+  child (after UNWIND, LadybugDB extends from bound nodes only through OPTIONAL MATCH),
+  the shield and teams only for the children who have one.
 
 tests/test_cases.py checks that the three give the same cases on the same data.
 """
@@ -40,10 +41,10 @@ SECTIONS = {
 
 # The chains one child is read with on LadybugDB: first the child and each section's
 # own rows, then the chains that only add to a section's rows, each read only where its
-# section has any (most children have no statutory basis, many no open CAF).
+# section has any (most children have no statutory basis, many no open CAF), and the
+# shield only for a shielded child.
 FIRST = (
     "lookup_child",
-    "child_shield",
     "child_involvements",
     "child_involvement_agencies",
     "child_handovers",
@@ -96,17 +97,50 @@ def _read_whole(store: Store, child_ids: list[str], on: date, history: bool) -> 
 
 
 def _read_sections(store: Store, child_ids: list[str], on: date, history: bool) -> dict[str, Row]:
-    given: dict[str, Any] = {"child_ids": child_ids, "as_of": on}
-    read = {s: q for s, q in SECTIONS.items() if history or s != "handovers"}
-    names = ["case_children", *(name for name, _ in read.values())]
-    children, *parts = store.query_many([(name, _params(store, name, given)) for name in names])
+    """A case list on LadybugDB: the sections every child may have first; then the
+    shield only for shielded children and the teams only for children with an open CAF
+    (a section read for fewer children costs LadybugDB less)."""
+    first = [s for s in SECTIONS if s not in ("shield", "teams") and (history or s != "handovers")]
+    children, *parts = _query_sections(store, ["case_children", *first], child_ids, on)
     cases = {row["id"]: {**row, **{s: [] for s in SECTIONS}} for row in children}
-    for (section, (_, key)), rows in zip(read.items(), parts, strict=True):
+    _add_rows(cases, first, parts)
+    later = {
+        "shield": [c for c, case in cases.items() if case["shielded"]],
+        "teams": [c for c, case in cases.items() if case["cafs"]],
+    }
+    later = {section: ids for section, ids in later.items() if ids}
+    for section, ids in later.items():
+        _add_rows(cases, [section], _query_sections(store, [section], ids, on))
+    for case in cases.values():
+        case["consents"] = _recipients_merged(case["consents"], "consent_id", _CONSENT_RECIPIENTS)
+        case["bases"] = _recipients_merged(case["bases"], "basis_id", _BASIS_RECIPIENTS)
+    return cases
+
+
+def _query_sections(
+    store: Store, sections: list[str], child_ids: list[str], on: date
+) -> list[list[Row]]:
+    """The case_* query of each section (case_children for "case_children"), for the
+    children of ``child_ids``."""
+    given: dict[str, Any] = {"child_ids": child_ids, "as_of": on}
+    names = [SECTIONS[s][0] if s in SECTIONS else s for s in sections]
+    return store.query_many([(name, _params(store, name, given)) for name in names])
+
+
+def _add_rows(cases: dict[str, Row], sections: list[str], parts: list[list[Row]]) -> None:
+    for section, rows in zip(sections, parts, strict=True):
+        key = SECTIONS[section][1]
         for row in rows:
             child_id = row.pop("child_id")
             if row[key] is not None and child_id in cases:
                 cases[child_id][section].append(row)
-    return cases
+
+
+def _recipients_merged(rows: list[Row], key: str, labels: tuple[str, ...]) -> list[Row]:
+    """One row per record (a consent or basis) from rows of one recipient each, with
+    the recipient of each label as its own field, as the child_* chains give them."""
+    records = [_without(r, "to_label", "to_id") for r in _by(rows, key).values()]
+    return _with_recipients(records, [r for r in rows if r["to_label"]], key, labels)
 
 
 def _read_chains(store: Store, child_id: str, on: date, history: bool) -> dict[str, Row]:
@@ -121,11 +155,11 @@ def _read_chains(store: Store, child_id: str, on: date, history: bool) -> dict[s
         r for r in read["child_cafs"] if _open(r["caf_started_on"], r["caf_closed_on"], on)
     ]
     links = [name for name, section in LINKS.items() if read[section]]
+    if read["lookup_child"][0]["shielded"]:  # a shield's names matter to no one else
+        links.append("child_shield")
     read.update(zip(links, store.query_many([(n, given) for n in links]), strict=True))
-    read.update({name: [] for name in LINKS if name not in read})
+    read.update({name: [] for name in (*LINKS, "child_shield") if name not in read})
     agencies = _by(read["child_involvement_agencies"], "involvement_id")
-    consent_to = _recipients(read["child_consent_recipients"], "consent_id")
-    basis_to = _recipients(read["child_basis_recipients"], "basis_id")
     involvements = [
         {**r, **agencies[r["involvement_id"]]}
         for r in read["child_involvements"]
@@ -146,13 +180,13 @@ def _read_chains(store: Store, child_id: str, on: date, history: bool) -> dict[s
     consents = _joined(
         read["child_consents"], read["child_consent_givers"], "consent_id", ("giver_id",)
     )
-    for consent in consents:
-        consent.update(_recipient_ids(consent_to, consent["consent_id"], _CONSENT_RECIPIENTS))
+    consents = _with_recipients(
+        consents, read["child_consent_recipients"], "consent_id", _CONSENT_RECIPIENTS
+    )
     bases = _joined(
         read["child_bases"], read["child_basis_recorders"], "basis_id", ("recorded_by_id",)
     )
-    for basis in bases:
-        basis.update(_recipient_ids(basis_to, basis["basis_id"], _BASIS_RECIPIENTS))
+    bases = _with_recipients(bases, read["child_basis_recipients"], "basis_id", _BASIS_RECIPIENTS)
     family = _joined(
         read["child_family"],
         read["child_family_homes"],
@@ -202,14 +236,6 @@ def _joined(rows: list[Row], links: list[Row], key: str, fields: tuple[str, ...]
     return [{**row, **{f: found.get(row[key], {}).get(f) for f in fields}} for row in rows]
 
 
-def _recipients(rows: Iterable[Row], key: str) -> dict[tuple[str, str], str]:
-    """The recipient of each (record, label): the smallest id where there are several."""
-    found: dict[tuple[str, str], str] = {}
-    for row in sorted(rows, key=lambda r: str(r["to_id"])):
-        found.setdefault((row[key], row["to_label"]), row["to_id"])
-    return found
-
-
 _CONSENT_RECIPIENTS = ("Practitioner", "Agency", "Caf")
 _BASIS_RECIPIENTS = ("Practitioner", "Agency")
 _RECIPIENT_FIELDS = {
@@ -219,10 +245,19 @@ _RECIPIENT_FIELDS = {
 }
 
 
-def _recipient_ids(
-    recipients: dict[tuple[str, str], str], record_id: str, labels: tuple[str, ...]
-) -> dict[str, str | None]:
-    return {_RECIPIENT_FIELDS[label]: recipients.get((record_id, label)) for label in labels}
+def _with_recipients(
+    records: list[Row], recipients: list[Row], key: str, labels: tuple[str, ...]
+) -> list[Row]:
+    """Each record with a field per recipient label (``to_practitioner_id`` and so on)
+    from rows of ``key``, ``to_label`` and ``to_id``: None where it has none of that
+    label, the smallest id where it has several."""
+    found: dict[tuple[str, str], str] = {}
+    for row in sorted(recipients, key=lambda r: str(r["to_id"])):
+        found.setdefault((row[key], row["to_label"]), row["to_id"])
+    return [
+        {**r, **{_RECIPIENT_FIELDS[label]: found.get((r[key], label)) for label in labels}}
+        for r in records
+    ]
 
 
 def _without(row: Row, *names: str) -> Row:

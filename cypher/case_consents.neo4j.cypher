@@ -1,18 +1,18 @@
 // case_consents: every consent or refusal about each child, with who gave it and to
-// whom (whether the giver holds parental responsibility comes from case_family).
+// whom: the recipient's label (Practitioner, Agency or Caf) and id (whether the giver
+// holds parental responsibility comes from case_family).
+// The recipient's label is head(labels(t)): each tacgraph node has one (LadybugDB's form
+// uses label).
 // One row per child and match; OPTIONAL MATCH keeps LadybugDB extending from the child
 // rather than joining whole tables, and leaves nulls where nothing matched.
 // params: child_ids (list of string)
-// returns: child_id, consent_id, decision, kind, given_by_child, child_competent, scopes, given_on, expires_on, withdrawn_on, giver_id, to_practitioner_id, to_agency_id, to_caf_id
+// returns: child_id, consent_id, decision, kind, given_by_child, child_competent, scopes, given_on, expires_on, withdrawn_on, giver_id, to_label, to_id
 UNWIND $child_ids AS wanted
 MATCH (c:Child {id: wanted})
 OPTIONAL MATCH (c)<-[:CONSENT_ABOUT]-(k:Consent)
 OPTIONAL MATCH (k)-[:GIVEN_BY]->(f:FamilyMember)
-OPTIONAL MATCH (k)-[:CONSENTS_TO]->(tp:Practitioner)
-OPTIONAL MATCH (k)-[:CONSENTS_TO]->(ta:Agency)
-OPTIONAL MATCH (k)-[:CONSENTS_TO]->(tc:Caf)
+OPTIONAL MATCH (k)-[:CONSENTS_TO]->(t)
 RETURN c.id AS child_id, k.id AS consent_id, k.decision AS decision, k.kind AS kind,
        k.given_by_child AS given_by_child, k.child_competent AS child_competent,
        k.scopes AS scopes, k.given_on AS given_on, k.expires_on AS expires_on,
-       k.withdrawn_on AS withdrawn_on, f.id AS giver_id, tp.id AS to_practitioner_id,
-       ta.id AS to_agency_id, tc.id AS to_caf_id
+       k.withdrawn_on AS withdrawn_on, f.id AS giver_id, head(labels(t)) AS to_label, t.id AS to_id

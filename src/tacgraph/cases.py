@@ -5,7 +5,7 @@ only, never shown as they are).
 The same cases are read in the way each engine answers fastest (docs/benchmarks.md):
 
 - Neo4j, one child or a case list: ``case_read``, one statement. Each statement costs a
-  round trip there, so nine or seventeen of them cost more than what they read.
+  round trip there (about a millisecond), more than most sections cost to read.
 - LadybugDB, one child: the ``child_*`` queries, each one linear MATCH chain from the
   child with no WHERE and no OPTIONAL MATCH, which LadybugDB answers by index lookups
   alone (an OPTIONAL MATCH hop or a WHERE costs it a join of about half a millisecond).

@@ -40,7 +40,8 @@ def authorise(store: Store, requester_id: str, as_of: date) -> Requester:
     Raises AccessDenied for an unknown requester, one not trained and authorised, or one
     who has left their agency; StoreError when the engine fails.
     """
-    rows = store.query("lookup_requester", {"requester_id": requester_id})
+    # query_many: a read transaction, which a cluster routes to a secondary.
+    (rows,) = store.query_many([("lookup_requester", {"requester_id": requester_id})])
     if not rows:
         raise AccessDenied(f"unknown requester {requester_id!r}")
     row = rows[0]

@@ -19,7 +19,7 @@ tests/test_cases.py checks that the three give the same cases on the same data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -40,9 +40,8 @@ SECTIONS = {
 }
 
 # The chains one child is read with on LadybugDB: first the child and each section's
-# own rows, then the chains that only add to a section's rows, each read only where its
-# section has any (most children have no statutory basis, many no open CAF), and the
-# shield only for a shielded child.
+# own rows, then the chains that only add to what those gave, each read only where its
+# test holds (most children have no statutory basis, many no open CAF, few a shield).
 FIRST = (
     "lookup_child",
     "child_involvements",
@@ -53,14 +52,15 @@ FIRST = (
     "child_bases",
     "child_family",
 )
-LINKS = {
-    "child_handover_involvements": "child_handovers",
-    "child_teams": "child_cafs",
-    "child_consent_givers": "child_consents",
-    "child_consent_recipients": "child_consents",
-    "child_basis_recorders": "child_bases",
-    "child_basis_recipients": "child_bases",
-    "child_family_homes": "child_family",
+LINKS: dict[str, Callable[[dict[str, list[Row]]], bool]] = {
+    "child_shield": lambda read: bool(read["lookup_child"][0]["shielded"]),
+    "child_handover_involvements": lambda read: bool(read["child_handovers"]),
+    "child_teams": lambda read: bool(read["child_cafs"]),  # open CAFs only, by then
+    "child_consent_givers": lambda read: bool(read["child_consents"]),
+    "child_consent_recipients": lambda read: bool(read["child_consents"]),
+    "child_basis_recorders": lambda read: bool(read["child_bases"]),
+    "child_basis_recipients": lambda read: bool(read["child_bases"]),
+    "child_family_homes": lambda read: bool(read["child_family"]),
 }
 
 
@@ -103,7 +103,8 @@ def _read_sections(store: Store, child_ids: list[str], on: date, history: bool) 
     shield only for shielded children and the teams only for children with an open CAF
     (a section read for fewer children costs LadybugDB less)."""
     first = [s for s in SECTIONS if s not in ("shield", "teams") and (history or s != "handovers")]
-    children, *parts = _query_sections(store, ["case_children", *first], child_ids, on)
+    read = [("case_children", child_ids), *((SECTIONS[s][0], child_ids) for s in first)]
+    children, *parts = store.query_many(_calls(store, read, on))
     cases = {row["id"]: {**row, **{s: [] for s in SECTIONS}} for row in children}
     _add_rows(cases, first, parts)
     later = {
@@ -111,22 +112,19 @@ def _read_sections(store: Store, child_ids: list[str], on: date, history: bool) 
         "teams": [c for c, case in cases.items() if case["cafs"]],
     }
     later = {section: ids for section, ids in later.items() if ids}
-    for section, ids in later.items():
-        _add_rows(cases, [section], _query_sections(store, [section], ids, on))
+    read = [(SECTIONS[s][0], ids) for s, ids in later.items()]
+    _add_rows(cases, list(later), store.query_many(_calls(store, read, on)))
     for case in cases.values():
         case["consents"] = _recipients_merged(case["consents"], "consent_id", _CONSENT_RECIPIENTS)
         case["bases"] = _recipients_merged(case["bases"], "basis_id", _BASIS_RECIPIENTS)
     return cases
 
 
-def _query_sections(
-    store: Store, sections: list[str], child_ids: list[str], on: date
-) -> list[list[Row]]:
-    """The case_* query of each section (case_children for "case_children"), for the
-    children of ``child_ids``."""
-    given: dict[str, Any] = {"child_ids": child_ids, "as_of": on}
-    names = [SECTIONS[s][0] if s in SECTIONS else s for s in sections]
-    return store.query_many([(name, _params(store, name, given)) for name in names])
+def _calls(
+    store: Store, read: list[tuple[str, list[str]]], on: date
+) -> list[tuple[str, dict[str, Any]]]:
+    """Each named query with the children it reads, and the date where it takes one."""
+    return [(name, _params(store, name, {"child_ids": ids, "as_of": on})) for name, ids in read]
 
 
 def _add_rows(cases: dict[str, Row], sections: list[str], parts: list[list[Row]]) -> None:
@@ -156,11 +154,9 @@ def _read_chains(store: Store, child_id: str, on: date, history: bool) -> dict[s
     read["child_cafs"] = [
         r for r in read["child_cafs"] if _open(r["caf_started_on"], r["caf_closed_on"], on)
     ]
-    links = [name for name, section in LINKS.items() if read[section]]
-    if read["lookup_child"][0]["shielded"]:  # a shield's names matter to no one else
-        links.append("child_shield")
+    links = [name for name, wanted in LINKS.items() if wanted(read)]
     read.update(zip(links, store.query_many([(n, given) for n in links]), strict=True))
-    read.update({name: [] for name in (*LINKS, "child_shield") if name not in read})
+    read.update({name: [] for name in LINKS if name not in read})
     agencies = _by(read["child_involvement_agencies"], "involvement_id")
     involvements = [
         {**r, **agencies[r["involvement_id"]]}
@@ -223,11 +219,13 @@ def _params(store: Store, name: str, given: dict[str, Any]) -> dict[str, Any]:
 
 
 def _by(rows: Iterable[Row], key: str) -> dict[str, Row]:
-    """Rows by ``key``; where a key repeats, the row that sorts first, whatever order
-    the engine returned them in."""
+    """Rows by ``key``; where a key repeats, the row that sorts first by ``repr``,
+    whatever order the engine returned them in (rows are compared only then)."""
     found: dict[str, Row] = {}
-    for row in sorted(rows, key=repr):
-        found.setdefault(row[key], row)
+    for row in rows:
+        kept = found.setdefault(row[key], row)
+        if kept is not row and repr(row) < repr(kept):
+            found[row[key]] = row
     return found
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import ROBIN, SALLY
 from tacgraph import cases
+from tacgraph.access import requester_call
 from tacgraph.importer import import_files, import_records
 from tacgraph.store import Store
 from tacgraph.synth import Synthesiser
@@ -80,10 +81,10 @@ def _read(
         "chains": lambda: {
             k: v
             for child_id in child_ids
-            for k, v in cases._read_chains(store, child_id, on, history).items()
+            for k, v in cases._read_chains(store, [], child_id, on, history)[1].items()
         },
-        "sections": lambda: cases._read_sections(store, child_ids, on, history),
-        "whole": lambda: cases._read_whole(store, child_ids, on, history),
+        "sections": lambda: cases._read_sections(store, [], child_ids, on, history)[1],
+        "whole": lambda: cases._read_whole(store, [], child_ids, on, history)[1],
     }
     read = readers[how]()
     for case in read.values():
@@ -131,3 +132,24 @@ def test_read_cases_picks_the_reader_each_engine_answers_fastest(
         assert _canonical(_one_by_one(store, child_ids, on)) == reference
         assert _canonical(cases.read_cases(store, child_ids, on, history=True)) == reference
     assert cases.read_cases(population["embedded"], [], on) == {}
+
+
+def test_extra_reads_come_back_beside_the_cases(population: dict[str, Store]) -> None:
+    """read_with reads other named queries in the same unit as the cases (the lookup's
+    requester): each reader gives their rows, in order, and the same cases as without."""
+    child_ids = _child_ids(population["embedded"])[:5]
+    on = date(2026, 11, 23)
+    extra = [
+        requester_call("PR-HOY"),
+        requester_call("PR-NOBODY"),
+        ("lookup_child", {"child_id": child_ids[0]}),
+    ]
+    for store in population.values():
+        expected = [store.query(name, params) for name, params in extra]
+        for asked in ([], child_ids[:1], child_ids, ["CH-NOBODY"]):
+            reading = cases.read_with(store, extra, asked, on, history=True)
+            assert reading.extra == expected, f"{store.engine} {asked}"
+            assert _canonical(reading.cases) == _canonical(
+                cases.read_cases(store, asked, on, history=True)
+            )
+    assert expected[0] and not expected[1], "a known and an unknown requester"

@@ -20,6 +20,7 @@ FILES = queries.all_query_files()
 # engines. init_audit is DDL, run by every store's init_schema.
 COVERED_ELSEWHERE = {
     "audit_append",
+    "audit_append_one",
     "audit_head",
     "audit_head_init",
     "audit_last",

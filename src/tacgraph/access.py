@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from tacgraph.errors import TacgraphError
-from tacgraph.store.base import Store
+from tacgraph.store.base import Row, Store
 
 
 class AccessDenied(TacgraphError):
@@ -41,7 +42,19 @@ def authorise(store: Store, requester_id: str, as_of: date) -> Requester:
     who has left their agency; StoreError when the engine fails.
     """
     # query_many: a read transaction, which a cluster routes to a secondary.
-    (rows,) = store.query_many([("lookup_requester", {"requester_id": requester_id})])
+    (rows,) = store.query_many([requester_call(requester_id)])
+    return requester_from(rows, requester_id, as_of)
+
+
+def requester_call(requester_id: str) -> tuple[str, dict[str, Any]]:
+    """The named query that reads a requester, with its parameters: for a caller that
+    reads it in one unit with other reads and then calls :func:`requester_from`."""
+    return ("lookup_requester", {"requester_id": requester_id})
+
+
+def requester_from(rows: list[Row], requester_id: str, as_of: date) -> Requester:
+    """The requester read by :func:`requester_call`, if they may look up children on
+    ``as_of``; raises AccessDenied as :func:`authorise` does."""
     if not rows:
         raise AccessDenied(f"unknown requester {requester_id!r}")
     row = rows[0]

@@ -15,7 +15,7 @@ from weakref import WeakKeyDictionary
 from pydantic import BaseModel, ConfigDict
 
 from tacgraph.errors import StoreError
-from tacgraph.store.base import Store
+from tacgraph.store.base import Row, Store
 
 GENESIS = "0" * 64
 Clock = Callable[[], datetime]
@@ -117,14 +117,8 @@ def append_many(
             fields["prev_hash"] = prev
             fields["hash"] = prev = entry_hash(fields, prev)
             written.append(AuditEntry(**fields))
-        params = {
-            "prev_seq": start,
-            "seq": seq,
-            "hash": prev,
-            "entries": [entry.model_dump() for entry in written],
-        }
         try:
-            rows = store.query("audit_append", params)
+            rows = _write(store, start, written)
         except StoreError:
             _heads.pop(store, None)
             if attempt == attempts - 1:
@@ -135,6 +129,21 @@ def append_many(
             return written
         _heads.pop(store, None)  # another writer moved the head: read it again
     raise StoreError("could not append to the access log: other writers kept moving it")
+
+
+def _write(store: Store, prev_seq: int, written: list[AuditEntry]) -> list[Row]:
+    """Write the entries and move the head from ``prev_seq``: one entry (a single lookup)
+    as scalar parameters, several (a case list) as one list."""
+    if len(written) == 1:
+        return store.query("audit_append_one", {"prev_seq": prev_seq, **written[0].model_dump()})
+    newest = written[-1]
+    params = {
+        "prev_seq": prev_seq,
+        "seq": newest.seq,
+        "hash": newest.hash,
+        "entries": [entry.model_dump() for entry in written],
+    }
+    return store.query("audit_append", params)
 
 
 def _read_head(store: Store) -> tuple[int, str]:

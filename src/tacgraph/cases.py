@@ -20,6 +20,7 @@ tests/test_cases.py checks that the three give the same cases on the same data.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -64,29 +65,52 @@ LINKS: dict[str, Callable[[dict[str, list[Row]]], bool]] = {
 }
 
 
+Call = tuple[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one read gave: the rows of the extra calls asked for, in order, and the
+    cases by child id."""
+
+    extra: list[list[Row]]
+    cases: dict[str, Row]
+
+
 def read_cases(
     store: Store, child_ids: list[str], on: date, *, history: bool = False
 ) -> dict[str, Row]:
     """The case of each known child of ``child_ids`` on ``on``, by child id; children the
     store does not hold are left out. Handovers are read only with ``history`` (the
     lookup shows them only beside ended involvements); without it the section is empty."""
+    return read_with(store, [], child_ids, on, history=history).cases
+
+
+def read_with(
+    store: Store, extra: list[Call], child_ids: list[str], on: date, *, history: bool = False
+) -> Reading:
+    """The cases as :func:`read_cases` reads them, and the rows of ``extra`` named
+    queries read in the same unit before them (one read transaction on Neo4j, where
+    each transaction costs round trips): the lookup reads its requester this way."""
     if not child_ids:
-        return {}
+        return Reading(store.query_many(extra) if extra else [], {})
     if store.engine == "neo4j":
-        cases = _read_whole(store, child_ids, on, history)
+        rows, cases = _read_whole(store, extra, child_ids, on, history)
     elif len(child_ids) == 1:
-        cases = _read_chains(store, child_ids[0], on, history)
+        rows, cases = _read_chains(store, extra, child_ids[0], on, history)
     else:
-        cases = _read_sections(store, child_ids, on, history)
+        rows, cases = _read_sections(store, extra, child_ids, on, history)
     for case in cases.values():
         _finish(case)
-    return cases
+    return Reading(rows, cases)
 
 
-def _read_whole(store: Store, child_ids: list[str], on: date, history: bool) -> dict[str, Row]:
+def _read_whole(
+    store: Store, extra: list[Call], child_ids: list[str], on: date, history: bool
+) -> tuple[list[list[Row]], dict[str, Row]]:
     # query_many: a read transaction, which a cluster routes to a secondary.
     params = {"child_ids": child_ids, "as_of": on, "history": history}
-    (rows,) = store.query_many([("case_read", params)])
+    *before, rows = store.query_many([*extra, ("case_read", params)])
     cases: dict[str, Row] = {}
     for row in rows:
         case = dict(row)
@@ -95,16 +119,19 @@ def _read_whole(store: Store, child_ids: list[str], on: date, history: bool) -> 
                 case[section] = [item for item in row[section] or [] if item[key] is not None]
         case["shield"] = [{"practitioner_id": p} for p in row["shield"] or [] if p is not None]
         cases[row["id"]] = case
-    return cases
+    return before, cases
 
 
-def _read_sections(store: Store, child_ids: list[str], on: date, history: bool) -> dict[str, Row]:
+def _read_sections(
+    store: Store, extra: list[Call], child_ids: list[str], on: date, history: bool
+) -> tuple[list[list[Row]], dict[str, Row]]:
     """A case list on LadybugDB: the sections every child may have first; then the
     shield only for shielded children and the teams only for children with an open CAF
     (a section read for fewer children costs LadybugDB less)."""
     first = [s for s in SECTIONS if s not in ("shield", "teams") and (history or s != "handovers")]
     read = [("case_children", child_ids), *((SECTIONS[s][0], child_ids) for s in first)]
-    children, *parts = store.query_many(_calls(store, read, on))
+    answers = store.query_many([*extra, *_calls(store, read, on)])
+    before, (children, *parts) = answers[: len(extra)], answers[len(extra) :]
     cases = {row["id"]: {**row, **{s: [] for s in SECTIONS}} for row in children}
     _add_rows(cases, first, parts)
     later = {
@@ -117,7 +144,7 @@ def _read_sections(store: Store, child_ids: list[str], on: date, history: bool) 
     for case in cases.values():
         case["consents"] = _recipients_merged(case["consents"], "consent_id", _CONSENT_RECIPIENTS)
         case["bases"] = _recipients_merged(case["bases"], "basis_id", _BASIS_RECIPIENTS)
-    return cases
+    return before, cases
 
 
 def _calls(
@@ -143,12 +170,16 @@ def _recipients_merged(rows: list[Row], key: str, labels: tuple[str, ...]) -> li
     return _with_recipients(records, [r for r in rows if r["to_label"]], key, labels)
 
 
-def _read_chains(store: Store, child_id: str, on: date, history: bool) -> dict[str, Row]:
+def _read_chains(
+    store: Store, extra: list[Call], child_id: str, on: date, history: bool
+) -> tuple[list[list[Row]], dict[str, Row]]:
     given = {"child_id": child_id}
     first = [n for n in FIRST if history or n != "child_handovers"]
-    read = dict(zip(first, store.query_many([(n, given) for n in first]), strict=True))
+    answers = store.query_many([*extra, *((n, given) for n in first)])
+    before = answers[: len(extra)]
+    read = dict(zip(first, answers[len(extra) :], strict=True))
     if not read["lookup_child"]:
-        return {}
+        return before, {}
     read.setdefault("child_handovers", [])
     # Only an open CAF's team counts: with none, the team chain is not read.
     read["child_cafs"] = [
@@ -202,7 +233,7 @@ def _read_chains(store: Store, child_id: str, on: date, history: bool) -> dict[s
         "bases": bases,
         "family": family,
     }
-    return {child_id: case}
+    return before, {child_id: case}
 
 
 def _finish(case: Row) -> None:

@@ -18,8 +18,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from tacgraph import audit
-from tacgraph.access import AccessDenied, Requester, authorise
-from tacgraph.cases import read_cases
+from tacgraph.access import AccessDenied, Requester, requester_call, requester_from
+from tacgraph.cases import read_with
 from tacgraph.consent import WITHHELD_ERROR, BasisFact, ConsentFact, Decision, Viewer, decide
 from tacgraph.model import Scope
 from tacgraph.store.base import Row, Store
@@ -267,15 +267,17 @@ def who_else_many(
         audit.append_many(store, entries, clock=clock)
 
     try:
-        requester = authorise(store, requester_id, on)
-    except AccessDenied as denied:
-        log("denied", str(denied))
-        raise
-    try:
-        cases = read_cases(store, ids, on, history=history)
+        # The requester is read in the same unit as the cases (one read transaction on
+        # Neo4j), and checked before anything is decided from them.
+        reading = read_with(store, [requester_call(requester_id)], ids, on, history=history)
+        requester = requester_from(reading.extra[0], requester_id, on)
+        cases = reading.cases
         answers = [
             _answer(requester, cases[c], on, purpose, history) if c in cases else None for c in ids
         ]
+    except AccessDenied as denied:
+        log("denied", str(denied))
+        raise
     except Exception as exc:  # fail closed: disclose nothing, but say so in the log
         log("error", f"{type(exc).__name__} while deciding")
         raise

@@ -303,8 +303,20 @@ def main() -> None:
         help="bulk: load with the engine's bulk loader only and time the rest on that "
         "graph (for sizes where our import would take too long)",
     )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="work in this folder and keep it: the stores stay for "
+        "'who_else.py --existing' (embedded: KEEP/db-copy or KEEP/db-embedded; Neo4j: "
+        "'tacgraph db neo4j start --home KEEP/neo4j-admin-import')",
+    )
     args = parser.parse_args()
 
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=False)
+        run(args, args.keep)
+        return
     work = Path(tempfile.mkdtemp(prefix="tacgraph-scale-"))
     try:
         run(args, work)

@@ -135,7 +135,8 @@ def _write(store: Store, prev_seq: int, written: list[AuditEntry]) -> list[Row]:
     """Write the entries and move the head from ``prev_seq``: one entry (a single lookup)
     as scalar parameters, several (a case list) as one list."""
     if len(written) == 1:
-        return store.query("audit_append_one", {"prev_seq": prev_seq, **written[0].model_dump()})
+        params = {"prev_seq": prev_seq, **written[0].model_dump()}
+        return store.query_once("audit_append_one", params)
     newest = written[-1]
     params = {
         "prev_seq": prev_seq,
@@ -143,7 +144,7 @@ def _write(store: Store, prev_seq: int, written: list[AuditEntry]) -> list[Row]:
         "hash": newest.hash,
         "entries": [entry.model_dump() for entry in written],
     }
-    return store.query("audit_append", params)
+    return store.query_once("audit_append", params)
 
 
 def _read_head(store: Store) -> tuple[int, str]:

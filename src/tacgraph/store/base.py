@@ -83,6 +83,13 @@ class Store(ABC):
         """Run the named query ``cypher/<name>.cypher`` with parameters."""
         return self.run(queries.named(name, self.engine), params)
 
+    def query_once(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run the named query as a transaction of its own with no retry, in as few
+        round trips as the engine allows (one on Neo4j, against two for :meth:`query`):
+        for a short write whose caller retries it itself, such as the access log's
+        append."""
+        return self.query(name, params)
+
     def query_many(self, calls: Sequence[tuple[str, Mapping[str, Any]]]) -> list[list[Row]]:
         """Run several named read queries, as one unit where the engine allows (one
         transaction and connection on Neo4j); the rows of each, in order."""

@@ -187,6 +187,18 @@ class Neo4jStore(Store):
             raise self._failed(exc) from None
         return [{k: _native(record[k]) for k in keys} for record in records]
 
+    def query_once(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        # An auto-commit transaction: RUN and PULL in one round trip, committed by the
+        # server, where execute_query's managed transaction needs a second for COMMIT.
+        text = queries.named(name, self.engine)
+        try:
+            with self._session() as session:
+                result = session.run(text, dict(params or {}))
+                keys = result.keys()
+                return [{k: _native(record[k]) for k in keys} for record in result]
+        except (DriverError, Neo4jError, UnicodeEncodeError) as exc:
+            raise self._failed(exc) from None
+
     def _session(self) -> neo4j.Session:
         """A session that shares causal bookmarks with ``run`` (``execute_query``): on a
         cluster, a read after a write (a consent withdrawn, then a lookup) sees it."""

@@ -155,6 +155,7 @@ class Recorder:
     def watch(self, store: Store) -> Store:
         run = store.run
         query_many = store.query_many
+        query_once = store.query_once
         engine = store.engine
 
         def recorded_run(text: str, params: Mapping[str, Any] | None = None) -> list[Any]:
@@ -167,14 +168,21 @@ class Recorder:
             self.texts += [(engine, queries.named(name, engine)) for name, _ in calls]
             return query_many(calls)
 
+        def recorded_once(name: str, params: Mapping[str, Any] | None = None) -> list[Any]:
+            # Neo4j runs it in a session of its own, not through run().
+            self.texts.append((engine, queries.named(name, engine)))
+            return query_once(name, params)
+
         store.run = recorded_run  # type: ignore[method-assign]
         store.query_many = recorded_many  # type: ignore[method-assign]
+        store.query_once = recorded_once  # type: ignore[method-assign]
         return store
 
     @staticmethod
     def unwatch(store: Store) -> None:
         vars(store).pop("run", None)
         vars(store).pop("query_many", None)
+        vars(store).pop("query_once", None)
 
     def assert_only_named(self, *inputs: str) -> None:
         assert self.texts, "no query was recorded: the recorder is not wired in"

@@ -193,9 +193,7 @@ class Neo4jStore(Store):
         text = queries.named(name, self.engine)
         try:
             with self._session() as session:
-                result = session.run(text, dict(params or {}))
-                keys = result.keys()
-                return [{k: _native(record[k]) for k in keys} for record in result]
+                return _rows(session.run(text, dict(params or {})))
         except (DriverError, Neo4jError, UnicodeEncodeError) as exc:
             raise self._failed(exc) from None
 
@@ -213,9 +211,7 @@ class Neo4jStore(Store):
         def work(tx: neo4j.ManagedTransaction) -> list[list[Row]]:
             answers: list[list[Row]] = []
             for text, params in texts:
-                result = tx.run(text, params)
-                keys = result.keys()
-                answers.append([{k: _native(record[k]) for k in keys} for record in result])
+                answers.append(_rows(tx.run(text, params)))
             return answers
 
         try:
@@ -284,6 +280,12 @@ class Neo4jStore(Store):
 
     def close(self) -> None:
         self._driver.close()
+
+
+def _rows(result: neo4j.Result) -> list[Row]:
+    """A result's records as rows of plain Python values."""
+    keys = result.keys()
+    return [{k: _native(record[k]) for k in keys} for record in result]
 
 
 def _chunks(rows: list[Any]) -> Iterator[list[Any]]:

@@ -1,8 +1,9 @@
 // audit_append: add entries to the access log (never updated or deleted) and move its
 // head, only if the head is still where the writer read it; otherwise nothing is written
-// and appended is 0. A unique sequence number stops two writers that raced past the check.
+// and no row comes back (one row per entry written). A unique sequence number stops two
+// writers that raced past the check.
 // params: prev_seq (int), seq (int), hash (string), entries (list of map: seq, at, requester_id, child_id, purpose, as_of, outcome, disclosed, bases, detail, prev_hash, hash)
-// returns: appended
+// returns: seq
 MATCH (h:AuditHead {id: 'head'})
 WHERE h.seq = $prev_seq
 SET h.seq = $seq, h.hash = $hash
@@ -12,4 +13,4 @@ CREATE (x:AuditEntry {seq: e.seq, at: e.at, requester_id: e.requester_id,
                       child_id: e.child_id, purpose: e.purpose, as_of: e.as_of,
                       outcome: e.outcome, disclosed: e.disclosed, bases: e.bases,
                       detail: e.detail, prev_hash: e.prev_hash, hash: e.hash})
-RETURN count(x) AS appended
+RETURN x.seq AS seq

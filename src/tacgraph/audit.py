@@ -124,7 +124,7 @@ def append_many(
             if attempt == attempts - 1:
                 raise
             continue
-        if rows and int(rows[0]["appended"]) == len(written):
+        if len(rows) == len(written):  # one row per entry written, none if the head moved
             _heads[store] = (seq, prev)
             return written
         _heads.pop(store, None)  # another writer moved the head: read it again

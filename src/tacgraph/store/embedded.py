@@ -47,6 +47,23 @@ def _buffer_pool() -> int:
     return int(os.environ.get("TACGRAPH_BUFFER_POOL_MB") or 0) * 2**20
 
 
+DEFAULT_CHECKPOINT_KB = 1024
+
+
+def _checkpoint_threshold() -> int:
+    """The write-ahead log's size in bytes at which LadybugDB checkpoints, from
+    TACGRAPH_CHECKPOINT_KB (default 1 MiB, about a thousand lookups' access-log entries;
+    0 leaves it to the engine).
+
+    Every lookup moves the access log's head, one row updated again and again. Until a
+    checkpoint, LadybugDB keeps each of those updates and walks them all on the next, so
+    an append took 1.7 ms after a fresh checkpoint and 7.5 ms twelve thousand appends
+    later under the engine's own threshold; a checkpoint of 1 MiB of log costs about
+    50 ms on a store of 100,000 children (docs/benchmarks.md)."""
+    kb = int(os.environ.get("TACGRAPH_CHECKPOINT_KB") or DEFAULT_CHECKPOINT_KB)
+    return kb * 2**10 if kb > 0 else -1
+
+
 class EmbeddedStore(Store):
     engine = "embedded"
 
@@ -55,7 +72,10 @@ class EmbeddedStore(Store):
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             self._db = ladybug.Database(
-                str(self.path / DB_FILE), read_only=read_only, buffer_pool_size=_buffer_pool()
+                str(self.path / DB_FILE),
+                read_only=read_only,
+                buffer_pool_size=_buffer_pool(),
+                checkpoint_threshold=_checkpoint_threshold(),
             )
             self._conn = ladybug.Connection(self._db)
         except (RuntimeError, OSError) as exc:

@@ -1,0 +1,47 @@
+"""The embedded store's own settings, which only LadybugDB has."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tacgraph import audit
+from tacgraph.store.embedded import DB_FILE, EmbeddedStore
+
+
+def _largest_log(path: Path, appends: int) -> int:
+    """The largest the write-ahead log grew to over ``appends`` access-log entries."""
+    store = EmbeddedStore(path)
+    store.init_schema()
+    wal = path / f"{DB_FILE}.wal"
+    largest = 0
+    try:
+        for _ in range(appends):
+            audit.append(
+                store,
+                requester_id="PR-1",
+                child_id="CH-1",
+                purpose="checkpoint test",
+                as_of=date(2026, 12, 1),
+                outcome="disclosed",
+                disclosed=["child:identity", "child:caf_open"],
+                bases=[],
+            )
+            largest = max(largest, wal.stat().st_size if wal.exists() else 0)
+        assert audit.verify(store).ok
+    finally:
+        store.close()
+    return largest
+
+
+def test_the_log_is_checkpointed_at_the_threshold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every lookup updates the access log's head, and LadybugDB walks each update made
+    since the last checkpoint: the store checkpoints at TACGRAPH_CHECKPOINT_KB."""
+    monkeypatch.setenv("TACGRAPH_CHECKPOINT_KB", "64")
+    assert _largest_log(tmp_path / "small", 300) < 80 * 2**10
+    monkeypatch.setenv("TACGRAPH_CHECKPOINT_KB", "0")  # the engine's own, far larger
+    assert _largest_log(tmp_path / "engine", 300) > 160 * 2**10

@@ -3,6 +3,7 @@ the same involvements, on both engines.
 
     python benchmarks/who_else.py --children 100000 --lookups 1000
     python benchmarks/who_else.py --existing --store neo4j --lookups 1000
+    python benchmarks/who_else.py --existing --db DIR --sustained 12000 --window 2000
 
 The first synthesises the children and imports them into a new store of each engine;
 the second measures a store that already holds a synthetic local authority (the one
@@ -19,6 +20,11 @@ logged, the floor for any lookup that writes its entry before it answers. A case
 100 children is one call of who_else_many: one read for all of them (one statement per
 section on LadybugDB) and one audit write of 100 entries. Prints p50/p99 in milliseconds; figures
 go in docs/benchmarks.md. Nothing asserts on time.
+
+``--sustained N`` runs N gated lookups one after another in one process, cycling over
+1,000 pairs, and prints the latency of each window of ``--window`` lookups: whether a
+long-lived process slows as its access log grows (LadybugDB keeps every update of the
+log's head until it checkpoints, docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -131,6 +137,27 @@ def measure(store: Store, lookups: int) -> Latency:
     return Latency(gated, plain, logged, batches)
 
 
+def sustained(store: Store, lookups: int, window: int) -> list[str]:
+    """A row per window of ``window`` gated lookups out of ``lookups`` in a row: the
+    lookups so far, then p50, p99 and the slowest of the window, in milliseconds."""
+    sample = pairs(store, 1000, 7)
+    for child, viewer in sample[:20]:
+        who_else(store, child, viewer, as_of=AS_OF, purpose="warm-up")
+    rows, times = [], []
+    for i in range(lookups):
+        child, viewer = sample[i % len(sample)]
+        start = time.perf_counter()
+        who_else(store, child, viewer, as_of=AS_OF, purpose="benchmark: sustained")
+        times.append(time.perf_counter() - start)
+        if len(times) == window or i == lookups - 1:
+            rows.append(
+                f"{i + 1:>10,} {pct(times, 50):>10.2f} {pct(times, 99):>10.2f} "
+                f"{max(times) * 1000:>10.1f}"
+            )
+            times = []
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--children", type=int, default=100_000)
@@ -142,9 +169,19 @@ def main() -> None:
     )
     parser.add_argument("--store", choices=("embedded", "neo4j"), default=None)
     parser.add_argument("--db", type=Path, default=None, help="the embedded store's folder")
+    parser.add_argument(
+        "--sustained", type=int, default=0, help="with --existing: this many lookups in a row"
+    )
+    parser.add_argument("--window", type=int, default=1000, help="lookups per row of --sustained")
     args = parser.parse_args()
     if args.existing:
         config = StoreConfig.from_env(kind=args.store, db_path=args.db)
+        if args.sustained:
+            print(f"machine: {machine()}; {config.describe()}, {args.sustained:,} lookups")
+            print(f"{'lookups':>10} {'p50':>10} {'p99':>10} {'slowest':>10}")
+            with open_store(config) as store:
+                print("\n".join(sustained(store, args.sustained, args.window)))
+            return
         print(f"machine: {machine()}; {config.describe()}, {args.lookups:,} lookups")
         with open_store(config) as store:
             print(f"{'engine':<9} {HEADER}")

@@ -58,8 +58,8 @@ def _checkpoint_threshold() -> int:
     Every lookup moves the access log's head, one row updated again and again. Until a
     checkpoint, LadybugDB keeps each of those updates and walks them all on the next, so
     an append took 1.7 ms after a fresh checkpoint and 7.5 ms twelve thousand appends
-    later under the engine's own threshold; a checkpoint of 1 MiB of log costs about
-    50 ms on a store of 100,000 children (docs/benchmarks.md)."""
+    later under the engine's own threshold. A checkpoint of 1 MiB of log costs the
+    lookup that triggers it about 45 to 165 ms at 100,000 children (docs/benchmarks.md)."""
     kb = int(os.environ.get("TACGRAPH_CHECKPOINT_KB") or DEFAULT_CHECKPOINT_KB)
     return kb * 2**10 if kb > 0 else -1
 

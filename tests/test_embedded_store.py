@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tacgraph import audit
+from tacgraph.errors import StoreUnavailable
 from tacgraph.store.embedded import DB_FILE, EmbeddedStore
 
 
@@ -45,3 +46,15 @@ def test_the_log_is_checkpointed_at_the_threshold(
     assert _largest_log(tmp_path / "small", 300) < 80 * 2**10
     monkeypatch.setenv("TACGRAPH_CHECKPOINT_KB", "0")  # the engine's own, far larger
     assert _largest_log(tmp_path / "engine", 300) > 160 * 2**10
+
+
+@pytest.mark.parametrize("name", ["TACGRAPH_CHECKPOINT_KB", "TACGRAPH_BUFFER_POOL_MB"])
+@pytest.mark.parametrize("value", ["1MB", "-5", "1.5"])
+def test_a_setting_that_is_not_a_number_is_refused_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(StoreUnavailable, match=f"{name} must be a whole number") as refused:
+        EmbeddedStore(tmp_path / "db")
+    assert repr(value) in str(refused.value)
+    assert not (tmp_path / "db").exists()  # nothing is created on a bad setting

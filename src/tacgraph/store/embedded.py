@@ -40,11 +40,22 @@ def _arrow_table(columns: Sequence[tuple[str, str]], rows: list[list[Any]]) -> p
     return pa.Table.from_arrays(arrays, names=[name for name, _ in columns])
 
 
+def _setting(name: str, default: int) -> int:
+    """A whole number of at least 0 from the environment variable ``name``."""
+    text = os.environ.get(name) or str(default)
+    if not text.strip().isdigit():
+        raise StoreUnavailable(
+            f"{name} must be a whole number, 0 or more, not {text!r}",
+            f"set {name} to a number, or unset it for the default ({default})",
+        )
+    return int(text)
+
+
 def _buffer_pool() -> int:
     """LadybugDB's buffer pool in bytes from TACGRAPH_BUFFER_POOL_MB; 0 (the default)
     lets the engine choose (most of the machine's memory). Capping it did not lower an
     import's peak memory at 1,000,000 children (docs/benchmarks.md)."""
-    return int(os.environ.get("TACGRAPH_BUFFER_POOL_MB") or 0) * 2**20
+    return _setting("TACGRAPH_BUFFER_POOL_MB", 0) * 2**20
 
 
 DEFAULT_CHECKPOINT_KB = 1024
@@ -60,8 +71,8 @@ def _checkpoint_threshold() -> int:
     an append took 1.7 ms after a fresh checkpoint and 7.5 ms twelve thousand appends
     later under the engine's own threshold. A checkpoint of 1 MiB of log costs the
     lookup that triggers it about 45 to 165 ms at 100,000 children (docs/benchmarks.md)."""
-    kb = int(os.environ.get("TACGRAPH_CHECKPOINT_KB") or DEFAULT_CHECKPOINT_KB)
-    return kb * 2**10 if kb > 0 else -1
+    kb = _setting("TACGRAPH_CHECKPOINT_KB", DEFAULT_CHECKPOINT_KB)
+    return kb * 2**10 if kb else -1
 
 
 class EmbeddedStore(Store):
@@ -69,13 +80,14 @@ class EmbeddedStore(Store):
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
+        buffer_pool, checkpoint = _buffer_pool(), _checkpoint_threshold()  # before any file
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             self._db = ladybug.Database(
                 str(self.path / DB_FILE),
                 read_only=read_only,
-                buffer_pool_size=_buffer_pool(),
-                checkpoint_threshold=_checkpoint_threshold(),
+                buffer_pool_size=buffer_pool,
+                checkpoint_threshold=checkpoint,
             )
             self._conn = ladybug.Connection(self._db)
         except (RuntimeError, OSError) as exc:

@@ -166,12 +166,14 @@ class QueryLog:
                 self.calls.append(("run", (text, params)))
             return run(text, params)
 
-        def logged_many(calls: Sequence[tuple[str, Mapping[str, Any]]]) -> list[list[Any]]:
+        def logged_many(
+            calls: Sequence[tuple[str, Mapping[str, Any]]], *, short: bool = False
+        ) -> list[list[Any]]:
             nonlocal inside_many
-            self.calls.append(("many", list(calls)))
+            self.calls.append(("many", (list(calls), short)))
             inside_many = True
             try:
-                return query_many(calls)
+                return query_many(calls, short=short)
             finally:
                 inside_many = False
 
@@ -188,4 +190,5 @@ class QueryLog:
             if kind == "run":
                 store.run(*args)
             else:
-                store.query_many(args)
+                many, short = args
+                store.query_many(many, short=short)

@@ -162,11 +162,13 @@ class Recorder:
             self.texts.append((engine, text))
             return run(text, params)
 
-        def recorded_many(calls: Sequence[tuple[str, Mapping[str, Any]]]) -> list[list[Any]]:
+        def recorded_many(
+            calls: Sequence[tuple[str, Mapping[str, Any]]], *, short: bool = False
+        ) -> list[list[Any]]:
             # Neo4j runs these in one transaction, not through run(): the texts are the
             # named queries' own, so record those.
             self.texts += [(engine, queries.named(name, engine)) for name, _ in calls]
-            return query_many(calls)
+            return query_many(calls, short=short)
 
         def recorded_once(name: str, params: Mapping[str, Any] | None = None) -> list[Any]:
             # Neo4j runs it in a session of its own, not through run().

@@ -93,7 +93,7 @@ def read_with(
     queries read in the same unit before them (one read transaction on Neo4j, where
     each transaction costs round trips): the lookup reads its requester this way."""
     if not child_ids:
-        return Reading(store.query_many(extra) if extra else [], {})
+        return Reading(store.query_many(extra, short=True) if extra else [], {})
     if store.engine == "neo4j":
         rows, cases = _read_whole(store, extra, child_ids, on, history)
     elif len(child_ids) == 1:
@@ -175,7 +175,7 @@ def _read_chains(
 ) -> tuple[list[list[Row]], dict[str, Row]]:
     given = {"child_id": child_id}
     first = [n for n in FIRST if history or n != "child_handovers"]
-    answers = store.query_many([*extra, *((n, given) for n in first)])
+    answers = store.query_many([*extra, *((n, given) for n in first)], short=True)
     before = answers[: len(extra)]
     read = dict(zip(first, answers[len(extra) :], strict=True))
     if not read["lookup_child"]:
@@ -186,7 +186,8 @@ def _read_chains(
         r for r in read["child_cafs"] if _open(r["caf_started_on"], r["caf_closed_on"], on)
     ]
     links = [name for name, wanted in LINKS.items() if wanted(read)]
-    read.update(zip(links, store.query_many([(n, given) for n in links]), strict=True))
+    links_read = store.query_many([(n, given) for n in links], short=True)
+    read.update(zip(links, links_read, strict=True))
     read.update({name: [] for name in LINKS if name not in read})
     agencies = _by(read["child_involvement_agencies"], "involvement_id")
     involvements = [

@@ -90,9 +90,13 @@ class Store(ABC):
         append."""
         return self.query(name, params)
 
-    def query_many(self, calls: Sequence[tuple[str, Mapping[str, Any]]]) -> list[list[Row]]:
+    def query_many(
+        self, calls: Sequence[tuple[str, Mapping[str, Any]]], *, short: bool = False
+    ) -> list[list[Row]]:
         """Run several named read queries, as one unit where the engine allows (one
-        transaction and connection on Neo4j); the rows of each, in order."""
+        transaction and connection on Neo4j); the rows of each, in order. ``short``: each
+        is a few index lookups (one child's chains, one requester), which LadybugDB
+        answers sooner on one thread; Neo4j ignores it."""
         return [self.query(name, params) for name, params in calls]
 
     def nodes_by_id(self, label: str, ids: Sequence[str]) -> dict[str, Row]:

@@ -110,6 +110,22 @@ class EmbeddedStore(Store):
         except RuntimeError as exc:
             raise StoreError(f"embedded store: {exc}") from exc
 
+    def query_many(
+        self, calls: Sequence[tuple[str, Mapping[str, Any]]], *, short: bool = False
+    ) -> list[list[Row]]:
+        """Short reads run on one execution thread, then the connection goes back to the
+        database's limit: handing each of a lookup's index-anchored statements to
+        LadybugDB's worker threads cost more than it saved (0.3 ms at the median and
+        1.2 ms at the p99 of a lookup at 100,000 children), while a case list's sections,
+        which join whole tables, took longer on one thread (docs/benchmarks.md)."""
+        if not short:
+            return super().query_many(calls)
+        self._conn.set_max_threads_for_exec(1)
+        try:
+            return super().query_many(calls)
+        finally:
+            self._conn.set_max_threads_for_exec(0)
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         if self._in_transaction:

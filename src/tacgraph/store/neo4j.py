@@ -205,7 +205,9 @@ class Neo4jStore(Store):
             bookmark_manager=self._driver.execute_query_bookmark_manager,
         )
 
-    def query_many(self, calls: Sequence[tuple[str, Mapping[str, Any]]]) -> list[list[Row]]:
+    def query_many(
+        self, calls: Sequence[tuple[str, Mapping[str, Any]]], *, short: bool = False
+    ) -> list[list[Row]]:
         texts = [(queries.named(name, self.engine), dict(params)) for name, params in calls]
 
         def work(tx: neo4j.ManagedTransaction) -> list[list[Row]]:

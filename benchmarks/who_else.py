@@ -174,6 +174,8 @@ def main() -> None:
     )
     parser.add_argument("--window", type=int, default=1000, help="lookups per row of --sustained")
     args = parser.parse_args()
+    if args.sustained and not args.existing:
+        parser.error("--sustained measures a store already loaded: add --existing")
     if args.existing:
         config = StoreConfig.from_env(kind=args.store, db_path=args.db)
         if args.sustained:

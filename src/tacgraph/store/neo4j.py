@@ -48,13 +48,23 @@ _CA_HINT = (
 )
 
 
+# The driver gives plain Python values, lists and dicts (as packstream unpacks them), and
+# its own types for temporal values. A case list's rows hold about ten thousand values,
+# so each is told by its exact type first: checking each against the temporal types with
+# isinstance first took 5.5 against 2.9 ms for 100 children (docs/benchmarks.md).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _native(value: Any) -> Any:
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {k: _native(v) for k, v in value.items()}
+    if kind is list:
+        return [_native(v) for v in value]
     if isinstance(value, Date | DateTime):
         return value.to_native()
-    if isinstance(value, list):
-        return [_native(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _native(v) for k, v in value.items()}
     return value
 
 

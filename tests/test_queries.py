@@ -45,6 +45,8 @@ EXAMPLES: dict[str, Any] = {
     "until": date(2026, 12, 31),
     "child_ids": ["CH-SALLY", "CH-SALLY-BABY"],
     "caf_ids": ["CAF-SALLY"],
+    "consent_ids": ["CO-SALLY-TAC", "CO-MOTHER-TAC", "CO-ROBIN-UNCLE"],
+    "basis_ids": ["SB-ROBIN-HARM", "SB-ROBIN-NO-REASON"],
     "practitioner_id": "PR-HOY",
     "dates": [date(2010, 5, 14), date(2026, 11, 28)],
 }

@@ -12,7 +12,10 @@ The same cases are read in the way each engine answers fastest (docs/benchmarks.
   Their rows are filtered by date and joined here.
 - LadybugDB, a case list: the ``case_*`` queries, one statement per section for every
   child (after UNWIND, LadybugDB extends from bound nodes only through OPTIONAL MATCH),
-  the shield and teams only for the children who have one.
+  the shield and teams only for the children who have one, and consents and statutory
+  bases in two steps: their ids from the children, then the records by id (the
+  properties of a node reached after UNWIND cost LadybugDB a join against its whole
+  table; a lookup by id does not).
 
 tests/test_cases.py checks that the three give the same cases on the same data.
 """
@@ -27,10 +30,11 @@ from typing import Any
 from tacgraph import queries
 from tacgraph.store.base import Row, Store
 
-# Each section of a case: its query for a case list, and the column that is null where
-# an OPTIONAL MATCH found nothing.
+# Each section of a case: the query a case list reads it with (the shield: one child's
+# chain, for each shielded child), and the column that is null where an OPTIONAL MATCH
+# found nothing.
 SECTIONS = {
-    "shield": ("case_shield", "practitioner_id"),
+    "shield": ("child_shield", "practitioner_id"),
     "involvements": ("case_involvements", "involvement_id"),
     "handovers": ("case_handovers", "handover_id"),
     "cafs": ("case_cafs", "caf_id"),
@@ -125,26 +129,45 @@ def _read_whole(
 def _read_sections(
     store: Store, extra: list[Call], child_ids: list[str], on: date, history: bool
 ) -> tuple[list[list[Row]], dict[str, Row]]:
-    """A case list on LadybugDB: the sections every child may have first; then the
-    shield only for shielded children and the teams only for children with an open CAF
-    (a section read for fewer children costs LadybugDB less)."""
+    """A case list on LadybugDB: the sections every child may have first; then, in one
+    more unit, the shield only for shielded children (one chain each: there are few),
+    the teams only for children with an open CAF, and the consents and statutory bases
+    found, by id (a section read for fewer children or nodes costs LadybugDB less)."""
     first = [s for s in SECTIONS if s not in ("shield", "teams") and (history or s != "handovers")]
     read = [("case_children", child_ids), *((SECTIONS[s][0], child_ids) for s in first)]
     answers = store.query_many([*extra, *_calls(store, read, on)])
     before, (children, *parts) = answers[: len(extra)], answers[len(extra) :]
     cases = {row["id"]: {**row, **{s: [] for s in SECTIONS}} for row in children}
     _add_rows(cases, first, parts)
-    later = {
-        "shield": [c for c, case in cases.items() if case["shielded"]],
-        "teams": [c for c, case in cases.items() if case["cafs"]],
-    }
-    later = {section: ids for section, ids in later.items() if ids}
-    read = [(SECTIONS[s][0], ids) for s, ids in later.items()]
-    _add_rows(cases, list(later), store.query_many(_calls(store, read, on)))
-    for case in cases.values():
-        case["consents"] = _recipients_merged(case["consents"], "consent_id", _CONSENT_RECIPIENTS)
-        case["bases"] = _recipients_merged(case["bases"], "basis_id", _BASIS_RECIPIENTS)
+    shielded = [c for c, case in cases.items() if case["shielded"]]
+    with_team = [c for c, case in cases.items() if case["cafs"]]
+    named = {section: _ids(cases, section) for section in RECORDS}
+    calls: list[Call] = [("child_shield", {"child_id": c}) for c in shielded]
+    if with_team:
+        calls += _calls(store, [("case_teams", with_team)], on)
+    for section, (details, recipients, param, _) in RECORDS.items():
+        if named[section]:
+            calls += [(details, {param: named[section]}), (recipients, {param: named[section]})]
+    later = iter(store.query_many(calls))
+    for child_id in shielded:
+        cases[child_id]["shield"] = next(later)
+    if with_team:
+        _add_rows(cases, ["teams"], [next(later)])
+    for section, (_, _, _, labels) in RECORDS.items():
+        key = SECTIONS[section][1]
+        found, to = (_by(next(later), key), next(later)) if named[section] else ({}, [])
+        to = [r for r in to if r["to_label"]]
+        for case in cases.values():
+            # A record gone between the two reads is left out: it grants nothing.
+            ids = dict.fromkeys(r[key] for r in case[section])
+            case[section] = _with_recipients([found[i] for i in ids if i in found], to, key, labels)
     return before, cases
+
+
+def _ids(cases: dict[str, Row], section: str) -> list[str]:
+    """The ids of the records (consents, bases) a section's first read named, once each."""
+    key = SECTIONS[section][1]
+    return list(dict.fromkeys(row[key] for case in cases.values() for row in case[section]))
 
 
 def _calls(
@@ -161,13 +184,6 @@ def _add_rows(cases: dict[str, Row], sections: list[str], parts: list[list[Row]]
             child_id = row.pop("child_id")
             if row[key] is not None and child_id in cases:
                 cases[child_id][section].append(row)
-
-
-def _recipients_merged(rows: list[Row], key: str, labels: tuple[str, ...]) -> list[Row]:
-    """One row per record (a consent or basis) from rows of one recipient each, with
-    the recipient of each label as its own field, as the child_* chains give them."""
-    records = [_without(r, "to_label", "to_id") for r in _by(rows, key).values()]
-    return _with_recipients(records, [r for r in rows if r["to_label"]], key, labels)
 
 
 def _read_chains(
@@ -270,6 +286,18 @@ def _joined(rows: list[Row], links: list[Row], key: str, fields: tuple[str, ...]
 
 _CONSENT_RECIPIENTS = ("Practitioner", "Agency", "Caf")
 _BASIS_RECIPIENTS = ("Practitioner", "Agency")
+# The sections whose records a case list reads by id once case_consents and case_bases
+# have named them: each with the queries of their details and of their recipients, the
+# parameter that names them, and the labels a recipient may have.
+RECORDS = {
+    "consents": (
+        "case_consent_details",
+        "case_consent_recipients",
+        "consent_ids",
+        _CONSENT_RECIPIENTS,
+    ),
+    "bases": ("case_basis_details", "case_basis_recipients", "basis_ids", _BASIS_RECIPIENTS),
+}
 _RECIPIENT_FIELDS = {
     "Practitioner": "to_practitioner_id",
     "Agency": "to_agency_id",

@@ -1,0 +1,9 @@
+// case_consent_recipients: whom each consent named, found by its id, is to: a
+// practitioner, an agency or a TAC (a CAF's team), as the recipient's label and id.
+// The label is label(t): LadybugDB's name for a node's table (Neo4j's form uses labels).
+// params: consent_ids (list of string)
+// returns: consent_id, to_label, to_id
+UNWIND $consent_ids AS wanted
+MATCH (k:Consent {id: wanted})
+OPTIONAL MATCH (k)-[:CONSENTS_TO]->(t)
+RETURN k.id AS consent_id, label(t) AS to_label, t.id AS to_id

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from conftest import ROBIN, SALLY
-from tacgraph import cases
+from tacgraph import cases, queries
 from tacgraph.access import requester_call
 from tacgraph.importer import import_files, import_records
+from tacgraph.schema import graph_schema
 from tacgraph.store import Store
 from tacgraph.synth import Synthesiser
 
@@ -153,3 +154,18 @@ def test_extra_reads_come_back_beside_the_cases(population: dict[str, Store]) ->
                 cases.read_cases(store, asked, on, history=True)
             )
     assert expected[0] and not expected[1], "a known and an unknown requester"
+
+
+def test_the_unlabelled_hops_reach_one_label_only() -> None:
+    """case_cafs, case_consents and case_bases leave the far node of their hop unlabelled
+    (LadybugDB then follows it from the child): right only while the schema gives each
+    of those relationship types one source label."""
+    sources: dict[str, set[str]] = {}
+    for edge in graph_schema().edges:
+        sources.setdefault(edge.rel_type, set()).add(edge.source)
+    assert sources["ASSESSES"] == {"Caf"}
+    assert sources["CONSENT_ABOUT"] == {"Consent"}
+    assert sources["BASIS_ABOUT"] == {"StatutoryBasis"}
+    hops = {"case_cafs": "ASSESSES", "case_consents": "CONSENT_ABOUT", "case_bases": "BASIS_ABOUT"}
+    for name, rel in hops.items():
+        assert f"(c)<-[:{rel}]-(" in queries.named(name, "embedded"), name

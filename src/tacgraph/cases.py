@@ -12,10 +12,10 @@ The same cases are read in the way each engine answers fastest (docs/benchmarks.
   Their rows are filtered by date and joined here.
 - LadybugDB, a case list: the ``case_*`` queries, one statement per section for every
   child (after UNWIND, LadybugDB extends from bound nodes only through OPTIONAL MATCH),
-  the shield and teams only for the children who have one, and consents and statutory
+  the shield only for the children who have one, and CAFs, consents and statutory
   bases in two steps: their ids from the children, then the records by id (the
   properties of a node reached after UNWIND cost LadybugDB a join against its whole
-  table; a lookup by id does not).
+  table; a lookup by id does not); the teams last, from the open CAFs by id.
 
 tests/test_cases.py checks that the three give the same cases on the same data.
 """
@@ -30,9 +30,9 @@ from typing import Any
 from tacgraph import queries
 from tacgraph.store.base import Row, Store
 
-# Each section of a case: the query a case list reads it with (the shield: one child's
-# chain, for each shielded child), and the column that is null where an OPTIONAL MATCH
-# found nothing.
+# Each section of a case: the query a case list reads it with (first, for every child;
+# the shield: one chain for each shielded child; the teams: by CAF), and the column that
+# is null where an OPTIONAL MATCH found nothing.
 SECTIONS = {
     "shield": ("child_shield", "practitioner_id"),
     "involvements": ("case_involvements", "involvement_id"),
@@ -129,10 +129,11 @@ def _read_whole(
 def _read_sections(
     store: Store, extra: list[Call], child_ids: list[str], on: date, history: bool
 ) -> tuple[list[list[Row]], dict[str, Row]]:
-    """A case list on LadybugDB: the sections every child may have first; then, in one
-    more unit, the shield only for shielded children (one chain each: there are few),
-    the teams only for children with an open CAF, and the consents and statutory bases
-    found, by id (a section read for fewer children or nodes costs LadybugDB less)."""
+    """A case list on LadybugDB, in three units: the sections every child may have (of
+    CAFs, consents and statutory bases only their ids); then those records by id, and
+    the shield of each shielded child (one chain each: there are few); then the teams
+    of the CAFs open on the day. Reading a node's properties after an UNWIND hop costs
+    LadybugDB a join against the node's whole table; looking nodes up by id does not."""
     first = [s for s in SECTIONS if s not in ("shield", "teams") and (history or s != "handovers")]
     read = [("case_children", child_ids), *((SECTIONS[s][0], child_ids) for s in first)]
     answers = store.query_many([*extra, *_calls(store, read, on)])
@@ -140,34 +141,56 @@ def _read_sections(
     cases = {row["id"]: {**row, **{s: [] for s in SECTIONS}} for row in children}
     _add_rows(cases, first, parts)
     shielded = [c for c, case in cases.items() if case["shielded"]]
-    with_team = [c for c, case in cases.items() if case["cafs"]]
-    named = {section: _ids(cases, section) for section in RECORDS}
+    named = {section: _ids(cases, section) for section in BY_ID}
     calls: list[Call] = [("child_shield", {"child_id": c}) for c in shielded]
-    if with_team:
-        calls += _calls(store, [("case_teams", with_team)], on)
-    for section, (details, recipients, param, _) in RECORDS.items():
-        if named[section]:
-            calls += [(details, {param: named[section]}), (recipients, {param: named[section]})]
+    for section, by_id in BY_ID.items():
+        given = {by_id.param: named[section], "as_of": on}
+        calls += [(q, _params(store, q, given)) for q in by_id.queries if named[section]]
     later = iter(store.query_many(calls))
     for child_id in shielded:
         cases[child_id]["shield"] = next(later)
-    if with_team:
-        _add_rows(cases, ["teams"], [next(later)])
-    for section, (_, _, _, labels) in RECORDS.items():
-        key = SECTIONS[section][1]
-        found, to = (_by(next(later), key), next(later)) if named[section] else ({}, [])
-        to = [r for r in to if r["to_label"]]
-        for case in cases.values():
-            # A record gone between the two reads is left out: it grants nothing.
-            ids = dict.fromkeys(r[key] for r in case[section])
-            case[section] = _with_recipients([found[i] for i in ids if i in found], to, key, labels)
+    for section, by_id in BY_ID.items():
+        _records_in(
+            cases, section, by_id, [next(later) if named[section] else [] for _ in by_id.queries]
+        )
+    open_cafs = _ids(cases, "cafs")
+    if open_cafs:
+        given = {"caf_ids": open_cafs, "as_of": on}
+        _teams_in(cases, store.query_many([("case_teams", given)])[0])
     return before, cases
 
 
 def _ids(cases: dict[str, Row], section: str) -> list[str]:
-    """The ids of the records (consents, bases) a section's first read named, once each."""
+    """The ids a section of the cases holds, once each."""
     key = SECTIONS[section][1]
     return list(dict.fromkeys(row[key] for case in cases.values() for row in case[section]))
+
+
+def _records_in(cases: dict[str, Row], section: str, by_id: ByID, read: list[list[Row]]) -> None:
+    """Each case's records of ``section`` (ids only until now) as ``by_id`` read them:
+    the details, with a field per recipient label where it reads recipients too. An id
+    the details did not find is left out: a CAF not open on the day, or a record gone
+    between the two reads (it grants nothing)."""
+    key = SECTIONS[section][1]
+    found = _by(read[0], key)
+    to = [r for r in read[1] if r["to_label"]] if by_id.recipients else []
+    for case in cases.values():
+        records = [
+            dict(found[i]) for i in dict.fromkeys(r[key] for r in case[section]) if i in found
+        ]
+        case[section] = (
+            _with_recipients(records, to, key, by_id.labels) if by_id.recipients else records
+        )
+
+
+def _teams_in(cases: dict[str, Row], rows: list[Row]) -> None:
+    """Each case's team members: those of its open CAFs, from rows by CAF."""
+    by_caf: dict[str, list[Row]] = {}
+    for row in rows:
+        if row["membership_id"] is not None:
+            by_caf.setdefault(row["caf_id"], []).append(row)
+    for case in cases.values():
+        case["teams"] = [dict(r) for caf in case["cafs"] for r in by_caf.get(caf["caf_id"], [])]
 
 
 def _calls(
@@ -286,17 +309,31 @@ def _joined(rows: list[Row], links: list[Row], key: str, fields: tuple[str, ...]
 
 _CONSENT_RECIPIENTS = ("Practitioner", "Agency", "Caf")
 _BASIS_RECIPIENTS = ("Practitioner", "Agency")
-# The sections whose records a case list reads by id once case_consents and case_bases
-# have named them: each with the queries of their details and of their recipients, the
-# parameter that names them, and the labels a recipient may have.
-RECORDS = {
-    "consents": (
-        "case_consent_details",
-        "case_consent_recipients",
-        "consent_ids",
-        _CONSENT_RECIPIENTS,
+
+
+@dataclass(frozen=True)
+class ByID:
+    """How a case list reads a section's records by id once the first read has named
+    them: the query of their details (which may also filter them by date), the
+    parameter naming them, and where the records have recipients, the query of those
+    and the labels a recipient may have."""
+
+    details: str
+    param: str
+    recipients: str | None = None
+    labels: tuple[str, ...] = ()
+
+    @property
+    def queries(self) -> tuple[str, ...]:
+        return (self.details,) if self.recipients is None else (self.details, self.recipients)
+
+
+BY_ID = {
+    "cafs": ByID("case_caf_details", "caf_ids"),
+    "consents": ByID(
+        "case_consent_details", "consent_ids", "case_consent_recipients", _CONSENT_RECIPIENTS
     ),
-    "bases": ("case_basis_details", "case_basis_recipients", "basis_ids", _BASIS_RECIPIENTS),
+    "bases": ByID("case_basis_details", "basis_ids", "case_basis_recipients", _BASIS_RECIPIENTS),
 }
 _RECIPIENT_FIELDS = {
     "Practitioner": "to_practitioner_id",

@@ -173,14 +173,13 @@ def _records_in(cases: dict[str, Row], section: str, by_id: ByID, read: list[lis
     between the two reads (it grants nothing)."""
     key = SECTIONS[section][1]
     found = _by(read[0], key)
-    to = [r for r in read[1] if r["to_label"]] if by_id.recipients else []
+    if by_id.recipients:  # once for the whole list: a case list names hundreds of records
+        to = [r for r in read[1] if r["to_label"]]
+        named = _with_recipients(list(found.values()), to, key, by_id.labels)
+        found = {record[key]: record for record in named}
     for case in cases.values():
-        records = [
-            dict(found[i]) for i in dict.fromkeys(r[key] for r in case[section]) if i in found
-        ]
-        case[section] = (
-            _with_recipients(records, to, key, by_id.labels) if by_id.recipients else records
-        )
+        ids = dict.fromkeys(r[key] for r in case[section])
+        case[section] = [dict(found[i]) for i in ids if i in found]
 
 
 def _teams_in(cases: dict[str, Row], rows: list[Row]) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from tacgraph import audit
 from tacgraph.access import AccessDenied, Requester, requester_call, requester_from
@@ -126,17 +126,17 @@ class WhoElse(BaseModel):
     postcode: str | None = None
     shielded_from_viewer: bool = False
     caf_open: bool = False
-    cafs: list[CafView] = []
+    cafs: list[CafView] = Field(default_factory=list)
     lead: Contact | None = None
     contact: Contact
-    involved: list[InvolvementView] = []
-    sensitive_services: list[str] = []  # broker contacts only
+    involved: list[InvolvementView] = Field(default_factory=list)
+    sensitive_services: list[str] = Field(default_factory=list)  # broker contacts only
     withheld: int = 0
-    team: list[TeamView] = []
-    family: list[FamilyView] = []
-    consents: list[ConsentView] = []
-    ended: list[EndedView] = []  # with history only
-    explanation: list[Explanation] = []
+    team: list[TeamView] = Field(default_factory=list)
+    family: list[FamilyView] = Field(default_factory=list)
+    consents: list[ConsentView] = Field(default_factory=list)
+    ended: list[EndedView] = Field(default_factory=list)  # with history only
+    explanation: list[Explanation] = Field(default_factory=list)
 
 
 def _age(dob: date | None, on: date) -> int | None:

@@ -95,8 +95,9 @@ class Store(ABC):
     ) -> list[list[Row]]:
         """Run several named read queries, as one unit where the engine allows (one
         transaction and connection on Neo4j); the rows of each, in order. ``short``: each
-        is a few index lookups (one child's chains, one requester), which LadybugDB
-        answers sooner on one thread; Neo4j ignores it."""
+        starts from ids it is given and reads little (one child's chains, one requester,
+        a case list's sections), which LadybugDB answers sooner on one thread; Neo4j
+        ignores it."""
         return [self.query(name, params) for name, params in calls]
 
     def nodes_by_id(self, label: str, ids: Sequence[str]) -> dict[str, Row]:

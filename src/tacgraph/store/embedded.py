@@ -116,8 +116,10 @@ class EmbeddedStore(Store):
         """Short reads run on one execution thread, then the connection goes back to the
         database's limit: handing each of a lookup's index-anchored statements to
         LadybugDB's worker threads cost more than it saved (0.3 ms at the median and
-        1.2 ms at the p99 of a lookup at 100,000 children), while a case list's sections,
-        which join whole tables, took longer on one thread (docs/benchmarks.md)."""
+        1.2 ms at the p99 of a lookup at 100,000 children), and a case list's reads,
+        which start from ids too, took 26 to 28 ms on one thread against 35 to 39 on two
+        at 1,000,000. Reads of a whole population (imports, audits) keep the database's
+        limit (docs/benchmarks.md)."""
         if not short:
             return super().query_many(calls)
         self._conn.set_max_threads_for_exec(1)

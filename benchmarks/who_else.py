@@ -17,9 +17,10 @@ LadybugDB), checks the requester, decides every item, and appends a hash-chained
 access-log entry. "Plain" is the bare lookup_involvements query; "logged" is that query
 followed by one bare access-log append of what it read: an ungated lookup that is still
 logged, the floor for any lookup that writes its entry before it answers. A case list of
-100 children is one call of who_else_many: one read for all of them (one statement per
-section on LadybugDB) and one audit write of 100 entries. Prints p50/p99 in milliseconds; figures
-go in docs/benchmarks.md. Nothing asserts on time.
+100 children is one call of who_else_many: one read for all of them (on LadybugDB a
+statement per section, then the records they name, by id) and one audit write of 100
+entries. Prints p50/p99 in milliseconds; figures go in docs/benchmarks.md. Nothing
+asserts on time.
 
 ``--sustained N`` runs N gated lookups one after another in one process, cycling over
 1,000 pairs, and prints the latency of each window of ``--window`` lookups: whether a

@@ -135,7 +135,7 @@ def _read_sections(
     of the CAFs open on the day. Reading a node's properties after an UNWIND hop costs
     LadybugDB a join against the node's whole table; looking nodes up by id does not.
     Every read starts from given ids, so all run on one execution thread (``short``):
-    a case list's reads at 1,000,000 children took 26 to 28 ms so, 35 to 39 ms on two."""
+    a case list's reads at 1,000,000 children took 26 to 28 ms on one, 35 to 39 on two."""
     first = [s for s in SECTIONS if s not in ("shield", "teams") and (history or s != "handovers")]
     read = [("case_children", child_ids), *((SECTIONS[s][0], child_ids) for s in first)]
     answers = store.query_many([*extra, *_calls(store, read, on)], short=True)

@@ -3,6 +3,7 @@ help with an example."""
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,16 @@ def test_every_command_has_help_with_an_example() -> None:
     for name, command in commands:
         assert command.help, f"{name} has no help"
         assert "Example: tacgraph " in command.help, f"{name} help has no example"
+
+
+def test_every_paragraph_of_help_reads_on_one_line_when_the_terminal_is_wide() -> None:
+    # typer's rich help kept a docstring's line breaks, so paragraphs broke mid-line.
+    for name, command in _commands(typer.main.get_command(app)):
+        code, out, _ = run(*name.split(), "--help", env={"COLUMNS": "400"})
+        assert code == exits.OK, name
+        lines = [line.strip() for line in out.splitlines()]
+        for paragraph in inspect.cleandoc(command.help).split("\n\n"):
+            assert " ".join(paragraph.split()) in lines, f"{name}: {paragraph!r}"
 
 
 def test_import_stats_export_round_trip_on_embedded(tmp_path: Path) -> None:

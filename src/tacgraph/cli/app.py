@@ -10,8 +10,10 @@ import typer
 
 from tacgraph.cli import audit, caf, data, db, lookup, schema, timeline
 from tacgraph.cli import map as map_cli
+from tacgraph.cli.common import ProseGroup
 
 app = typer.Typer(
+    cls=ProseGroup,
     help="Who is working with this child: a consent-gated graph of the Team Around the Child.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,

@@ -6,8 +6,11 @@ from __future__ import annotations
 import typer
 
 from tacgraph.cli import audit_access, audit_duplicates, audit_practice
+from tacgraph.cli.common import ProseGroup
 
-app = typer.Typer(help="Audits: practice, duplicates, and the access log.", no_args_is_help=True)
+app = typer.Typer(
+    cls=ProseGroup, help="Audits: practice, duplicates, and the access log.", no_args_is_help=True
+)
 audit_access.register(app)
 audit_practice.register(app)
 audit_duplicates.register(app)

@@ -61,8 +61,11 @@ def access(
     db: DbOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """The access log with information governance flags, statutory disclosures, leavers
-    still in a TAC, and consents about to expire.
+    """The access log and the information governance reports drawn from it.
+
+    Each lookup with its flags (no involvement with the child, a shared surname or
+    address), disclosures on a statutory basis, leavers still in a TAC, and consents
+    about to expire.
 
     Example: tacgraph audit access --practitioner PR-MIDWIFE --since 2026-11-01 --csv
     """

@@ -96,8 +96,9 @@ def duplicates(
     json: JsonOpt = False,
     as_csv: CsvOpt = False,
 ) -> None:
-    """Probable duplicate child records (with the evidence), and CAFs open more than once
-    for one child; twins and siblings are never reported.
+    """Probable duplicate child records, and CAFs open more than once for one child.
+
+    Each pair comes with its evidence; twins and siblings are never reported.
 
     Example: tacgraph audit duplicates --min-probability 0.9 --csv
     """

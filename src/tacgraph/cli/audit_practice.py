@@ -41,9 +41,11 @@ def practice(
     db: DbOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Audit every child for practice faults: disengagement without handover, lead gaps,
-    statutory leads, overdue reviews and assessments, closures, children left with no
-    one, cumulative need without a CAF, and parallel statutory plans.
+    """Audit every child for practice faults.
+
+    Disengagement without handover, lead gaps, statutory leads, overdue reviews and
+    assessments, closures, children left with no one, cumulative need without a CAF,
+    and parallel statutory plans.
 
     Example: tacgraph audit practice --check disengagement --as-of 2026-11-23 --json
     """

@@ -11,13 +11,14 @@ import typer
 
 from tacgraph import caf as register
 from tacgraph.cli import output
-from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, store_from
+from tacgraph.cli.common import DbOpt, JsonOpt, ProseGroup, StoreOpt, guarded, store_from
 from tacgraph.cli.data import parse_date
 from tacgraph.duplicates import DEFAULT_MIN_PROBABILITY
 from tacgraph.model import ReviewOutcome, ServiceLevel
 from tacgraph.store import Store
 
 app = typer.Typer(
+    cls=ProseGroup,
     help="The CAF register: is there a CAF for this child, and its lifecycle.",
     no_args_is_help=True,
 )

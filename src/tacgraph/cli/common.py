@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from tacgraph.cli import exits, output
 from tacgraph.config import StoreConfig
@@ -35,6 +37,25 @@ DbOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+def prose(text: str) -> str:
+    """Help text with each paragraph's line breaks joined, except a paragraph that starts
+    with \\b, which keeps its lines (click's convention)."""
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(p if p.startswith("\b") else " ".join(p.split("\n")) for p in paragraphs)
+
+
+class ProseGroup(TyperGroup):
+    """A command group whose commands' help reads as prose on any terminal: typer's rich
+    help keeps a docstring's line breaks, so a paragraph wrapped at the source's width
+    broke mid-line. Every group of the CLI is one (``typer.Typer(cls=ProseGroup)``)."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None and command.help:
+            command.help = prose(command.help)
+        return command
 
 
 def debug_enabled() -> bool:

@@ -8,12 +8,14 @@ from typing import Annotated
 import typer
 
 from tacgraph.cli import output
-from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, store_from
+from tacgraph.cli.common import DbOpt, JsonOpt, ProseGroup, StoreOpt, guarded, store_from
 from tacgraph.errors import TacgraphError
 from tacgraph.store import neo4j_server
 
-app = typer.Typer(help="Create, inspect and run the graph store.", no_args_is_help=True)
-neo4j_app = typer.Typer(help="A local development Neo4j (jars from Maven Central).")
+app = typer.Typer(
+    cls=ProseGroup, help="Create, inspect and run the graph store.", no_args_is_help=True
+)
+neo4j_app = typer.Typer(cls=ProseGroup, help="A local development Neo4j (jars from Maven Central).")
 app.add_typer(neo4j_app, name="neo4j")
 
 DEFAULT_HOME = Path(".tacgraph-neo4j")

@@ -37,9 +37,9 @@ def map_command(
     db: DbOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Draw who is working with this child, as far as consent lets you see, in one
-    self-contained HTML file that opens offline (and, with --png, a picture of it).
+    """Draw who is working with this child, as far as consent lets you see.
 
+    One self-contained HTML file that opens offline (and, with --png, a picture of it).
     The map is drawn from the who-else lookup, so it hides what the lookup hides; the
     lookup is written to the access log.
 

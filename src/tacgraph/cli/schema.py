@@ -8,12 +8,14 @@ from typing import Annotated
 import typer
 
 from tacgraph.cli import output
-from tacgraph.cli.common import guarded
+from tacgraph.cli.common import ProseGroup, guarded
 from tacgraph.errors import TacgraphError
 from tacgraph.resources import resource_dir
 from tacgraph.schema import SCHEMA_FILES, render_schema_file
 
-app = typer.Typer(help="The JSON Schema and graph schema files.", no_args_is_help=True)
+app = typer.Typer(
+    cls=ProseGroup, help="The JSON Schema and graph schema files.", no_args_is_help=True
+)
 
 
 @app.command("write")

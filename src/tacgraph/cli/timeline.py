@@ -25,9 +25,10 @@ def timeline(
     db: DbOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """A child's history (levels, step-ups and step-downs, involvements, handovers,
-    reviews, leads) and who was working with the child on the date, gated by consent
-    and written to the access log.
+    """A child's history, and who was working with the child on the date.
+
+    Levels, step-ups and step-downs, involvements, handovers, reviews and leads, gated
+    by consent as the who-else lookup is, and written to the access log.
 
     Example: tacgraph timeline CH-SALLY --as PR-HOY --as-of 2026-11-23
     """

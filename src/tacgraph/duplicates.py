@@ -46,17 +46,21 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-import splink.comparison_level_library as cll
-import splink.comparison_library as cl
 from pydantic import BaseModel, ConfigDict
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 from tacgraph.errors import InvalidInput, NotFound
 from tacgraph.schema import graph_schema
 from tacgraph.store.base import Row, Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from splink import Linker
+
+# pandas and Splink are imported where the linkage runs, not with the module: together
+# they take about half a second to import, which every command of the CLI paid when
+# the module was imported with it (lookups, imports, audits that never link records).
 
 DEFAULT_MIN_PROBABILITY = 0.9
 # Below this many children the u-probabilities are taken as set, not counted: so few
@@ -436,6 +440,8 @@ def _frame(
 ) -> pd.DataFrame:
     """The linkage table: one row per child, with the derived comparison columns (and,
     when one child is being matched, which row is that child)."""
+    import pandas as pd
+
     records: list[dict[str, Any]] = []
     for row in rows:
         cid = str(row["id"])
@@ -718,6 +724,9 @@ def _measured_u(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
 def _comparisons(measured: Mapping[str, Mapping[str, float]]) -> list[Any]:
     """Splink comparisons from the model, with measured u-probabilities in place of the
     set ones where given; each else level takes what the others leave."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
     out: list[Any] = []
     for name, null_columns, levels in _MODEL:
         override = measured.get(name, {})
@@ -764,6 +773,8 @@ def _linker(
     blocking: Sequence[Any],
     measured: Mapping[str, Mapping[str, float]],
 ) -> Linker:
+    from splink import DuckDBAPI, Linker, SettingsCreator
+
     settings = SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
@@ -798,6 +809,8 @@ def _score(
 ) -> pd.DataFrame:
     """Scored candidate pairs at or above ``min_probability``: the two ids, the match
     probability and the level each comparison reached (``gamma_<comparison>``)."""
+    from splink import block_on
+
     rules = [block_on(*cols) for cols in _BLOCKING] if blocking is None else blocking
     measured = _measured_u(frame) if measure_u else {}
     with _quiet():

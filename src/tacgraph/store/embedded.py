@@ -11,31 +11,35 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ladybug
-import pyarrow as pa
 
 from tacgraph import queries
 from tacgraph.errors import StoreError, StoreUnavailable
 from tacgraph.schema import EdgeSpec, Prop, graph_schema
 from tacgraph.store.base import ChangeSet, Row, Store
 
-DB_FILE = "graph.lbug"
+if TYPE_CHECKING:
+    import pyarrow as pa
 
-_ARROW_TYPES: dict[str, pa.DataType] = {
-    "STRING": pa.string(),
-    "BOOLEAN": pa.bool_(),
-    "DATE": pa.date32(),
-    "INT64": pa.int64(),
-    "STRING[]": pa.list_(pa.string()),
-}
+DB_FILE = "graph.lbug"
 
 
 def _arrow_table(columns: Sequence[tuple[str, str]], rows: list[list[Any]]) -> pa.Table:
+    # pyarrow is imported only to write: loading it took about 0.15 s of the 0.75 s a
+    # lookup from the command line took (benchmarks/cli.py).
+    import pyarrow as pa
+
+    types = {
+        "STRING": pa.string(),
+        "BOOLEAN": pa.bool_(),
+        "DATE": pa.date32(),
+        "INT64": pa.int64(),
+        "STRING[]": pa.list_(pa.string()),
+    }
     arrays = [
-        pa.array([row[i] for row in rows], type=_ARROW_TYPES[kind])
-        for i, (_, kind) in enumerate(columns)
+        pa.array([row[i] for row in rows], type=types[kind]) for i, (_, kind) in enumerate(columns)
     ]
     return pa.Table.from_arrays(arrays, names=[name for name, _ in columns])
 

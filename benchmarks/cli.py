@@ -16,6 +16,7 @@ in milliseconds. Figures go in docs/benchmarks.md; nothing asserts on time.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -86,7 +87,10 @@ def main() -> None:
         "tacgraph who-else --json": [*lookup, "--json"],
     }
     size = f"{args.children:,} children" if args.db is None else str(db)
-    print(f"machine: {machine()}; {size}, {args.repeats} runs each")
+    # Without cached bytecode every run compiles tacgraph's own modules again (an
+    # installed package has it; some sandboxes turn it off).
+    cache = "off (PYTHONDONTWRITEBYTECODE)" if os.environ.get("PYTHONDONTWRITEBYTECODE") else "on"
+    print(f"machine: {machine()}; {size}, {args.repeats} runs each; bytecode cache {cache}")
     print(f"{'command':<26} {'median':>8} {'fastest':>8} {'slowest':>8}")
     for name, command in commands.items():
         times = [t * 1000 for t in wall(command, args.repeats)]

@@ -1,0 +1,22 @@
+// audit_append (embedded): add entries to the access log (never updated or deleted) and
+// move its head, only if the head is still where the writer read it; otherwise nothing
+// is written and no row comes back (one row per entry written). A unique sequence number
+// stops two writers that raced past the check.
+// The entries come as one list per field, the n-th entry's values at the n-th place of
+// each: LadybugDB writes 100 entries so in about two thirds of the time it takes to
+// UNWIND a list of 100 maps. Its lists count from 1, and it types a list of lists that
+// are all empty only when told (CAST).
+// params: prev_seq (int), seq (int), hash (string), seqs (list of int), ats (list of string), requester_ids (list of string), child_ids (list of string), purposes (list of string), as_ofs (list of string), outcomes (list of string), disclosed (list of list of string), bases (list of list of string), details (list of string), prev_hashes (list of string), hashes (list of string)
+// returns: seq
+MATCH (h:AuditHead {id: 'head'})
+WHERE h.seq = $prev_seq
+SET h.seq = $seq, h.hash = $hash
+WITH h
+UNWIND range(1, size($seqs)) AS i
+CREATE (x:AuditEntry {seq: $seqs[i], at: $ats[i], requester_id: $requester_ids[i],
+                      child_id: $child_ids[i], purpose: $purposes[i], as_of: $as_ofs[i],
+                      outcome: $outcomes[i],
+                      disclosed: CAST($disclosed AS STRING[][])[i],
+                      bases: CAST($bases AS STRING[][])[i], detail: $details[i],
+                      prev_hash: $prev_hashes[i], hash: $hashes[i]})
+RETURN x.seq AS seq

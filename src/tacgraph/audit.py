@@ -131,20 +131,6 @@ def append_many(
     raise StoreError("could not append to the access log: other writers kept moving it")
 
 
-def _write(store: Store, prev_seq: int, written: list[AuditEntry]) -> list[Row]:
-    """Write the entries and move the head from ``prev_seq``: one entry (a single lookup)
-    as scalar parameters, several (a case list) as one list per field."""
-    if len(written) == 1:
-        return store.query_once(
-            "audit_append_one", {"prev_seq": prev_seq, **written[0].model_dump()}
-        )
-    newest = written[-1]
-    params: dict[str, Any] = {"prev_seq": prev_seq, "seq": newest.seq, "hash": newest.hash}
-    for field, column in _COLUMNS.items():
-        params[column] = [getattr(entry, field) for entry in written]
-    return store.query_once("audit_append", params)
-
-
 # audit_append's parameter for each field of an entry: the list of every entry's value.
 _COLUMNS = {
     "seq": "seqs",
@@ -160,6 +146,20 @@ _COLUMNS = {
     "prev_hash": "prev_hashes",
     "hash": "hashes",
 }
+
+
+def _write(store: Store, prev_seq: int, written: list[AuditEntry]) -> list[Row]:
+    """Write the entries and move the head from ``prev_seq``: one entry (a single lookup)
+    as scalar parameters, several (a case list) as one list per field."""
+    if len(written) == 1:
+        return store.query_once(
+            "audit_append_one", {"prev_seq": prev_seq, **written[0].model_dump()}
+        )
+    newest = written[-1]
+    params: dict[str, Any] = {"prev_seq": prev_seq, "seq": newest.seq, "hash": newest.hash}
+    for field, column in _COLUMNS.items():
+        params[column] = [getattr(entry, field) for entry in written]
+    return store.query_once("audit_append", params)
 
 
 def _read_head(store: Store) -> tuple[int, str]:

@@ -144,3 +144,16 @@ def casebook(both: dict[str, Store]) -> dict[str, Store]:
 
 def load(store: Store, *paths: Path) -> Any:
     return import_files(store, list(paths))
+
+
+FORGE = """CREATE (e:AuditEntry {seq: $seq, at: $at, requester_id: $requester_id,
+  child_id: $child_id, purpose: $purpose, as_of: $as_of, outcome: $outcome,
+  disclosed: $disclosed, bases: $bases, detail: $detail, prev_hash: $prev_hash, hash: $hash})"""
+
+
+def rewrite_log(store: Store, entries: list[dict[str, Any]]) -> None:
+    """Replace the whole access log, as someone with write access to the database could
+    (the embedded engine cannot update a primary key, so: delete, then insert)."""
+    store.run("MATCH (e:AuditEntry) DELETE e")
+    for entry in entries:
+        store.run(FORGE, entry)

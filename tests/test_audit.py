@@ -4,9 +4,13 @@ lookups that write them and audit verify)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import Any
 
-from conftest import same_answer
+import pytest
+
+from conftest import rewrite_log, same_answer
 from tacgraph import audit
 from tacgraph.store import Store
 
@@ -77,3 +81,78 @@ def test_what_is_appended_is_read_back_in_order_and_chained(both: dict[str, Stor
     )
     assert (log[7].as_of, log[7].detail) == ("2025-01-31", "x")
     assert all(e.prev_hash == p.hash for p, e in zip(log, log[1:], strict=False))
+
+
+Log = list[dict[str, Any]]
+
+
+def _renumber(log: Log) -> Log:
+    for seq, entry in enumerate(log, start=1):
+        entry["seq"] = seq
+    return log
+
+
+def _forge(entry: dict[str, Any], prev_hash: str) -> dict[str, Any]:
+    forged = dict(entry, requester_id="PR-FORGER", prev_hash=prev_hash)
+    forged["hash"] = audit.entry_hash(forged, prev_hash)
+    return forged
+
+
+# Tamperings of a log of six entries, each with the whole report verify must give.
+TAMPERINGS: list[tuple[str, Callable[[Log], Log], list[tuple[int, str, str]]]] = [
+    (
+        "an entry removed and the rest renumbered",
+        lambda log: _renumber(log[:2] + log[3:]),
+        [
+            (3, "deleted", "the entry it follows is missing"),
+            (6, "deleted", "the log's head records entry 6: entry 6 is missing from the end"),
+        ],
+    ),
+    (
+        "an entry moved three places back, numbers kept in order",
+        lambda log: _renumber([log[0], log[2], log[3], log[1], log[4], log[5]]),
+        [
+            (2, "reordered", "it follows entry 4, which comes later"),
+            (4, "reordered", "it follows entry 1, not the one before it"),
+            (4, "inserted", "entry 5 follows entry 3"),
+        ],
+    ),
+    (
+        "a forged entry added after the newest",
+        lambda log: [*log, dict(_forge(log[5], log[5]["hash"]), seq=7)],
+        [
+            (
+                7,
+                "inserted",
+                "entries after 6, the newest the log's head records, were added outside tacgraph",
+            )
+        ],
+    ),
+    (
+        "the newest entry rewritten with a hash of its own",
+        lambda log: [*log[:5], _forge(log[5], log[5]["prev_hash"])],
+        [(6, "modified", "its hash differs from the one the head records")],
+    ),
+    (
+        "an entry rewritten as if it were the first",
+        lambda log: [*log[:3], _forge(log[3], audit.GENESIS), *log[4:]],
+        [
+            (4, "modified", "it claims to be the first entry"),
+            (5, "deleted", "the entry it follows is missing"),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("tamper", "expected"), [t[1:] for t in TAMPERINGS], ids=[t[0] for t in TAMPERINGS]
+)
+def test_verify_names_each_tampering_in_full(
+    both: dict[str, Store], tamper: Callable[[Log], Log], expected: list[tuple[int, str, str]]
+) -> None:
+    def tampered(store: Store) -> list[tuple[int, str, str]]:
+        audit.append_many(store, [pending(f"CH-{i}", [f"x:{i}"], []) for i in range(6)])
+        rewrite_log(store, tamper([e.model_dump() for e in audit.entries(store)]))
+        return [(p.seq, p.kind, p.detail) for p in audit.verify(store).problems]
+
+    assert same_answer(both, tampered) == expected

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROBIN, SALLY, same_answer
+from conftest import ROBIN, SALLY, rewrite_log, same_answer
 from tacgraph import audit
 from tacgraph.access import AccessDenied
 from tacgraph.cli import exits
@@ -218,19 +218,6 @@ def _log(store: Store) -> list[dict[str, Any]]:
     return [e.model_dump() for e in audit.entries(store)]
 
 
-def _rewrite(store: Store, entries: list[dict[str, Any]]) -> None:
-    """Replace the whole log, as someone with write access to the database could (the
-    embedded engine cannot update a primary key, so: delete, then insert)."""
-    store.run("MATCH (e:AuditEntry) DELETE e")
-    for entry in entries:
-        store.run(FORGE, entry)
-
-
-FORGE = """CREATE (e:AuditEntry {seq: $seq, at: $at, requester_id: $requester_id,
-  child_id: $child_id, purpose: $purpose, as_of: $as_of, outcome: $outcome,
-  disclosed: $disclosed, bases: $bases, detail: $detail, prev_hash: $prev_hash, hash: $hash})"""
-
-
 def _modify(log: list[dict[str, Any]]) -> list[dict[str, Any]]:
     log[1]["purpose"] = "nothing to see"
     return log
@@ -270,9 +257,9 @@ def test_audit_verify_names_the_tampered_entry(
         for viewer in ("PR-HOY", "PR-MIDWIFE", "PR-HOPE", "PR-UNINVOLVED"):
             who_else(store, "CH-SALLY", viewer, as_of=NOW)
         assert audit.verify(store).ok
-        _rewrite(store, _log(store))  # rewriting it unchanged keeps it intact
+        rewrite_log(store, _log(store))  # rewriting it unchanged keeps it intact
         assert audit.verify(store).ok
-        _rewrite(store, tamper(_log(store)))
+        rewrite_log(store, tamper(_log(store)))
         report = audit.verify(store)
         assert [(p.seq, p.kind) for p in report.problems][: len(expected)] == expected
 

@@ -192,7 +192,7 @@ def entries(store: Store, page: int = 5_000) -> Iterator[AuditEntry]:
 
 class Tampering(BaseModel):
     seq: int
-    kind: str  # modified | deleted | inserted_or_reordered
+    kind: str  # modified | deleted | inserted | reordered
     detail: str
 
 
@@ -206,73 +206,109 @@ def verify(store: Store) -> VerifyReport:
     """Check the whole chain; name each entry that was modified, deleted, inserted or
     reordered. Raises StoreError when the log cannot be read.
 
+    The log is read a page at a time, keeping only the two entries before the one being
+    checked, so a log of any length fits in memory; where the chain breaks, a second
+    read finds where the entry it names as its predecessor stands.
+
     The log's head (the newest entry's number and hash, moved by every append) also shows
     entries removed from the end. Limits: an intruder who rewrites every later entry's
     hash and the head too is not detectable from the store alone; anchor the newest hash
     elsewhere (e.g. print it daily with ``audit verify``) to close that gap."""
-    log = list(entries(store))
-    position = {entry.hash: i for i, entry in enumerate(log)}
-    problems: list[Tampering] = []
-    for i, entry in enumerate(log):
+    found: list[Tampering | _Break] = []
+    count = 0
+    before: list[AuditEntry] = []  # the last two entries read, the newest last
+    for i, entry in enumerate(entries(store)):
+        count += 1
         if entry_hash(entry.model_dump(), entry.prev_hash) != entry.hash:
-            problems.append(
+            found.append(
                 Tampering(
                     seq=entry.seq, kind="modified", detail="its contents do not match its hash"
                 )
             )
-        expected_seq = log[i - 1].seq + 1 if i else 1
-        expected_prev = log[i - 1].hash if i else GENESIS
+        expected_seq = before[-1].seq + 1 if before else 1
+        expected_prev = before[-1].hash if before else GENESIS
         if entry.seq > expected_seq:
             missing = ", ".join(str(s) for s in range(expected_seq, entry.seq))
-            problems.append(
+            found.append(
                 Tampering(
                     seq=entry.seq, kind="deleted", detail=f"entries {missing} before it are missing"
                 )
             )
-            continue
-        if entry.prev_hash == expected_prev:
-            continue
-        follows = position.get(entry.prev_hash)
+        elif entry.prev_hash != expected_prev:
+            found.append(_Break(i, entry, tuple(e.seq for e in before)))
+        before = [*before[-1:], entry]
+    wanted = {b.entry.prev_hash for b in found if isinstance(b, _Break)}
+    places = _places(store, wanted) if wanted else {}
+    problems: list[Tampering] = []
+    for item in found:
+        problem = item if isinstance(item, Tampering) else item.problem(places)
+        if problem is not None:
+            problems.append(problem)
+    problems.extend(_head_problems(store, before[-1] if before else None))
+    return VerifyReport(entries=count, ok=not problems, problems=problems)
+
+
+@dataclass(frozen=True)
+class _Break:
+    """An entry whose predecessor is not the entry before it: what it is depends on
+    where that predecessor stands (``problem``)."""
+
+    index: int
+    entry: AuditEntry
+    before: tuple[int, ...]  # the sequence numbers of the (up to) two entries before it
+
+    def problem(self, places: dict[str, tuple[int, int]]) -> Tampering | None:
+        """The tampering this break shows, given each wanted hash's (last) place in the
+        log and sequence number."""
+        entry, i = self.entry, self.index
+        follows, follows_seq = places.get(entry.prev_hash, (None, 0))
         if i >= 2 and follows == i - 2:
-            problems.append(
-                Tampering(
-                    seq=log[i - 1].seq,
-                    kind="inserted",
-                    detail=f"entry {entry.seq} follows entry {log[i - 2].seq}",
-                )
+            return Tampering(
+                seq=self.before[-1],
+                kind="inserted",
+                detail=f"entry {entry.seq} follows entry {self.before[-2]}",
             )
-        elif follows is not None and follows > i:
-            problems.append(
-                Tampering(
-                    seq=entry.seq,
-                    kind="reordered",
-                    detail=f"it follows entry {log[follows].seq}, which comes later",
-                )
+        if follows is not None and follows > i:
+            return Tampering(
+                seq=entry.seq,
+                kind="reordered",
+                detail=f"it follows entry {follows_seq}, which comes later",
             )
-        elif follows is None and entry.prev_hash != GENESIS:
-            problems.append(
-                Tampering(seq=entry.seq, kind="deleted", detail="the entry it follows is missing")
+        if follows is None and entry.prev_hash != GENESIS:
+            return Tampering(
+                seq=entry.seq, kind="deleted", detail="the entry it follows is missing"
             )
-        elif follows is not None and follows < i - 2:
-            problems.append(
-                Tampering(
-                    seq=entry.seq,
-                    kind="reordered",
-                    detail=f"it follows entry {log[follows].seq}, not the one before it",
-                )
+        if follows is not None and follows < i - 2:
+            return Tampering(
+                seq=entry.seq,
+                kind="reordered",
+                detail=f"it follows entry {follows_seq}, not the one before it",
             )
-    problems.extend(_head_problems(store, log))
-    return VerifyReport(entries=len(log), ok=not problems, problems=problems)
+        if follows is None:  # it names no entry before it, as only the first may
+            return Tampering(
+                seq=entry.seq, kind="modified", detail="it claims to be the first entry"
+            )
+        return None
 
 
-def _head_problems(store: Store, log: list[AuditEntry]) -> list[Tampering]:
+def _places(store: Store, hashes: set[str]) -> dict[str, tuple[int, int]]:
+    """Where each of ``hashes`` stands in the log (the last place, if more than one) and
+    that entry's sequence number."""
+    places: dict[str, tuple[int, int]] = {}
+    for i, entry in enumerate(entries(store)):
+        if entry.hash in hashes:
+            places[entry.hash] = (i, entry.seq)
+    return places
+
+
+def _head_problems(store: Store, last: AuditEntry | None) -> list[Tampering]:
     """The head names the newest entry written: entries removed from the end of the log,
     or added after it without the library, show as a mismatch."""
     head = store.query("audit_head")
     if not head:
         return []  # a log written before the head existed, or none at all
     seq, hash_ = int(head[0]["seq"]), str(head[0]["hash"])
-    last_seq, last_hash = (log[-1].seq, log[-1].hash) if log else (0, GENESIS)
+    last_seq, last_hash = (last.seq, last.hash) if last else (0, GENESIS)
     if seq > last_seq:
         missing = (
             f"entry {seq} is" if seq == last_seq + 1 else f"entries {last_seq + 1} to {seq} are"

@@ -34,13 +34,17 @@ NEO4J_ONLY = {
     "case_read": "tests/test_cases.py: the same cases as case_* and child_* on both engines",
 }
 # Queries that leave row order to the engine (their caller groups the rows).
-UNORDERED = {qf.name for qf in FILES if qf.name.startswith(("case_", "child_"))}
+UNORDERED = {qf.name for qf in FILES if qf.name.startswith(("case_", "child_"))} | {
+    "ig_involvement_links",
+    "ig_membership_links",
+}
 PLAIN = sorted({qf.name for qf in FILES if not qf.template} - COVERED_ELSEWHERE - set(NEO4J_ONLY))
 
 # Example values for every parameter a plain query takes.
 EXAMPLES: dict[str, Any] = {
     "as_of": date(2026, 11, 23),
     "requester_id": "PR-HOY",
+    "requester_ids": ["PR-HOY", "PR-MIDWIFE", "PR-UNINVOLVED"],
     "child_id": "CH-SALLY",
     "until": date(2026, 12, 31),
     "child_ids": ["CH-SALLY", "CH-SALLY-BABY"],

@@ -177,10 +177,21 @@ def _read_head(store: Store) -> tuple[int, str]:
     return int(rows[0]["seq"]), str(rows[0]["hash"])
 
 
-def entries(store: Store, page: int = 5_000) -> Iterator[AuditEntry]:
+def entries(
+    store: Store,
+    page: int = 5_000,
+    *,
+    requester_id: str = "",
+    child_id: str = "",
+    since: str = "",
+) -> Iterator[AuditEntry]:
+    """The log's entries in order, read a page at a time; only ``requester_id``'s, only
+    about ``child_id``, only those written at or after ``since`` (an ISO date or time),
+    where given."""
     after = 0
+    wanted = {"requester_id": requester_id, "child_id": child_id, "since": since}
     while True:
-        rows = store.query("audit_page", {"after": after, "limit": page})
+        rows = store.query("audit_page", {"after": after, "limit": page, **wanted})
         for row in rows:
             yield AuditEntry(
                 **{**row, "disclosed": row["disclosed"] or [], "bases": row["bases"] or []}

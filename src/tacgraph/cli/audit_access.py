@@ -100,7 +100,7 @@ def access(
         writer = csv.writer(buffer)
         writer.writerow(columns)
         writer.writerows(rows)
-        output.print_line(buffer.getvalue().rstrip("\n"))
+        output.print_data(buffer.getvalue().rstrip("\n"))
         return
     output.print_table("Access log", columns, rows)
     output.print_table(

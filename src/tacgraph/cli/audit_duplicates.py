@@ -110,7 +110,7 @@ def duplicates(
     if json:
         output.print_json(report)
     elif as_csv:
-        output.print_line(_csv(report))
+        output.print_data(_csv(report))
     else:
         _tables(report)
     found = report.pairs or report.duplicate_cafs or report.several_open_cafs

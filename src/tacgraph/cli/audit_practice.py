@@ -61,7 +61,7 @@ def practice(
         writer = csv.writer(buffer)
         writer.writerow(COLUMNS)
         writer.writerows(rows)
-        output.print_line(buffer.getvalue().rstrip("\n"))
+        output.print_data(buffer.getvalue().rstrip("\n"))
     else:
         output.print_table(f"Practice audit as of {on}", COLUMNS, rows)
         output.print_table(

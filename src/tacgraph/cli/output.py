@@ -22,7 +22,14 @@ def print_json(data: Any) -> None:
         text = data.model_dump_json(indent=2)
     else:
         text = json.dumps(data, indent=2, sort_keys=True, default=str)
-    stdout.out(text, highlight=False)
+    print_data(text)
+
+
+def print_data(text: str) -> None:
+    """Machine-readable output (JSON, CSV) written as it is: rich lays text out line by
+    line, which took 50 s and 3 GB for the 97 MB JSON of an access report of 300,000
+    entries."""
+    stdout.file.write(text + "\n")
 
 
 def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

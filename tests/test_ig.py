@@ -1,0 +1,111 @@
+"""The information governance report over the access log, on both engines: each
+disclosure's flags as of the date it was made for, and the log's filters."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import same_answer
+from tacgraph.access import AccessDenied
+from tacgraph.ig import access_report
+from tacgraph.importer import import_files
+from tacgraph.lookup import who_else
+from tacgraph.store import Store
+
+NOW = date(2026, 11, 23)
+
+# A GP in Sally's TAC with no involvement of their own, and a practitioner who shares
+# her surname (written in capitals: surnames are compared regardless of case).
+EXTRA = {
+    "practitioners": [
+        {
+            "id": "PR-CARTER",
+            "given_name": "Jo",
+            "family_name": "CARTER",
+            "agency_id": "AG-GP-NORTH",
+            "role": "gp",
+            "email": "jo.carter@example.org",
+            "phone": "01632 960112",
+            "lookup_authorised": True,
+        }
+    ],
+    "team_memberships": [
+        {
+            "id": "TM-GP",
+            "practitioner_id": "PR-GP",
+            "role": "member",
+            "started_on": "2026-07-20",
+            "caf_id": "CAF-SALLY",
+        }
+    ],
+}
+
+# (requester, child, the date the lookup is for, the day it was made)
+LOOKUPS = [
+    ("PR-HOY", "CH-SALLY", date(2026, 7, 10), 1),  # involved since 6 July
+    ("PR-HOY", "CH-SALLY", date(2026, 7, 1), 2),  # not yet
+    ("PR-GP", "CH-SALLY", date(2026, 11, 23), 3),  # in her TAC since 20 July
+    ("PR-GP", "CH-SALLY", date(2026, 7, 15), 4),  # not yet
+    ("PR-CARTER", "CH-SALLY", date(2026, 11, 23), 5),  # never; same surname
+    ("PR-UNINVOLVED", "CH-ROBIN", date(2026, 11, 23), 6),  # never
+    ("PR-UNTRAINED", "CH-SALLY", date(2026, 11, 23), 7),  # refused: no flags
+]
+
+
+@pytest.fixture
+def logged(casebook: dict[str, Store], tmp_path: Path) -> dict[str, Store]:
+    extra = tmp_path / "extra.json"
+    extra.write_text(json.dumps(EXTRA))
+    for store in casebook.values():
+        import_files(store, [extra])
+        for requester, child, on, day in LOOKUPS:
+
+            def clock(day: int = day) -> datetime:
+                return datetime(2026, 11, day, 9, 0, tzinfo=UTC)
+
+            with contextlib.suppress(AccessDenied):
+                who_else(store, child, requester, as_of=on, purpose="review", clock=clock)
+    return casebook
+
+
+def flags(report: Any) -> list[tuple[str, str, str, bool, bool]]:
+    return [
+        (e.requester_id, e.child_id, e.outcome, e.requester_not_involved, e.same_surname)
+        for e in report.entries
+    ]
+
+
+def test_each_disclosure_is_flagged_as_of_its_date(logged: dict[str, Store]) -> None:
+    report = same_answer(logged, lambda s: access_report(s, as_of=NOW))
+    assert flags(report) == [
+        ("PR-HOY", "CH-SALLY", "disclosed", False, False),
+        ("PR-HOY", "CH-SALLY", "disclosed", True, False),
+        ("PR-GP", "CH-SALLY", "disclosed", False, False),
+        ("PR-GP", "CH-SALLY", "disclosed", True, False),
+        ("PR-CARTER", "CH-SALLY", "disclosed", True, True),
+        ("PR-UNINVOLVED", "CH-ROBIN", "disclosed", True, False),
+        ("PR-UNTRAINED", "CH-SALLY", "denied", False, False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ({"practitioner": "PR-GP"}, [3, 4]),
+        ({"child": "CH-ROBIN"}, [6]),
+        ({"since": date(2026, 11, 5)}, [5, 6, 7]),
+        ({"practitioner": "PR-HOY", "since": date(2026, 11, 2)}, [2]),
+        ({"practitioner": "PR-NOBODY"}, []),
+    ],
+)
+def test_the_log_is_filtered(
+    logged: dict[str, Store], given: dict[str, Any], expected: list[int]
+) -> None:
+    report = same_answer(logged, lambda s: access_report(s, as_of=NOW, **given))
+    assert [e.seq for e in report.entries] == expected

@@ -10,9 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
-from conftest import same_answer
+from conftest import SALLY, same_answer
 from tacgraph.access import AccessDenied
+from tacgraph.cli import exits
+from tacgraph.cli.app import app
 from tacgraph.ig import access_report
 from tacgraph.importer import import_files
 from tacgraph.lookup import who_else
@@ -109,3 +112,20 @@ def test_the_log_is_filtered(
 ) -> None:
     report = same_answer(logged, lambda s: access_report(s, as_of=NOW, **given))
     assert [e.seq for e in report.entries] == expected
+
+
+def test_the_table_shows_the_newest_entries_and_says_how_many_more(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = ["--db", str(tmp_path / "db")]
+    assert runner.invoke(app, ["import", str(SALLY), *db]).exit_code == exits.OK
+    for viewer in ("PR-HOY", "PR-MIDWIFE", "PR-UNINVOLVED"):
+        looked = runner.invoke(app, ["who-else", "CH-SALLY", "--as", viewer, *db, "--json"])
+        assert looked.exit_code == exits.OK, looked.stderr
+    shown = runner.invoke(app, ["audit", "access", "--limit", "2", *db], env={"COLUMNS": "200"})
+    assert shown.exit_code == exits.OK, shown.stderr
+    assert "PR-MIDWIFE" in shown.stdout and "PR-UNINVOLVED" in shown.stdout
+    assert "PR-HOY" not in shown.stdout.split("Statutory bases")[0]
+    assert "The newest 2 of 3 entries" in shown.stdout
+    assert "by a requester not involved with the child: 1;" in shown.stdout
+    every = runner.invoke(app, ["audit", "access", "--limit", "2", *db, "--csv"])
+    assert every.exit_code == exits.OK and len(every.stdout.splitlines()) == 4

@@ -57,6 +57,12 @@ def access(
     expiring_within: Annotated[int, typer.Option(help="Days ahead for expiring consents.")] = 30,
     as_of: AsOfOpt = None,
     csv_out: Annotated[bool, typer.Option("--csv", help="Print the access log as CSV.")] = False,
+    limit: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Entries of the log the table shows, the newest; --csv and --json give all."
+        ),
+    ] = 100,
     store: StoreOpt = None,
     db: DbOpt = None,
     json: JsonOpt = False,
@@ -102,7 +108,20 @@ def access(
         writer.writerows(rows)
         output.print_data(buffer.getvalue().rstrip("\n"))
         return
-    output.print_table("Access log", columns, rows)
+    shown = rows[-limit:]
+    output.print_table("Access log", columns, shown)
+    if len(shown) < len(rows):
+        output.print_line(
+            f"The newest {len(shown):,} of {len(rows):,} entries: --csv or --json gives all, "
+            "--practitioner, --child and --since narrow them."
+        )
+    flagged = report.entries
+    output.print_line(
+        f"Disclosures on a statutory basis: {sum(e.statutory for e in flagged):,}; "
+        f"by a requester not involved with the child: "
+        f"{sum(e.requester_not_involved for e in flagged):,}; "
+        f"of a child who shares the requester's surname: {sum(e.same_surname for e in flagged):,}."
+    )
     output.print_table(
         "Statutory bases",
         ["basis", "child", "ground", "recorded on", "by", "reason recorded"],

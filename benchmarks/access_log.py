@@ -1,0 +1,85 @@
+"""Time and memory of the information governance commands over a large access log, each
+command a new process as an officer runs it, on an embedded store.
+
+    python benchmarks/access_log.py --db DIR --entries 300000
+
+DIR is a store already loaded (``tacgraph import``, ``benchmarks/scale.py --keep``); its
+access log is first filled to ``--entries`` entries by case lists of 100 real lookups
+(random children, each list by one practitioner involved with one of them), then each
+command runs once: ``audit verify``, the whole ``audit access`` report as JSON and as
+CSV, and one practitioner's. Prints wall time and the process's peak resident memory.
+Figures go in docs/benchmarks.md; nothing asserts on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from common import machine  # noqa: E402
+from who_else import AS_OF, pairs  # noqa: E402
+
+from tacgraph.lookup import who_else_many  # noqa: E402
+from tacgraph.store.embedded import EmbeddedStore  # noqa: E402
+
+
+def fill(db: Path, entries: int) -> tuple[int, str]:
+    """Fill the log to ``entries`` entries; return its size and a requester in it."""
+    store = EmbeddedStore(db)
+    try:
+        count = int(store.run("MATCH (e:AuditEntry) RETURN count(e) AS n")[0]["n"])
+        sample = pairs(store, 20_000, 3)
+        rng = random.Random(5)
+        while count < entries:
+            children = [child for child, _ in rng.sample(sample, 100)]
+            answers = who_else_many(
+                store, children, rng.choice(sample)[1], as_of=AS_OF, purpose="case list"
+            )
+            count += len(answers)
+        return count, sample[0][1]
+    finally:
+        store.close()
+
+
+def run(command: list[str]) -> tuple[float, float]:
+    """Seconds and peak resident memory (MB) of one run of ``command``."""
+    start = time.perf_counter()
+    with open(os.devnull, "wb") as sink:
+        child = subprocess.Popen(command, stdout=sink)
+        _, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed")
+    return time.perf_counter() - start, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", type=Path, required=True, help="an embedded store")
+    parser.add_argument("--entries", type=int, default=300_000)
+    args = parser.parse_args()
+    count, requester = fill(args.db, args.entries)
+    tacgraph = str(Path(sys.executable).with_name("tacgraph"))
+    given = ["--db", str(args.db)]
+    access = [tacgraph, "audit", "access", *given, "--as-of", AS_OF.isoformat()]
+    commands = {
+        "audit verify": [tacgraph, "audit", "verify", *given, "--json"],
+        "audit access --json": [*access, "--json"],
+        "audit access --csv": [*access, "--csv"],
+        "audit access --practitioner": [*access, "--practitioner", requester, "--json"],
+    }
+    print(f"machine: {machine()}; {args.db}, {count:,} access log entries")
+    print(f"{'command':<30} {'seconds':>8} {'peak MB':>8}")
+    for name, command in commands.items():
+        seconds, peak = run(command)
+        print(f"{name:<30} {seconds:>8.1f} {peak:>8.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -6,9 +6,10 @@ command a new process as an officer runs it, on an embedded store.
 DIR is a store already loaded (``tacgraph import``, ``benchmarks/scale.py --keep``); its
 access log is first filled to ``--entries`` entries by case lists of 100 real lookups
 (random children, each list by one practitioner involved with one of them), then each
-command runs once: ``audit verify``, the whole ``audit access`` report as JSON and as
-CSV, and one practitioner's. Prints wall time and the process's peak resident memory.
-Figures go in docs/benchmarks.md; nothing asserts on time.
+command runs once: ``audit verify``, the whole ``audit access`` report (as of 1 November
+2026) as JSON, as CSV and as the table, and one practitioner's. Prints wall time and the
+process's peak resident memory. Figures go in docs/benchmarks.md; nothing asserts on
+time.
 """
 
 from __future__ import annotations
@@ -21,17 +22,18 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
 
-from common import machine  # noqa: E402
-from who_else import AS_OF, pairs  # noqa: E402
+def fill(db: Path, entries: int) -> None:
+    """Fill the log to ``entries`` entries; print the machine and the log's size, then a
+    requester in it. Runs in a process of its own: a child's peak memory counts from its
+    parent's size when it started, so the parent that times the commands stays small."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from common import machine
+    from who_else import AS_OF, pairs
 
-from tacgraph.lookup import who_else_many  # noqa: E402
-from tacgraph.store.embedded import EmbeddedStore  # noqa: E402
+    from tacgraph.lookup import who_else_many
+    from tacgraph.store.embedded import EmbeddedStore
 
-
-def fill(db: Path, entries: int) -> tuple[int, str]:
-    """Fill the log to ``entries`` entries; return its size and a requester in it."""
     store = EmbeddedStore(db)
     try:
         count = int(store.run("MATCH (e:AuditEntry) RETURN count(e) AS n")[0]["n"])
@@ -43,9 +45,10 @@ def fill(db: Path, entries: int) -> tuple[int, str]:
                 store, children, rng.choice(sample)[1], as_of=AS_OF, purpose="case list"
             )
             count += len(answers)
-        return count, sample[0][1]
     finally:
         store.close()
+    print(f"machine: {machine()}; {db}, {count:,} access log entries")
+    print(sample[0][1])
 
 
 def run(command: list[str]) -> tuple[float, float]:
@@ -63,18 +66,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path, required=True, help="an embedded store")
     parser.add_argument("--entries", type=int, default=300_000)
+    parser.add_argument("--fill", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    count, requester = fill(args.db, args.entries)
+    if args.fill:
+        fill(args.db, args.entries)
+        return
+    filled = subprocess.run(
+        [sys.executable, __file__, "--fill", "--db", str(args.db), "--entries", str(args.entries)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    header, requester = filled.stdout.strip().splitlines()[-2:]
     tacgraph = str(Path(sys.executable).with_name("tacgraph"))
     given = ["--db", str(args.db)]
-    access = [tacgraph, "audit", "access", *given, "--as-of", AS_OF.isoformat()]
+    access = [tacgraph, "audit", "access", *given, "--as-of", "2026-11-01"]
     commands = {
         "audit verify": [tacgraph, "audit", "verify", *given, "--json"],
         "audit access --json": [*access, "--json"],
         "audit access --csv": [*access, "--csv"],
         "audit access --practitioner": [*access, "--practitioner", requester, "--json"],
+        "audit access (table)": access,
     }
-    print(f"machine: {machine()}; {args.db}, {count:,} access log entries")
+    print(header)
     print(f"{'command':<30} {'seconds':>8} {'peak MB':>8}")
     for name, command in commands.items():
         seconds, peak = run(command)

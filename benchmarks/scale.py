@@ -59,20 +59,13 @@ from tacgraph.practice import audit_practice  # noqa: E402
 from tacgraph.schema import EdgeSpec, graph_schema  # noqa: E402
 from tacgraph.sources import read_records  # noqa: E402
 from tacgraph.store import Store, neo4j_server  # noqa: E402
-from tacgraph.store.embedded import EmbeddedStore  # noqa: E402
+from tacgraph.store.embedded import EmbeddedStore, arrow_type  # noqa: E402
 from tacgraph.store.neo4j import Neo4jStore  # noqa: E402
 from tacgraph.synth import Synthesiser  # noqa: E402
 
 Triple = tuple[str, str, str]  # source label, relationship type, target label
 ROWS_PER_GROUP = 100_000
 
-_ARROW = {
-    "STRING": pa.string(),
-    "BOOLEAN": pa.bool_(),
-    "DATE": pa.date32(),
-    "INT64": pa.int64(),
-    "STRING[]": pa.list_(pa.string()),
-}
 _NEO4J_TYPE = {
     "STRING": "string",
     "BOOLEAN": "boolean",
@@ -116,7 +109,7 @@ def _triple(edge: EdgeSpec) -> Triple:
 class _ParquetSink:
     def __init__(self, path: Path, columns: list[tuple[str, str]]) -> None:
         self.path = path
-        self.schema = pa.schema([(name, _ARROW[kind]) for name, kind in columns])
+        self.schema = pa.schema([(name, arrow_type(kind)) for name, kind in columns])
         self.writer = pq.ParquetWriter(path, self.schema)
         self.rows: list[list[Any]] = []
 

@@ -101,8 +101,8 @@ def _flag(store: Store, disclosed: list[tuple[AccessRow, date]]) -> None:
     requester_names = _surnames(store, "Practitioner", requesters)
     child_names = _surnames(store, "Child", children)
     for row, on in disclosed:
-        since = first.get((row.requester_id, row.child_id))
-        row.requester_not_involved = since is None or since > on
+        first_on = first.get((row.requester_id, row.child_id))
+        row.requester_not_involved = first_on is None or first_on > on
         mine = requester_names.get(row.requester_id)
         row.same_surname = mine is not None and mine == child_names.get(row.child_id)
 
@@ -110,8 +110,10 @@ def _flag(store: Store, disclosed: list[tuple[AccessRow, date]]) -> None:
 def _first_links(store: Store, requesters: list[str]) -> dict[tuple[str, str], date]:
     """When each requester's first involvement or TAC membership with each child started."""
     first: dict[tuple[str, str], date] = {}
+    if not requesters:
+        return first
     for name in ("ig_involvement_links", "ig_membership_links"):
-        for link in store.query(name, {"requester_ids": requesters}) if requesters else []:
+        for link in store.query(name, {"requester_ids": requesters}):
             pair, started = (link["requester_id"], link["child_id"]), link["started_on"]
             if link["child_id"] is not None and started is not None:
                 first[pair] = min(first.get(pair, started), started)

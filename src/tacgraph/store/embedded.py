@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 DB_FILE = "graph.lbug"
 
 
-def _arrow_table(columns: Sequence[tuple[str, str]], rows: list[list[Any]]) -> pa.Table:
+def arrow_type(kind: str) -> pa.DataType:
+    """The Arrow type LadybugDB copies a property of the graph schema's ``kind`` from."""
     # pyarrow is imported only to write: loading it took about 0.15 s of the 0.75 s a
     # lookup from the command line took (benchmarks/cli.py).
     import pyarrow as pa
@@ -38,8 +39,15 @@ def _arrow_table(columns: Sequence[tuple[str, str]], rows: list[list[Any]]) -> p
         "INT64": pa.int64(),
         "STRING[]": pa.list_(pa.string()),
     }
+    return types[kind]
+
+
+def _arrow_table(columns: Sequence[tuple[str, str]], rows: list[list[Any]]) -> pa.Table:
+    import pyarrow as pa
+
     arrays = [
-        pa.array([row[i] for row in rows], type=types[kind]) for i, (_, kind) in enumerate(columns)
+        pa.array([row[i] for row in rows], type=arrow_type(kind))
+        for i, (_, kind) in enumerate(columns)
     ]
     return pa.Table.from_arrays(arrays, names=[name for name, _ in columns])
 

@@ -129,3 +129,27 @@ def test_the_table_shows_the_newest_entries_and_says_how_many_more(tmp_path: Pat
     assert "by a requester not involved with the child: 1;" in shown.stdout
     every = runner.invoke(app, ["audit", "access", "--limit", "2", *db, "--csv"])
     assert every.exit_code == exits.OK and len(every.stdout.splitlines()) == 4
+
+
+def test_the_table_shows_each_purpose_as_written_and_every_id_whole(tmp_path: Path) -> None:
+    """A purpose is free text from the requester: rich markup in it ("[urgent]" dropped,
+    "[/]" stopped the report) is shown as written, and at 80 columns no id is cut."""
+    runner = CliRunner()
+    db = ["--db", str(tmp_path / "db")]
+    assert runner.invoke(app, ["import", str(SALLY), *db]).exit_code == exits.OK
+    purposes = ["[urgent] visit", "see [/] here", "[bold]x[/bold]"]
+    for viewer, purpose in zip(("PR-SCHOOL-NURSE", "PR-HOY", "PR-MIDWIFE"), purposes, strict=True):
+        looked = runner.invoke(
+            app, ["who-else", "CH-SALLY", "--as", viewer, "--purpose", purpose, *db, "--json"]
+        )
+        assert looked.exit_code == exits.OK, looked.stderr
+    shown = runner.invoke(app, ["audit", "access", *db], env={"COLUMNS": "80"})
+    assert shown.exit_code == exits.OK, shown.stderr
+    assert (
+        max(len(line) for line in shown.stdout.splitlines() if line.startswith(tuple("┏┃┡│└")))
+        <= 80
+    )
+    assert "…" not in shown.stdout
+    for text in (*purposes, "PR-SCHOOL-NURSE", "CH-SALLY"):
+        assert text in shown.stdout, text
+    assert "Statutory bases: none." in shown.stdout

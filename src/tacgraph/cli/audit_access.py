@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -13,7 +14,7 @@ from tacgraph.cli import output
 from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, store_from
 from tacgraph.cli.data import AsOfOpt, parse_date
 from tacgraph.errors import TacgraphError
-from tacgraph.ig import access_report
+from tacgraph.ig import AccessRow, access_report
 
 
 class LogTampered(TacgraphError):
@@ -69,8 +70,8 @@ def access(
 ) -> None:
     """The access log and the information governance reports drawn from it.
 
-    Each lookup with its flags (no involvement with the child, a shared surname or
-    address), disclosures on a statutory basis, leavers still in a TAC, and consents
+    Each lookup with its flags (no involvement with the child, a shared surname),
+    disclosures on a statutory basis, leavers still in a TAC, and consents
     about to expire.
 
     Example: tacgraph audit access --practitioner PR-MIDWIFE --since 2026-11-01 --csv
@@ -100,20 +101,24 @@ def access(
         "requester_not_involved",
         "same_surname",
     ]
-    rows = [[getattr(r, c) for c in columns] for r in report.entries]
     if csv_out:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(columns)
-        writer.writerows(rows)
+        writer.writerows([getattr(r, c) for c in columns] for r in report.entries)
         output.print_data(buffer.getvalue().rstrip("\n"))
         return
-    shown = rows[-limit:]
-    output.print_table("Access log", columns, shown)
-    if len(shown) < len(rows):
+    shown = report.entries[-limit:]
+    output.print_table(
+        "Access log",
+        ["seq", "at", "requester / child", "outcome / purpose", "flags"],
+        [_access_cells(r) for r in shown],
+        whole=("seq", "at", "requester / child"),
+    )
+    if len(shown) < len(report.entries):
         output.print_line(
-            f"The newest {len(shown):,} of {len(rows):,} entries: --csv or --json gives all, "
-            "--practitioner, --child and --since narrow them."
+            f"The newest {len(shown):,} of {len(report.entries):,} entries: --csv or --json "
+            "gives all, --practitioner, --child and --since narrow them."
         )
     flagged = report.entries
     output.print_line(
@@ -122,10 +127,20 @@ def access(
         f"{sum(e.requester_not_involved for e in flagged):,}; "
         f"of a child who shares the requester's surname: {sum(e.same_surname for e in flagged):,}."
     )
+    output.print_line(report.note)
     output.print_table(
         "Statutory bases",
-        ["basis", "child", "ground", "recorded on", "by", "reason recorded"],
-        [list(b.values()) for b in report.statutory_bases],
+        ["basis / child", "ground", "recorded on / by", "reason"],
+        [
+            (
+                f"{b['basis_id']}\n{b['child_id']}",
+                str(b["ground"]).replace("_", " "),
+                f"{b['recorded_on']}\n{b['recorded_by_id'] or 'not recorded'}",
+                "recorded" if b["has_reason"] else "none",
+            )
+            for b in report.statutory_bases
+        ],
+        whole=("basis / child", "recorded on / by", "reason"),
     )
     output.print_table(
         "Still in a TAC after leaving their agency",
@@ -136,4 +151,29 @@ def access(
         f"Consents expiring within {expiring_within} days",
         ["consent", "child", "expires on"],
         [list(r.values()) for r in report.consents_expiring],
+    )
+
+
+def _access_cells(row: AccessRow) -> tuple[object, ...]:
+    """One entry as the table shows it, in five columns that fit 80 characters: the date
+    and the time to the second (JSON and CSV give the entry's exact time), the
+    requester over the child, the outcome and what it disclosed over the purpose, and
+    the entry's flags in words."""
+    try:
+        at = datetime.fromisoformat(row.at)
+        when = f"{at:%Y-%m-%d}\n{at:%H:%M:%S} {at.tzname() or ''}".rstrip()
+    except ValueError:  # not a time: show it as written
+        when = row.at
+    outcome = f"{row.outcome}: {row.disclosed} items" if row.disclosed else row.outcome
+    flags = (
+        ("statutory basis", row.statutory),
+        ("not involved", row.requester_not_involved),
+        ("same surname", row.same_surname),
+    )
+    return (
+        row.seq,
+        when,
+        f"{row.requester_id}\n{row.child_id}",
+        f"{outcome}\n{row.purpose}" if row.purpose else outcome,
+        "\n".join(name for name, on in flags if on),
     )

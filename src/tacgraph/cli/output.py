@@ -4,14 +4,16 @@ The only module that imports ``rich``."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from pydantic import BaseModel
+from rich.cells import cell_len
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
@@ -32,13 +34,44 @@ def print_data(text: str) -> None:
     stdout.file.write(text + "\n")
 
 
-def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    table = Table(title=title, title_justify="left")
+def print_table(
+    title: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    whole: Collection[str] = (),
+) -> None:
+    """A table that never cuts a value: a word wider than its column folds onto the next
+    line rather than ending in an ellipsis, so what is shown at 80 columns is complete.
+    The ``whole`` columns (contact details, ids, dates) keep their width while the others
+    wrap, where that leaves each other column 10 characters; on a narrower screen every
+    column wraps alike. A cell may hold several lines. Cells are shown as written, never
+    read as rich markup: a purpose of "[urgent] visit" lost its first word that way, and
+    one holding "[/]" stopped the access report. No rows: one line saying so."""
+    if not rows:
+        print_line(f"{title}: none.")
+        return
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
+    kept = _kept_whole(columns, cells, whole)
+    table = Table(title=Text(title), title_justify="left")
     for column in columns:
-        table.add_column(column)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+        table.add_column(Text(column), overflow="fold", no_wrap=column in kept)
+    for row in cells:
+        table.add_row(*(Text(v) for v in row))
     stdout.print(table)
+
+
+def _kept_whole(columns: Sequence[str], cells: list[list[str]], whole: Collection[str]) -> set[str]:
+    """The ``whole`` columns, if their widest lines leave each other column 10 characters
+    on the screen (every column takes 3 more for its border and padding); otherwise
+    none."""
+    width = 1
+    for i, column in enumerate(columns):
+        if column in whole:
+            lines = [column, *(line for row in cells for line in row[i].split("\n"))]
+            width += max(cell_len(line) for line in lines) + 3
+        else:
+            width += 10 + 3
+    return set(whole) if width <= stdout.width else set()
 
 
 def print_line(text: str) -> None:

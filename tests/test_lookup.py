@@ -291,6 +291,34 @@ def test_information_governance_report(casebook: dict[str, Store]) -> None:
     }
 
 
+def test_the_answer_as_text_at_80_columns_cuts_no_contact_detail(tmp_path: Path) -> None:
+    """Every name, email and phone the JSON answer gives is in the text at 80 columns,
+    whole (the involvement table used to end emails in an ellipsis), the team is named,
+    and each consent that decided an item is named in full."""
+    runner = CliRunner()
+    db = ["--db", str(tmp_path / "db")]
+    assert runner.invoke(app, ["import", str(SALLY), *db]).exit_code == exits.OK
+    ask = ["who-else", "CH-SALLY", "--as", "PR-MIDWIFE", "--as-of", "2026-11-23", *db]
+    answer = json.loads(runner.invoke(app, [*ask, "--explain", "--json"]).stdout)
+    text = runner.invoke(app, [*ask, "--explain"], env={"COLUMNS": "80"})
+    assert text.exit_code == exits.OK, text.stderr
+    assert (
+        max(len(line) for line in text.stdout.splitlines() if line.startswith(tuple("┏┃┡│└"))) <= 80
+    )
+    assert "…" not in text.stdout
+    involved = answer["involved"]
+    assert len(involved) == 5 and all(i["email"] and i["phone"] for i in involved)
+    for person in involved:
+        for value in (person["practitioner"], person["email"], person["phone"]):
+            assert value in text.stdout, value
+    team = text.stdout.split("Team Around the Child")[1].split("Family")[0]
+    assert len(answer["team"]) == 5
+    for member in answer["team"]:
+        assert member["practitioner"] in team and member["practitioner_id"] not in team
+    for why in answer["explanation"]:
+        assert why["basis_id"] is None or why["basis_id"] in text.stdout
+
+
 def test_who_else_cli(tmp_path: Path) -> None:
     runner = CliRunner()
     db = str(tmp_path / "db")

@@ -68,6 +68,7 @@ class TeamView(BaseModel):
 
     caf_id: str
     practitioner_id: str
+    practitioner: str  # the name, already shown as an involvement or the lead
     team_role: str  # lead | member
     since: date
 
@@ -405,6 +406,7 @@ def _answer(
         TeamView(
             caf_id=r["caf_id"],
             practitioner_id=r["practitioner_id"],
+            practitioner=f"{r['given_name']} {r['family_name']}",
             team_role=r["team_role"],
             since=r["since"],
         )

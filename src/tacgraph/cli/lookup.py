@@ -16,7 +16,19 @@ def register(app: typer.Typer) -> None:
     app.command("who-else")(who_else_command)
 
 
+def _words(code: str | None) -> str:
+    """A stored code as words for the reader: ``head_of_year`` as "head of year"."""
+    return (code or "").replace("_", " ")
+
+
+def _lines(*parts: object) -> str:
+    """The parts that have a value, one to a line: one table cell."""
+    return "\n".join(str(p) for p in parts if p)
+
+
 def _print(result: WhoElse) -> None:
+    """The answer as a lead professional reads it at 80 columns: four columns for each
+    person (who, agency and level, since, contact), so that no email or phone is cut."""
     if not result.known:
         output.print_line(f"{result.child_id} is not known. Contact: {result.contact.name}")
         return
@@ -28,54 +40,63 @@ def _print(result: WhoElse) -> None:
         output.print_line(f"Address: {result.address_line}, {result.postcode}")
     output.print_line(f"CAF open: {'yes' if result.caf_open else 'no'}")
     c = result.contact
-    contact = ", ".join(p for p in (c.name, c.role, c.agency, c.email, c.phone) if p)
+    contact = ", ".join(p for p in (c.name, _words(c.role), c.agency, c.email, c.phone) if p)
     output.print_line(f"Contact: {contact}" + (f" ({c.note})" if c.note else ""))
     output.print_table(
         "Working with this child",
-        ["practitioner", "role", "agency", "level", "since", "lead", "email", "phone"],
+        ["practitioner", "agency", "since", "contact"],
         [
             (
-                i.practitioner,
-                i.role,
-                i.agency,
-                i.level,
+                _lines(i.practitioner, _words(i.role), i.lead and "Lead Professional"),
+                _lines(i.agency, _words(i.level)),
                 i.since,
-                "yes" if i.lead else "",
-                i.email,
-                i.phone,
+                _lines(i.email, i.phone),
             )
             for i in result.involved
         ],
+        whole=("since", "contact"),
     )
     if result.team:
         output.print_table(
             "Team Around the Child",
             ["CAF", "practitioner", "team role", "since"],
-            [(t.caf_id, t.practitioner_id, t.team_role, t.since) for t in result.team],
+            [(t.caf_id, t.practitioner, t.team_role, t.since) for t in result.team],
+            whole=("CAF", "since"),
         )
     if result.family:
         output.print_table(
             "Family",
-            ["name", "relationship", "parental responsibility", "phone", "address"],
+            ["name", "relationship", "phone", "address"],
             [
                 (
                     f.name,
-                    f.relationship,
-                    "yes" if f.parental_responsibility else "",
+                    _lines(
+                        _words(f.relationship),
+                        f.parental_responsibility and "parental responsibility",
+                        f.carer and "carer",
+                    ),
                     f.phone,
                     ", ".join(p for p in (f.address_line, f.postcode) if p),
                 )
                 for f in result.family
             ],
+            whole=("phone",),
         )
     if result.ended:
         output.print_table(
             "No longer involved",
-            ["practitioner", "agency", "level", "since", "ended", "handover"],
+            ["practitioner", "agency", "since", "ended", "handover"],
             [
-                (e.practitioner, e.agency, e.level, e.since, e.ended_on, e.handover_kind or "none")
+                (
+                    _lines(e.practitioner, _words(e.role)),
+                    _lines(e.agency, _words(e.level)),
+                    e.since,
+                    e.ended_on,
+                    _words(e.handover_kind) or "none",
+                )
                 for e in result.ended
             ],
+            whole=("since", "ended"),
         )
     for broker in result.sensitive_services:
         output.print_line(f"A sensitive service is involved: contact {broker}")
@@ -86,9 +107,10 @@ def _print(result: WhoElse) -> None:
             "Why",
             ["item", "shown", "rule", "consent or basis", "detail"],
             [
-                (e.item, "yes" if e.shown else "no", e.rule, e.basis_id, e.detail)
+                (e.item, "yes" if e.shown else "no", _words(e.rule), e.basis_id, e.detail)
                 for e in result.explanation
             ],
+            whole=("shown", "consent or basis"),
         )
 
 

@@ -68,6 +68,14 @@ CYPHERISH = (
     "\\'; DROP CONSTRAINT child_id //",
     "CALL db.clearQueryCaches()",
 )
+# Text that rich would read as markup if it were not printed as written.
+MARKUP = (
+    "[/]",
+    "[bold]x[/bold]",
+    "[urgent] visit",
+    "[link=https://example.org]x[/link]",
+    "[/bold] x",
+)
 ODD = (
     "\x00",
     "a\x00b",
@@ -90,6 +98,7 @@ def _huge(chunk: str) -> str:
 
 hostile_text: st.SearchStrategy[str] = st.one_of(
     st.sampled_from(CYPHERISH),
+    st.sampled_from(MARKUP),
     st.sampled_from(ODD),
     st.text(max_size=40),
     st.builds(lambda a, b: a + b, st.sampled_from(CYPHERISH), st.sampled_from(ODD)),
@@ -408,6 +417,7 @@ def test_hostile_lookup_arguments(cli: Cli, child: str, requester: str, purpose:
 
 @cli_fuzz
 @given(purpose=hostile_text)
+@example(purpose="[/]")
 def test_a_hostile_purpose_is_logged_as_written(cli: Cli, purpose: str) -> None:
     code, out, err = cli.invoke(
         "who-else", "CH-SALLY", "--as=PR-HOY", f"--purpose={purpose}", "--as-of=2026-11-23",
@@ -421,4 +431,18 @@ def test_a_hostile_purpose_is_logged_as_written(cli: Cli, purpose: str) -> None:
     code, out, err = cli.invoke("audit", "access", "--practitioner=PR-HOY", "--json", *cli.args)
     _clear_error(code, out, err, {0})
     assert json.loads(out)["entries"][-1]["purpose"] == purpose
+    # the table too: the purpose is shown, never read as markup ("[/]" stopped it)
+    code, out, err = cli.invoke("audit", "access", "--practitioner=PR-HOY", *cli.args)
+    _clear_error(code, out, err, {0})
     cli.recorder.assert_only_named()
+
+
+def test_a_rejected_record_is_named_as_written(tmp_path: Path) -> None:
+    """The importer names each rejected record on stderr; an id that looks like rich
+    markup is printed as it is, not read (it stopped the report with a traceback)."""
+    source = tmp_path / "bad.jsonl"
+    source.write_text(json.dumps({"type": "child", "record": {"id": "CH-[/]"}}) + "\n")
+    result = runner.invoke(app, ["import", str(source), "--db", str(tmp_path / "db")])
+    assert result.exit_code == exits.INVALID_INPUT and result.exception is not None
+    assert isinstance(result.exception, SystemExit)
+    assert "CH-[/]" in result.stderr and "Traceback" not in result.stderr

@@ -79,7 +79,9 @@ def print_line(text: str) -> None:
 
 
 def note(text: str) -> None:
-    stderr.print(text, highlight=False)
+    """A line for the reader on stderr, as written: it often quotes input (a rejected
+    record's id), which rich must not read as markup."""
+    stderr.print(text, highlight=False, markup=False)
 
 
 def error(message: str, hint: str = "") -> None:

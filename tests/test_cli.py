@@ -125,7 +125,31 @@ def test_unreachable_neo4j_exits_4_without_the_password() -> None:
 def test_bad_date_is_invalid_input(tmp_path: Path) -> None:
     code, _, err = run("summary", "--db", str(tmp_path / "db"), "--as-of", "23/11/2026")
     assert code == exits.INVALID_INPUT
-    assert "--as-of '23/11/2026' is not a date" in err
+    assert err.strip() == (
+        "Error: --as-of '23/11/2026' is not a date; give it as YYYY-MM-DD, such as 2026-11-23"
+    )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["who-else", "CH-SALLY", "--as", "PR-HOY"],
+        ["audit", "verify"],
+        ["audit", "access"],
+        ["db", "stats"],
+        ["summary"],
+    ],
+)
+def test_a_command_that_reads_refuses_a_store_that_does_not_exist(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    """A mistyped --db is named, and no empty store is left at it (it used to be
+    created, and the command failed on a missing table)."""
+    missing = tmp_path / "mistyped"
+    code, out, err = run(*argv, "--db", str(missing))
+    assert code == exits.STORE_UNAVAILABLE and out == ""
+    assert err.startswith(f"Error: no tacgraph store at {missing}; check --db or TACGRAPH_DB")
+    assert not missing.exists()
 
 
 def test_clear_needs_yes(tmp_path: Path) -> None:

@@ -350,7 +350,7 @@ def cli(
         s.init_schema()
         import_files(s, [SALLY])
     recorder = Recorder()
-    monkeypatch.setattr(common, "open_store", lambda c: recorder.watch(open_store(c)))
+    monkeypatch.setattr(common, "open_store", lambda c, **kw: recorder.watch(open_store(c, **kw)))
     yield Cli(request.param, args, env, config, recorder)
     if request.param == "neo4j":
         with open_store(config) as s:

@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
-from tacgraph.errors import InvalidInput, NotFound
+from tacgraph.errors import InvalidArgument, NotFound
 from tacgraph.schema import graph_schema
 from tacgraph.store.base import Row, Store
 
@@ -992,7 +992,7 @@ def _add_family(links: dict[str, dict[str, Any]], rows: Iterable[Row]) -> None:
 def check_probability(value: float) -> None:
     """Raises InvalidInput unless ``value`` is a probability strictly between 0 and 1."""
     if not 0.0 < value < 1.0:
-        raise InvalidInput(f"--min-probability {value} is not between 0 and 1")
+        raise InvalidArgument(f"--min-probability {value} is not between 0 and 1")
 
 
 def find_duplicates(

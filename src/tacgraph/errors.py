@@ -39,5 +39,21 @@ class InvalidInput(TacgraphError):
         self.problems = problems or []
 
 
+class InvalidArgument(InvalidInput):
+    """An argument or option given on the command line is not valid."""
+
+    hint = "see the command's --help"
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint or self.hint
+
+
+class UnreadableFile(InvalidInput):
+    """An input file cannot be read as records at all (its type, encoding or shape)."""
+
+    hint = "check the file against docs/data-format.md"
+
+
 class NotFound(TacgraphError):
     """A record that was asked for does not exist."""

@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tacgraph.errors import InvalidInput
+from tacgraph.errors import InvalidArgument
 from tacgraph.model import (
     LEVEL_RANK,
     OPEN_CAF_STATES,
@@ -922,7 +922,9 @@ def audit_practice(
     chosen = list(CHECKS) if checks is None else list(dict.fromkeys(checks))
     unknown = [c for c in chosen if c not in CHECKS]
     if unknown:
-        raise InvalidInput(f"unknown check {', '.join(unknown)}; choose from {', '.join(CHECKS)}")
+        raise InvalidArgument(
+            f"unknown check {', '.join(unknown)}", f"choose from {', '.join(CHECKS)}"
+        )
     settings = settings or AuditSettings()
     data = _Data(store, as_of, settings)
     findings: list[Finding] = []

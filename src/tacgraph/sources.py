@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tacgraph.errors import InvalidInput
+from tacgraph.errors import UnreadableFile
 from tacgraph.model import BY_COLLECTION, BY_LABEL, Record
 from tacgraph.schema import graph_schema
 
@@ -40,12 +40,14 @@ def file_format(path: Path) -> str:
     if suffix == "ndjson":
         suffix = "jsonl"
     if suffix not in FORMATS:
-        raise InvalidInput(f"{path}: unknown file type {path.suffix!r} (use .json, .jsonl or .csv)")
+        raise UnreadableFile(
+            f"{path}: unknown file type {path.suffix!r} (use .json, .jsonl or .csv)"
+        )
     return suffix
 
 
 def read_records(path: Path) -> Iterator[RawRecord]:
-    """Every raw record in one file. Raises InvalidInput when the file as a whole cannot
+    """Every raw record in one file. Raises UnreadableFile when the file as a whole cannot
     be read (missing, not UTF-8, not JSON, no header, unknown record type)."""
     fmt = file_format(path)
     try:
@@ -56,26 +58,26 @@ def read_records(path: Path) -> Iterator[RawRecord]:
         else:
             yield from _read_csv(path)
     except OSError as exc:
-        raise InvalidInput(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise UnreadableFile(f"{path}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise UnreadableFile(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
 def _read_json(path: Path) -> Iterator[RawRecord]:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{path}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
+        raise UnreadableFile(f"{path}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
     if not isinstance(doc, dict):
-        raise InvalidInput(f"{path}: a tacgraph JSON document is an object of record lists")
+        raise UnreadableFile(f"{path}: a tacgraph JSON document is an object of record lists")
     for key, value in doc.items():
         if key in ("format", "version"):
             continue
         model = BY_COLLECTION.get(key)
         if model is None:
-            raise InvalidInput(f"{path}: unknown collection {key!r}")
+            raise UnreadableFile(f"{path}: unknown collection {key!r}")
         if not isinstance(value, list):
-            raise InvalidInput(f"{path}: {key} must be a list of records")
+            raise UnreadableFile(f"{path}: {key} must be a list of records")
         for i, item in enumerate(value):
             yield RawRecord(f"{path}: {key}[{i}]", model.label(), item)
 
@@ -108,13 +110,13 @@ def is_unreadable(data: Any) -> str | None:
 def _read_csv(path: Path) -> Iterator[RawRecord]:
     model = record_type(path.stem)
     if model is None:
-        raise InvalidInput(
+        raise UnreadableFile(
             f"{path}: the file name must name a record type (e.g. children.csv, Child.csv)"
         )
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         if not reader.fieldnames:
-            raise InvalidInput(f"{path}: no header row")
+            raise UnreadableFile(f"{path}: no header row")
         for row in reader:
             where = f"{path}:line {reader.line_num}"
             yield RawRecord(where, model.label(), _csv_record(model, row))

@@ -12,7 +12,7 @@ from tacgraph.cli import exits, output
 from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, store_from
 from tacgraph.cli.data import parse_date
 from tacgraph.duplicates import DEFAULT_MIN_PROBABILITY, DuplicateReport, find_duplicates
-from tacgraph.errors import InvalidInput
+from tacgraph.errors import InvalidArgument
 
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print the duplicate pairs as CSV.")]
 
@@ -103,7 +103,7 @@ def duplicates(
     Example: tacgraph audit duplicates --min-probability 0.9 --csv
     """
     if json and as_csv:
-        raise InvalidInput("choose one of --json and --csv")
+        raise InvalidArgument("choose one of --json and --csv")
     when = parse_date(as_of)
     with store_from(store, db) as s, output.progress("duplicates") as update:
         report = find_duplicates(s, when, min_probability=min_probability, progress=update)

@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 
 from tacgraph.cli import exits, output
 from tacgraph.config import StoreConfig
-from tacgraph.errors import InvalidInput, TacgraphError
+from tacgraph.errors import InvalidArgument, InvalidInput, TacgraphError
 from tacgraph.store import Store, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -85,9 +85,10 @@ def guarded(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             if _not_text([*args, *kwargs.values()]):
-                bad = InvalidInput("an argument is not valid UTF-8 text")
-                bad.hint = "check the encoding of the ids and text given on the command line"
-                raise bad
+                raise InvalidArgument(
+                    "an argument is not valid UTF-8 text",
+                    "check the encoding of the ids and text given on the command line",
+                )
             return func(*args, **kwargs)
         except TacgraphError as exc:
             if debug_enabled():
@@ -104,9 +105,12 @@ def guarded(func: F) -> F:
 
 
 @contextmanager
-def store_from(store: str | None, db: Path | None) -> Iterator[Store]:
+def store_from(store: str | None, db: Path | None, *, create: bool = False) -> Iterator[Store]:
+    """The store the options and environment name, closed after use. Only the commands
+    that build a store (import, db init, demo) pass ``create``: the others refuse an
+    embedded store that does not exist."""
     config = StoreConfig.from_env(kind=store, db_path=db)
-    opened = open_store(config)
+    opened = open_store(config, create=create)
     try:
         yield opened
     finally:

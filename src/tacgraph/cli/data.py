@@ -13,7 +13,7 @@ from tacgraph import synth as synthesis
 from tacgraph.cli import output
 from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, store_from
 from tacgraph.config import StoreConfig
-from tacgraph.errors import InvalidInput
+from tacgraph.errors import InvalidArgument
 from tacgraph.export import export_file
 from tacgraph.importer import ImportReport, import_files
 from tacgraph.summary import Summary, summarise
@@ -32,7 +32,9 @@ def parse_date(value: str | None, option: str = "--as-of") -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(f"{option} {value!r} is not a date (YYYY-MM-DD)") from None
+        raise InvalidArgument(
+            f"{option} {value!r} is not a date", "give it as YYYY-MM-DD, such as 2026-11-23"
+        ) from None
 
 
 def _print_report(report: ImportReport) -> None:
@@ -125,7 +127,7 @@ def import_(
 
     Example: tacgraph import la.jsonl --db ./tacgraph-data
     """
-    with store_from(store, db) as s, output.progress("import") as update:
+    with store_from(store, db, create=True) as s, output.progress("import") as update:
         s.init_schema()
         report = import_files(s, files, skip_invalid=skip_invalid, rejects=rejects, progress=update)
     if json:
@@ -193,7 +195,7 @@ def demo(
     generator = synthesis.Synthesiser(children, seed)
     with output.progress("demo") as update:
         synthesis.write_jsonl(generator.records(), source, progress=lambda n: update("synth", n))
-        with store_from("embedded", config.db_path) as s:
+        with store_from("embedded", config.db_path, create=True) as s:
             s.init_schema()
             report = import_files(s, [source], progress=update)
             result = summarise(s, date.fromisoformat(generator.truth.as_of))

@@ -31,7 +31,7 @@ def init(store: StoreOpt = None, db: DbOpt = None) -> None:
 
     Example: tacgraph db init --db ./tacgraph-data
     """
-    with store_from(store, db) as s:
+    with store_from(store, db, create=True) as s:
         s.init_schema()
     output.note("schema ready")
 

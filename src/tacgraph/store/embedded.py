@@ -90,9 +90,18 @@ def _checkpoint_threshold() -> int:
 class EmbeddedStore(Store):
     engine = "embedded"
 
-    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False, create: bool = True) -> None:
+        """Open the store in ``path``; with ``create`` False, only one that exists (a
+        command that reads given a mistyped --db would otherwise leave an empty store
+        there and fail on a missing table)."""
         self.path = Path(path)
         buffer_pool, checkpoint = _buffer_pool(), _checkpoint_threshold()  # before any file
+        if not create and not (self.path / DB_FILE).is_file():
+            raise StoreUnavailable(
+                f"no tacgraph store at {self.path}",
+                "check --db or TACGRAPH_DB; 'tacgraph import FILE' or 'tacgraph db init' "
+                "creates one",
+            )
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             self._db = ladybug.Database(

@@ -134,7 +134,7 @@ def access(
         [
             (
                 f"{b['basis_id']}\n{b['child_id']}",
-                str(b["ground"]).replace("_", " "),
+                output.words(str(b["ground"])),
                 f"{b['recorded_on']}\n{b['recorded_by_id'] or 'not recorded'}",
                 "recorded" if b["has_reason"] else "none",
             )

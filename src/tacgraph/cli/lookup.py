@@ -16,11 +16,6 @@ def register(app: typer.Typer) -> None:
     app.command("who-else")(who_else_command)
 
 
-def _words(code: str | None) -> str:
-    """A stored code as words for the reader: ``head_of_year`` as "head of year"."""
-    return (code or "").replace("_", " ")
-
-
 def _lines(*parts: object) -> str:
     """The parts that have a value, one to a line: one table cell."""
     return "\n".join(str(p) for p in parts if p)
@@ -40,15 +35,15 @@ def _print(result: WhoElse) -> None:
         output.print_line(f"Address: {result.address_line}, {result.postcode}")
     output.print_line(f"CAF open: {'yes' if result.caf_open else 'no'}")
     c = result.contact
-    contact = ", ".join(p for p in (c.name, _words(c.role), c.agency, c.email, c.phone) if p)
+    contact = ", ".join(p for p in (c.name, output.words(c.role), c.agency, c.email, c.phone) if p)
     output.print_line(f"Contact: {contact}" + (f" ({c.note})" if c.note else ""))
     output.print_table(
         "Working with this child",
         ["practitioner", "agency", "since", "contact"],
         [
             (
-                _lines(i.practitioner, _words(i.role), i.lead and "Lead Professional"),
-                _lines(i.agency, _words(i.level)),
+                _lines(i.practitioner, output.words(i.role), i.lead and "Lead Professional"),
+                _lines(i.agency, output.words(i.level)),
                 i.since,
                 _lines(i.email, i.phone),
             )
@@ -71,7 +66,7 @@ def _print(result: WhoElse) -> None:
                 (
                     f.name,
                     _lines(
-                        _words(f.relationship),
+                        output.words(f.relationship),
                         f.parental_responsibility and "parental responsibility",
                         f.carer and "carer",
                     ),
@@ -88,11 +83,11 @@ def _print(result: WhoElse) -> None:
             ["practitioner", "agency", "since", "ended", "handover"],
             [
                 (
-                    _lines(e.practitioner, _words(e.role)),
-                    _lines(e.agency, _words(e.level)),
+                    _lines(e.practitioner, output.words(e.role)),
+                    _lines(e.agency, output.words(e.level)),
                     e.since,
                     e.ended_on,
-                    _words(e.handover_kind) or "none",
+                    output.words(e.handover_kind) or "none",
                 )
                 for e in result.ended
             ],
@@ -107,7 +102,7 @@ def _print(result: WhoElse) -> None:
             "Why",
             ["item", "shown", "rule", "consent or basis", "detail"],
             [
-                (e.item, "yes" if e.shown else "no", _words(e.rule), e.basis_id, e.detail)
+                (e.item, "yes" if e.shown else "no", output.words(e.rule), e.basis_id, e.detail)
                 for e in result.explanation
             ],
             whole=("shown", "consent or basis"),

@@ -74,6 +74,11 @@ def _kept_whole(columns: Sequence[str], cells: list[list[str]], whole: Collectio
     return set(whole) if width <= stdout.width else set()
 
 
+def words(code: str | None) -> str:
+    """A stored code as words for the reader: ``head_of_year`` as "head of year"."""
+    return (code or "").replace("_", " ")
+
+
 def print_line(text: str) -> None:
     stdout.print(text, highlight=False, markup=False)
 

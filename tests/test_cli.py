@@ -104,6 +104,23 @@ def test_bad_input_exits_3_and_names_the_field(tmp_path: Path) -> None:
     assert "Traceback" not in err
 
 
+def test_a_failed_import_into_a_new_folder_leaves_no_store(tmp_path: Path) -> None:
+    unreadable = tmp_path / "la.txt"
+    unreadable.write_text("{}")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"type": "Child", "record": {"id": "CH-1", "family_name": "X"}}\n')
+    for source in (unreadable, bad):
+        new = tmp_path / f"new-{source.stem}"
+        code, _, err = run("import", str(source), "--db", str(new))
+        assert code == exits.INVALID_INPUT and "Error: " in err
+        assert not new.exists()
+    kept = tmp_path / "kept"  # a store that was there before is left as it was
+    assert run("import", str(SALLY), "--db", str(kept))[0] == exits.OK
+    before = run("db", "stats", "--db", str(kept), "--json")
+    assert run("import", str(bad), "--db", str(kept))[0] == exits.INVALID_INPUT
+    assert run("db", "stats", "--db", str(kept), "--json") == before
+
+
 def test_unknown_store_is_an_error(tmp_path: Path) -> None:
     code, _, err = run("db", "stats", "--store", "cassandra")
     assert code == exits.ERROR

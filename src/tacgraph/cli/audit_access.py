@@ -133,9 +133,9 @@ def access(
         ["basis / child", "ground", "recorded on / by", "reason"],
         [
             (
-                f"{b['basis_id']}\n{b['child_id']}",
+                output.cell_lines(b["basis_id"], b["child_id"]),
                 output.words(str(b["ground"])),
-                f"{b['recorded_on']}\n{b['recorded_by_id'] or 'not recorded'}",
+                output.cell_lines(b["recorded_on"], b["recorded_by_id"] or "not recorded"),
                 "recorded" if b["has_reason"] else "none",
             )
             for b in report.statutory_bases
@@ -173,7 +173,7 @@ def _access_cells(row: AccessRow) -> tuple[object, ...]:
     return (
         row.seq,
         when,
-        f"{row.requester_id}\n{row.child_id}",
-        f"{outcome}\n{row.purpose}" if row.purpose else outcome,
-        "\n".join(name for name, on in flags if on),
+        output.cell_lines(row.requester_id, row.child_id),
+        output.cell_lines(outcome, row.purpose),
+        output.cell_lines(*(name for name, on in flags if on)),
     )

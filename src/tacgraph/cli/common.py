@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import inspect
 import os
-import shutil
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -109,17 +108,12 @@ def guarded(func: F) -> F:
 def store_from(store: str | None, db: Path | None, *, create: bool = False) -> Iterator[Store]:
     """The store the options and environment name, closed after use. Only the commands
     that build a store (import, db init, demo) pass ``create``: the others refuse an
-    embedded store that does not exist. An embedded store's folder that this command
-    created is removed again if the command fails (an import of a file it cannot read
-    used to leave an empty store behind)."""
-    config = StoreConfig.from_env(kind=store, db_path=db)
-    fresh = create and config.kind == "embedded" and not config.db_path.exists()
-    opened = open_store(config, create=create)
+    embedded store that does not exist. If the command fails, a store it created is
+    removed again (``Store.discard``)."""
+    opened = open_store(StoreConfig.from_env(kind=store, db_path=db), create=create)
     try:
         yield opened
     except BaseException:
-        opened.close()
-        if fresh:
-            shutil.rmtree(config.db_path, ignore_errors=True)
+        opened.discard()
         raise
     opened.close()

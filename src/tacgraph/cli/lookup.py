@@ -16,11 +16,6 @@ def register(app: typer.Typer) -> None:
     app.command("who-else")(who_else_command)
 
 
-def _lines(*parts: object) -> str:
-    """The parts that have a value, one to a line: one table cell."""
-    return "\n".join(str(p) for p in parts if p)
-
-
 def _print(result: WhoElse) -> None:
     """The answer as a lead professional reads it at 80 columns: four columns for each
     person (who, agency and level, since, contact), so that no email or phone is cut."""
@@ -42,10 +37,12 @@ def _print(result: WhoElse) -> None:
         ["practitioner", "agency", "since", "contact"],
         [
             (
-                _lines(i.practitioner, output.words(i.role), i.lead and "Lead Professional"),
-                _lines(i.agency, output.words(i.level)),
+                output.cell_lines(
+                    i.practitioner, output.words(i.role), i.lead and "Lead Professional"
+                ),
+                output.cell_lines(i.agency, output.words(i.level)),
                 i.since,
-                _lines(i.email, i.phone),
+                output.cell_lines(i.email, i.phone),
             )
             for i in result.involved
         ],
@@ -65,7 +62,7 @@ def _print(result: WhoElse) -> None:
             [
                 (
                     f.name,
-                    _lines(
+                    output.cell_lines(
                         output.words(f.relationship),
                         f.parental_responsibility and "parental responsibility",
                         f.carer and "carer",
@@ -83,8 +80,8 @@ def _print(result: WhoElse) -> None:
             ["practitioner", "agency", "since", "ended", "handover"],
             [
                 (
-                    _lines(e.practitioner, output.words(e.role)),
-                    _lines(e.agency, output.words(e.level)),
+                    output.cell_lines(e.practitioner, output.words(e.role)),
+                    output.cell_lines(e.agency, output.words(e.level)),
                     e.since,
                     e.ended_on,
                     output.words(e.handover_kind) or "none",

@@ -74,6 +74,11 @@ def _kept_whole(columns: Sequence[str], cells: list[list[str]], whole: Collectio
     return set(whole) if width <= stdout.width else set()
 
 
+def cell_lines(*parts: object) -> str:
+    """The parts that have a value, one to a line: one table cell."""
+    return "\n".join(str(p) for p in parts if p)
+
+
 def words(code: str | None) -> str:
     """A stored code as words for the reader: ``head_of_year`` as "head of year"."""
     return (code or "").replace("_", " ")

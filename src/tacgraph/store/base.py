@@ -78,6 +78,11 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def discard(self) -> None:
+        """Close the store after a command that failed, and remove it if opening it
+        created it (an embedded store; a Neo4j database is the server's)."""
+        self.close()
+
     # --- shared behaviour built on named queries ---------------------------------
     def query(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run the named query ``cypher/<name>.cypher`` with parameters."""

@@ -8,6 +8,7 @@ at all.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -96,6 +97,7 @@ class EmbeddedStore(Store):
         there and fail on a missing table)."""
         self.path = Path(path)
         buffer_pool, checkpoint = _buffer_pool(), _checkpoint_threshold()  # before any file
+        self._created = not self.path.exists()  # the folder, and so the store, is new
         if not create and not (self.path / DB_FILE).is_file():
             raise StoreUnavailable(
                 f"no tacgraph store at {self.path}",
@@ -209,3 +211,11 @@ class EmbeddedStore(Store):
             self._db.close()
         except RuntimeError:  # already closed
             pass
+
+    def discard(self) -> None:
+        """Close; remove the folder if this store created it (a failed import into a
+        new folder used to leave an empty store behind). A folder that was there before
+        is never touched."""
+        self.close()
+        if self._created:
+            shutil.rmtree(self.path, ignore_errors=True)

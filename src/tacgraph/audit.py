@@ -79,6 +79,13 @@ class Pending:
     disclosed: list[str]
     bases: list[str]
     detail: str = ""
+    # Governance flags (not_involved, same_surname, left_agency, past_date, ...) decided
+    # when the read happened, so the evidence of an old read never changes afterwards.
+    flags: tuple[str, ...] = ()
+    # The registered read path (who_else, timeline, caf_check, map, export, ...) and the
+    # channel the requester came through (cli, web, api, library).
+    path: str = "who_else"
+    channel: str = "cli"
 
 
 # The newest (seq, hash) this process wrote or read, per store: an append then needs one

@@ -7,10 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from tacgraph.errors import TacgraphError
+from tacgraph.errors import InvalidArgument, TacgraphError, shorten
 
 StoreKind = Literal["embedded", "neo4j"]
 DEFAULT_DB = Path("tacgraph-data")
+NEO4J_SCHEMES = frozenset(
+    f"{base}{tls}" for base in ("bolt", "neo4j") for tls in ("", "+s", "+ssc")
+)
 
 
 @dataclass(frozen=True)
@@ -51,11 +54,19 @@ class StoreConfig:
                 f"unknown store {chosen!r}", "use --store embedded or --store neo4j"
             )
         path = db_path or Path(env.get("TACGRAPH_DB") or DEFAULT_DB)
+        uri = env.get("NEO4J_URI") or "bolt://127.0.0.1:7687"
+        scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
+        if chosen == "neo4j" and scheme not in NEO4J_SCHEMES:
+            raise InvalidArgument(
+                f"NEO4J_URI '{shorten(uri)}' is not a Neo4j address",
+                "give it as bolt://HOST:7687 (one server) or neo4j://HOST:7687 (a cluster),"
+                " with +s or +ssc for TLS",
+            )
         trusted = env.get("NEO4J_TRUSTED_CERTIFICATES")
         return cls(
             kind=chosen,  # type: ignore[arg-type]
             db_path=path,
-            uri=env.get("NEO4J_URI") or "bolt://127.0.0.1:7687",
+            uri=uri,
             username=env.get("NEO4J_USERNAME") or env.get("NEO4J_USER") or None,
             password=env.get("NEO4J_PASSWORD") or None,
             database=env.get("NEO4J_DATABASE") or None,

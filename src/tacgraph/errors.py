@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def shorten(value: str, limit: int = 80) -> str:
+    """A value as it may appear in a message: control characters (terminal escape
+    codes among them) shown as ``\\xNN``, and at most ``limit`` characters."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 class TacgraphError(Exception):
     """Base of every error tacgraph raises on purpose. ``hint`` says what to try."""

@@ -100,6 +100,16 @@ def guarded(func: F) -> F:
                     output.note(f"  ... and {len(exc.problems) - 200} more")
             output.error(str(exc), exc.hint)
             raise typer.Exit(exits.code_for(exc)) from None
+        except OSError as exc:
+            # A file named on the command line (an --out path in a missing folder, a
+            # directory given as a file, no permission): one line, not a traceback.
+            if debug_enabled() or exc.filename is None:
+                raise
+            output.error(
+                f"cannot use {exc.filename}: {exc.strerror or type(exc).__name__}",
+                "check that the folder exists and that you may read and write there",
+            )
+            raise typer.Exit(exits.INVALID_INPUT) from None
 
     return wrapper  # type: ignore[return-value]
 

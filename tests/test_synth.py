@@ -3,6 +3,7 @@ is exactly what independent audits of the records find."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import defaultdict
@@ -690,6 +691,31 @@ def test_jsonl_is_deterministic(tmp_path: Path) -> None:
     assert first == again
     assert first != other
     assert _jsonl(tmp_path, "d.jsonl", 400, 11, faults=False) != first
+
+
+# The sha256 of a fixed synthesis and its truth file. A change to how the synthesiser is
+# organised must leave these alone; a deliberate change to what it generates updates them
+# (and says so in its commit).
+PINNED = {
+    (1000, 7, True): (
+        "4228184f23103c5f1fbe99ec6b6dfd5c7023a7fb62a85e14c1f1ff746ab45bba",
+        "b687082194fbb6c4b3422febea843123b0a0cf08a79924c1ac57ad458383429c",
+    ),
+    (300, 2026, False): (
+        "08909c7f03788aa13f63093399c7aa899bc69ee909dc97622ecdd8ef3d926701",
+        "b8fd91b5fe7d983b4ea22e77cc625b281f4948a857cefe416c3dd041470ed4c9",
+    ),
+}
+
+
+@pytest.mark.parametrize(("children", "seed", "faults"), sorted(PINNED))
+def test_output_is_pinned(tmp_path: Path, children: int, seed: int, faults: bool) -> None:
+    synth = Synthesiser(children, seed, faults=faults)
+    write_jsonl(synth.records(), tmp_path / "la.jsonl")
+    synth.truth.write(tmp_path / "truth.json")
+    records, truth = PINNED[(children, seed, faults)]
+    assert hashlib.sha256((tmp_path / "la.jsonl").read_bytes()).hexdigest() == records
+    assert hashlib.sha256((tmp_path / "truth.json").read_bytes()).hexdigest() == truth
 
 
 def test_jsonl_format(tmp_path: Path) -> None:

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tacgraph import devserver
 from tacgraph.config import StoreConfig
 from tacgraph.importer import import_files
 from tacgraph.model import Record
-from tacgraph.store import Store, neo4j_server
+from tacgraph.store import Store
 from tacgraph.store.embedded import EmbeddedStore
 from tacgraph.store.neo4j import Neo4jStore
 from tacgraph.synth import record_line
@@ -67,7 +68,7 @@ def fresh_store(engine: str, heap: str = "4g", page_cache: str = "4g") -> Iterat
     home = None
     if not uri:
         home = Path(tempfile.mkdtemp(prefix="tacgraph-bench-neo4j-"))
-        uri = neo4j_server.start(home, heap=heap, page_cache=page_cache).uri
+        uri = devserver.start(home, heap=heap, page_cache=page_cache).uri
     store = Neo4jStore(
         StoreConfig.from_env(kind="neo4j") if home is None else StoreConfig(kind="neo4j", uri=uri)
     )
@@ -79,7 +80,7 @@ def fresh_store(engine: str, heap: str = "4g", page_cache: str = "4g") -> Iterat
     finally:
         store.close()
         if home is not None:
-            neo4j_server.stop(home)
+            devserver.stop(home)
             shutil.rmtree(home, ignore_errors=True)
 
 

@@ -49,11 +49,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 from common import machine  # noqa: E402
 
 import tacgraph
+from tacgraph import devserver
 from tacgraph.config import StoreConfig
 from tacgraph.export import canonical_hash
 from tacgraph.importer import import_files
 from tacgraph.mapping import referenced_ids
-from tacgraph.store import Stats, Store, neo4j_server
+from tacgraph.store import Stats, Store
 from tacgraph.store.embedded import EmbeddedStore
 from tacgraph.store.neo4j import Neo4jStore
 from tacgraph.synth import Synthesiser, record_line
@@ -373,7 +374,7 @@ class Neo4jServer:
         self.home = home
         self.heap = heap
         self.page_cache = page_cache
-        self.info: neo4j_server.ServerInfo | None = None
+        self.info: devserver.ServerInfo | None = None
 
     @property
     def uri(self) -> str:
@@ -384,11 +385,11 @@ class Neo4jServer:
     def start(self) -> float:
         """Start (recovering after a kill); returns the seconds until it answered."""
         started = time.perf_counter()
-        self.info = neo4j_server.start(self.home, heap=self.heap, page_cache=self.page_cache)
+        self.info = devserver.start(self.home, heap=self.heap, page_cache=self.page_cache)
         return time.perf_counter() - started
 
     def kill(self) -> None:
-        neo4j_server.kill(self.home)
+        devserver.kill(self.home)
         self.info = None
 
     @contextmanager

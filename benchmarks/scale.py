@@ -51,6 +51,7 @@ from common import (  # noqa: E402
 )
 from who_else import HEADER, Latency, measure, pct  # noqa: E402
 
+from tacgraph import devserver  # noqa: E402
 from tacgraph.config import StoreConfig  # noqa: E402
 from tacgraph.duplicates import find_duplicates  # noqa: E402
 from tacgraph.importer import parse  # noqa: E402
@@ -58,7 +59,7 @@ from tacgraph.mapping import to_graph  # noqa: E402
 from tacgraph.practice import audit_practice  # noqa: E402
 from tacgraph.schema import EdgeSpec, graph_schema  # noqa: E402
 from tacgraph.sources import read_records  # noqa: E402
-from tacgraph.store import Store, neo4j_server  # noqa: E402
+from tacgraph.store import Store  # noqa: E402
 from tacgraph.store.embedded import EmbeddedStore, arrow_type  # noqa: E402
 from tacgraph.store.neo4j import Neo4jStore  # noqa: E402
 from tacgraph.synth import Synthesiser  # noqa: E402
@@ -233,18 +234,18 @@ def bulk_loaded(engine: str, tables: Tables, work: Path) -> Iterator[tuple[Store
         return
     home = work / "neo4j-admin-import"
     with timed() as took:
-        neo4j_server.bulk_import(
+        devserver.bulk_import(
             home,
             nodes={label: [path] for label, path in tables.nodes.items()},
             relationships=_by_type(tables.rels),
         )
-    info = neo4j_server.start(home, heap="4g", page_cache="4g")
+    info = devserver.start(home, heap="4g", page_cache="4g")
     try:
         with Neo4jStore(StoreConfig(kind="neo4j", uri=info.uri)) as store:
             store.init_schema()
             yield store, took[0]
     finally:
-        neo4j_server.stop(home)
+        devserver.stop(home)
 
 
 def _by_type(rels: dict[Triple, Path]) -> dict[str, list[Path]]:

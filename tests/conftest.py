@@ -1,6 +1,6 @@
 """Fixtures: a fresh embedded store per test, and one real Neo4j server per session.
 
-The Neo4j server is started from Maven Central jars (``tacgraph.store.neo4j_server``)
+The Neo4j server is started from Maven Central jars (``tacgraph.devserver``)
 and waited on with ``verify_connectivity()``. If it cannot start, the Neo4j tests fail;
 they are only skipped when TACGRAPH_SKIP_NEO4J=1 is set, which CI never does.
 """
@@ -16,9 +16,10 @@ from typing import Any, TypeVar
 
 import pytest
 
+from tacgraph import devserver
 from tacgraph.config import StoreConfig
 from tacgraph.importer import import_files
-from tacgraph.store import Store, neo4j_server
+from tacgraph.store import Store
 from tacgraph.store.embedded import EmbeddedStore
 from tacgraph.store.neo4j import Neo4jStore
 
@@ -46,12 +47,12 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield external
         return
     home = tmp_path_factory.mktemp("neo4j-home")
-    info = neo4j_server.start(home, heap="768m", page_cache="256m")
+    info = devserver.start(home, heap="768m", page_cache="256m")
 
     # The server runs in its own session: stop it even when the run is ended by SIGTERM
     # (a timeout), then let the signal end the run as it would have.
     def stop_then_die(signum: int, frame: object) -> None:
-        neo4j_server.stop(home, timeout=20.0)
+        devserver.stop(home, timeout=20.0)
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
 
@@ -60,7 +61,7 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield info.uri
     finally:
         signal.signal(signal.SIGTERM, previous)
-        neo4j_server.stop(home)
+        devserver.stop(home)
 
 
 @pytest.fixture(scope="session")

@@ -27,10 +27,10 @@ from tacgraph import queries
 from tacgraph.cli import common, exits
 from tacgraph.cli.app import app
 from tacgraph.config import StoreConfig
-from tacgraph.errors import InvalidInput
+from tacgraph.errors import InvalidInput, QueryError
 from tacgraph.export import canonical_hash
 from tacgraph.importer import import_files
-from tacgraph.queries import Engine, QueryError
+from tacgraph.queries import Engine
 from tacgraph.schema import graph_schema
 from tacgraph.store import Store, open_store
 from tacgraph.store.base import Stats

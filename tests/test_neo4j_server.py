@@ -12,8 +12,8 @@ import neo4j
 import pytest
 from neo4j.exceptions import AuthError
 
-from tacgraph.store import neo4j_server
-from tacgraph.store.neo4j_server import ServerInfo
+from tacgraph import devserver
+from tacgraph.devserver import ServerInfo
 
 
 @pytest.fixture
@@ -21,12 +21,12 @@ def home(tmp_path: Path) -> Iterator[Path]:
     home = tmp_path / "neo4j"
     yield home
     # Never leave a server behind, whatever the test did.
-    neo4j_server.stop(home, timeout=30.0)
+    devserver.stop(home, timeout=30.0)
 
 
 @pytest.mark.neo4j
 def test_start_query_status_stop(home: Path) -> None:
-    info = neo4j_server.start(home)
+    info = devserver.start(home)
     assert info.home == home.resolve()
     assert info.uri == f"bolt://127.0.0.1:{info.bolt_port}"
     assert not info.tls and info.certificate is None
@@ -38,14 +38,14 @@ def test_start_query_status_stop(home: Path) -> None:
         records, _, _ = driver.execute_query("RETURN 1 AS one")
     assert [record["one"] for record in records] == [1]
 
-    assert neo4j_server.status(home) == info
-    with pytest.raises(neo4j_server.Neo4jServerError, match="already running"):
-        neo4j_server.start(home)
+    assert devserver.status(home) == info
+    with pytest.raises(devserver.Neo4jServerError, match="already running"):
+        devserver.start(home)
 
-    assert neo4j_server.stop(home) is True
-    assert neo4j_server.status(home) is None
+    assert devserver.stop(home) is True
+    assert devserver.status(home) is None
     assert not (home / "run" / "tacgraph-server.json").exists()
-    assert neo4j_server.stop(home) is False
+    assert devserver.stop(home) is False
 
 
 @pytest.mark.neo4j
@@ -61,16 +61,16 @@ def test_bulk_import_loads_csv_files_then_the_server_serves_them(
     sibling = tmp_path / "family_of_2.csv"
     sibling.write_text(":START_ID(FamilyMember),:END_ID(Child),carer:boolean\nF1,C2,false\n")
 
-    report = neo4j_server.bulk_import(
+    report = devserver.bulk_import(
         home,
         nodes={"Child": [children], "FamilyMember": [family]},
         relationships={"FAMILY_OF": [family_of, sibling]},
     )
     assert "IMPORT DONE" in report
-    with pytest.raises(neo4j_server.Neo4jServerError, match="already holds databases"):
-        neo4j_server.bulk_import(home, nodes={"Child": [children]}, relationships={})
+    with pytest.raises(devserver.Neo4jServerError, match="already holds databases"):
+        devserver.bulk_import(home, nodes={"Child": [children]}, relationships={})
 
-    info = neo4j_server.start(home)
+    info = devserver.start(home)
     with neo4j.GraphDatabase.driver(info.uri, auth=None) as driver:
         records, _, _ = driver.execute_query(
             "MATCH (f:FamilyMember)-[r:FAMILY_OF]->(c:Child) "
@@ -88,8 +88,8 @@ def test_bulk_import_names_bad_input(home: Path, tmp_path: Path) -> None:
     dangling.write_text(":START_ID(Child),:END_ID(Child)\nC1,C9\n")
     children = tmp_path / "children.csv"
     children.write_text("id:ID(Child)\nC1\n")
-    with pytest.raises(neo4j_server.Neo4jServerError, match="import failed"):
-        neo4j_server.bulk_import(
+    with pytest.raises(devserver.Neo4jServerError, match="import failed"):
+        devserver.bulk_import(
             home, nodes={"Child": [children]}, relationships={"KNOWS": [dangling]}
         )
 
@@ -97,7 +97,7 @@ def test_bulk_import_names_bad_input(home: Path, tmp_path: Path) -> None:
 @pytest.mark.neo4j
 def test_password_is_enforced(home: Path) -> None:
     password = 'Secret "pw" \\ #1'
-    info: ServerInfo = neo4j_server.start(home, password=password)
+    info: ServerInfo = devserver.start(home, password=password)
 
     for bad_auth in (("neo4j", "wrong-password"), None):
         with (
@@ -110,8 +110,8 @@ def test_password_is_enforced(home: Path) -> None:
         records, _, _ = driver.execute_query("RETURN 1 AS one")
     assert [record["one"] for record in records] == [1]
 
-    assert neo4j_server.stop(home) is True
-    assert neo4j_server.status(home) is None
+    assert devserver.stop(home) is True
+    assert devserver.status(home) is None
 
 
 def _handshake(certificate: Path, key: Path, server_name: str) -> None:
@@ -142,7 +142,7 @@ def _handshake(certificate: Path, key: Path, server_name: str) -> None:
 
 def test_the_certificate_names_the_loopback_address_and_is_kept(tmp_path: Path) -> None:
     directory = tmp_path / "bolt"
-    certificate = neo4j_server.make_certificate(directory)
+    certificate = devserver.make_certificate(directory)
     key = directory / "private.key"
     assert certificate == directory / "public.crt"
     assert key.stat().st_mode & 0o077 == 0
@@ -159,6 +159,6 @@ def test_the_certificate_names_the_loopback_address_and_is_kept(tmp_path: Path) 
         _handshake(certificate, key, "example.org")
 
     made = certificate.read_bytes()
-    assert neo4j_server.make_certificate(directory).read_bytes() == made
+    assert devserver.make_certificate(directory).read_bytes() == made
     key.unlink()
-    assert neo4j_server.make_certificate(directory).read_bytes() != made
+    assert devserver.make_certificate(directory).read_bytes() != made

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import same_answer
 from tacgraph import queries
+from tacgraph.errors import QueryError
 from tacgraph.store import Store
 
 SRC = Path(__file__).parents[1] / "src" / "tacgraph"
@@ -120,9 +121,9 @@ def test_neo4j_only_queries_have_no_embedded_form() -> None:
 
 
 def test_templates_refuse_names_outside_the_schema() -> None:
-    with pytest.raises(queries.QueryError):
+    with pytest.raises(QueryError):
         queries.node_query("nodes_by_id", "neo4j", "Child) DETACH DELETE (n")
-    with pytest.raises(queries.QueryError):
+    with pytest.raises(QueryError):
         queries.named("nodes_by_id", "neo4j")
-    with pytest.raises(queries.QueryError):
+    with pytest.raises(QueryError):
         queries.named("no_such_query", "embedded")

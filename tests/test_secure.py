@@ -13,10 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import require_neo4j
+from tacgraph import devserver
 from tacgraph.cli import exits
 from tacgraph.cli.app import app
 from tacgraph.config import StoreConfig
-from tacgraph.store import neo4j_server
 
 pytestmark = pytest.mark.neo4j
 PASSWORD = "Tac-Secret-9f3b71"
@@ -29,11 +29,11 @@ def secured_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A second, small Neo4j with authentication on, for this module only."""
     require_neo4j()
     home: Path = tmp_path_factory.mktemp("neo4j-auth")
-    info = neo4j_server.start(home, password=PASSWORD, heap="256m", page_cache="32m")
+    info = devserver.start(home, password=PASSWORD, heap="256m", page_cache="32m")
     try:
         yield info.uri
     finally:
-        neo4j_server.stop(home)
+        devserver.stop(home)
 
 
 def _env(uri: str, password: str, debug: bool = False) -> dict[str, str]:

@@ -3,6 +3,7 @@ is exactly what independent audits of the records find."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import defaultdict
@@ -12,7 +13,10 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from typer.testing import CliRunner
 
+from tacgraph.cli.app import app
+from tacgraph.cli.exits import INVALID_INPUT, OK
 from tacgraph.model import (
     BY_LABEL,
     OPEN_CAF_STATES,
@@ -47,6 +51,7 @@ from tacgraph.model import (
     nhs_number_is_valid,
 )
 from tacgraph.schema import graph_schema
+from tacgraph.sources import read_records
 from tacgraph.synth import (
     DUPLICATE_ERROR_KINDS,
     Synthesiser,
@@ -692,6 +697,31 @@ def test_jsonl_is_deterministic(tmp_path: Path) -> None:
     assert _jsonl(tmp_path, "d.jsonl", 400, 11, faults=False) != first
 
 
+# The sha256 of a fixed synthesis and its truth file. A change to how the synthesiser is
+# organised must leave these alone; a deliberate change to what it generates updates them
+# (and says so in its commit).
+PINNED = {
+    (1000, 7, True): (
+        "4228184f23103c5f1fbe99ec6b6dfd5c7023a7fb62a85e14c1f1ff746ab45bba",
+        "b687082194fbb6c4b3422febea843123b0a0cf08a79924c1ac57ad458383429c",
+    ),
+    (300, 2026, False): (
+        "08909c7f03788aa13f63093399c7aa899bc69ee909dc97622ecdd8ef3d926701",
+        "b8fd91b5fe7d983b4ea22e77cc625b281f4948a857cefe416c3dd041470ed4c9",
+    ),
+}
+
+
+@pytest.mark.parametrize(("children", "seed", "faults"), sorted(PINNED))
+def test_output_is_pinned(tmp_path: Path, children: int, seed: int, faults: bool) -> None:
+    synth = Synthesiser(children, seed, faults=faults)
+    write_jsonl(synth.records(), tmp_path / "la.jsonl")
+    synth.truth.write(tmp_path / "truth.json")
+    records, truth = PINNED[(children, seed, faults)]
+    assert hashlib.sha256((tmp_path / "la.jsonl").read_bytes()).hexdigest() == records
+    assert hashlib.sha256((tmp_path / "truth.json").read_bytes()).hexdigest() == truth
+
+
 def test_jsonl_format(tmp_path: Path) -> None:
     data = _jsonl(tmp_path, "out.jsonl", 300, 5)
     assert data.endswith(b"\n")
@@ -714,3 +744,37 @@ def test_streaming_does_not_build_the_whole_population() -> None:
         if isinstance(record, Child):
             break
     assert isinstance(first[-1], Child)
+
+
+def test_synth_writes_what_the_file_name_says_and_import_reads_it(tmp_path: Path) -> None:
+    # `tacgraph synth --out la.json` wrote JSON Lines into la.json, which
+    # `tacgraph import la.json` then refused as not valid JSON.
+    runner = CliRunner()
+    for name in ("la.json", "la.jsonl"):
+        result = runner.invoke(
+            app, ["synth", "--children", "60", "--seed", "4", "--out", str(tmp_path / name)]
+        )
+        assert result.exit_code == OK, result.stderr
+    as_json = [(r.label, r.data) for r in read_records(tmp_path / "la.json")]
+    as_lines = [(r.label, r.data) for r in read_records(tmp_path / "la.jsonl")]
+    assert len(as_json) == len(as_lines) > 60
+    key = lambda pair: (pair[0], pair[1]["id"])  # noqa: E731
+    assert sorted(as_json, key=key) == sorted(as_lines, key=key)
+    doc = json.loads((tmp_path / "la.json").read_text(encoding="utf-8"))
+    assert doc["format"] == "tacgraph" and len(doc["children"]) >= 60
+    result = runner.invoke(
+        app, ["import", str(tmp_path / "la.json"), "--db", str(tmp_path / "db"), "--json"]
+    )
+    assert result.exit_code == OK, result.stderr
+    assert json.loads(result.stdout)["records_read"] == len(as_json)
+
+
+def test_synth_refuses_a_file_name_it_cannot_write(tmp_path: Path) -> None:
+    for name in ("la.csv", "la"):
+        result = CliRunner().invoke(
+            app, ["synth", "--children", "5", "--out", str(tmp_path / name)]
+        )
+        assert result.exit_code == INVALID_INPUT
+        assert result.stderr.startswith(f"Error: {tmp_path / name}: cannot write records as ")
+        assert ".jsonl" in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -18,13 +18,13 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from conftest import ROBIN, SALLY
+from tacgraph import devserver
 from tacgraph.cli import exits
 from tacgraph.cli.app import app
 from tacgraph.config import StoreConfig
+from tacgraph.devserver import ServerInfo
 from tacgraph.errors import StoreUnavailable
-from tacgraph.store import neo4j_server
 from tacgraph.store.neo4j import Neo4jStore
-from tacgraph.store.neo4j_server import ServerInfo
 from test_secure import PASSWORD, WRONG, _env
 
 pytestmark = pytest.mark.neo4j
@@ -35,17 +35,17 @@ runner = CliRunner()
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerInfo]:
     """A second, small Neo4j that accepts only TLS and needs a password."""
     home: Path = tmp_path_factory.mktemp("neo4j-tls")
-    info = neo4j_server.start(home, password=PASSWORD, tls=True, heap="256m", page_cache="32m")
+    info = devserver.start(home, password=PASSWORD, tls=True, heap="256m", page_cache="32m")
     try:
         yield info
     finally:
-        neo4j_server.stop(home)
+        devserver.stop(home)
 
 
 @pytest.fixture(scope="module")
 def other_ca(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A certificate for the same names that did not sign the server's."""
-    return neo4j_server.make_certificate(tmp_path_factory.mktemp("other-ca"))
+    return devserver.make_certificate(tmp_path_factory.mktemp("other-ca"))
 
 
 def _address(server: ServerInfo) -> str:
@@ -73,7 +73,7 @@ def _refused(result: Result, uri: str) -> str:
 def test_the_server_presents_the_certificate_it_made(server: ServerInfo) -> None:
     assert server.tls and server.certificate is not None
     assert server.uri == f"bolt+s://{_address(server)}"
-    assert neo4j_server.status(server.home) == server
+    assert devserver.status(server.home) == server
     key = server.certificate.with_name("private.key")
     assert key.stat().st_mode & 0o077 == 0
     presented = ssl.get_server_certificate(("127.0.0.1", server.bolt_port))

@@ -8,14 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from tacgraph.errors import TacgraphError
+from tacgraph.errors import AccessDenied as AccessDenied
 from tacgraph.store.base import Row, Store
-
-
-class AccessDenied(TacgraphError):
-    """The requester may not look up children; nothing was disclosed."""
-
-    hint = "ask your information governance lead to check your directory authorisation"
 
 
 class Requester(BaseModel):

@@ -40,7 +40,8 @@ from pydantic import BaseModel, ConfigDict
 from tacgraph import audit, duplicates
 from tacgraph.access import AccessDenied, Requester, authorise
 from tacgraph.consent import ConsentFact, Decision, Viewer, decide
-from tacgraph.errors import NotFound, TacgraphError
+from tacgraph.errors import CafRefused as CafRefused
+from tacgraph.errors import NotFound
 from tacgraph.importer import import_records
 from tacgraph.mapping import EdgeTargets, from_graph
 from tacgraph.model import (
@@ -69,12 +70,6 @@ R = TypeVar("R", bound=Record)
 # Agencies whose name would say where a shielded child is.
 LOCATING_KINDS = frozenset({"school", "gp_practice"})
 LEVELS: tuple[ServiceLevel, ...] = tuple(sorted(ServiceLevel, key=LEVEL_RANK.__getitem__))
-
-
-class CafRefused(TacgraphError):
-    """A change to the CAF register was refused; nothing was written."""
-
-    hint = "nothing was changed; see 'tacgraph caf check' for the CAFs a child has"
 
 
 # --------------------------------------------------------------------------- results

@@ -1,4 +1,24 @@
-"""tacgraph's own exceptions. The CLI maps each to one exit code (``cli/exits.py``)."""
+"""tacgraph's own exceptions, all of them, each deriving from :class:`TacgraphError`.
+
+The CLI maps each to one exit code (``cli/exits.py``): AccessDenied 7, InvalidInput and
+its kinds 3, StoreUnavailable 4, NotFound 5, any other 1.
+
+    TacgraphError
+    ├── StoreError
+    │   ├── StoreUnavailable
+    │   └── SchemaMissing
+    ├── InvalidInput
+    │   ├── InvalidArgument
+    │   └── UnreadableFile
+    ├── NotFound
+    ├── AccessDenied
+    ├── CafRefused
+    ├── QueryError
+    ├── RenderError
+    │   └── ChromiumMissing
+    ├── LogTampered
+    └── Neo4jServerError
+"""
 
 from __future__ import annotations
 
@@ -68,3 +88,47 @@ class UnreadableFile(InvalidInput):
 
 class NotFound(TacgraphError):
     """A record that was asked for does not exist."""
+
+
+class Neo4jServerError(TacgraphError):
+    """The development Neo4j server's jars could not be fetched, or the server failed to
+    start or stop (``tacgraph.devserver``)."""
+
+    hint = "see the server's logs named above; 'tacgraph db status' shows what is running"
+
+
+class AccessDenied(TacgraphError):
+    """The requester may not look up children; nothing was disclosed."""
+
+    hint = "ask your information governance lead to check your directory authorisation"
+
+
+class CafRefused(TacgraphError):
+    """A change to the CAF register was refused; nothing was written."""
+
+    hint = "nothing was changed; see 'tacgraph caf check' for the CAFs a child has"
+
+
+class QueryError(TacgraphError):
+    """A named query is missing, malformed, or was asked for with a bad template value."""
+
+
+class RenderError(TacgraphError):
+    """A map could not be drawn, written or photographed."""
+
+    hint = "check the output path and try again"
+
+
+class ChromiumMissing(RenderError):
+    """No Chromium (or Chrome) binary was found for a screenshot."""
+
+    hint = (
+        "install Debian's chromium (apt-get install chromium), or set TACGRAPH_CHROMIUM "
+        "to a Chromium or Chrome binary"
+    )
+
+
+class LogTampered(TacgraphError):
+    """The access log's hash chain is broken: an entry was changed, removed or added."""
+
+    hint = "treat the access log as compromised and report it to information governance"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
+from tacgraph.errors import QueryError
 from tacgraph.resources import resource_dir
 from tacgraph.schema import EdgeSpec, NodeSpec, RelSpec, graph_schema
 
@@ -22,10 +23,6 @@ ENGINES: tuple[Engine, ...] = ("embedded", "neo4j")
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 _PARAM = re.compile(r"\$(\w+)")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-class QueryError(Exception):
-    """A named query is missing, malformed, or was asked for with a bad template value."""
 
 
 @dataclass(frozen=True)

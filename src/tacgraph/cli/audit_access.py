@@ -13,12 +13,8 @@ from tacgraph import audit
 from tacgraph.cli import output
 from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, store_from
 from tacgraph.cli.data import AsOfOpt, parse_date
-from tacgraph.errors import TacgraphError
+from tacgraph.errors import LogTampered
 from tacgraph.ig import AccessRow, access_report
-
-
-class LogTampered(TacgraphError):
-    hint = "treat the access log as compromised and report it to information governance"
 
 
 def register(app: typer.Typer) -> None:

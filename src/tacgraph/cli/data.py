@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json as jsonlib
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from tacgraph import synth as synthesis
 from tacgraph.cli import output
 from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, store_from
 from tacgraph.config import StoreConfig
@@ -17,6 +15,7 @@ from tacgraph.errors import InvalidArgument
 from tacgraph.export import export_file
 from tacgraph.importer import ImportReport, import_files
 from tacgraph.summary import Summary, summarise
+from tacgraph.synth import Synthesiser, write_jsonl, write_records
 
 AsOfOpt = Annotated[
     str | None,
@@ -82,7 +81,9 @@ def register(app: typer.Typer) -> None:
 @guarded
 def synth(
     children: Annotated[int, typer.Option(min=1, help="How many children.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="JSON Lines file to write.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="File to write: .jsonl (JSON Lines) or .json.")
+    ],
     seed: Annotated[int, typer.Option(help="Random seed: same seed, same output.")] = 1,
     truth: Annotated[
         Path | None, typer.Option(help="Also write what faults were injected (JSON).")
@@ -94,13 +95,13 @@ def synth(
 
     Example: tacgraph synth --children 10000 --seed 7 --out la.jsonl --truth truth.json
     """
-    generator = synthesis.Synthesiser(children, seed, faults=not clean)
+    generator = Synthesiser(children, seed, faults=not clean)
     with output.progress("synth") as update:
-        counts = synthesis.write_jsonl(
+        counts = write_records(
             generator.records(), out, progress=lambda done: update("write", done)
         )
     if truth is not None:
-        truth.write_text(jsonlib.dumps(generator.truth.to_json(), indent=2, sort_keys=True) + "\n")
+        generator.truth.write(truth)
     result = {"out": str(out), "records": sum(counts.values()), "counts": counts}
     if json:
         output.print_json(result)
@@ -192,9 +193,9 @@ def demo(
     config = StoreConfig.from_env(kind="embedded", db_path=db)
     config.db_path.mkdir(parents=True, exist_ok=True)
     source = config.db_path / f"synthetic-{children}-{seed}.jsonl"
-    generator = synthesis.Synthesiser(children, seed)
+    generator = Synthesiser(children, seed)
     with output.progress("demo") as update:
-        synthesis.write_jsonl(generator.records(), source, progress=lambda n: update("synth", n))
+        write_jsonl(generator.records(), source, progress=lambda n: update("synth", n))
         with store_from("embedded", config.db_path, create=True) as s:
             s.init_schema()
             report = import_files(s, [source], progress=update)

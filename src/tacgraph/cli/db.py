@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
+from tacgraph import devserver
 from tacgraph.cli import output
 from tacgraph.cli.common import DbOpt, JsonOpt, ProseGroup, StoreOpt, guarded, store_from
 from tacgraph.errors import TacgraphError
-from tacgraph.store import neo4j_server
 
 app = typer.Typer(
     cls=ProseGroup, help="Create, inspect and run the graph store.", no_args_is_help=True
@@ -74,7 +74,7 @@ def clear(
     output.note("store cleared")
 
 
-def _server_json(info: neo4j_server.ServerInfo | None) -> dict[str, object]:
+def _server_json(info: devserver.ServerInfo | None) -> dict[str, object]:
     if info is None:
         return {"running": False}
     found: dict[str, object] = {
@@ -109,8 +109,8 @@ def neo4j_start(
     Example: tacgraph db neo4j start --port 7687 --tls
     """
     try:
-        info = neo4j_server.start(home, port=port, heap=heap, page_cache=page_cache, tls=tls)
-    except (neo4j_server.Neo4jServerError, ValueError) as exc:
+        info = devserver.start(home, port=port, heap=heap, page_cache=page_cache, tls=tls)
+    except (devserver.Neo4jServerError, ValueError) as exc:
         raise TacgraphError(str(exc), "see the Neo4j logs under --home") from None
     if json:
         output.print_json(_server_json(info))
@@ -128,7 +128,7 @@ def neo4j_stop(home: HomeOpt = DEFAULT_HOME) -> None:
 
     Example: tacgraph db neo4j stop
     """
-    stopped = neo4j_server.stop(home)
+    stopped = devserver.stop(home)
     output.note("stopped" if stopped else "no server was running")
 
 
@@ -139,7 +139,7 @@ def neo4j_status(home: HomeOpt = DEFAULT_HOME, json: JsonOpt = False) -> None:
 
     Example: tacgraph db neo4j status --json
     """
-    info = neo4j_server.status(home)
+    info = devserver.status(home)
     if json:
         output.print_json(_server_json(info))
     elif info is None:

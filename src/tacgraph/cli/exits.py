@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tacgraph.access import AccessDenied
-from tacgraph.errors import InvalidInput, NotFound, StoreUnavailable, TacgraphError
+from tacgraph.errors import AccessDenied, InvalidInput, NotFound, StoreUnavailable, TacgraphError
 
 OK = 0
 ERROR = 1

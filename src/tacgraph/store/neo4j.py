@@ -3,7 +3,7 @@
 (the system's CAs, or those of ``NEO4J_TRUSTED_CERTIFICATES``), ``+ssc`` for TLS with
 a self-signed certificate accepted unverified.
 
-With ``tacgraph.store.neo4j_server`` the only modules that import ``neo4j``. Driver
+The only module that imports ``neo4j``. Driver
 errors become tacgraph's own; no message ever carries the password.
 """
 

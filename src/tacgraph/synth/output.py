@@ -1,0 +1,145 @@
+"""Writing records to a file: JSON Lines (one ``{"type", "record"}`` object a line) or one
+JSON document of record lists, as the file's name says; the file written whole or not at
+all."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack
+from pathlib import Path
+from typing import IO
+
+from tacgraph.errors import InvalidArgument
+from tacgraph.model import (
+    RECORD_TYPES,
+    Record,
+    dump_record,
+)
+
+
+def record_line(record: Record) -> str:
+    """One JSON Lines line (without the newline) for ``record``."""
+    return json.dumps(
+        {"type": type(record).label(), "record": dump_record(record)},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+def write_jsonl(
+    records: Iterable[Record], out: Path, *, progress: Callable[[int], None] | None = None
+) -> dict[str, int]:
+    """Write ``records`` to ``out`` as UTF-8 JSON Lines, one
+    ``{"type": label, "record": ...}`` object per line, and return the count per label.
+
+    The file appears only once complete (written beside it, then renamed).
+    ``progress`` is called with the number of records written so far, every 10,000
+    records and at the end. Raises OSError if the file cannot be written.
+    """
+    counts = {t.label(): 0 for t in RECORD_TYPES}
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    written = 0
+    try:
+        with tmp.open("w", encoding="utf-8", newline="\n") as handle:
+            batch: list[str] = []
+            for record in records:
+                batch.append(record_line(record))
+                counts[type(record).label()] += 1
+                written += 1
+                if len(batch) >= 10_000:
+                    batch.append("")
+                    handle.write("\n".join(batch))
+                    batch = []
+                    if progress is not None:
+                        progress(written)
+            if batch:
+                batch.append("")
+                handle.write("\n".join(batch))
+        tmp.replace(out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if progress is not None:
+        progress(written)
+    return counts
+
+
+def write_json(
+    records: Iterable[Record], out: Path, *, progress: Callable[[int], None] | None = None
+) -> dict[str, int]:
+    """Write ``records`` to ``out`` as one UTF-8 JSON document of record lists (the form
+    ``tacgraph export`` writes and ``tacgraph import`` reads: ``{"format": "tacgraph",
+    "version": 1, "<collection>": [...], ...}``, one record a line), and return the count
+    per label.
+
+    Each collection is spooled to a temporary file while the records stream, so memory
+    stays small; the file appears only once complete. ``progress`` is called as for
+    :func:`write_jsonl`. Raises OSError if the file cannot be written.
+    """
+    counts = {t.label(): 0 for t in RECORD_TYPES}
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    written = 0
+    try:
+        with (
+            tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}.") as spool,
+            ExitStack() as files,
+        ):
+            handles: dict[str, IO[str]] = {}
+            for record in records:
+                label = type(record).label()
+                handle = handles.get(label)
+                if handle is None:
+                    handle = handles[label] = files.enter_context(
+                        Path(spool, label).open("w+", encoding="utf-8", newline="\n")
+                    )
+                line = json.dumps(
+                    dump_record(record), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+                )
+                handle.write(("\n" if counts[label] == 0 else ",\n") + line)
+                counts[label] += 1
+                written += 1
+                if progress is not None and written % 10_000 == 0:
+                    progress(written)
+            with tmp.open("w", encoding="utf-8", newline="\n") as doc:
+                doc.write('{"format":"tacgraph","version":1')
+                for model in RECORD_TYPES:
+                    doc.write(f',\n"{model.collection}":[')
+                    spooled = handles.get(model.label())
+                    if spooled is not None:
+                        spooled.seek(0)
+                        while chunk := spooled.read(1 << 20):
+                            doc.write(chunk)
+                        doc.write("\n")
+                    doc.write("]")
+                doc.write("}\n")
+        tmp.replace(out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if progress is not None:
+        progress(written)
+    return counts
+
+
+def write_records(
+    records: Iterable[Record], out: Path, *, progress: Callable[[int], None] | None = None
+) -> dict[str, int]:
+    """Write ``records`` in the form ``out``'s name says: JSON Lines for ``.jsonl`` (or
+    ``.ndjson``), one JSON document for ``.json``. Returns the count per label.
+
+    Raises InvalidArgument for any other name, before anything is written; OSError if the
+    file cannot be written.
+    """
+    suffix = out.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        return write_jsonl(records, out, progress=progress)
+    if suffix == ".json":
+        return write_json(records, out, progress=progress)
+    raise InvalidArgument(
+        f"{out}: cannot write records as {out.suffix or 'a file with no suffix'!r}",
+        "name the file with .jsonl or .json, such as la.jsonl",
+    )

@@ -1,0 +1,319 @@
+"""Statutory work: child in need and child protection plans, and looked-after children."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from tacgraph.dates import add_working_days, next_weekday
+from tacgraph.model import (
+    AssessmentKind,
+    ChangeDirection,
+    MeetingKind,
+    Plan,
+    PlanKind,
+    Review,
+    ReviewOutcome,
+    Role,
+    Scope,
+    StatutoryBasis,
+    StatutoryGround,
+    TeamRole,
+)
+from tacgraph.synth.services import Services
+from tacgraph.synth.state import (
+    Inv,
+    Kid,
+)
+from tacgraph.synth.vocabulary import (
+    HARM_REASONS,
+    REVIEW_INTERVAL_DAYS,
+    SERVICES,
+    STATUTORY,
+    UNIVERSAL,
+)
+
+
+class Statutory(Services):
+    """Child in need and child protection plans, and care for looked-after children."""
+
+    def _statutory_plan(self, kid: Kid, kind: PlanKind, key: str | None = None) -> None:
+        rng = self._rng
+        as_of = self.as_of
+        if key is None:
+            key = "cp" if kind is PlanKind.CHILD_PROTECTION else "cin"
+        lo = max(self._earliest(kid), as_of - timedelta(days=700))
+        hi = as_of - timedelta(days=40)
+        if lo > hi:
+            self._targeted(kid)
+            return
+        referred = next_weekday(lo + timedelta(days=rng.randint(0, (hi - lo).days)))
+        agency = self._agency(kid, key)
+        assert agency is not None
+        referrer = self._referrer(kid, referred)
+        ends = kind is PlanKind.CHILD_IN_NEED and rng.random() < 0.3
+        plan_start = add_working_days(referred, rng.randint(8, 15))
+        end: date | None = None
+        if ends:
+            end = next_weekday(plan_start + timedelta(days=rng.randint(90, 400)))
+            if end >= as_of - timedelta(days=3):
+                end = None
+        lead_role = {"yos": Role.YOUTH_OFFENDING_OFFICER}.get(key, Role.SOCIAL_WORKER)
+        lead_inv = self._involve(
+            kid, key, referred, end, lead_role, agency_id=agency, level=SERVICES[key][1]
+        )
+        lead = lead_inv.staff
+        basis_id: str | None = None
+        if kind is PlanKind.CHILD_PROTECTION:
+            basis = StatutoryBasis(
+                id=self._id("SB"),
+                child_id=kid.id,
+                ground=StatutoryGround.SIGNIFICANT_HARM,
+                recorded_by_id=referrer.id,
+                recorded_on=referred,
+                reason=rng.choice(HARM_REASONS),
+                to_agency_id=agency,
+                scopes=[
+                    Scope.CONTACT_DETAILS,
+                    Scope.INVOLVEMENT,
+                    Scope.HEALTH,
+                    Scope.EDUCATION,
+                    Scope.SOCIAL_CARE,
+                ],
+            )
+            kid.recs.append(basis)
+            basis_id = basis.id
+        elif key == "yos":
+            basis = StatutoryBasis(
+                id=self._id("SB"),
+                child_id=kid.id,
+                ground=StatutoryGround.COURT_ORDER,
+                recorded_by_id=lead.id,
+                recorded_on=referred,
+                reason="Youth rehabilitation order with supervision",
+                to_agency_id=agency,
+                scopes=[Scope.CONTACT_DETAILS, Scope.INVOLVEMENT, Scope.EDUCATION],
+                valid_until=referred + timedelta(days=365),
+            )
+            kid.recs.append(basis)
+            basis_id = basis.id
+        if key != "yos":
+            self._refer(kid, key, agency, referred, referrer.id, basis_id=basis_id)
+        if kind is PlanKind.CHILD_PROTECTION:
+            police = self._pick(self._wide["police"], Role.POLICE_OFFICER, None)
+            manager = self._manager(agency)
+            self._meeting(
+                kid,
+                MeetingKind.STRATEGY,
+                next_weekday(referred + timedelta(days=1)),
+                manager,
+                [manager, lead, referrer, police],
+                family=False,
+            )
+        if key in ("cp", "cin"):
+            initial = self._assessment(kid, AssessmentKind.INITIAL, lead, referred, 10)
+            if initial.completed_on is not None:
+                self._assessment(kid, AssessmentKind.CORE, lead, initial.completed_on, 35)
+        members: list[Inv] = []
+        age = kid.age(plan_start)
+        options = ["gp", "early_help"] + (["hv"] if age < 5 else ["school", "school_nursing"])
+        options += ["camhs"] if age >= 5 else []
+        rng.shuffle(options)
+        for member_key in options[: rng.randint(1, 3)]:
+            if member_key == "school":
+                school = self._school_on(kid, plan_start)
+                if school is None:
+                    continue
+                role = (
+                    Role.HEAD_OF_YEAR
+                    if kid.school_stage == "secondary"
+                    else (Role.DESIGNATED_SAFEGUARDING_LEAD)
+                )
+                if kid.severe_sen:
+                    role = Role.SENCO
+                members.append(
+                    self._involve(kid, member_key, plan_start, end, role, agency_id=school)
+                )
+            else:
+                if member_key == "camhs":
+                    kid.significant_mental_health = kid.age(plan_start) >= 10 and (
+                        rng.random() < 0.5
+                    )
+                    self._refer(kid, "camhs", self._wide["camhs"], plan_start, lead.id)
+                members.append(self._involve(kid, member_key, plan_start, end))
+        if end is not None:
+            lead_inv.end_reason = "Social care involvement closed"
+            for inv in members:
+                inv.end_reason = "Plan ended"
+        plan_id = self._id("PL")
+        meeting_kind = {
+            PlanKind.CHILD_PROTECTION: MeetingKind.REVIEW,
+            PlanKind.CHILD_IN_NEED: MeetingKind.TACIN,
+        }.get(kind, MeetingKind.REVIEW)
+        first = 90 if kind is PlanKind.CHILD_PROTECTION else None
+        team = [m.staff for m in members]
+        next_review, held = self._plan_reviews(
+            kid,
+            plan_id,
+            plan_start,
+            end,
+            lead,
+            team,
+            meeting_kind,
+            (90, REVIEW_INTERVAL_DAYS),
+            first,
+        )
+        plan = Plan(
+            id=plan_id,
+            child_id=kid.id,
+            kind=kind,
+            started_on=plan_start,
+            ended_on=end,
+            next_review_on=next_review,
+        )
+        kid.recs.append(plan)
+        self._actions(kid, plan, [lead_inv, *members], plan_start, end, rng.randint(2, 4))
+        kid.plan_teams.append((lead, plan_id, TeamRole.LEAD, plan_start, end))
+        for inv in members:
+            kid.plan_teams.append((inv.staff, plan_id, TeamRole.MEMBER, plan_start, end))
+        if kind is PlanKind.CHILD_PROTECTION:
+            core = add_working_days(plan_start, 10)
+            if core <= as_of:
+                self._meeting(
+                    kid, MeetingKind.CORE_GROUP, core, lead, [lead, *team], plan_id=plan_id
+                )
+        for i, (held_on, meeting) in enumerate(held):
+            following = held[i + 1][0] if i + 1 < len(held) else (next_review or end)
+            kid.recs.append(
+                Review(
+                    id=self._id("RV"),
+                    plan_id=plan_id,
+                    held_on=held_on,
+                    outcome=ReviewOutcome.CONTINUE,
+                    next_review_on=following,
+                    meeting_id=meeting.id,
+                    recorded_by_id=lead.id,
+                    social_worker_present=key in ("cp", "cin", "disabled", "lac"),
+                )
+            )
+        if end is not None:
+            # closing social care involvement (004 section 6): team manager decides,
+            # TACiN meeting, everyone notified
+            manager = self._manager(agency)
+            meeting = self._meeting(
+                kid, MeetingKind.TACIN, end, lead, [lead, manager, *team], plan_id=plan_id
+            )
+            kid.recs.append(
+                Review(
+                    id=self._id("RV"),
+                    plan_id=plan_id,
+                    held_on=end,
+                    outcome=ReviewOutcome.CLOSE,
+                    meeting_id=meeting.id,
+                    recorded_by_id=lead.id,
+                    social_worker_present=True,
+                )
+            )
+            new: list[str] = []
+            if rng.random() < 0.5:
+                new_agency = self._agency(kid, "early_help" if rng.random() < 0.6 else "cc")
+                assert new_agency is not None
+                new.append(new_agency)
+            consultant = rng.random() < 0.3
+            decider = (
+                self._pick(agency, Role.CONSULTANT_SOCIAL_WORKER, None) if consultant else manager
+            )
+            self._level_change(
+                kid,
+                ChangeDirection.CLOSE,
+                end,
+                SERVICES[key][1],
+                UNIVERSAL,
+                decider,
+                agreed_by=manager if consultant else None,
+                plan_id=plan_id,
+                meeting=meeting,
+                new_agency_ids=new,
+            )
+
+    def _looked_after(self, kid: Kid) -> None:
+        rng = self._rng
+        as_of = self.as_of
+        assert kid.dob is not None
+        agency = self._wide["lac"]
+        lo = max(kid.dob + timedelta(days=3), as_of - timedelta(days=6 * 365))
+        hi = as_of - timedelta(days=20)
+        placed = next_weekday(lo + timedelta(days=rng.randint(0, max(0, (hi - lo).days))))
+        if placed > as_of - timedelta(days=1):
+            placed = as_of - timedelta(days=1)
+        lead_inv = self._involve(
+            kid, "lac", placed, None, Role.SOCIAL_WORKER, agency_id=agency, level=STATUTORY
+        )
+        lead = lead_inv.staff
+        kid.recs.append(
+            StatutoryBasis(
+                id=self._id("SB"),
+                child_id=kid.id,
+                ground=StatutoryGround.COURT_ORDER,
+                recorded_by_id=lead.id,
+                recorded_on=placed,
+                reason="Care order (Children Act 1989 s31)",
+                to_agency_id=agency,
+                scopes=[
+                    Scope.CONTACT_DETAILS,
+                    Scope.INVOLVEMENT,
+                    Scope.HEALTH,
+                    Scope.EDUCATION,
+                    Scope.SOCIAL_CARE,
+                ],
+            )
+        )
+        members: list[Inv] = []
+        school = self._school_on(kid, as_of)
+        if school is not None:
+            start = max(placed, as_of - timedelta(days=300))
+            members.append(
+                self._involve(
+                    kid, "school", start, None, Role.DESIGNATED_SAFEGUARDING_LEAD, agency_id=school
+                )
+            )
+        if kid.age(as_of) >= 5 and rng.random() < 0.3:
+            start = next_weekday(
+                placed + timedelta(days=rng.randint(0, max(0, (as_of - placed).days - 1)))
+            )
+            start = min(start, as_of)
+            self._refer(kid, "camhs", self._wide["camhs"], start, lead.id)
+            members.append(self._involve(kid, "camhs", start, None))
+        hv = [inv for inv in kid.invs if inv.key == "hv"]
+        stable = rng.random() < 0.2 and (as_of - placed).days > 400
+        plan_id = self._id("PL")
+        team = [m.staff for m in members] + [inv.staff for inv in hv]
+        gap = (300, 350) if stable else (90, REVIEW_INTERVAL_DAYS)
+        next_review, held = self._plan_reviews(
+            kid, plan_id, placed, None, lead, team, MeetingKind.REVIEW, gap, first=28
+        )
+        plan = Plan(
+            id=plan_id,
+            child_id=kid.id,
+            kind=PlanKind.LOOKED_AFTER_CARE,
+            started_on=placed,
+            next_review_on=next_review,
+            stable_long_term=stable,
+        )
+        kid.recs.append(plan)
+        self._actions(kid, plan, [lead_inv, *members], placed, None, rng.randint(2, 4))
+        kid.plan_teams.append((lead, plan_id, TeamRole.LEAD, placed, None))
+        for inv in members:
+            kid.plan_teams.append((inv.staff, plan_id, TeamRole.MEMBER, inv.start, None))
+        for i, (held_on, meeting) in enumerate(held):
+            kid.recs.append(
+                Review(
+                    id=self._id("RV"),
+                    plan_id=plan_id,
+                    held_on=held_on,
+                    outcome=ReviewOutcome.CONTINUE,
+                    next_review_on=held[i + 1][0] if i + 1 < len(held) else next_review,
+                    meeting_id=meeting.id,
+                    recorded_by_id=lead.id,
+                    social_worker_present=True,
+                )
+            )

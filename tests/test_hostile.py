@@ -27,7 +27,7 @@ from tacgraph import queries
 from tacgraph.cli import common, exits
 from tacgraph.cli.app import app
 from tacgraph.config import StoreConfig
-from tacgraph.errors import InvalidInput, QueryError
+from tacgraph.errors import InvalidInput, QueryError, UnreadableFile
 from tacgraph.export import canonical_hash
 from tacgraph.importer import import_files
 from tacgraph.queries import Engine
@@ -289,7 +289,15 @@ def test_hostile_records_are_refused_or_stored_as_plain_data(
     try:
         import_files(store, [path])
     except InvalidInput as exc:
-        assert str(exc) and exc.problems is not None
+        # Refused: the error names the file; unless the file is unreadable as a whole, each
+        # problem is located in it and one names the hostile field (or the hostile id).
+        if isinstance(exc, UnreadableFile):
+            assert str(path) in str(exc)
+        else:
+            assert exc.problems, "refused without naming a problem"
+            assert all(str(path) in p.location for p in exc.problems)
+            fields = [p.field for p in exc.problems]
+            assert name in fields or "id" in fields, f"no problem names {name}: {fields}"
         assert store.stats() == before_stats
         assert canonical_hash(store) == before_hash
     else:

@@ -365,10 +365,12 @@ def test_shielded_children_name_involved_practitioners(population: Population) -
     involved: dict[str, set[str]] = defaultdict(set)
     for inv in population.of(Involvement):
         involved[inv.child_id].add(inv.practitioner_id)
-    for child in population.of(Child):
-        if child.shielded:
-            assert 1 <= len(child.shield_named) <= 2
-            assert set(child.shield_named) <= involved[child.id]
+    shielded = [c for c in population.of(Child) if c.shielded]
+    assert shielded, "the population has no shielded child to check"
+    for child in shielded:
+        assert 1 <= len(child.shield_named) <= 2
+        assert set(child.shield_named) <= involved[child.id]
+    assert all(not c.shield_named for c in population.of(Child) if not c.shielded)
 
 
 def test_twins(population: Population) -> None:
@@ -537,13 +539,41 @@ def test_practitioners_who_left_have_no_later_work(population: Population) -> No
 
 
 def test_handovers_go_to_the_lead_or_the_team(population: Population) -> None:
+    """A departing practitioner hands over to the CAF's lead (on their last day or the
+    next) or to the team, through the CAF open on their last day."""
     involvements = {i.id: i for i in population.of(Involvement)}
-    for handover in population.of(Handover):
+    cafs = {c.id: c for c in population.of(Caf)}
+    leads: dict[str, list[tuple[str, date, date | None]]] = defaultdict(list)
+    for m in population.of(TeamMembership):
+        if m.caf_id is not None and m.role is TeamRole.LEAD:
+            leads[m.caf_id].append((m.practitioner_id, m.started_on, m.ended_on))
+    handovers = population.of(Handover)
+    assert any(h.to_practitioner_id for h in handovers) and any(h.to_caf_id for h in handovers)
+    for handover in handovers:
         assert handover.work_done and handover.outcomes and handover.unmet_needs
         assert handover.involvement_id is not None
         inv = involvements[handover.involvement_id]
         assert handover.from_practitioner_id == inv.practitioner_id
         assert handover.to_practitioner_id != inv.practitioner_id
+        last = inv.ended_on
+        assert last is not None
+        open_cafs = [
+            c
+            for c in cafs.values()
+            if c.child_id == handover.child_id
+            and c.started_on <= last
+            and (c.closed_on is None or last <= c.closed_on)
+        ]
+        if handover.to_caf_id is not None:
+            assert handover.to_caf_id in {c.id for c in open_cafs}
+        else:
+            days = (last, last + timedelta(days=1))
+            assert any(
+                who == handover.to_practitioner_id and start <= day and (end is None or day <= end)
+                for c in open_cafs
+                for who, start, end in leads[c.id]
+                for day in days
+            ), f"{handover.id} goes to {handover.to_practitioner_id}, not a lead of the CAF"
 
 
 # --------------------------------------------------------------------------- faults

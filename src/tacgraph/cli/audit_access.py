@@ -11,8 +11,7 @@ import typer
 
 from tacgraph import audit
 from tacgraph.cli import output
-from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, store_from
-from tacgraph.cli.data import AsOfOpt, parse_date
+from tacgraph.cli.common import AsOfOpt, DbOpt, JsonOpt, StoreOpt, guarded, parse_date, store_from
 from tacgraph.errors import LogTampered
 from tacgraph.ig import AccessRow, access_report
 

@@ -9,8 +9,7 @@ from typing import Annotated
 import typer
 
 from tacgraph.cli import exits, output
-from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, store_from
-from tacgraph.cli.data import parse_date
+from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, parse_date, store_from
 from tacgraph.duplicates import DEFAULT_MIN_PROBABILITY, DuplicateReport, find_duplicates
 from tacgraph.errors import InvalidArgument
 

@@ -9,8 +9,7 @@ from typing import Annotated
 import typer
 
 from tacgraph.cli import exits, output
-from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, store_from
-from tacgraph.cli.data import AsOfOpt, parse_date
+from tacgraph.cli.common import AsOfOpt, DbOpt, JsonOpt, StoreOpt, guarded, parse_date, store_from
 from tacgraph.practice import CHECKS, AuditSettings, audit_practice
 
 COLUMNS = ["check", "rule", "child_id", "subject_id", "since", "detail"]

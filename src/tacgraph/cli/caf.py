@@ -11,8 +11,15 @@ import typer
 
 from tacgraph import caf as register
 from tacgraph.cli import output
-from tacgraph.cli.common import DbOpt, JsonOpt, ProseGroup, StoreOpt, guarded, store_from
-from tacgraph.cli.data import parse_date
+from tacgraph.cli.common import (
+    DbOpt,
+    JsonOpt,
+    ProseGroup,
+    StoreOpt,
+    guarded,
+    parse_date,
+    store_from,
+)
 from tacgraph.duplicates import DEFAULT_MIN_PROBABILITY
 from tacgraph.model import ReviewOutcome, ServiceLevel
 from tacgraph.store import Store

@@ -7,6 +7,7 @@ import inspect
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -127,3 +128,24 @@ def store_from(store: str | None, db: Path | None, *, create: bool = False) -> I
         opened.discard()
         raise
     opened.close()
+
+
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="Date (YYYY-MM-DD) to report on; default today.", show_default=False
+    ),
+]
+
+
+def parse_date(value: str | None, option: str = "--as-of") -> date:
+    """The date an option gave (YYYY-MM-DD), or today without one; raises
+    InvalidArgument naming ``option`` for anything else."""
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidArgument(
+            f"{option} {value!r} is not a date", "give it as YYYY-MM-DD, such as 2026-11-23"
+        ) from None

@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from tacgraph.cli import output
-from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, store_from
+from tacgraph.cli.common import AsOfOpt, DbOpt, JsonOpt, StoreOpt, guarded, parse_date, store_from
 from tacgraph.config import StoreConfig
-from tacgraph.errors import InvalidArgument
+from tacgraph.demo import build_demo
 from tacgraph.export import export_file
 from tacgraph.importer import ImportReport, import_files
 from tacgraph.summary import Summary, summarise
-from tacgraph.synth import Synthesiser, write_jsonl, write_records
-
-AsOfOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of", help="Date (YYYY-MM-DD) to report on; default today.", show_default=False
-    ),
-]
-
-
-def parse_date(value: str | None, option: str = "--as-of") -> date:
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidArgument(
-            f"{option} {value!r} is not a date", "give it as YYYY-MM-DD, such as 2026-11-23"
-        ) from None
+from tacgraph.synth import Synthesiser, write_records
 
 
 def _print_report(report: ImportReport) -> None:
@@ -191,15 +172,12 @@ def demo(
     Example: tacgraph demo --children 2000 --db ./demo-data
     """
     config = StoreConfig.from_env(kind="embedded", db_path=db)
-    config.db_path.mkdir(parents=True, exist_ok=True)
-    source = config.db_path / f"synthetic-{children}-{seed}.jsonl"
-    generator = Synthesiser(children, seed)
-    with output.progress("demo") as update:
-        write_jsonl(generator.records(), source, progress=lambda n: update("synth", n))
-        with store_from("embedded", config.db_path, create=True) as s:
-            s.init_schema()
-            report = import_files(s, [source], progress=update)
-            result = summarise(s, date.fromisoformat(generator.truth.as_of))
+    with (
+        output.progress("demo") as update,
+        store_from("embedded", config.db_path, create=True) as s,
+    ):
+        built = build_demo(s, config.db_path, children=children, seed=seed, progress=update)
+    report, result = built.report, built.summary
     if json:
         output.print_json({"import": report.to_json(), "summary": result.model_dump(mode="json")})
         return

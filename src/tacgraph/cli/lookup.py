@@ -7,8 +7,7 @@ from typing import Annotated
 import typer
 
 from tacgraph.cli import output
-from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, store_from
-from tacgraph.cli.data import AsOfOpt, parse_date
+from tacgraph.cli.common import AsOfOpt, DbOpt, JsonOpt, StoreOpt, guarded, parse_date, store_from
 from tacgraph.lookup import WhoElse, who_else_many
 
 

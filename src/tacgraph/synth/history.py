@@ -21,8 +21,6 @@ from tacgraph.model import (
     Role,
     Scope,
     ServiceLevel,
-    StatutoryBasis,
-    StatutoryGround,
     TeamRole,
 )
 from tacgraph.synth.services import Services
@@ -35,7 +33,6 @@ from tacgraph.synth.state import (
 from tacgraph.synth.vocabulary import (
     CHILD_IN_NEED,
     END_REASONS,
-    HARM_REASONS,
     OVERDUE_MIN_DAYS,
     REFERRAL_KEYS,
     REVIEW_INTERVAL_DAYS,
@@ -458,25 +455,7 @@ class CafHistory(Services):
         manager = self._manager(agency)
         basis_id: str | None = None
         if key == "cp":
-            basis = StatutoryBasis(
-                id=self._id("SB"),
-                child_id=kid.id,
-                ground=StatutoryGround.SIGNIFICANT_HARM,
-                recorded_by_id=current.staff.id,
-                recorded_on=on,
-                reason=rng.choice(HARM_REASONS),
-                to_agency_id=agency,
-                scopes=[
-                    Scope.CONTACT_DETAILS,
-                    Scope.INVOLVEMENT,
-                    Scope.HEALTH,
-                    Scope.EDUCATION,
-                    Scope.SOCIAL_CARE,
-                    Scope.CAF_CONTENT,
-                ],
-            )
-            kid.recs.append(basis)
-            basis_id = basis.id
+            basis_id = self._harm_basis(kid, current.staff, on, agency, caf=True)
         self._refer(
             kid,
             key,

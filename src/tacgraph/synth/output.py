@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -18,6 +18,19 @@ from tacgraph.model import (
     Record,
     dump_record,
 )
+
+
+@contextmanager
+def _whole_or_nothing(out: Path) -> Iterator[Path]:
+    """A temporary path beside ``out`` that replaces ``out`` when the block ends, and is
+    removed instead when it raises: a reader never sees half a file."""
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        yield tmp
+        tmp.replace(out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def record_line(record: Record) -> str:
@@ -41,28 +54,22 @@ def write_jsonl(
     records and at the end. Raises OSError if the file cannot be written.
     """
     counts = {t.label(): 0 for t in RECORD_TYPES}
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     written = 0
-    try:
-        with tmp.open("w", encoding="utf-8", newline="\n") as handle:
-            batch: list[str] = []
-            for record in records:
-                batch.append(record_line(record))
-                counts[type(record).label()] += 1
-                written += 1
-                if len(batch) >= 10_000:
-                    batch.append("")
-                    handle.write("\n".join(batch))
-                    batch = []
-                    if progress is not None:
-                        progress(written)
-            if batch:
+    with _whole_or_nothing(out) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as handle:
+        batch: list[str] = []
+        for record in records:
+            batch.append(record_line(record))
+            counts[type(record).label()] += 1
+            written += 1
+            if len(batch) >= 10_000:
                 batch.append("")
                 handle.write("\n".join(batch))
-        tmp.replace(out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+                batch = []
+                if progress is not None:
+                    progress(written)
+        if batch:
+            batch.append("")
+            handle.write("\n".join(batch))
     if progress is not None:
         progress(written)
     return counts
@@ -81,45 +88,40 @@ def write_json(
     :func:`write_jsonl`. Raises OSError if the file cannot be written.
     """
     counts = {t.label(): 0 for t in RECORD_TYPES}
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     written = 0
-    try:
-        with (
-            tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}.") as spool,
-            ExitStack() as files,
-        ):
-            handles: dict[str, IO[str]] = {}
-            for record in records:
-                label = type(record).label()
-                handle = handles.get(label)
-                if handle is None:
-                    handle = handles[label] = files.enter_context(
-                        Path(spool, label).open("w+", encoding="utf-8", newline="\n")
-                    )
-                line = json.dumps(
-                    dump_record(record), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    with (
+        _whole_or_nothing(out) as tmp,
+        tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}.") as spool,
+        ExitStack() as files,
+    ):
+        handles: dict[str, IO[str]] = {}
+        for record in records:
+            label = type(record).label()
+            handle = handles.get(label)
+            if handle is None:
+                handle = handles[label] = files.enter_context(
+                    Path(spool, label).open("w+", encoding="utf-8", newline="\n")
                 )
-                handle.write(("\n" if counts[label] == 0 else ",\n") + line)
-                counts[label] += 1
-                written += 1
-                if progress is not None and written % 10_000 == 0:
-                    progress(written)
-            with tmp.open("w", encoding="utf-8", newline="\n") as doc:
-                doc.write('{"format":"tacgraph","version":1')
-                for model in RECORD_TYPES:
-                    doc.write(f',\n"{model.collection}":[')
-                    spooled = handles.get(model.label())
-                    if spooled is not None:
-                        spooled.seek(0)
-                        while chunk := spooled.read(1 << 20):
-                            doc.write(chunk)
-                        doc.write("\n")
-                    doc.write("]")
-                doc.write("}\n")
-        tmp.replace(out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+            line = json.dumps(
+                dump_record(record), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+            )
+            handle.write(("\n" if counts[label] == 0 else ",\n") + line)
+            counts[label] += 1
+            written += 1
+            if progress is not None and written % 10_000 == 0:
+                progress(written)
+        with tmp.open("w", encoding="utf-8", newline="\n") as doc:
+            doc.write('{"format":"tacgraph","version":1')
+            for model in RECORD_TYPES:
+                doc.write(f',\n"{model.collection}":[')
+                spooled = handles.get(model.label())
+                if spooled is not None:
+                    spooled.seek(0)
+                    while chunk := spooled.read(1 << 20):
+                        doc.write(chunk)
+                    doc.write("\n")
+                doc.write("]")
+            doc.write("}\n")
     if progress is not None:
         progress(written)
     return counts

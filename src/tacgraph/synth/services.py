@@ -25,6 +25,8 @@ from tacgraph.model import (
     Role,
     Scope,
     ServiceLevel,
+    StatutoryBasis,
+    StatutoryGround,
 )
 from tacgraph.synth.ids import Ids
 from tacgraph.synth.state import (
@@ -37,6 +39,7 @@ from tacgraph.synth.state import (
 from tacgraph.synth.vocabulary import (
     ACTIONS,
     END_REASONS,
+    HARM_REASONS,
     HOW_WE_KNOW,
     REFERRAL_KEYS,
     REFERRAL_REASONS,
@@ -479,3 +482,27 @@ class Services(Ids):
         if notify:
             kid.changes.append(Change(change, decided_by.id))
         return change
+
+    def _harm_basis(self, kid: Kid, by: Staff, on: date, agency: str, *, caf: bool) -> str:
+        """Record the statutory basis for sharing where a child is suffering, or likely to
+        suffer, significant harm (with the CAF's content where a CAF steps up); returns
+        its id."""
+        scopes = [
+            Scope.CONTACT_DETAILS,
+            Scope.INVOLVEMENT,
+            Scope.HEALTH,
+            Scope.EDUCATION,
+            Scope.SOCIAL_CARE,
+        ]
+        basis = StatutoryBasis(
+            id=self._id("SB"),
+            child_id=kid.id,
+            ground=StatutoryGround.SIGNIFICANT_HARM,
+            recorded_by_id=by.id,
+            recorded_on=on,
+            reason=self._rng.choice(HARM_REASONS),
+            to_agency_id=agency,
+            scopes=[*scopes, Scope.CAF_CONTENT] if caf else scopes,
+        )
+        kid.recs.append(basis)
+        return basis.id

@@ -25,7 +25,6 @@ from tacgraph.synth.state import (
     Kid,
 )
 from tacgraph.synth.vocabulary import (
-    HARM_REASONS,
     REVIEW_INTERVAL_DAYS,
     SERVICES,
     STATUTORY,
@@ -64,24 +63,7 @@ class Statutory(Services):
         lead = lead_inv.staff
         basis_id: str | None = None
         if kind is PlanKind.CHILD_PROTECTION:
-            basis = StatutoryBasis(
-                id=self._id("SB"),
-                child_id=kid.id,
-                ground=StatutoryGround.SIGNIFICANT_HARM,
-                recorded_by_id=referrer.id,
-                recorded_on=referred,
-                reason=rng.choice(HARM_REASONS),
-                to_agency_id=agency,
-                scopes=[
-                    Scope.CONTACT_DETAILS,
-                    Scope.INVOLVEMENT,
-                    Scope.HEALTH,
-                    Scope.EDUCATION,
-                    Scope.SOCIAL_CARE,
-                ],
-            )
-            kid.recs.append(basis)
-            basis_id = basis.id
+            basis_id = self._harm_basis(kid, referrer, referred, agency, caf=False)
         elif key == "yos":
             basis = StatutoryBasis(
                 id=self._id("SB"),

@@ -481,3 +481,32 @@ def test_cli_db_init_creates_the_keys_and_verify_pins_its_exit_codes(
     code, out, _ = _cli(*args[:-1], str(forged), "--public-key", str(public))
     assert code == exits.ERROR
     assert "log: witness: line 1: its signature does not match" in out
+
+
+def test_the_signing_pair_is_retired_and_the_old_witness_still_checks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TACGRAPH_LOG_KEY")
+    db, home = tmp_path / "db", tmp_path / "db.audit"
+    assert _cli("db", "init", "--db", str(db))[0] == exits.OK
+    store = EmbeddedStore(db)
+    try:
+        six(store)
+    finally:
+        store.close()
+    old = tmp_path / "retired"
+    old.mkdir()
+    for name in ("checkpoint.key", "checkpoint.pub", "witness.jsonl"):
+        (home / name).rename(old / name)
+    code, out, err = _cli("audit", "checkpoint", "--db", str(db), "--json")
+    assert (code, json.loads(out)["seq"]) == (exits.OK, 6), err
+    assert (home / "checkpoint.pub").read_bytes() != (old / "checkpoint.pub").read_bytes()
+    assert _cli("audit", "verify", "--db", str(db))[0] == exits.OK
+    (home / "checkpoint.pub").unlink()  # the old pair's copy checks the old witness
+    args = ("--witness", str(old / "witness.jsonl"), "--public-key", str(old / "checkpoint.pub"))
+    code, out, err = _cli("audit", "verify", "--db", str(db), *args)
+    assert code == exits.OK, err
+    assert out.endswith("against the checkpoint of entry 6: intact\n")
+    new_witness = ("--witness", str(home / "witness.jsonl"))
+    code, out, _ = _cli("audit", "verify", "--db", str(db), *new_witness, *args[2:])
+    assert code == exits.ERROR and "its signature does not match" in out

@@ -114,17 +114,19 @@ def exists(where: Home) -> bool:
     return bool(where.key_env) or where.key_file.exists()
 
 
-def load(where: Home, *, need_private: bool = True) -> Keys:
-    """The log's keys. Raises StoreError when they are missing or unreadable: the caller
-    then writes nothing and discloses nothing."""
+def load(where: Home, *, need_private: bool = True, public: Ed25519PublicKey | None = None) -> Keys:
+    """The log's keys (with ``public``, that public key rather than the log's own).
+    Raises StoreError when they are missing or unreadable: the caller then writes nothing
+    and discloses nothing."""
     macs = _parse_keys(where)
     if not macs:
         raise StoreError(
             f"the access log's key is missing ({where.key_file})",
             "restore it from its backup, or set TACGRAPH_LOG_KEY / TACGRAPH_LOG_KEY_FILE",
         )
+    if public is None:
+        public = load_public(where.public_key)
     try:
-        public = serialization.load_pem_public_key(where.public_key.read_bytes())
         private = None
         if need_private:
             loaded = serialization.load_pem_private_key(where.signing_key.read_bytes(), None)
@@ -136,10 +138,6 @@ def load(where: Home, *, need_private: bool = True) -> Keys:
             f"cannot read the access log's checkpoint key in {where.folder}: {exc}",
             "restore checkpoint.key and checkpoint.pub from their backup",
         ) from None
-    if not isinstance(public, Ed25519PublicKey):
-        raise StoreError(
-            f"{where.public_key} is not an Ed25519 public key", "restore it from its backup"
-        )
     return Keys(macs, public, private)
 
 

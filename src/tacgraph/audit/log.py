@@ -205,10 +205,14 @@ def ensure_keys(store: Store) -> keyring.Home:
 
 def checkpoint(store: Store) -> witness.Checkpoint | None:
     """Sign the log's newest entry into the witness now (``tacgraph audit checkpoint``);
-    the checkpoint, or None for an empty log. Raises StoreError."""
+    the checkpoint, or None for an empty log. A signing key pair moved aside (retired) is
+    replaced by a new one. Raises StoreError."""
     seq, mac = _read_head(store)
     if seq == 0:
         return None
+    where = keyring.home(store)
+    if keyring.exists(where) and not where.signing_key.exists():
+        keyring.create(where)  # a new signing pair, after the old one was retired
     log = _log_for(store, seq)
     last = store.query("audit_last")
     key = str(last[0]["key_id"] or "") if last else ""

@@ -107,9 +107,10 @@ def verify(
     if not keyring.exists(where):
         if not has_entries and not witness.has_any(witness_path) and not _head(store):
             return VerifyReport(entries=0, ok=True, problems=[])
-        keyring.load(where, need_private=False)  # raises: names the missing key
-    keys = keyring.load(where, need_private=False)
-    public: Ed25519PublicKey = keyring.load_public(public_key) if public_key else keys.public
+        keyring.load(where, need_private=False, public=None)  # raises: names what is missing
+    shipped = keyring.load_public(public_key) if public_key else None
+    keys = keyring.load(where, need_private=False, public=shipped)
+    public: Ed25519PublicKey = keys.public
     found = _Found()
     newest, bad = witness.newest(witness_path, public)
     for line in bad:

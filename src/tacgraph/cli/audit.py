@@ -50,7 +50,7 @@ def verify(
     Names each entry modified, deleted, inserted or reordered, a head deleted or
     moved back, and a chain rewritten without the key; exits 1 if any.
 
-    Example: tacgraph audit verify --witness /mnt/ig/witness.jsonl --json
+    Example: tacgraph audit verify --witness ig-copy/witness.jsonl --json
     """
     with store_from(store, db) as s:
         report = audit.verify(s, witness_file=witness, public_key=public_key)

@@ -6,7 +6,7 @@
 // each: LadybugDB writes 100 entries so in about two thirds of the time it takes to
 // UNWIND a list of 100 maps. Its lists count from 1, and it types a list of lists that
 // are all empty only when told (CAST).
-// params: prev_seq (int), seq (int), hash (string), seqs (list of int), ats (list of string), requester_ids (list of string), child_ids (list of string), purposes (list of string), as_ofs (list of string), outcomes (list of string), disclosed (list of list of string), bases (list of list of string), details (list of string), prev_hashes (list of string), hashes (list of string)
+// params: prev_seq (int), seq (int), hash (string), seqs (list of int), ats (list of string), requester_ids (list of string), child_ids (list of string), purposes (list of string), as_ofs (list of string), outcomes (list of string), disclosed (list of list of string), bases (list of list of string), details (list of string), flags (list of list of string), paths (list of string), channels (list of string), key_ids (list of string), prev_hashes (list of string), hashes (list of string)
 // returns: seq
 MATCH (h:AuditHead {id: 'head'})
 WHERE h.seq = $prev_seq
@@ -18,5 +18,7 @@ CREATE (x:AuditEntry {seq: $seqs[i], at: $ats[i], requester_id: $requester_ids[i
                       outcome: $outcomes[i],
                       disclosed: CAST($disclosed AS STRING[][])[i],
                       bases: CAST($bases AS STRING[][])[i], detail: $details[i],
+                      flags: CAST($flags AS STRING[][])[i], path: $paths[i],
+                      channel: $channels[i], key_id: $key_ids[i],
                       prev_hash: $prev_hashes[i], hash: $hashes[i]})
 RETURN x.seq AS seq

@@ -4,7 +4,7 @@
 // LadybugDB writes one entry from scalar parameters in about two thirds of the time it
 // takes to UNWIND a list holding one map, and returns the row written about 0.25 ms
 // sooner than it counts it.
-// params: prev_seq (int), seq (int), at (string), requester_id (string), child_id (string), purpose (string), as_of (string), outcome (string), disclosed (list of string), bases (list of string), detail (string), prev_hash (string), hash (string)
+// params: prev_seq (int), seq (int), at (string), requester_id (string), child_id (string), purpose (string), as_of (string), outcome (string), disclosed (list of string), bases (list of string), detail (string), flags (list of string), path (string), channel (string), key_id (string), prev_hash (string), hash (string)
 // returns: seq
 MATCH (h:AuditHead {id: 'head'})
 WHERE h.seq = $prev_seq
@@ -12,5 +12,6 @@ SET h.seq = $seq, h.hash = $hash
 CREATE (x:AuditEntry {seq: $seq, at: $at, requester_id: $requester_id,
                       child_id: $child_id, purpose: $purpose, as_of: $as_of,
                       outcome: $outcome, disclosed: $disclosed, bases: $bases,
-                      detail: $detail, prev_hash: $prev_hash, hash: $hash})
+                      detail: $detail, flags: $flags, path: $path, channel: $channel,
+                      key_id: $key_id, prev_hash: $prev_hash, hash: $hash})
 RETURN x.seq AS seq

@@ -88,7 +88,8 @@ def _open(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Store:
         store: Store = EmbeddedStore(Path(tempfile.mkdtemp(prefix="embedded-", dir=tmp_path)))
     else:
         uri = request.getfixturevalue("_neo4j_checked")
-        store = Neo4jStore(StoreConfig(kind="neo4j", uri=uri))
+        # The access log's keys and witness: the test's own, as the log is wiped between tests.
+        store = Neo4jStore(StoreConfig(kind="neo4j", uri=uri, log_dir=tmp_path / "neo4j-log"))
         wipe(store)
     store.init_schema()
     return store
@@ -149,7 +150,8 @@ def load(store: Store, *paths: Path) -> Any:
 
 FORGE = """CREATE (e:AuditEntry {seq: $seq, at: $at, requester_id: $requester_id,
   child_id: $child_id, purpose: $purpose, as_of: $as_of, outcome: $outcome,
-  disclosed: $disclosed, bases: $bases, detail: $detail, prev_hash: $prev_hash, hash: $hash})"""
+  disclosed: $disclosed, bases: $bases, detail: $detail, flags: $flags, path: $path,
+  channel: $channel, key_id: $key_id, prev_hash: $prev_hash, hash: $hash})"""
 
 
 def rewrite_log(store: Store, entries: list[dict[str, Any]]) -> None:

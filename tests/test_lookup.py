@@ -244,7 +244,7 @@ def _insert(log: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ("tamper", "expected"),
     [
         (_modify, [(2, "modified")]),
-        (_delete, [(3, "deleted")]),
+        (_delete, [(2, "deleted")]),  # the entry removed, not the one after it
         (_reorder, [(2, "reordered")]),
         (_insert, [(3, "inserted")]),
     ],

@@ -32,6 +32,9 @@ class StoreConfig:
     password: str | None = field(default=None, repr=False)
     database: str | None = None
     trusted_certificates: Path | None = None
+    # Where the access log's keys and witness are kept (never inside the store); None:
+    # derived from the store's location (log_home).
+    log_dir: Path | None = None
 
     @classmethod
     def from_env(
@@ -80,3 +83,21 @@ class StoreConfig:
         user = f" as {self.username}" if self.username else ""
         db = f", database {self.database}" if self.database else ""
         return f"Neo4j at {self.uri}{user}{db}"
+
+
+def log_home(config: StoreConfig, environ: dict[str, str] | None = None) -> Path:
+    """The folder of the access log's keys and witness for a store: ``config.log_dir``,
+    else ``TACGRAPH_LOG_DIR``, else beside an embedded store's folder
+    (``tacgraph-data.audit``) or, for Neo4j, one folder per server and database under the
+    user's configuration directory (``$XDG_CONFIG_HOME/tacgraph/logs``)."""
+    env = dict(os.environ) if environ is None else environ
+    if config.log_dir is not None:
+        return config.log_dir
+    if env.get("TACGRAPH_LOG_DIR"):
+        return Path(env["TACGRAPH_LOG_DIR"]).expanduser()
+    if config.kind == "embedded":
+        path = config.db_path.expanduser().absolute()
+        return path.parent / f"{path.name}.audit"
+    base = Path(env.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "tacgraph" / "logs"
+    where = config.uri.split("://", 1)[-1].rstrip("/") + "-" + (config.database or "default")
+    return base / "".join(c if c.isalnum() or c in "-_." else "_" for c in where)

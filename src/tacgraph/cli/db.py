@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tacgraph import devserver
+from tacgraph import audit, devserver
 from tacgraph.cli import output
 from tacgraph.cli.common import DbOpt, JsonOpt, ProseGroup, StoreOpt, guarded, store_from
 from tacgraph.errors import TacgraphError
@@ -25,7 +25,8 @@ HomeOpt = Annotated[Path, typer.Option("--home", help="Directory of the local Ne
 @app.command("init")
 @guarded
 def init(store: StoreOpt = None, db: DbOpt = None) -> None:
-    """Create the graph schema (labels, relationship types, constraints, indexes).
+    """Create the graph schema (labels, relationship types, constraints, indexes) and the
+    access log's keys, kept outside the store (docs/access-log.md).
 
     Safe to run again: it changes nothing the second time.
 
@@ -33,7 +34,8 @@ def init(store: StoreOpt = None, db: DbOpt = None) -> None:
     """
     with store_from(store, db, create=True) as s:
         s.init_schema()
-    output.note("schema ready")
+        keys = audit.ensure_keys(s)
+    output.note(f"schema ready; access log keys in {keys.folder}")
 
 
 @app.command("stats")

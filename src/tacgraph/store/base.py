@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,6 +77,14 @@ class Store(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
+
+    def on_close(self, hook: Callable[[], None]) -> None:
+        """Run ``hook`` once, as the store closes (the access log's last checkpoint)."""
+        self.__dict__.setdefault("_close_hooks", []).append(hook)
+
+    def _closing(self) -> None:
+        for hook in self.__dict__.pop("_close_hooks", []):
+            hook()
 
     def discard(self) -> None:
         """Close the store after a command that failed, and remove it if opening it

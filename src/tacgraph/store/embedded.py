@@ -206,6 +206,7 @@ class EmbeddedStore(Store):
         self.run(queries.edge_query("edges_copy", self.engine, edge), {"rows": table})
 
     def close(self) -> None:
+        self._closing()
         try:
             self._conn.close()
             self._db.close()

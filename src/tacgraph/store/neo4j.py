@@ -291,6 +291,7 @@ class Neo4jStore(Store):
         return StoreError(f"{what}: {_safe(exc, self.config)}")
 
     def close(self) -> None:
+        self._closing()
         self._driver.close()
 
 

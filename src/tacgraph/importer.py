@@ -1,16 +1,26 @@
 """Import: validate every record first, then write in batches; idempotent.
 
-Pass 1 validates each record and its references (to records in the files or already in
-the store) and names every problem by file, record, field and reason. Nothing is
-written unless every record is good, or ``skip_invalid`` is set, when the good records
-are written and the rejects saved to a file. Pass 2 reads the files again and writes
-what differs from the store: new nodes, changed properties, added and removed edges.
+Each input file is read once. Pass 1 validates each record and its references (to
+records in the files or already in the store) and names every problem by file, record,
+field and reason; as it reads, it keeps each record's validated text in a spill file in
+a temporary folder, and every later pass reads that, never the input again: a file
+replaced while the import runs cannot be written unvalidated. Nothing is written unless
+every record is good, or ``skip_invalid`` is set, when the good records are written and
+the rejects saved to a file. The write pass writes what differs from the store: new
+nodes, changed properties, added and removed edges.
+
+A record from a redacted export (its header says ``"redacted": true``) leaves out what
+could locate a shielded child; a field it does not give is unknown there, not empty, so
+such a record only adds to what is stored: its absent properties keep their stored
+values and no edge of it is removed.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,17 +29,19 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from tacgraph.errors import InvalidInput
+from tacgraph.errors import InvalidInput, StoreError
 from tacgraph.mapping import referenced_ids, to_graph
 from tacgraph.model import BY_LABEL, Record
 from tacgraph.schema import EdgeSpec, graph_schema
-from tacgraph.sources import RawRecord, is_unreadable, read_records
+from tacgraph.sources import RawRecord, is_unreadable, read_records, unreadable
 from tacgraph.store.base import ChangeSet, EdgeRow, Row, Store
 
 BATCH = 20_000
 Progress = Callable[[str, int], None]  # (phase, records done in this phase)
-# Edges waiting for every node to be written: per edge, (source id, [(target, props)]).
-Pending = dict[EdgeSpec, list[tuple[str, list[tuple[str, dict[str, Any]]]]]]
+# Edges waiting for every node to be written: per edge, (source id, [(target, props)],
+# additive: from a redacted record, so no stored edge of the source is removed).
+Sources = list[tuple[str, list[tuple[str, dict[str, Any]]], bool]]
+Pending = dict[EdgeSpec, Sources]
 
 
 @dataclass(frozen=True)
@@ -146,9 +158,61 @@ def _fingerprint(record: Record) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=12).digest()
 
 
-def _raw_records(paths: Sequence[Path]) -> Iterator[RawRecord]:
-    for path in paths:
-        yield from read_records(path)
+class _Spill:
+    """Every raw record of the input as pass 1 read it, one JSON line each, in a
+    temporary folder (``TMPDIR``): the later passes read this, never the input again."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path = folder / "records.jsonl"
+        self._out = self._open("w")
+
+    def _open(self, mode: str) -> Any:
+        try:
+            return self.path.open(mode, encoding="utf-8")
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def _failed(self, exc: OSError) -> StoreError:
+        hint = "set TMPDIR to a folder with room for a copy of the input"
+        if exc.errno == errno.ENOSPC:
+            hint = "free some space there, or " + hint
+        return StoreError(
+            f"cannot write the import's working copy in {self.folder}: "
+            f"{exc.strerror or exc}; nothing was written to the store",
+            hint,
+        )
+
+    def add(self, raw: RawRecord) -> RawRecord:
+        """Keep ``raw``; returns the record as later passes will read it (a record
+        nested too deeply to copy becomes unreadable here and there alike)."""
+        reason = is_unreadable(raw.data)
+        try:
+            # ensure_ascii: a lone surrogate (a problem reported later) survives the copy.
+            line = json.dumps(
+                [raw.location, raw.label, None if reason else raw.data, reason, raw.redacted]
+            )
+        except RecursionError:
+            reason = "values nested too deeply"
+            raw = RawRecord(raw.location, raw.label, unreadable(reason), raw.redacted)
+            line = json.dumps([raw.location, raw.label, None, reason, raw.redacted])
+        try:
+            self._out.write(line + "\n")
+        except OSError as exc:
+            raise self._failed(exc) from None
+        return raw
+
+    def close(self) -> None:
+        try:
+            self._out.close()
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def __iter__(self) -> Iterator[RawRecord]:
+        with self._open("r") as handle:
+            for line in handle:
+                location, label, data, reason, redacted = json.loads(line)
+                yield RawRecord(location, label, unreadable(reason) if reason else data, redacted)
 
 
 @dataclass
@@ -161,33 +225,39 @@ class _Validation:
     read: int = 0
 
 
-def _validate(paths: Sequence[Path], progress: Progress | None) -> _Validation:
+def _validate(paths: Sequence[Path], spill: _Spill, progress: Progress | None) -> _Validation:
     state = _Validation()
-    for raw in _raw_records(paths):
-        state.read += 1
-        record, problems = parse(raw)
-        if record is None:
-            state.problems += problems
-            state.rejected_at.add(raw.location)
-            rid = _record_id(raw.data)
-            if rid and raw.label:
-                state.rejected_ids[raw.label].add(rid)
-        else:
-            label = record.label()
-            known = state.fingerprints[label].get(record.id)
-            mark = _fingerprint(record)
-            if known is not None and known != mark:
-                state.problems.append(
-                    Problem(raw.location, record.id, "id", f"a different {label} has this id")
-                )
-                state.rejected_at.add(raw.location)
-            else:
-                state.fingerprints[label][record.id] = mark
-                for edge, target in referenced_ids(record):
-                    state.needed[edge.target].add(target)
-        if progress and state.read % 10_000 == 0:
-            progress("validate", state.read)
+    for path in paths:
+        for raw in read_records(path):
+            _validate_one(spill.add(raw), state)
+            if progress and state.read % 10_000 == 0:
+                progress("validate", state.read)
+    spill.close()
     return state
+
+
+def _validate_one(raw: RawRecord, state: _Validation) -> None:
+    state.read += 1
+    record, problems = parse(raw)
+    if record is None:
+        state.problems += problems
+        state.rejected_at.add(raw.location)
+        rid = _record_id(raw.data)
+        if rid and raw.label:
+            state.rejected_ids[raw.label].add(rid)
+    else:
+        label = record.label()
+        known = state.fingerprints[label].get(record.id)
+        mark = _fingerprint(record)
+        if known is not None and known != mark:
+            state.problems.append(
+                Problem(raw.location, record.id, "id", f"a different {label} has this id")
+            )
+            state.rejected_at.add(raw.location)
+        else:
+            state.fingerprints[label][record.id] = mark
+            for edge, target in referenced_ids(record):
+                state.needed[edge.target].add(target)
 
 
 def _missing_targets(store: Store, state: _Validation) -> dict[str, set[str]]:
@@ -208,9 +278,7 @@ def _existing_ids(store: Store, label: str, ids: list[str]) -> set[str]:
     return found
 
 
-def _reject_dangling(
-    paths: Sequence[Path], store: Store, state: _Validation, cascade: bool
-) -> None:
+def _reject_dangling(spill: _Spill, store: Store, state: _Validation, cascade: bool) -> None:
     """Reject records pointing at ids that exist nowhere. A reference to a record that
     was itself rejected is the same problem seen twice: it is reported only when
     ``cascade`` (skipping invalid records) has to leave the referring record out too,
@@ -218,7 +286,7 @@ def _reject_dangling(
     missing = _missing_targets(store, state)
     while missing:
         newly: list[tuple[str, str]] = []
-        for raw in _raw_records(paths):
+        for raw in spill:
             if raw.location in state.rejected_at:
                 continue
             record, _ = parse(raw)
@@ -247,7 +315,7 @@ def _reject_dangling(
 
 
 def _write(
-    paths: Sequence[Path],
+    spill: _Spill,
     store: Store,
     state: _Validation,
     report: ImportReport,
@@ -255,7 +323,7 @@ def _write(
 ) -> None:
     written: dict[str, set[str]] = defaultdict(set)
     pending_edges: Pending = defaultdict(list)
-    batch: list[Record] = []
+    batch: list[tuple[Record, bool]] = []
     done = 0
 
     def flush() -> None:
@@ -266,14 +334,14 @@ def _write(
         if progress:
             progress("write", done)
 
-    for raw in _raw_records(paths):
+    for raw in spill:
         if raw.location in state.rejected_at:
             continue
         record, _ = parse(raw)
         if record is None or record.id in written[record.label()]:
             continue
         written[record.label()].add(record.id)
-        batch.append(record)
+        batch.append((record, raw.redacted))
         if len(batch) >= BATCH:
             flush()
     flush()
@@ -295,19 +363,26 @@ def _write_all_edges(
 
 
 def _write_nodes(
-    store: Store, records: list[Record], report: ImportReport, pending_edges: Pending
+    store: Store,
+    records: list[tuple[Record, bool]],
+    report: ImportReport,
+    pending_edges: Pending,
 ) -> None:
-    by_label: dict[str, list[Row]] = defaultdict(list)
-    for record in records:
+    """Write a batch of nodes; ``records`` pairs each with whether it is additive (from a
+    redacted export: its absent properties keep their stored values)."""
+    by_label: dict[str, list[tuple[Row, bool]]] = defaultdict(list)
+    for record, additive in records:
         row, edges = to_graph(record)
-        by_label[record.label()].append(row)
+        by_label[record.label()].append((row, additive))
         for edge, targets in edges.items():
-            pending_edges[edge].append((record.id, targets))
+            pending_edges[edge].append((record.id, targets, additive))
     changes = ChangeSet()
-    for label, rows in by_label.items():
-        existing = store.nodes_by_id(label, [r["id"] for r in rows])
-        for row in rows:
+    for label, pairs in by_label.items():
+        existing = store.nodes_by_id(label, [r["id"] for r, _ in pairs])
+        for row, additive in pairs:
             before = existing.get(row["id"])
+            if before is not None and additive:
+                row = {k: before.get(k) if v is None else v for k, v in row.items()}
             if before is None:
                 changes.new_nodes.setdefault(label, []).append(row)
                 report.created[label] = report.created.get(label, 0) + 1
@@ -322,25 +397,29 @@ def _write_nodes(
 def _write_edges(
     store: Store,
     edge: EdgeSpec,
-    sources: list[tuple[str, list[tuple[str, dict[str, Any]]]]],
+    sources: Sources,
     report: ImportReport,
 ) -> None:
-    wanted = dict(sources)
+    wanted = {source: (targets, additive) for source, targets, additive in sources}
     current: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     for source, target, props in store.edges_from(edge, list(wanted)):
         current[source][target] = props
     new: list[EdgeRow] = []
     gone: list[tuple[str, str]] = []
-    for source, targets in wanted.items():
+    for source, (targets, additive) in wanted.items():
         have = current.get(source, {})
         want = dict(targets)
+        if additive and not want:
+            continue  # left out of a redacted record: unknown, so kept as stored
         for target, props in want.items():
             if target not in have:
                 new.append((source, target, props))
             elif have[target] != props:
                 gone.append((source, target))
                 new.append((source, target, props))
-        gone += [(source, target) for target in have if target not in want]
+        if not additive or not edge.many:
+            # A single-valued edge given a new target replaces the old one.
+            gone += [(source, target) for target in have if target not in want]
     changes = ChangeSet()
     if new:
         changes.new_edges[edge] = new
@@ -351,12 +430,12 @@ def _write_edges(
     store.write(changes)
 
 
-def _save_rejects(paths: Sequence[Path], state: _Validation, out: Path) -> None:
+def _save_rejects(spill: _Spill, state: _Validation, out: Path) -> None:
     by_location: dict[str, list[Problem]] = defaultdict(list)
     for problem in state.problems:
         by_location[problem.location].append(problem)
     with out.open("w", encoding="utf-8") as handle:
-        for raw in _raw_records(paths):
+        for raw in spill:
             if raw.location in state.rejected_at:
                 data = raw.data if is_unreadable(raw.data) is None else None
                 line = {
@@ -383,9 +462,22 @@ def import_files(
     engine fails (the embedded store then keeps none of this import).
     """
     files = list(paths)
+    with tempfile.TemporaryDirectory(prefix="tacgraph-import-") as folder:
+        spill = _Spill(Path(folder))
+        return _import(store, files, spill, skip_invalid, rejects, progress)
+
+
+def _import(
+    store: Store,
+    files: list[Path],
+    spill: _Spill,
+    skip_invalid: bool,
+    rejects: Path | None,
+    progress: Progress | None,
+) -> ImportReport:
     report = ImportReport([str(p) for p in files])
-    state = _validate(files, progress)
-    _reject_dangling(files, store, state, cascade=skip_invalid)
+    state = _validate(files, spill, progress)
+    _reject_dangling(spill, store, state, cascade=skip_invalid)
     report.records_read = state.read
     report.problems = state.problems
     report.rejected = len(state.rejected_at)
@@ -396,10 +488,10 @@ def import_files(
         )
     if state.problems:
         out = rejects or files[0].with_name(files[0].name + ".rejects.jsonl")
-        _save_rejects(files, state, out)
+        _save_rejects(spill, state, out)
         report.rejects_file = str(out)
     with store.transaction():
-        _write(files, store, state, report, progress)
+        _write(spill, store, state, report, progress)
     return report
 
 
@@ -414,7 +506,8 @@ def import_records(store: Store, records: Iterable[Record]) -> ImportReport:
     report.records_read = len(items)
     with store.transaction():
         for start in range(0, len(items), BATCH):
-            _write_nodes(store, items[start : start + BATCH], report, pending)
+            batch = [(record, False) for record in items[start : start + BATCH]]
+            _write_nodes(store, batch, report, pending)
         _write_all_edges(store, pending, report)
     return report
 

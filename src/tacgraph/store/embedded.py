@@ -131,7 +131,22 @@ class EmbeddedStore(Store):
                 rows.append(dict(zip(names, result.get_next(), strict=True)))
             return rows
         except RuntimeError as exc:
-            raise StoreError(f"embedded store: {exc}") from exc
+            raise self._failed(exc) from exc
+
+    def _failed(self, exc: RuntimeError) -> StoreError:
+        """The engine's error as tacgraph's. A full disk is named as such: LadybugDB
+        then says a commit was "durable and will be recovered on restart" when its
+        checkpoint failed, yet a store reopened after it held nothing of the write, so
+        that claim is never passed on."""
+        text = str(exc)
+        if "No space left on device" in text or "Errno 28" in text:
+            return StoreError(
+                f"embedded store at {self.path}: the disk is full (no space left on the "
+                "device); the write did not complete and none of it can be counted on",
+                "free space on that disk or move the store, then run the command again "
+                "(an import can be re-run safely; 'tacgraph db stats' shows what is held)",
+            )
+        return StoreError(f"embedded store: {text}")
 
     def query_many(
         self, calls: Sequence[tuple[str, Mapping[str, Any]]], *, short: bool = False

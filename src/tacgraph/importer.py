@@ -385,7 +385,6 @@ def _write(
     progress: Progress | None,
     fresh: bool = False,
 ) -> None:
-    written: dict[str, set[str]] = defaultdict(set)
     pending_edges: Pending = defaultdict(list)
     batch: list[_Node] = []
     done = 0
@@ -402,9 +401,10 @@ def _write(
         if kept.row is None or kept.edges is None or kept.location in state.rejected_at:
             continue
         label, rid = str(kept.label), str(kept.row["id"])
-        if rid in written[label]:
+        # Each valid id is written once: the first time it comes, its fingerprint is
+        # dropped (a repeat of the same record finds none), freeing memory as it goes.
+        if state.fingerprints[label].pop(rid, None) is None:
             continue
-        written[label].add(rid)
         batch.append((label, kept.row, kept.edges, kept.redacted))
         if len(batch) >= BATCH:
             flush()
@@ -421,15 +421,15 @@ def _gather(
 ) -> None:
     """Put every record to write into ``files`` for the engine's bulk loader: a first
     load, so every node and edge is new."""
-    written: dict[str, set[str]] = defaultdict(set)
     done = 0
     for kept in spill:
         if kept.row is None or kept.edges is None or kept.location in state.rejected_at:
             continue
         label, rid = str(kept.label), str(kept.row["id"])
-        if rid in written[label]:
+        # Each valid id is written once: the first time it comes, its fingerprint is
+        # dropped (a repeat of the same record finds none), freeing memory as it goes.
+        if state.fingerprints[label].pop(rid, None) is None:
             continue
-        written[label].add(rid)
         files.add_node(label, kept.row)
         report.created[label] = report.created.get(label, 0) + 1
         for edge, targets in kept.edges.items():
@@ -580,6 +580,7 @@ def _import(
     report = ImportReport([str(p) for p in files])
     state = _validate(files, spill, progress)
     _reject_dangling(spill, store, state, cascade=skip_invalid)
+    state.needed.clear()  # checked: the ids references need are not needed again
     report.records_read = state.read
     report.problems = state.problems
     report.rejected = len(state.rejected_at)

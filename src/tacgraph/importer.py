@@ -1,35 +1,51 @@
 """Import: validate every record first, then write in batches; idempotent.
 
-Pass 1 validates each record and its references (to records in the files or already in
-the store) and names every problem by file, record, field and reason. Nothing is
-written unless every record is good, or ``skip_invalid`` is set, when the good records
-are written and the rejects saved to a file. Pass 2 reads the files again and writes
-what differs from the store: new nodes, changed properties, added and removed edges.
+Each input file is read once. Pass 1 validates each record and its references (to
+records in the files or already in the store) and names every problem by file, record,
+field and reason; as it reads, it keeps each record's validated text in a spill file in
+a temporary folder, and every later pass reads that, never the input again: a file
+replaced while the import runs cannot be written unvalidated. Nothing is written unless
+every record is good, or ``skip_invalid`` is set, when the good records are written and
+the rejects saved to a file. The write pass writes what differs from the store: new
+nodes, changed properties, added and removed edges.
+
+A record from a redacted export (its header says ``"redacted": true``) leaves out what
+could locate a shielded child; a field it does not give is unknown there, not empty, so
+such a record only adds to what is stored: its absent properties keep their stored
+values and no edge of it is removed.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from tacgraph.errors import InvalidInput
-from tacgraph.mapping import referenced_ids, to_graph
-from tacgraph.model import BY_LABEL, Record
+from tacgraph.errors import InvalidInput, StoreError
+from tacgraph.mapping import EdgeTargets, from_graph, to_graph
+from tacgraph.model import BY_LABEL, Record, dump_record
 from tacgraph.schema import EdgeSpec, graph_schema
-from tacgraph.sources import RawRecord, is_unreadable, read_records
+from tacgraph.sources import RawRecord, is_unreadable, read_records, unreadable
+from tacgraph.store.arrowfiles import ArrowFiles
 from tacgraph.store.base import ChangeSet, EdgeRow, Row, Store
 
 BATCH = 20_000
 Progress = Callable[[str, int], None]  # (phase, records done in this phase)
-# Edges waiting for every node to be written: per edge, (source id, [(target, props)]).
-Pending = dict[EdgeSpec, list[tuple[str, list[tuple[str, dict[str, Any]]]]]]
+# Edges waiting for every node to be written: per edge, (source id, [(target, props)],
+# additive: from a redacted record, so no stored edge of the source is removed).
+Sources = list[tuple[str, list[tuple[str, dict[str, Any]]], bool]]
+Pending = dict[EdgeSpec, Sources]
+# A node to write: label, row, edges, additive.
+_Node = tuple[str, Row, EdgeTargets, bool]
 
 
 @dataclass(frozen=True)
@@ -121,7 +137,10 @@ def parse(raw: RawRecord) -> tuple[Record | None, list[Problem]]:
     reason = is_unreadable(raw.data)
     if reason is not None:
         return None, [Problem(raw.location, None, "(record)", reason)]
-    text = json.dumps(raw.data, ensure_ascii=False)
+    try:
+        text = json.dumps(raw.data, ensure_ascii=False)
+    except RecursionError:
+        return None, [Problem(raw.location, rid, "(record)", "values nested too deeply")]
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -140,15 +159,119 @@ def parse(raw: RawRecord) -> tuple[Record | None, list[Problem]]:
         return None, problems
 
 
-def _fingerprint(record: Record) -> bytes:
-    """Tells two records with one id apart: the record's JSON (fields in model order)."""
-    text = record.model_dump_json(exclude_none=True)
-    return hashlib.blake2b(text.encode(), digest_size=12).digest()
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot keep {type(value).__name__} in the working copy")
 
 
-def _raw_records(paths: Sequence[Path]) -> Iterator[RawRecord]:
-    for path in paths:
-        yield from read_records(path)
+@dataclass(frozen=True)
+class _Kept:
+    """A record as the working copy holds it: validated and mapped to its node row and
+    edges, or (``row`` None) as read, when it failed validation."""
+
+    location: str
+    label: str | None
+    redacted: bool
+    row: Row | None = None
+    edges: EdgeTargets | None = None
+    data: Any = None  # the raw data of a record that failed validation
+
+
+class _Spill:
+    """Every record of the input as pass 1 read it, one JSON line each, in a temporary
+    folder (``TMPDIR``): a valid record as its node row and edges (so the later passes
+    neither validate nor map it again), an invalid one as read. The later passes read
+    this, never the input again."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path = folder / "records.jsonl"
+        self._out = self._open("w")
+        schema = graph_schema()
+        self._dates = {n.label: [p.name for p in n.props if p.type == "DATE"] for n in schema.nodes}
+        self._edges = {n.label: schema.edges_from(n.label) for n in schema.nodes}
+
+    def _open(self, mode: str) -> Any:
+        try:
+            return self.path.open(mode, encoding="utf-8")
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def _failed(self, exc: OSError) -> StoreError:
+        hint = "set TMPDIR to a folder with room for a copy of the input"
+        if exc.errno == errno.ENOSPC:
+            hint = "free some space there, or " + hint
+        return StoreError(
+            f"cannot write the import's working copy in {self.folder}: "
+            f"{exc.strerror or exc}; nothing was written to the store",
+            hint,
+        )
+
+    def _write(self, line: str) -> None:
+        try:
+            self._out.write(line + "\n")
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def add_valid(
+        self, location: str, label: str, row: Row, edges: EdgeTargets, redacted: bool
+    ) -> bytes:
+        """Keep a valid record; returns its fingerprint, which tells two records with
+        one id apart (a hash of its row and edges as kept)."""
+        body = json.dumps([row, [edges[edge] for edge in self._edges[label]]], default=_json_value)
+        head = json.dumps([location, label, redacted])
+        self._write(f'["v",{head},{body}]')
+        return hashlib.blake2b(body.encode(), digest_size=12).digest()
+
+    def add_invalid(self, raw: RawRecord) -> RawRecord:
+        """Keep a record that failed validation, for the rejects file; returns it as the
+        later passes will read it (one nested too deeply to copy becomes unreadable)."""
+        reason = is_unreadable(raw.data)
+        head = json.dumps([raw.location, raw.label, raw.redacted])
+        try:
+            # ensure_ascii: a lone surrogate (the reason it failed) survives the copy.
+            data = json.dumps([None if reason else raw.data, reason])
+        except RecursionError:
+            reason = "values nested too deeply"
+            raw = RawRecord(raw.location, raw.label, unreadable(reason), raw.redacted)
+            data = json.dumps([None, reason])
+        self._write(f'["i",{head},{data}]')
+        return raw
+
+    def close(self) -> None:
+        try:
+            self._out.close()
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def __iter__(self) -> Iterator[_Kept]:
+        with self._open("r") as handle:
+            for line in handle:
+                kind, (location, label, redacted), body = json.loads(line)
+                if kind == "i":
+                    data, reason = body
+                    yield _Kept(
+                        location, label, redacted, data=unreadable(reason) if reason else data
+                    )
+                    continue
+                row, targets = body
+                for name in self._dates[label]:
+                    if row[name] is not None:
+                        row[name] = date.fromisoformat(row[name])
+                edges: EdgeTargets = {}
+                for edge, pairs in zip(self._edges[label], targets, strict=True):
+                    edges[edge] = [
+                        (target, self._edge_props(edge, props)) for target, props in pairs
+                    ]
+                yield _Kept(location, label, redacted, row, edges)
+
+    @staticmethod
+    def _edge_props(edge: EdgeSpec, props: dict[str, Any]) -> dict[str, Any]:
+        for prop in edge.props:
+            if prop.type == "DATE" and props.get(prop.name) is not None:
+                props[prop.name] = date.fromisoformat(props[prop.name])
+        return props
 
 
 @dataclass
@@ -161,33 +284,43 @@ class _Validation:
     read: int = 0
 
 
-def _validate(paths: Sequence[Path], progress: Progress | None) -> _Validation:
+def _validate(paths: Sequence[Path], spill: _Spill, progress: Progress | None) -> _Validation:
     state = _Validation()
-    for raw in _raw_records(paths):
-        state.read += 1
-        record, problems = parse(raw)
-        if record is None:
-            state.problems += problems
-            state.rejected_at.add(raw.location)
-            rid = _record_id(raw.data)
-            if rid and raw.label:
-                state.rejected_ids[raw.label].add(rid)
-        else:
-            label = record.label()
-            known = state.fingerprints[label].get(record.id)
-            mark = _fingerprint(record)
-            if known is not None and known != mark:
-                state.problems.append(
-                    Problem(raw.location, record.id, "id", f"a different {label} has this id")
-                )
-                state.rejected_at.add(raw.location)
-            else:
-                state.fingerprints[label][record.id] = mark
-                for edge, target in referenced_ids(record):
-                    state.needed[edge.target].add(target)
-        if progress and state.read % 10_000 == 0:
-            progress("validate", state.read)
+    for path in paths:
+        for raw in read_records(path):
+            _validate_one(raw, spill, state)
+            if progress and state.read % 10_000 == 0:
+                progress("validate", state.read)
+    spill.close()
     return state
+
+
+def _validate_one(raw: RawRecord, spill: _Spill, state: _Validation) -> None:
+    state.read += 1
+    record, problems = parse(raw)
+    if record is None:
+        raw = spill.add_invalid(raw)
+        state.problems += problems
+        state.rejected_at.add(raw.location)
+        rid = _record_id(raw.data)
+        if rid and raw.label:
+            state.rejected_ids[raw.label].add(rid)
+        return
+    label = record.label()
+    row, edges = to_graph(record)
+    mark = spill.add_valid(raw.location, label, row, edges, raw.redacted)
+    known = state.fingerprints[label].get(record.id)
+    if known is not None and known != mark:
+        state.problems.append(
+            Problem(raw.location, record.id, "id", f"a different {label} has this id")
+        )
+        state.rejected_at.add(raw.location)
+        return
+    state.fingerprints[label][record.id] = mark
+    for edge, targets in edges.items():
+        needed = state.needed[edge.target]
+        for target, _ in targets:
+            needed.add(target)
 
 
 def _missing_targets(store: Store, state: _Validation) -> dict[str, set[str]]:
@@ -208,9 +341,7 @@ def _existing_ids(store: Store, label: str, ids: list[str]) -> set[str]:
     return found
 
 
-def _reject_dangling(
-    paths: Sequence[Path], store: Store, state: _Validation, cascade: bool
-) -> None:
+def _reject_dangling(spill: _Spill, store: Store, state: _Validation, cascade: bool) -> None:
     """Reject records pointing at ids that exist nowhere. A reference to a record that
     was itself rejected is the same problem seen twice: it is reported only when
     ``cascade`` (skipping invalid records) has to leave the referring record out too,
@@ -218,13 +349,13 @@ def _reject_dangling(
     missing = _missing_targets(store, state)
     while missing:
         newly: list[tuple[str, str]] = []
-        for raw in _raw_records(paths):
-            if raw.location in state.rejected_at:
+        for kept in spill:
+            if kept.row is None or kept.edges is None or kept.location in state.rejected_at:
                 continue
-            record, _ = parse(raw)
-            if record is None:
-                continue
-            for edge, target in referenced_ids(record):
+            rid = str(kept.row["id"])
+            for edge, target in (
+                (edge, target) for edge, pairs in kept.edges.items() for target, _ in pairs
+            ):
                 if target not in missing.get(edge.target, ()):
                     continue
                 if target in state.rejected_ids[edge.target]:
@@ -236,9 +367,9 @@ def _reject_dangling(
                         f"refers to {edge.target} {target!r}, which is neither in the "
                         "input nor in the store"
                     )
-                state.problems.append(Problem(raw.location, record.id, edge.field, reason))
-                state.rejected_at.add(raw.location)
-                newly.append((record.label(), record.id))
+                state.problems.append(Problem(kept.location, rid, edge.field, reason))
+                state.rejected_at.add(kept.location)
+                newly.append((edge.source, rid))
                 break
         for label, rid in newly:
             state.fingerprints[label].pop(rid, None)
@@ -247,67 +378,108 @@ def _reject_dangling(
 
 
 def _write(
-    paths: Sequence[Path],
+    spill: _Spill,
     store: Store,
     state: _Validation,
     report: ImportReport,
     progress: Progress | None,
+    fresh: bool = False,
 ) -> None:
-    written: dict[str, set[str]] = defaultdict(set)
     pending_edges: Pending = defaultdict(list)
-    batch: list[Record] = []
+    batch: list[_Node] = []
     done = 0
 
     def flush() -> None:
         nonlocal done
-        _write_nodes(store, batch, report, pending_edges)
+        _write_nodes(store, batch, report, pending_edges, fresh)
         done += len(batch)
         batch.clear()
         if progress:
             progress("write", done)
 
-    for raw in _raw_records(paths):
-        if raw.location in state.rejected_at:
+    for kept in spill:
+        if kept.row is None or kept.edges is None or kept.location in state.rejected_at:
             continue
-        record, _ = parse(raw)
-        if record is None or record.id in written[record.label()]:
+        label, rid = str(kept.label), str(kept.row["id"])
+        # Each valid id is written once: the first time it comes, its fingerprint is
+        # dropped (a repeat of the same record finds none), freeing memory as it goes.
+        if state.fingerprints[label].pop(rid, None) is None:
             continue
-        written[record.label()].add(record.id)
-        batch.append(record)
+        batch.append((label, kept.row, kept.edges, kept.redacted))
         if len(batch) >= BATCH:
             flush()
     flush()
-    _write_all_edges(store, pending_edges, report, progress)
+    _write_all_edges(store, pending_edges, report, progress, fresh)
+
+
+def _gather(
+    spill: _Spill,
+    files: ArrowFiles,
+    state: _Validation,
+    report: ImportReport,
+    progress: Progress | None,
+) -> None:
+    """Put every record to write into ``files`` for the engine's bulk loader: a first
+    load, so every node and edge is new."""
+    done = 0
+    for kept in spill:
+        if kept.row is None or kept.edges is None or kept.location in state.rejected_at:
+            continue
+        label, rid = str(kept.label), str(kept.row["id"])
+        # Each valid id is written once: the first time it comes, its fingerprint is
+        # dropped (a repeat of the same record finds none), freeing memory as it goes.
+        if state.fingerprints[label].pop(rid, None) is None:
+            continue
+        files.add_node(label, kept.row)
+        report.created[label] = report.created.get(label, 0) + 1
+        for edge, targets in kept.edges.items():
+            for target, props in targets:
+                files.add_edge(edge, rid, target, props)
+            report.edges_created += len(targets)
+        done += 1
+        if progress and done % 10_000 == 0:
+            progress("gather", done)
 
 
 def _write_all_edges(
-    store: Store, pending: Pending, report: ImportReport, progress: Progress | None = None
+    store: Store,
+    pending: Pending,
+    report: ImportReport,
+    progress: Progress | None = None,
+    fresh: bool = False,
 ) -> None:
     """Edges go in after every node, one edge type at a time, in large batches (each
     bulk load has a fixed cost, so fewer and larger is faster)."""
     done = 0
     for edge, sources in pending.items():
         for start in range(0, len(sources), BATCH):
-            _write_edges(store, edge, sources[start : start + BATCH], report)
+            _write_edges(store, edge, sources[start : start + BATCH], report, fresh)
             done += len(sources[start : start + BATCH])
             if progress:
                 progress("link", done)
 
 
 def _write_nodes(
-    store: Store, records: list[Record], report: ImportReport, pending_edges: Pending
+    store: Store,
+    nodes: list[_Node],
+    report: ImportReport,
+    pending_edges: Pending,
+    fresh: bool = False,
 ) -> None:
-    by_label: dict[str, list[Row]] = defaultdict(list)
-    for record in records:
-        row, edges = to_graph(record)
-        by_label[record.label()].append(row)
+    """Write a batch of nodes, each with whether it is additive (from a redacted export:
+    its absent properties keep their stored values)."""
+    by_label: dict[str, list[tuple[Row, bool]]] = defaultdict(list)
+    for label, row, edges, additive in nodes:
+        by_label[label].append((row, additive))
         for edge, targets in edges.items():
-            pending_edges[edge].append((record.id, targets))
+            pending_edges[edge].append((str(row["id"]), targets, additive))
     changes = ChangeSet()
-    for label, rows in by_label.items():
-        existing = store.nodes_by_id(label, [r["id"] for r in rows])
-        for row in rows:
+    for label, pairs in by_label.items():
+        existing = {} if fresh else store.nodes_by_id(label, [r["id"] for r, _ in pairs])
+        for row, additive in pairs:
             before = existing.get(row["id"])
+            if before is not None and additive:
+                row = {k: before.get(k) if v is None else v for k, v in row.items()}
             if before is None:
                 changes.new_nodes.setdefault(label, []).append(row)
                 report.created[label] = report.created.get(label, 0) + 1
@@ -322,25 +494,30 @@ def _write_nodes(
 def _write_edges(
     store: Store,
     edge: EdgeSpec,
-    sources: list[tuple[str, list[tuple[str, dict[str, Any]]]]],
+    sources: Sources,
     report: ImportReport,
+    fresh: bool = False,
 ) -> None:
-    wanted = dict(sources)
+    wanted = {source: (targets, additive) for source, targets, additive in sources}
     current: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for source, target, props in store.edges_from(edge, list(wanted)):
+    for source, target, props in [] if fresh else store.edges_from(edge, list(wanted)):
         current[source][target] = props
     new: list[EdgeRow] = []
     gone: list[tuple[str, str]] = []
-    for source, targets in wanted.items():
+    for source, (targets, additive) in wanted.items():
         have = current.get(source, {})
         want = dict(targets)
+        if additive and not want:
+            continue  # left out of a redacted record: unknown, so kept as stored
         for target, props in want.items():
             if target not in have:
                 new.append((source, target, props))
             elif have[target] != props:
                 gone.append((source, target))
                 new.append((source, target, props))
-        gone += [(source, target) for target in have if target not in want]
+        if not additive or not edge.many:
+            # A single-valued edge given a new target replaces the old one.
+            gone += [(source, target) for target in have if target not in want]
     changes = ChangeSet()
     if new:
         changes.new_edges[edge] = new
@@ -351,19 +528,23 @@ def _write_edges(
     store.write(changes)
 
 
-def _save_rejects(paths: Sequence[Path], state: _Validation, out: Path) -> None:
+def _save_rejects(spill: _Spill, state: _Validation, out: Path) -> None:
     by_location: dict[str, list[Problem]] = defaultdict(list)
     for problem in state.problems:
         by_location[problem.location].append(problem)
     with out.open("w", encoding="utf-8") as handle:
-        for raw in _raw_records(paths):
-            if raw.location in state.rejected_at:
-                data = raw.data if is_unreadable(raw.data) is None else None
+        for kept in spill:
+            if kept.location in state.rejected_at:
+                data: Any
+                if kept.row is not None and kept.edges is not None:
+                    data = dump_record(from_graph(str(kept.label), kept.row, kept.edges))
+                else:
+                    data = kept.data if is_unreadable(kept.data) is None else None
                 line = {
-                    "location": raw.location,
-                    "type": raw.label,
+                    "location": kept.location,
+                    "type": kept.label,
                     "record": data,
-                    "problems": [p.to_json() for p in by_location[raw.location]],
+                    "problems": [p.to_json() for p in by_location[kept.location]],
                 }
                 handle.write(json.dumps(line, sort_keys=True, default=str) + "\n")
 
@@ -383,9 +564,23 @@ def import_files(
     engine fails (the embedded store then keeps none of this import).
     """
     files = list(paths)
+    with tempfile.TemporaryDirectory(prefix="tacgraph-import-") as folder:
+        spill = _Spill(Path(folder))
+        return _import(store, files, spill, skip_invalid, rejects, progress)
+
+
+def _import(
+    store: Store,
+    files: list[Path],
+    spill: _Spill,
+    skip_invalid: bool,
+    rejects: Path | None,
+    progress: Progress | None,
+) -> ImportReport:
     report = ImportReport([str(p) for p in files])
-    state = _validate(files, progress)
-    _reject_dangling(files, store, state, cascade=skip_invalid)
+    state = _validate(files, spill, progress)
+    _reject_dangling(spill, store, state, cascade=skip_invalid)
+    state.needed.clear()  # checked: the ids references need are not needed again
     report.records_read = state.read
     report.problems = state.problems
     report.rejected = len(state.rejected_at)
@@ -396,10 +591,19 @@ def import_files(
         )
     if state.problems:
         out = rejects or files[0].with_name(files[0].name + ".rejects.jsonl")
-        _save_rejects(files, state, out)
+        _save_rejects(spill, state, out)
         report.rejects_file = str(out)
+    # A first load into an empty store has nothing to compare with: the lookups of
+    # stored nodes and edges that find what differs are skipped.
+    fresh = store.is_empty()
+    bulk = store.bulk_files(spill.folder) if fresh else None
+    if bulk is not None:
+        _gather(spill, bulk, state, report, progress)
+        with store.transaction():
+            store.bulk_load(bulk, progress)
+        return report
     with store.transaction():
-        _write(files, store, state, report, progress)
+        _write(spill, store, state, report, progress, fresh)
     return report
 
 
@@ -414,7 +618,11 @@ def import_records(store: Store, records: Iterable[Record]) -> ImportReport:
     report.records_read = len(items)
     with store.transaction():
         for start in range(0, len(items), BATCH):
-            _write_nodes(store, items[start : start + BATCH], report, pending)
+            batch = [
+                (record.label(), *to_graph(record), False)
+                for record in items[start : start + BATCH]
+            ]
+            _write_nodes(store, batch, report, pending)
         _write_all_edges(store, pending, report)
     return report
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,9 @@ class RawRecord:
     location: str  # "file:line 12" or "file: children[3]"
     label: str | None  # None when the record does not say what it is
     data: Any  # JSON-compatible value
+    # From a redacted export: a field it leaves out is unknown, not empty, so importing
+    # the record may add to the stored one but never remove or blank anything.
+    redacted: bool = False
 
 
 def record_type(name: str) -> type[Record] | None:
@@ -61,17 +64,25 @@ def read_records(path: Path) -> Iterator[RawRecord]:
         raise UnreadableFile(f"{path}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise UnreadableFile(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except RecursionError:
+        raise UnreadableFile(f"{path}: {_TOO_DEEP}") from None
+
+
+_TOO_DEEP = "not a tacgraph file: values nested too deeply"
 
 
 def _read_json(path: Path) -> Iterator[RawRecord]:
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
         raise UnreadableFile(f"{path}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
     if not isinstance(doc, dict):
         raise UnreadableFile(f"{path}: a tacgraph JSON document is an object of record lists")
+    redacted = doc.get("redacted", False)
+    if not isinstance(redacted, bool):
+        raise UnreadableFile(f"{path}: redacted must be true or false, not {redacted!r}")
     for key, value in doc.items():
-        if key in ("format", "version"):
+        if key in ("format", "version", "redacted"):
             continue
         model = BY_COLLECTION.get(key)
         if model is None:
@@ -79,11 +90,11 @@ def _read_json(path: Path) -> Iterator[RawRecord]:
         if not isinstance(value, list):
             raise UnreadableFile(f"{path}: {key} must be a list of records")
         for i, item in enumerate(value):
-            yield RawRecord(f"{path}: {key}[{i}]", model.label(), item)
+            yield RawRecord(f"{path}: {key}[{i}]", model.label(), item, redacted)
 
 
 def _read_jsonl(path: Path) -> Iterator[RawRecord]:
-    with path.open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
@@ -93,6 +104,9 @@ def _read_jsonl(path: Path) -> Iterator[RawRecord]:
             except json.JSONDecodeError as exc:
                 yield RawRecord(where, None, _Unreadable(f"not valid JSON: {exc.msg}"))
                 continue
+            except RecursionError:
+                yield RawRecord(where, None, _Unreadable("values nested too deeply"))
+                continue
             if not isinstance(item, dict) or set(item) != {"type", "record"}:
                 yield RawRecord(where, None, _Unreadable('expected {"type": ..., "record": {...}}'))
                 continue
@@ -101,6 +115,11 @@ def _read_jsonl(path: Path) -> Iterator[RawRecord]:
 
 class _Unreadable(str):
     """A raw record that could not even be parsed; its text is the reason."""
+
+
+def unreadable(reason: str) -> Any:
+    """A raw record's data that could not be read, for ``reason``."""
+    return _Unreadable(reason)
 
 
 def is_unreadable(data: Any) -> str | None:
@@ -113,31 +132,56 @@ def _read_csv(path: Path) -> Iterator[RawRecord]:
         raise UnreadableFile(
             f"{path}: the file name must name a record type (e.g. children.csv, Child.csv)"
         )
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames:
-            raise UnreadableFile(f"{path}: no header row")
-        for row in reader:
-            where = f"{path}:line {reader.line_num}"
-            yield RawRecord(where, model.label(), _csv_record(model, row))
+    # utf-8-sig: a byte-order mark (as spreadsheets write) is not part of the first
+    # column's name. strict: a quote left open is an error, not a cell that swallows
+    # every row after it.
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, strict=True)
+        start = 1
+        try:
+            header = next(reader, None)
+            if not header or not any(name.strip() for name in header):
+                raise UnreadableFile(f"{path}: no header row")
+            names = [name.strip() for name in header]
+            start = reader.line_num + 1
+            for cells in reader:
+                lines = (
+                    f"line {start}"
+                    if reader.line_num == start
+                    else (f"lines {start}-{reader.line_num}")
+                )
+                start = reader.line_num + 1
+                if not cells:
+                    continue
+                where = f"{path}:{lines}"
+                if len(cells) != len(names):
+                    reason = f"{len(cells)} cells where the header has {len(names)} columns"
+                    yield RawRecord(where, model.label(), _Unreadable(reason))
+                    continue
+                yield RawRecord(
+                    where, model.label(), _csv_record(model, zip(names, cells, strict=True))
+                )
+        except csv.Error as exc:
+            raise UnreadableFile(
+                f"{path}: line {start}: not valid CSV ({exc}); a quote opened on or after "
+                "this line is not closed",
+            ) from None
 
 
-def _csv_record(model: type[Record], row: dict[str | Any, str | Any]) -> Any:
+def _csv_record(model: type[Record], row: Iterable[tuple[str, str]]) -> Any:
     spec = graph_schema().node(model.label())
     kinds = {p.name: p.type for p in spec.props}
     nested = {e.field for e in graph_schema().edges_from(model.label()) if e.key is not None}
     many = {e.field for e in graph_schema().edges_from(model.label()) if e.many}
     out: dict[str, Any] = {}
-    for key, raw in row.items():
-        if key is None:
-            return _Unreadable("more cells than header columns")
-        value = (raw or "").strip()
+    for key, raw in row:
+        value = raw.strip()
         if value == "":
             continue
         if key in nested:
             try:
                 out[key] = json.loads(value)
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):
                 return _Unreadable(f"{key}: cell must hold a JSON list")
         elif key in many or kinds.get(key) == "STRING[]":
             out[key] = [part.strip() for part in value.split(";") if part.strip()]

@@ -6,11 +6,15 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tacgraph import queries
 from tacgraph.queries import Engine
 from tacgraph.schema import EdgeSpec, graph_schema
+
+if TYPE_CHECKING:
+    from tacgraph.store.arrowfiles import ArrowFiles
 
 Row = dict[str, Any]
 EdgeRow = tuple[str, str, dict[str, Any]]  # source id, target id, edge properties
@@ -70,6 +74,20 @@ class Store(ABC):
     def transaction(self) -> AbstractContextManager[None]:
         """A unit of work for an import: all of it lands or none of it does where the
         engine allows (embedded); batch by batch on Neo4j, where re-running completes it."""
+
+    def bulk_files(self, folder: Path) -> ArrowFiles | None:
+        """Files in ``folder`` to gather a first load into this empty store for the
+        engine's own bulk loader (:meth:`bulk_load`), or None where the store has no such
+        path (the importer then writes as it does for any load)."""
+        return None
+
+    def bulk_load(
+        self, files: ArrowFiles, progress: Callable[[str, int], None] | None = None
+    ) -> None:
+        """Load the files :meth:`bulk_files` gave, inside :meth:`transaction`, calling
+        ``progress("write", nodes)`` and ``progress("link", edges)`` as it goes. Raises
+        StoreError."""
+        raise NotImplementedError(f"{self.engine} has no bulk load")
 
     @abstractmethod
     def init_schema(self) -> None:

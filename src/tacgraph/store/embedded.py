@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +19,7 @@ import ladybug
 from tacgraph import queries
 from tacgraph.errors import StoreError, StoreUnavailable
 from tacgraph.schema import EdgeSpec, Prop, graph_schema
+from tacgraph.store.arrowfiles import ArrowFiles
 from tacgraph.store.base import ChangeSet, Row, Store
 
 if TYPE_CHECKING:
@@ -131,7 +132,22 @@ class EmbeddedStore(Store):
                 rows.append(dict(zip(names, result.get_next(), strict=True)))
             return rows
         except RuntimeError as exc:
-            raise StoreError(f"embedded store: {exc}") from exc
+            raise self._failed(exc) from exc
+
+    def _failed(self, exc: RuntimeError) -> StoreError:
+        """The engine's error as tacgraph's. A full disk is named as such: LadybugDB
+        then says a commit was "durable and will be recovered on restart" when its
+        checkpoint failed, yet a store reopened after it held nothing of the write, so
+        that claim is never passed on."""
+        text = str(exc)
+        if "No space left on device" in text or "Errno 28" in text:
+            return StoreError(
+                f"embedded store at {self.path}: the disk is full (no space left on the "
+                "device); the write did not complete and none of it can be counted on",
+                "free space on that disk or move the store, then run the command again "
+                "(an import can be re-run safely; 'tacgraph db stats' shows what is held)",
+            )
+        return StoreError(f"embedded store: {text}")
 
     def query_many(
         self, calls: Sequence[tuple[str, Mapping[str, Any]]], *, short: bool = False
@@ -197,6 +213,27 @@ class EmbeddedStore(Store):
         for edge, edge_rows in changes.new_edges.items():
             if edge_rows:
                 self._copy_edges(edge, edge_rows)
+
+    def bulk_files(self, folder: Path) -> ArrowFiles:
+        return ArrowFiles(folder, arrow_type)
+
+    def bulk_load(
+        self, files: ArrowFiles, progress: Callable[[str, int], None] | None = None
+    ) -> None:
+        """One ``COPY`` per label, then one per edge, each from a file mapped from disk
+        (LadybugDB's own bulk path; about a third of the memory and half the time of
+        copying the same rows a batch at a time at 10,000 children)."""
+        files.close()
+        done = {"write": 0, "link": 0}
+        for key, table in files.tables():
+            if isinstance(key, str):
+                text, phase = queries.node_query("nodes_copy", self.engine, key), "write"
+            else:
+                text, phase = queries.edge_query("edges_copy", self.engine, key), "link"
+            self.run(text, {"rows": table})
+            done[phase] += table.num_rows
+            if progress:
+                progress(phase, done[phase])
 
     def _copy_edges(self, edge: EdgeSpec, rows: list[tuple[str, str, dict[str, Any]]]) -> None:
         props: tuple[Prop, ...] = edge.props

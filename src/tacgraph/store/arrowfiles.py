@@ -1,0 +1,98 @@
+"""Validated nodes and edges as Arrow files on disk, one per label and per edge, for a
+first load into an empty embedded store through LadybugDB's ``COPY``.
+
+Rows are gathered a batch at a time and written as record batches of an uncompressed
+Arrow IPC file, so the importer holds one batch per file, not the input; the store then
+maps each file into memory (no copy on the heap) and copies it in with one ``COPY`` per
+label and per edge, which is the engine's own bulk path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tacgraph.schema import EdgeSpec, graph_schema
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+ROWS_PER_BATCH = 50_000
+
+
+class _Sink:
+    def __init__(
+        self, path: Path, columns: Sequence[tuple[str, str]], kind: Callable[[str], Any]
+    ) -> None:
+        import pyarrow as pa
+
+        self.path = path
+        self.schema = pa.schema([(name, kind(type_)) for name, type_ in columns])
+        self._writer = pa.ipc.new_file(str(path), self.schema)
+        self._columns: list[list[Any]] = [[] for _ in columns]
+        self.rows = 0
+
+    def add(self, values: list[Any]) -> None:
+        for column, value in zip(self._columns, values, strict=True):
+            column.append(value)
+        self.rows += 1
+        if len(self._columns[0]) >= ROWS_PER_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        import pyarrow as pa
+
+        if not self._columns[0]:
+            return
+        arrays = [
+            pa.array(column, type=f.type)
+            for column, f in zip(self._columns, self.schema, strict=True)
+        ]
+        self._writer.write_batch(pa.record_batch(arrays, schema=self.schema))
+        for column in self._columns:
+            column.clear()
+
+    def close(self) -> None:
+        self.flush()
+        self._writer.close()
+
+
+@dataclass
+class ArrowFiles:
+    """Arrow IPC files of new nodes (per label) and edges (per edge of the schema)."""
+
+    folder: Path
+    kind: Callable[[str], Any]  # the Arrow type of a property kind
+    nodes: dict[str, _Sink] = field(default_factory=dict)
+    edges: dict[EdgeSpec, _Sink] = field(default_factory=dict)
+
+    def add_node(self, label: str, row: dict[str, Any]) -> None:
+        sink = self.nodes.get(label)
+        if sink is None:
+            columns = [(p.name, p.type) for p in graph_schema().node(label).props]
+            sink = self.nodes[label] = _Sink(self.folder / f"{label}.arrow", columns, self.kind)
+        sink.add([row[name] for name in sink.schema.names])
+
+    def add_edge(self, edge: EdgeSpec, source: str, target: str, props: dict[str, Any]) -> None:
+        sink = self.edges.get(edge)
+        if sink is None:
+            columns = [("from", "STRING"), ("to", "STRING")]
+            columns += [(p.name, str(p.type)) for p in edge.props]
+            name = f"{edge.source}-{edge.field}.arrow"
+            sink = self.edges[edge] = _Sink(self.folder / name, columns, self.kind)
+        sink.add([source, target, *(props[p.name] for p in edge.props)])
+
+    def close(self) -> None:
+        for sink in (*self.nodes.values(), *self.edges.values()):
+            sink.close()
+
+    def tables(self) -> Iterator[tuple[str | EdgeSpec, pa.Table]]:
+        """Each file as a table mapped from disk: nodes first, then edges."""
+        import pyarrow as pa
+
+        parts: list[tuple[str | EdgeSpec, _Sink]] = [*self.nodes.items(), *self.edges.items()]
+        for key, sink in parts:
+            with pa.memory_map(str(sink.path)) as source:
+                yield key, pa.ipc.open_file(source).read_all()

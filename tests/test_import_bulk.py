@@ -1,0 +1,86 @@
+"""A first load into an empty embedded store goes through LadybugDB's own bulk path
+(``COPY`` from Arrow files on disk), all or nothing, and gives the graph a load record by
+record gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import SALLY
+from tacgraph.errors import StoreError
+from tacgraph.export import canonical_hash
+from tacgraph.importer import import_files
+from tacgraph.store.embedded import EmbeddedStore
+from tacgraph.synth import Synthesiser, write_jsonl
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("bulk") / "la.jsonl"
+    write_jsonl(Synthesiser(300, 11).records(), path)
+    return path
+
+
+def _open(path: Path) -> EmbeddedStore:
+    store = EmbeddedStore(path)
+    store.init_schema()
+    return store
+
+
+def test_a_first_load_is_bulk_loaded_and_a_later_one_is_not(source: Path, tmp_path: Path) -> None:
+    loaded: list[int] = []
+    with _open(tmp_path / "bulk") as store:
+        original = store.bulk_load
+
+        def spy(files: Any, progress: Any = None) -> None:
+            loaded.append(1)
+            original(files, progress)
+
+        store.bulk_load = spy  # type: ignore[method-assign]
+        first = import_files(store, [source])
+        assert loaded == [1]
+        assert first.edges_created == sum(store.stats().relationships.values())
+        assert sum(first.created.values()) == sum(store.stats().nodes.values())
+        import_files(store, [SALLY])  # not empty now: compared and written in batches
+        assert loaded == [1]
+
+
+def test_bulk_and_row_loads_give_the_same_bytes(source: Path, tmp_path: Path) -> None:
+    with _open(tmp_path / "bulk") as bulk, _open(tmp_path / "rows") as rows:
+        import_files(bulk, [source])
+        rows.bulk_files = lambda folder: None  # type: ignore[method-assign]
+        import_files(rows, [source])
+        assert canonical_hash(bulk) == canonical_hash(rows)
+        assert bulk.stats() == rows.stats()
+        again = import_files(bulk, [source])
+        assert again.created == {} and again.updated == {} and again.edges_created == 0
+        assert again.unchanged == again.records_read
+
+
+def test_a_first_load_that_fails_midway_leaves_the_store_empty(
+    source: Path, tmp_path: Path
+) -> None:
+    """A COPY refused by the engine part of the way through (a failure produced by
+    refusing the tenth statement: a real one cannot be caused on demand)."""
+    with _open(tmp_path / "bulk") as store:
+        run = store.run
+        calls: list[str] = []
+
+        def failing(text: str, params: Any = None) -> Any:
+            if text.startswith("COPY"):
+                calls.append(text)
+                if len(calls) == 10:
+                    raise StoreError("embedded store: refused for the test")
+            return run(text, params)
+
+        store.run = failing  # type: ignore[method-assign]
+        with pytest.raises(StoreError):
+            import_files(store, [source])
+        store.run = run  # type: ignore[method-assign]
+        assert len(calls) == 10
+        assert store.is_empty()
+        import_files(store, [source])
+        assert not store.is_empty()

@@ -11,7 +11,12 @@ import typer
 from tacgraph.cli import exits, output
 from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, store_from
 from tacgraph.cli.data import parse_date
-from tacgraph.duplicates import DEFAULT_MIN_PROBABILITY, DuplicateReport, find_duplicates
+from tacgraph.duplicates import (
+    BACKEND_ENV,
+    DEFAULT_MIN_PROBABILITY,
+    DuplicateReport,
+    find_duplicates,
+)
 from tacgraph.errors import InvalidArgument
 
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print the duplicate pairs as CSV.")]
@@ -25,7 +30,9 @@ def register(app: typer.Typer) -> None:
 def _csv(report: DuplicateReport) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["child_id", "other_id", "probability", "agreed", "shared"])
+    writer.writerow(
+        ["child_id", "other_id", "probability", "agreed", "shared", "contrary", "explanation"]
+    )
     for pair in report.pairs:
         writer.writerow(
             [
@@ -34,6 +41,8 @@ def _csv(report: DuplicateReport) -> str:
                 f"{pair.probability:.6f}",
                 "; ".join(pair.agreed),
                 "; ".join(pair.shared),
+                "; ".join(pair.contrary),
+                pair.explanation,
             ]
         )
     return buffer.getvalue().rstrip("\n")
@@ -42,7 +51,7 @@ def _csv(report: DuplicateReport) -> str:
 def _tables(report: DuplicateReport) -> None:
     output.print_table(
         f"Probable duplicate child records (probability at least {report.min_probability})",
-        ["child", "other record", "probability", "agreed", "shared"],
+        ["child", "other record", "probability", "agreed", "shared", "against"],
         [
             (
                 p.child_id,
@@ -50,6 +59,7 @@ def _tables(report: DuplicateReport) -> None:
                 f"{p.probability:.3f}",
                 ", ".join(p.agreed),
                 ", ".join(p.shared),
+                ", ".join(p.contrary),
             )
             for p in report.pairs
         ],
@@ -69,6 +79,7 @@ def _tables(report: DuplicateReport) -> None:
         f"{len(report.clusters):,} clusters, {len(report.duplicate_cafs):,} duplicate CAFs, "
         f"{len(report.several_open_cafs):,} records with several open CAFs"
     )
+    output.note(f"model: {report.model} (on {report.backend})")
     for reason, count in report.set_aside.items():
         output.note(f"set aside as two children ({reason}): {count:,} pairs")
 
@@ -91,6 +102,14 @@ def duplicates(
     fail_on_findings: Annotated[
         bool, typer.Option("--fail-on-findings", help="Exit 6 when anything is found.")
     ] = False,
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            "--backend",
+            help=f"Where the linkage runs: duckdb or spark (default ${BACKEND_ENV}, else duckdb).",
+            show_default=False,
+        ),
+    ] = None,
     store: StoreOpt = None,
     db: DbOpt = None,
     json: JsonOpt = False,
@@ -98,7 +117,9 @@ def duplicates(
 ) -> None:
     """Probable duplicate child records, and CAFs open more than once for one child.
 
-    Each pair comes with its evidence; twins and siblings are never reported.
+    Each pair comes with its evidence in words; twins and siblings are never reported.
+    For a pair involving a shielded child or its household, location evidence
+    (household, address, postcode, school, GP practice) is withheld.
 
     Example: tacgraph audit duplicates --min-probability 0.9 --csv
     """
@@ -106,7 +127,9 @@ def duplicates(
         raise InvalidArgument("choose one of --json and --csv")
     when = parse_date(as_of)
     with store_from(store, db) as s, output.progress("duplicates") as update:
-        report = find_duplicates(s, when, min_probability=min_probability, progress=update)
+        report = find_duplicates(
+            s, when, min_probability=min_probability, progress=update, backend=backend
+        )
     if json:
         output.print_json(report)
     elif as_csv:

@@ -23,6 +23,7 @@ from tacgraph.duplicates.names import (
     misspelt,
     normalise_name,
     one_given_name,
+    short_form_of,
 )
 
 
@@ -71,13 +72,20 @@ def dates_could_be_one_birth(a: date | None, b: date | None, either_unborn: bool
 
 def sibling_check(a: ChildRecord, b: ChildRecord) -> str | None:
     """For two records of one family, why they are one child and not twins or siblings:
-    the same NHS number, or given names that are one name. None when they are two
-    children, and when the question does not arise (not one family)."""
+    the same NHS number, or given names that are one name. A short form that is also a
+    name in its own right (Alfie, Harry) is one name with its formal name unless both
+    records live in one household: twins Harry and Harrison live together, while a
+    second record of Alfred made as Alfie at the GP practice, linked to his father, is
+    Alfred. None when they are two children, and when the question does not arise (not
+    one family)."""
     if not one_family(a, b):
         return None
     if a.nhs and a.nhs == b.nhs:
         return "the same NHS number"
-    return one_given_name(a.given, b.given, a.preferred, b.preferred)
+    how = one_given_name(a.given, b.given, a.preferred, b.preferred)
+    if how is None and not (a.household_id and a.household_id == b.household_id):
+        how = short_form_of(a.given, b.given)
+    return how
 
 
 def two_children(a: ChildRecord, b: ChildRecord) -> str | None:

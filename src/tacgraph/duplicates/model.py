@@ -255,7 +255,7 @@ COMPARISONS: tuple[Comparison, ...] = (
             Level(
                 _known("family_ids"),
                 None,
-                0.03,
+                0.01,
                 0.98,
                 contrary="different parents or carers",
             ),
@@ -275,7 +275,7 @@ COMPARISONS: tuple[Comparison, ...] = (
             ),
             Level(_exact("school_id"), "school", 0.1, 0.01),
             Level(_exact("gp_practice_id"), "GP practice", 0.2, 0.02),
-            Level(_known("school_id"), None, 0.04, 0.95, contrary="different school"),
+            Level(_known("school_id"), None, 0.02, 0.95, contrary="different school"),
             Level(_else, None, 0.06, 0.95, contrary="different GP practice"),
         ),
         trained=False,

@@ -182,3 +182,14 @@ def one_given_name(
     if _transliterated(x, y):
         return f"{x} and {y} are spellings of one name"
     return None
+
+
+def short_form_of(a: str | None, b: str | None) -> str | None:
+    """How one given name is a short form of the other (Alfie of Alfred), or None."""
+    x, y = normalise_name(a), normalise_name(b)
+    if x is None or y is None:
+        return None
+    for short, formal in ((x, y), (y, x)):
+        if formal in _formal().get(short, ()):
+            return f"{short} is a short form of {formal}, and the records do not live together"
+    return None

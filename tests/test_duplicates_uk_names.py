@@ -137,7 +137,7 @@ def test_a_nickname_and_its_formal_name_are_one_child(
     report = same_answer(both, lambda s: find_duplicates(s, ON))
     assert [(p.child_id, p.other_id) for p in report.pairs] == [("CH-A", "CH-B")]
     (pair,) = report.pairs
-    assert "given name (nickname and formal name)" in pair.agreed
+    assert "given name (nickname or preferred name)" in pair.agreed
     assert short.lower() in (pair.sibling_check or "")
     assert pair.explanation.startswith("CH-A and CH-B are probably one child")
 
@@ -151,7 +151,7 @@ def test_a_nickname_and_its_formal_name_are_one_child(
         (
             ("Mohammed", "Hussain"),
             ("Muhammad", "Hussain"),
-            {"given name (another spelling)", "given name (nickname and formal name)"},
+            {"given name (another spelling)", "given name (nickname or preferred name)"},
         ),
         (("Aisha", "Chaudhry"), ("Ayesha", "Choudhury"), {"given name (another spelling)"}),
     ],

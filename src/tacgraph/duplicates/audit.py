@@ -76,6 +76,25 @@ def _withheld(c: ChildRecord, households: set[str]) -> bool:
     return c.shielded or (c.household_id is not None and c.household_id in households)
 
 
+def _relatives(
+    children: Mapping[str, ChildRecord],
+) -> Callable[[ChildRecord], list[ChildRecord]]:
+    """The records sharing a household or a family member with a record."""
+    by_key: dict[str, list[ChildRecord]] = defaultdict(list)
+    for c in children.values():
+        if c.household_id:
+            by_key[f"h:{c.household_id}"].append(c)
+        for member in c.family_ids:
+            by_key[f"f:{member}"].append(c)
+
+    def of(c: ChildRecord) -> list[ChildRecord]:
+        keys = [f"h:{c.household_id}"] if c.household_id else []
+        keys += [f"f:{m}" for m in c.family_ids]
+        return [r for k in keys for r in by_key.get(k, [])]
+
+    return of
+
+
 def _pairs(
     scored: pd.DataFrame, children: Mapping[str, ChildRecord], households: set[str]
 ) -> tuple[list[DuplicatePair], dict[str, int]]:
@@ -84,11 +103,12 @@ def _pairs(
     pairs: list[DuplicatePair] = []
     set_aside: dict[str, int] = {}
     levels = model.evidence_by_level()
+    relatives = _relatives(children)
     gammas = [c for c in scored.columns if c.startswith("gamma_")]
     for row in scored.to_dict("records"):
         left, right = sorted((str(row["unique_id_l"]), str(row["unique_id_r"])))
         a, b = children[left], children[right]
-        reason = evidence.two_children(a, b)
+        reason = evidence.two_children(a, b, relatives)
         if reason is not None:
             set_aside[reason] = set_aside.get(reason, 0) + 1
             continue
@@ -111,7 +131,7 @@ def _pairs(
             agreed=agreed,
             shared=evidence.shared(a, b),
             contrary=contrary,
-            sibling_check=evidence.sibling_check(a, b),
+            sibling_check=evidence.sibling_check(a, b, relatives),
         )
         if _withheld(a, households) or _withheld(b, households):
             pair = withhold(pair)

@@ -15,6 +15,7 @@ Elizabeth is Elizabeth recorded by her nickname.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from tacgraph.duplicates.features import ChildRecord, dob_key
@@ -70,14 +71,36 @@ def dates_could_be_one_birth(a: date | None, b: date | None, either_unborn: bool
     return dob_key(a) == dob_key(b) or _damerau_one(a.isoformat(), b.isoformat())
 
 
-def sibling_check(a: ChildRecord, b: ChildRecord) -> str | None:
+Relatives = Callable[[ChildRecord], Iterable[ChildRecord]]
+
+
+def _no_relatives(_: ChildRecord) -> Iterable[ChildRecord]:
+    return ()
+
+
+def _has_twin_named(a: ChildRecord, b: ChildRecord, relatives: Relatives) -> bool:
+    """Whether a third record in either's family was born the same day with either's
+    given name: then the two names are two children (twins Harry and Harrison, one of
+    whom has a second record)."""
+    names = {normalise_name(a.given), normalise_name(b.given)} - {None}
+    born = {a.born, b.born} - {None}
+    for r in (*relatives(a), *relatives(b)):
+        if r.id not in (a.id, b.id) and normalise_name(r.given) in names and r.born in born:
+            return True
+    return False
+
+
+def sibling_check(
+    a: ChildRecord, b: ChildRecord, relatives: Relatives = _no_relatives
+) -> str | None:
     """For two records of one family, why they are one child and not twins or siblings:
     the same NHS number, or given names that are one name. A short form that is also a
     name in its own right (Alfie, Harry) is one name with its formal name unless both
     records live in one household: twins Harry and Harrison live together, while a
     second record of Alfred made as Alfie at the GP practice, linked to his father, is
     Alfred. None when they are two children, and when the question does not arise (not
-    one family)."""
+    one family). ``relatives`` gives the other records of a record's family: a short
+    form is not taken for the formal name when a twin holds either name."""
     if not one_family(a, b):
         return None
     if a.nhs and a.nhs == b.nhs:
@@ -85,10 +108,14 @@ def sibling_check(a: ChildRecord, b: ChildRecord) -> str | None:
     how = one_given_name(a.given, b.given, a.preferred, b.preferred)
     if how is None and not (a.household_id and a.household_id == b.household_id):
         how = short_form_of(a.given, b.given)
+        if how is not None and _has_twin_named(a, b, relatives):
+            how = None
     return how
 
 
-def two_children(a: ChildRecord, b: ChildRecord) -> str | None:
+def two_children(
+    a: ChildRecord, b: ChildRecord, relatives: Relatives = _no_relatives
+) -> str | None:
     """The rule on top of the linkage (see the module's docstring): why two records are
     certainly two children, or None."""
     if a.nhs and b.nhs and a.nhs != b.nhs:
@@ -97,7 +124,7 @@ def two_children(a: ChildRecord, b: ChildRecord) -> str | None:
         return None
     if given_names_clearly_differ(a.given, b.given, a.preferred, b.preferred):
         return "one family, different given names"
-    if sibling_check(a, b) is None:
+    if sibling_check(a, b, relatives) is None:
         return "one family, given names not one name"
     x, y = normalise_name(a.middle), normalise_name(b.middle)
     if x and y and x != y and not misspelt(x, y):

@@ -98,11 +98,11 @@ def _exact(column: str, tf: bool = False) -> Callable[[], Any]:
 
 
 def _misspelt(column: str) -> Callable[[], Any]:
-    def make() -> Any:
-        cll = _cll()
-        return cll.Or(cll.DamerauLevenshteinLevel(column, 1), cll.JaroWinklerLevel(column, 0.9))
+    return lambda: _cll().DamerauLevenshteinLevel(column, 1)
 
-    return make
+
+def _similar(column: str) -> Callable[[], Any]:
+    return lambda: _cll().JaroWinklerLevel(column, 0.9)
 
 
 def _intersect(column: str, at_least: int = 1) -> Callable[[], Any]:
@@ -141,9 +141,12 @@ COMPARISONS: tuple[Comparison, ...] = (
         _null("given"),
         (
             Level(_exact("given", tf=True), "given name", 0.86, 0.01),
-            Level(_intersect("given_forms"), "given name (nickname and formal name)", 0.06, 0.002),
+            Level(
+                _intersect("given_forms"), "given name (nickname or preferred name)", 0.06, 0.002
+            ),
+            Level(_misspelt("given"), "given name (misspelt)", 0.02, 0.002),
             Level(_exact("given_key"), "given name (another spelling)", 0.03, 0.003),
-            Level(_misspelt("given"), "given name (misspelt)", 0.02, 0.005),
+            Level(_similar("given"), "given name (similar)", 0.01, 0.005),
             Level(
                 lambda: _cll().ColumnsReversedLevel("given", "family", symmetrical=True),
                 "given and family names swapped",
@@ -160,8 +163,9 @@ COMPARISONS: tuple[Comparison, ...] = (
         _null("family"),
         (
             Level(_exact("family", tf=True), "family name", 0.85, 0.006),
+            Level(_misspelt("family"), "family name (misspelt)", 0.05, 0.001),
             Level(_exact("family_key"), "family name (another spelling)", 0.02, 0.002),
-            Level(_misspelt("family"), "family name (misspelt)", 0.05, 0.003),
+            Level(_similar("family"), "family name (similar)", 0.02, 0.003),
             Level(_intersect("family_tokens"), "family name (one of two)", 0.05, 0.001),
             Level(_else, None, 0.03, 0.988),
         ),

@@ -470,21 +470,35 @@ def linker(
             [block_on("given", "family", "dob"), block_on("nhs")], recall=PRIOR_RECALL
         )
         training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=U_SEED)
-        training.estimate_parameters_using_expectation_maximisation(
-            block_on("dob"),
-            estimate_without_term_frequencies=True,
-            populate_probability_two_random_records_match_from_trained_values=True,
-        )
-        training.estimate_parameters_using_expectation_maximisation(
-            block_on("given_key", "family_key"), estimate_without_term_frequencies=True
-        )
+        skipped: list[str] = []
+        for rule, name, populate in (
+            (block_on("dob"), "date of birth", True),
+            (block_on("given_key", "family_key"), "given and family name", False),
+        ):
+            try:
+                training.estimate_parameters_using_expectation_maximisation(
+                    rule,
+                    estimate_without_term_frequencies=True,
+                    populate_probability_two_random_records_match_from_trained_values=populate,
+                )
+            except ValueError:
+                # Splink refuses an m of 0 for a level no match reaches in the
+                # session's pairs (say, names swapped, where none are): that session's
+                # m values stay as they were, and the report says so.
+                skipped.append(name)
         learnt = float(link._settings_obj._probability_two_random_records_match)
     return link, Trained(
         True,
         learnt,
         f"learnt from the store's {children:,} children: u from {int(U_MAX_PAIRS):,} random "
         "pairs, m by expectation maximisation, term frequencies of given and family "
-        "names; graph evidence with fixed m",
+        "names; graph evidence with fixed m"
+        + (
+            f" (the EM session blocked on {' and on '.join(skipped)} found a level no match "
+            "reaches and was not used: those m keep their fixed values)"
+            if skipped
+            else ""
+        ),
     )
 
 

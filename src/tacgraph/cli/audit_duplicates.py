@@ -10,7 +10,12 @@ import typer
 
 from tacgraph.cli import exits, output
 from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, parse_date, store_from
-from tacgraph.duplicates import DEFAULT_MIN_PROBABILITY, DuplicateReport, find_duplicates
+from tacgraph.duplicates import (
+    BACKEND_ENV,
+    DEFAULT_MIN_PROBABILITY,
+    DuplicateReport,
+    find_duplicates,
+)
 from tacgraph.errors import InvalidArgument
 
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print the duplicate pairs as CSV.")]
@@ -24,7 +29,9 @@ def register(app: typer.Typer) -> None:
 def _csv(report: DuplicateReport) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["child_id", "other_id", "probability", "agreed", "shared"])
+    writer.writerow(
+        ["child_id", "other_id", "probability", "agreed", "shared", "contrary", "explanation"]
+    )
     for pair in report.pairs:
         writer.writerow(
             [
@@ -33,6 +40,8 @@ def _csv(report: DuplicateReport) -> str:
                 f"{pair.probability:.6f}",
                 "; ".join(pair.agreed),
                 "; ".join(pair.shared),
+                "; ".join(pair.contrary),
+                pair.explanation,
             ]
         )
     return buffer.getvalue().rstrip("\n")
@@ -41,7 +50,7 @@ def _csv(report: DuplicateReport) -> str:
 def _tables(report: DuplicateReport) -> None:
     output.print_table(
         f"Probable duplicate child records (probability at least {report.min_probability})",
-        ["child", "other record", "probability", "agreed", "shared"],
+        ["child", "other record", "probability", "agreed", "shared", "against"],
         [
             (
                 p.child_id,
@@ -49,6 +58,7 @@ def _tables(report: DuplicateReport) -> None:
                 f"{p.probability:.3f}",
                 ", ".join(p.agreed),
                 ", ".join(p.shared),
+                ", ".join(p.contrary),
             )
             for p in report.pairs
         ],
@@ -68,6 +78,7 @@ def _tables(report: DuplicateReport) -> None:
         f"{len(report.clusters):,} clusters, {len(report.duplicate_cafs):,} duplicate CAFs, "
         f"{len(report.several_open_cafs):,} records with several open CAFs"
     )
+    output.note(f"model: {report.model} (on {report.backend})")
     for reason, count in report.set_aside.items():
         output.note(f"set aside as two children ({reason}): {count:,} pairs")
 
@@ -90,6 +101,14 @@ def duplicates(
     fail_on_findings: Annotated[
         bool, typer.Option("--fail-on-findings", help="Exit 6 when anything is found.")
     ] = False,
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            "--backend",
+            help=f"Where the linkage runs: duckdb or spark (default ${BACKEND_ENV}, else duckdb).",
+            show_default=False,
+        ),
+    ] = None,
     store: StoreOpt = None,
     db: DbOpt = None,
     json: JsonOpt = False,
@@ -97,7 +116,9 @@ def duplicates(
 ) -> None:
     """Probable duplicate child records, and CAFs open more than once for one child.
 
-    Each pair comes with its evidence; twins and siblings are never reported.
+    Each pair comes with its evidence in words; twins and siblings are never reported.
+    For a pair involving a shielded child or its household, location evidence
+    (household, address, postcode, school, GP practice) is withheld.
 
     Example: tacgraph audit duplicates --min-probability 0.9 --csv
     """
@@ -105,7 +126,9 @@ def duplicates(
         raise InvalidArgument("choose one of --json and --csv")
     when = parse_date(as_of)
     with store_from(store, db) as s, output.progress("duplicates") as update:
-        report = find_duplicates(s, when, min_probability=min_probability, progress=update)
+        report = find_duplicates(
+            s, when, min_probability=min_probability, progress=update, backend=backend
+        )
     if json:
         output.print_json(report)
     elif as_csv:

@@ -1,0 +1,525 @@
+"""The linkage model: comparisons written for children's records, the blocking rules,
+and how the model learns its parameters from the store's own records.
+
+Comparisons and what they mean (Splink numbers levels from the else level, 0, up):
+
+- given name: the same (with a term-frequency adjustment: a common name says less);
+  a nickname and its formal name (Alfie and Alfred, Peggy and Margaret: the forms
+  meet, from the table in ``nicknames.json``); another spelling of one name (Mohammed
+  and Muhammad, from the transliteration table or one consonant key); misspelt; given
+  and family names swapped;
+- family name: the same (term-frequency adjusted); another spelling; misspelt; one of
+  two (hyphenated, or a second family name added or dropped); a family name changed
+  altogether is the else level, which a true duplicate reaches often enough to leave
+  to the other evidence;
+- date of birth: the same; day and month swapped; one digit mistyped;
+- middle names, sex, postcode (the same, one character, the same sector) and address
+  line (the same, nearly the same, three words in common): the record's own fields;
+- NHS number, and the graph's evidence, with fixed m: a shared household, a shared
+  parent or carer, or clearly different parents (both recorded, none shared); the same
+  school and GP practice, one of them, or a different school.
+
+Learning. When the store holds at least ``TRAIN_MIN_CHILDREN`` children, the
+u-probabilities of the record's own fields are estimated from ``U_MAX_PAIRS`` random
+pairs (seeded), the m-probabilities by expectation maximisation (Splink's training) in
+two sessions (blocked on date of birth, then on given and family name: each comparison
+is free in one of them), term frequencies of given and family names are counted, and
+the prior that two records are one child is estimated from the pairs that agree
+exactly on name and date of birth, or on NHS number (taken to find ``PRIOR_RECALL`` of
+the duplicates). The graph's comparisons keep the fixed m below (a store whose records
+arrive without links teaches EM nothing about links), and take their u from the
+store's own frequencies. Below that size the store is too small to learn from: every
+m and u is the fixed value in ``COMPARISONS`` (set from the error rates children's
+records carry), no term-frequency adjustment is made, and the prior assumes
+``EXPECTED_DUPLICATE_RATE`` of records are a second record of a child; the report
+says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from tacgraph.errors import InvalidArgument
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from splink import Linker
+
+TRAIN_MIN_CHILDREN = 1_000
+U_MAX_PAIRS = 1e6
+U_SEED = 7
+PRIOR_RECALL = 0.6
+EXPECTED_DUPLICATE_RATE = 0.01
+BACKENDS = ("duckdb", "spark")
+BACKEND_ENV = "TACGRAPH_DUPLICATES_BACKEND"
+
+
+@dataclass(frozen=True)
+class Level:
+    """One comparison level: how to build it (a Splink level creator, made when the
+    linker is built), the evidence it is (None: the fields disagree), and its fixed m
+    and u."""
+
+    make: Callable[[], Any]
+    evidence: str | None
+    m: float
+    u: float
+    contrary: str | None = None
+    """For a level that counts against one child: the evidence, in words."""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    null: Callable[[], Any]
+    levels: tuple[Level, ...]
+    trained: bool
+    """Learnt from the store (u by random sampling, m by EM); else m fixed."""
+    tf_column: str | None = None
+
+
+def _cll() -> Any:
+    import splink.comparison_level_library as cll
+
+    return cll
+
+
+def _exact(column: str, tf: bool = False) -> Callable[[], Any]:
+    def make() -> Any:
+        level = _cll().ExactMatchLevel(column)
+        return level.configure(tf_adjustment_column=column) if tf else level
+
+    return make
+
+
+def _misspelt(column: str) -> Callable[[], Any]:
+    return lambda: _cll().DamerauLevenshteinLevel(column, 1)
+
+
+def _similar(column: str) -> Callable[[], Any]:
+    return lambda: _cll().JaroWinklerLevel(column, 0.9)
+
+
+def _intersect(column: str, at_least: int = 1) -> Callable[[], Any]:
+    return lambda: _cll().ArrayIntersectLevel(column, at_least)
+
+
+def _null(*columns: str) -> Callable[[], Any]:
+    def make() -> Any:
+        cll = _cll()
+        if len(columns) == 1:
+            return cll.NullLevel(columns[0])
+        return cll.And(*(cll.NullLevel(c) for c in columns))
+
+    return make
+
+
+def _else() -> Any:
+    return _cll().ElseLevel()
+
+
+def _known(column: str) -> Callable[[], Any]:
+    def make() -> Any:
+        cll = _cll()
+        return cll.Not(cll.NullLevel(column))
+
+    return make
+
+
+def _both(*makers: Callable[[], Any]) -> Callable[[], Any]:
+    return lambda: _cll().And(*(m() for m in makers))
+
+
+COMPARISONS: tuple[Comparison, ...] = (
+    Comparison(
+        "given_name",
+        _null("given"),
+        (
+            Level(_exact("given", tf=True), "given name", 0.86, 0.01),
+            Level(
+                _intersect("given_forms"), "given name (nickname or preferred name)", 0.06, 0.002
+            ),
+            Level(_misspelt("given"), "given name (misspelt)", 0.02, 0.002),
+            Level(_exact("given_key"), "given name (another spelling)", 0.03, 0.003),
+            Level(_similar("given"), "given name (similar)", 0.01, 0.005),
+            Level(
+                lambda: _cll().ColumnsReversedLevel("given", "family", symmetrical=True),
+                "given and family names swapped",
+                0.01,
+                0.0001,
+            ),
+            Level(_else, None, 0.02, 0.98),
+        ),
+        trained=True,
+        tf_column="given",
+    ),
+    Comparison(
+        "family_name",
+        _null("family"),
+        (
+            Level(_exact("family", tf=True), "family name", 0.85, 0.006),
+            Level(_misspelt("family"), "family name (misspelt)", 0.05, 0.001),
+            Level(_exact("family_key"), "family name (another spelling)", 0.02, 0.002),
+            Level(_similar("family"), "family name (similar)", 0.02, 0.003),
+            Level(_intersect("family_tokens"), "family name (one of two)", 0.05, 0.001),
+            Level(_else, None, 0.03, 0.988),
+        ),
+        trained=True,
+        tf_column="family",
+    ),
+    Comparison(
+        "date_of_birth",
+        _null("dob"),
+        (
+            Level(_exact("dob"), "date of birth", 0.9, 0.0002),
+            Level(_exact("dob_key"), "date of birth (day and month swapped)", 0.05, 0.0001),
+            Level(
+                lambda: _cll().DamerauLevenshteinLevel("dob", 1),
+                "date of birth (one digit)",
+                0.03,
+                0.004,
+            ),
+            Level(_exact("dob_day"), "date of birth (day and month; year differs)", 0.005, 0.003),
+            Level(_exact("dob_year"), "date of birth (year)", 0.005, 0.05),
+            Level(_else, None, 0.01, 0.94),
+        ),
+        trained=True,
+    ),
+    Comparison(
+        "middle_names",
+        _null("middle"),
+        (
+            Level(_exact("middle"), "middle names", 0.95, 0.01),
+            Level(_misspelt("middle"), "middle names (misspelt)", 0.03, 0.002),
+            Level(_else, None, 0.02, 0.988),
+        ),
+        trained=True,
+    ),
+    Comparison(
+        "sex",
+        _null("gender"),
+        (
+            Level(_exact("gender"), "sex", 0.98, 0.5),
+            Level(_else, None, 0.02, 0.5),
+        ),
+        trained=True,
+    ),
+    Comparison(
+        "postcode",
+        _null("postcode"),
+        (
+            Level(_exact("postcode"), "postcode", 0.8, 0.001),
+            Level(
+                lambda: _cll().DamerauLevenshteinLevel("postcode", 1),
+                "postcode (one character)",
+                0.05,
+                0.002,
+            ),
+            Level(_exact("sector"), "postcode sector", 0.05, 0.02),
+            Level(_else, None, 0.1, 0.977, contrary="different postcode"),
+        ),
+        trained=True,
+    ),
+    Comparison(
+        "address",
+        _null("address"),
+        (
+            Level(_exact("address"), "address", 0.7, 0.001),
+            Level(
+                lambda: _cll().JaroWinklerLevel("address", 0.92),
+                "address (nearly the same)",
+                0.1,
+                0.002,
+            ),
+            Level(_intersect("address_tokens", 4), "address (four words in common)", 0.05, 0.003),
+            Level(_else, None, 0.12, 0.987),
+        ),
+        trained=True,
+    ),
+    Comparison(
+        "nhs_number",
+        _null("nhs"),
+        (
+            Level(_exact("nhs"), "NHS number", 0.98, 1e-6),
+            Level(_else, None, 0.02, 0.999999, contrary="different NHS numbers"),
+        ),
+        trained=False,
+    ),
+    Comparison(
+        "family",
+        _null("household_id", "family_ids"),
+        (
+            Level(_exact("household_id"), "household", 0.6, 1e-4),
+            Level(_intersect("family_ids"), "parent or carer", 0.3, 1e-4),
+            Level(
+                _known("family_ids"),
+                None,
+                0.01,
+                0.98,
+                contrary="different parents or carers",
+            ),
+            Level(_else, None, 0.07, 0.98, contrary="different household"),
+        ),
+        trained=False,
+    ),
+    Comparison(
+        "school_and_gp",
+        _null("school_id", "gp_practice_id"),
+        (
+            Level(
+                _both(_exact("school_id"), _exact("gp_practice_id")),
+                "school and GP practice",
+                0.6,
+                0.001,
+            ),
+            Level(_exact("school_id"), "school", 0.1, 0.01),
+            Level(_exact("gp_practice_id"), "GP practice", 0.2, 0.02),
+            Level(_known("school_id"), None, 0.02, 0.95, contrary="different school"),
+            Level(_else, None, 0.06, 0.95, contrary="different GP practice"),
+        ),
+        trained=False,
+    ),
+)
+
+BLOCKING: tuple[tuple[str, ...], ...] = (
+    ("dob",),
+    ("postcode",),
+    ("dob_key", "given_key"),
+    ("dob_key", "family_key"),
+    ("sector", "given_key"),
+    ("sector", "family_key"),
+    ("given_key", "family_key"),
+    ("postcode", "given_key"),
+    ("postcode", "family_key"),
+    ("address",),
+    ("nhs",),
+    ("household_id",),
+)
+
+
+def evidence_by_level() -> dict[str, dict[int, tuple[str | None, str | None]]]:
+    """For each comparison, each level's (agreeing evidence, contrary evidence) by its
+    Splink level number (the else level is 0; unknown is -1)."""
+    return {
+        c.name: {
+            len(c.levels) - 1 - i: (level.evidence, level.contrary)
+            for i, level in enumerate(c.levels)
+        }
+        for c in COMPARISONS
+    }
+
+
+def backend(value: str | None) -> str:
+    """The backend to run the linkage on: ``value``, else ``$TACGRAPH_DUPLICATES_BACKEND``,
+    else DuckDB. Raises InvalidArgument for another name."""
+    chosen = (value or os.environ.get(BACKEND_ENV) or "duckdb").strip().lower()
+    if chosen not in BACKENDS:
+        raise InvalidArgument(f"duplicates backend {chosen!r} is not one of {', '.join(BACKENDS)}")
+    return chosen
+
+
+def prior(children: int) -> float:
+    """The fixed prior that two records are one child: ``EXPECTED_DUPLICATE_RATE`` of
+    records are a second record."""
+    pairs = max(1.0, children * (children - 1) / 2)
+    return min(0.5, EXPECTED_DUPLICATE_RATE * max(children, 2) / pairs)
+
+
+def _comparisons(graph_u: Mapping[str, Mapping[str, float]], trained: bool) -> list[Any]:
+    """Splink comparisons from ``COMPARISONS``: the graph's fixed (m and u; u counted
+    from the store where given), the rest free to learn; term-frequency adjustment only
+    when the model is trained."""
+    import splink.comparison_library as cl
+
+    out: list[Any] = []
+    for comp in COMPARISONS:
+        counted = graph_u.get(comp.name, {})
+        creators: list[Any] = [comp.null().configure(is_null_level=True)]
+        for i, level in enumerate(comp.levels):
+            creator = level.make()
+            if i == 0 and comp.tf_column and not trained:
+                creator = _cll().ExactMatchLevel(comp.tf_column)
+            fixed = not comp.trained
+            creators.append(
+                creator.configure(
+                    m_probability=level.m,
+                    u_probability=counted.get(level.evidence or "", level.u),
+                    fix_m_probability=fixed,
+                    fix_u_probability=fixed,
+                    label_for_charts=level.evidence or level.contrary or "else",
+                )
+            )
+        out.append(cl.CustomComparison(creators, output_column_name=comp.name))
+    return out
+
+
+def graph_u(table: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """u of the graph's agreeing levels, counted from the records: how often two
+    different children share a household, a parent or carer, a school, a GP practice."""
+
+    def agreement(*columns: str) -> float:
+        known = table.dropna(subset=list(columns))
+        if len(known) < 2:
+            return 0.0
+        shares = known.groupby(list(columns)).size() / len(known)
+        return float((shares * shares).sum())
+
+    def family_share() -> float:
+        members = table["family_ids"].dropna().explode()
+        if members.empty:
+            return 0.0
+        sizes = members.value_counts()
+        n = len(table)
+        return float((sizes * (sizes - 1)).sum() / max(1, n * (n - 1)))
+
+    tiny = 1e-7
+    both = agreement("school_id", "gp_practice_id")
+    return {
+        "nhs_number": {"NHS number": max(tiny, agreement("nhs"))},
+        "family": {
+            "household": max(tiny, agreement("household_id")),
+            "parent or carer": max(tiny, family_share()),
+        },
+        "school_and_gp": {
+            "school and GP practice": max(tiny, both),
+            "school": max(tiny, agreement("school_id") - both),
+            "GP practice": max(tiny, agreement("gp_practice_id") - both),
+        },
+    }
+
+
+def _api(name: str) -> Any:
+    if name == "spark":
+        from tacgraph.duplicates.spark import spark_api
+
+        return spark_api()
+    from splink import DuckDBAPI
+
+    return DuckDBAPI()
+
+
+def _register(api: Any, name: str, table: pd.DataFrame) -> Any:
+    if name == "spark":
+        from tacgraph.duplicates.spark import to_spark
+
+        return api.register(to_spark(table))
+    return api.register(table)
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Splink reports its progress on its loggers; keep that off the terminal."""
+    logger = logging.getLogger("splink")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+@dataclass(frozen=True)
+class Trained:
+    """What the model learnt, or did not."""
+
+    trained: bool
+    prior: float
+    note: str
+
+
+def linker(
+    table: pd.DataFrame,
+    *,
+    train: bool,
+    backend_name: str = "duckdb",
+    blocking: Sequence[Any] | None = None,
+    population: int | None = None,
+) -> tuple[Linker, Trained]:
+    """A Splink linker over ``table``, trained on it when ``train`` (see the module's
+    docstring), else with the fixed values."""
+    from splink import Linker, SettingsCreator, block_on
+
+    children = population or len(table)
+    rules = [block_on(*cols) for cols in BLOCKING] if blocking is None else list(blocking)
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=_comparisons(graph_u(table) if train else {}, train),
+        blocking_rules_to_generate_predictions=rules,
+        probability_two_random_records_match=prior(children),
+        retain_matching_columns=True,
+        retain_intermediate_calculation_columns=False,
+    )
+    api = _api(backend_name)
+    with quiet():
+        link = Linker(_register(api, backend_name, table), settings, log_level=None)
+        if not train:
+            return link, Trained(
+                False,
+                prior(children),
+                f"fixed m and u: {children:,} children are too few to learn from "
+                f"(at least {TRAIN_MIN_CHILDREN:,} are needed)",
+            )
+        training = link.training
+        training.estimate_probability_two_random_records_match(
+            [block_on("given", "family", "dob"), block_on("nhs")], recall=PRIOR_RECALL
+        )
+        training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=U_SEED)
+        skipped: list[str] = []
+        for rule, name, populate in (
+            (block_on("dob"), "date of birth", True),
+            (block_on("given_key", "family_key"), "given and family name", False),
+        ):
+            try:
+                training.estimate_parameters_using_expectation_maximisation(
+                    rule,
+                    estimate_without_term_frequencies=True,
+                    populate_probability_two_random_records_match_from_trained_values=populate,
+                )
+            except ValueError:
+                # Splink refuses an m of 0 for a level no match reaches in the
+                # session's pairs (say, names swapped, where none are): that session's
+                # m values stay as they were, and the report says so.
+                skipped.append(name)
+        learnt = float(link._settings_obj._probability_two_random_records_match)
+    return link, Trained(
+        True,
+        learnt,
+        f"learnt from the store's {children:,} children: u from {int(U_MAX_PAIRS):,} random "
+        "pairs, m by expectation maximisation, term frequencies of given and family "
+        "names; graph evidence with fixed m"
+        + (
+            f" (the EM session blocked on {' and on '.join(skipped)} found a level no match "
+            "reaches and was not used: those m keep their fixed values)"
+            if skipped
+            else ""
+        ),
+    )
+
+
+def score(
+    table: pd.DataFrame,
+    min_probability: float,
+    *,
+    train: bool,
+    backend_name: str = "duckdb",
+    blocking: Sequence[Any] | None = None,
+    population: int | None = None,
+) -> tuple[pd.DataFrame, Trained]:
+    """Scored candidate pairs at or above ``min_probability``: the two ids, the match
+    probability and each comparison's level (``gamma_<comparison>``)."""
+    link, trained = linker(
+        table, train=train, backend_name=backend_name, blocking=blocking, population=population
+    )
+    with quiet():
+        found = link.inference.predict(
+            threshold_match_probability=min_probability, warning_mode="never"
+        )
+        scored: pd.DataFrame = found.as_pandas_dataframe()  # type: ignore[no-untyped-call]
+        found.drop_table_from_database_and_remove_from_cache()
+    return scored, trained

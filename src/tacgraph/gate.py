@@ -50,7 +50,7 @@ READ_PATHS: dict[str, str] = {
     "caf_change": "tacgraph.caf._opened",
     "map": "tacgraph.render.tacmap.map_for",
     "export": "tacgraph.export.export_file",
-    "practice_audit": "tacgraph.practice.audit_practice",
+    "practice_audit": "tacgraph.practice_report.practice_report",
 }
 
 # Each command that reads child data, and the read path it goes through.

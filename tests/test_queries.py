@@ -53,6 +53,7 @@ EXAMPLES: dict[str, Any] = {
     "basis_ids": ["SB-ROBIN-HARM", "SB-ROBIN-NO-REASON"],
     "practitioner_id": "PR-HOY",
     "dates": [date(2010, 5, 14), date(2026, 11, 28)],
+    "kinds": ["school", "gp_practice"],
 }
 # Queries whose natural answer on the fixtures is about another child.
 CHILD_FOR = {

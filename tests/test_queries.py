@@ -64,6 +64,11 @@ CHILD_FOR = {
     "child_basis_recorders": "CH-ROBIN",
     "child_basis_recipients": "CH-ROBIN",
 }
+# Queries about households a shielded child lives in: Robin's.
+CHILD_IDS_FOR = {
+    "gate_household_shields": ["CH-SALLY", "CH-ROBIN"],
+    "gate_family_household_shields": ["CH-SALLY", "CH-ROBIN"],
+}
 
 
 def _python_source() -> str:
@@ -106,6 +111,8 @@ def test_plain_query_runs_on_both_engines_with_the_same_answer(
     params = {p: EXAMPLES[p] for p in qf.params}
     if name in CHILD_FOR:
         params["child_id"] = CHILD_FOR[name]
+    if name in CHILD_IDS_FOR:
+        params["child_ids"] = CHILD_IDS_FOR[name]
 
     def rows(store: Store) -> list[dict[str, Any]]:
         found = store.query(name, params)

@@ -313,12 +313,22 @@ def shielded_households(store: Store, child_ids: list[str], viewer_id: str) -> S
         ],
         short=True,
     )
+    # one row per shield practitioner named (none: one row with null): a household is
+    # shielded from the viewer where a shielded child there does not name them
+    named: dict[tuple[str, str, str], set[str]] = {}
     for row in rows:
-        if row["shielded"] and viewer_id not in (row["shield"] or []):
-            found.children.add(str(row["child_id"]))
+        key = (str(row["child_id"]), "", str(row["other_id"]))
+        named.setdefault(key, set()).add(str(row["shield_practitioner_id"]))
     for row in family:
-        if row["shielded"] and viewer_id not in (row["shield"] or []):
-            found.family_members.add(str(row["family_member_id"]))
+        key = (str(row["child_id"]), str(row["family_member_id"]), str(row["other_id"]))
+        named.setdefault(key, set()).add(str(row["shield_practitioner_id"]))
+    for (child_id, member_id, _), shield in named.items():
+        if viewer_id in shield:
+            continue
+        if member_id:
+            found.family_members.add(member_id)
+        else:
+            found.children.add(child_id)
     return found
 
 

@@ -57,7 +57,8 @@ RETURN c.id AS id, c.given_name AS given_name, c.preferred_name AS preferred_nam
          OPTIONAL MATCH (k)-[:CONSENTS_TO]->(tc:Caf)
          RETURN {consent_id: k.id, decision: k.decision, kind: k.kind,
                  given_by_child: k.given_by_child, child_competent: k.child_competent,
-                 scopes: k.scopes, given_on: k.given_on, expires_on: k.expires_on,
+                 scopes: k.scopes, services: k.services, given_on: k.given_on,
+                 expires_on: k.expires_on,
                  withdrawn_on: k.withdrawn_on, giver_id: f.id, to_practitioner_id: tp.id,
                  to_agency_id: ta.id, to_caf_id: tc.id}
        } AS consents,

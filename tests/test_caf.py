@@ -21,7 +21,7 @@ from tacgraph.cli.app import app
 from tacgraph.errors import NotFound, StoreError
 from tacgraph.export import canonical_hash
 from tacgraph.importer import import_files, import_records
-from tacgraph.lookup import who_else
+from tacgraph.lookup import front_door, who_else
 from tacgraph.model import (
     Caf,
     CafAction,
@@ -197,7 +197,7 @@ def test_a_check_that_cannot_be_logged_returns_nothing(
     def broken(*args: object, **kwargs: object) -> None:
         raise StoreError("the access log cannot be written")
 
-    monkeypatch.setattr(audit, "append", broken)
+    monkeypatch.setattr(audit, "append_many", broken)
     with pytest.raises(StoreError, match="access log"):
         caf.check(sally, "CH-SALLY", "PR-UNINVOLVED", ON)
     with pytest.raises(StoreError, match="access log"):
@@ -231,13 +231,10 @@ def test_a_shielded_child_s_school_lead_is_not_located(sally: Store) -> None:
         ],
     )
     hidden = caf.check(sally, "CH-ROBYN", "PR-UNINVOLVED", ON).open_cafs[0].contact
-    assert (hidden.name, hidden.phone, hidden.agency, hidden.email) == (
-        "Helen Okafor",
-        "01632 960101",
-        None,
-        None,
-    )
-    assert hidden.withheld == ["agency", "email"]
+    # as who-else: the front door, never the lead's direct line
+    assert (hidden.name, hidden.phone, hidden.agency, hidden.email) == (None, None, None, None)
+    assert hidden.broker == front_door()
+    assert hidden.withheld == ["name", "agency", "email", "phone"]
     named = caf.check(sally, "CH-ROBYN", "PR-HOY", ON).open_cafs[0].contact
     assert named.agency == "Northfield High School"
 
@@ -285,10 +282,11 @@ def test_start_needs_a_valid_consent(sally: Store) -> None:
         "CO-WITHDRAWN is not in force: withdrawn on 2026-11-23",
         "CO-FUTURE is not in force: not given until 2026-12-01",
         "CO-NO-CAF does not cover caf_content",
-        "CO-ELSEWHERE is not to PR-HOY",
         "CO-REFUSAL is a refusal from the family member FM-ALEX-MOTHER",
     ):
         assert reason in message
+    # a consent to someone else is no business of the starter's
+    assert "CO-ELSEWHERE" not in message
     refused(
         sally,
         lambda: caf.start(sally, "CH-ALEX", "PR-HOY", ON, consent_id="CO-REFUSAL"),
@@ -468,7 +466,7 @@ def test_add_member_needs_consent_covering_them(sally: Store) -> None:
         lambda: caf.add_member(sally, caf_id, "PR-GP", "PR-HOY", ON),
         caf_id,
         "cannot add member",
-        "CO-SCHOOL is not to PR-GP",
+        "no consent to share CAF content about CH-ALEX with PR-GP",
     )
     refused(
         sally,

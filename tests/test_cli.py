@@ -88,7 +88,7 @@ def test_import_stats_export_round_trip_on_embedded(tmp_path: Path) -> None:
     code, out, _ = run("import", str(SALLY), "--db", db, "--json")
     assert json.loads(out)["unchanged"] == 81
     exported = tmp_path / "out.json"
-    code, out, _ = run("export", "--out", str(exported), "--db", db, "--json")
+    code, out, _ = run("export", "--out", str(exported), "--as", "PR-HOY", "--db", db, "--json")
     assert code == exits.OK and json.loads(out)["records"] == 81
     code, out, _ = run("summary", "--db", db, "--as-of", "2026-11-23", "--json")
     assert json.loads(out)["children"] == 2

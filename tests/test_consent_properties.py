@@ -4,17 +4,20 @@ basis; withdrawn and expired consent never grant; a shielded child's locating de
 never appear; both engines give identical answers.
 
 Each hypothesis example is one generated graph holding CHILDREN independent children,
-each with its own involvements, team, consents and statutory bases, looked up by its own
-generated viewer on its own generated date: so TACGRAPH_PROPERTY_EXAMPLES (default 100,
-as in CI) examples make 10 times as many generated lookup cases (1,000 in CI), each on
-both engines."""
+each with its own involvements, team, consents and statutory bases, read by its own
+generated viewer about its own generated date, on a real date (the clock) up to 60 days
+later, through every per-child read path (who-else with its explanation and history,
+the timeline, the CAF check, the map): so TACGRAPH_PROPERTY_EXAMPLES (default 100, as in
+CI) examples make 10 times as many generated cases (1,000 in CI) per path, each on both
+engines, each read leaving its access-log entry. The bulk paths (export, practice
+audit) are covered by tests/test_gate.py and tests/test_gate_paths.py."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import same_answer
+from tacgraph import audit, caf
 from tacgraph.importer import import_records
 from tacgraph.lookup import who_else
 from tacgraph.model import (
@@ -38,8 +42,10 @@ from tacgraph.model import (
     StatutoryBasis,
     TeamMembership,
 )
+from tacgraph.render.tacmap import map_for
 from tacgraph.store import Store
 from tacgraph.store.embedded import EmbeddedStore
+from tacgraph.timeline import timeline
 
 pytestmark = pytest.mark.neo4j
 EXAMPLES = int(os.environ.get("TACGRAPH_PROPERTY_EXAMPLES", "100"))
@@ -269,12 +275,14 @@ def stores(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     children=graphs(),
     viewers=st.lists(st.sampled_from(STAFF), min_size=CHILDREN, max_size=CHILDREN),
     dates=st.lists(st.integers(0, 330), min_size=CHILDREN, max_size=CHILDREN),
+    later=st.lists(st.integers(0, 60), min_size=CHILDREN, max_size=CHILDREN),
 )
 def test_nothing_is_disclosed_without_a_permitting_edge(
     stores: dict[str, Any],
     children: list[list[Record]],
     viewers: list[tuple[str, str]],
     dates: list[int],
+    later: list[int],
 ) -> None:
     graph = [*AGENCIES, *STAFF_RECORDS, *(r for child in children for r in child)]
     # A new embedded store each time: clearing one over and over fills its buffer pool.
@@ -285,20 +293,43 @@ def test_nothing_is_disclosed_without_a_permitting_edge(
         pair["neo4j"].clear()
         for s in pair.values():
             import_records(s, graph)
+        before = {k: len(list(audit.entries(s))) for k, s in pair.items()}
         for n, (viewer, when) in enumerate(zip(viewers, dates, strict=True)):
-            check_one(pair, children[n], f"CH-X{n}", viewer, day(when))
+            # asked about a date on or before the real one (the clock)
+            today = day(when + later[n])
+            check_one(pair, children[n], f"CH-X{n}", viewer, day(when), today)
+        # every read through the gate wrote its entry: 4 read paths per child
+        after = {k: len(list(audit.entries(s))) for k, s in pair.items()}
+        assert all(after[k] - before[k] == 4 * CHILDREN for k in pair)
     finally:
         embedded.close()
         shutil.rmtree(embedded.path, ignore_errors=True)
 
 
 def check_one(
-    stores: dict[str, Store], graph: list[Record], child_id: str, viewer: tuple[str, str], on: date
+    stores: dict[str, Store],
+    graph: list[Record],
+    child_id: str,
+    viewer: tuple[str, str],
+    on: date,
+    today: date,
 ) -> None:
+    """Every registered read path of one child for one viewer: who-else (with its
+    explanation and history), the timeline, the CAF check and the map. Nothing shown
+    without an edge permitting it both on the date asked about and today; nothing
+    locating a shielded child outside the shield; both engines alike."""
+    clock = lambda: datetime(today.year, today.month, today.day, 12, tzinfo=UTC)  # noqa: E731
     result = same_answer(
         stores,
         lambda s: who_else(
-            s, child_id, viewer[0], as_of=on, explain=True, history=True
+            s,
+            child_id,
+            viewer[0],
+            as_of=on,
+            explain=True,
+            history=True,
+            purpose="property",
+            clock=clock,
         ).model_dump(),
     )
     by_id = {r.id: r for r in graph}
@@ -309,24 +340,58 @@ def check_one(
     }
     child = by_id[child_id]
     assert isinstance(child, Child)
+
+    def permitted(edge: Record, scope: str) -> bool:
+        return all(_permits(edge, viewer[0], viewer[1], teams, scope, d) for d in (on, today))
+
     for item in result["explanation"]:
         if not item["shown"] or item["rule"] in ("enquiry_without_consent", "own_involvement"):
             continue
         assert item["rule"] in ("consent", "statutory_basis"), item
         edge = by_id[item["basis_id"]]
         scopes = ["involvement", "sensitive_services", "contact_details", "caf_content"]
-        assert any(_permits(edge, viewer[0], viewer[1], teams, s, on) for s in scopes), item
+        assert any(permitted(edge, s) for s in scopes), item
         if isinstance(edge, Consent):  # withdrawn and expired consent never grant
-            assert edge.withdrawn_on is None or edge.withdrawn_on > on
-            assert edge.expires_on is None or edge.expires_on > on
+            assert edge.withdrawn_on is None or edge.withdrawn_on > today
+            assert edge.expires_on is None or edge.expires_on > today
+    grants = [r for r in graph if permitted(r, "involvement")]
     for inv in [*result["involved"], *result["ended"]]:
         if inv["practitioner_id"] == viewer[0]:
             continue
-        grants = [r for r in graph if _permits(r, viewer[0], viewer[1], teams, "involvement", on)]
         assert grants, f"{inv['practitioner_id']} shown with no permitting consent or basis"
-    if child.shielded and viewer[0] not in child.shield_named:
+    hidden = child.shielded and viewer[0] not in child.shield_named
+    if hidden:
         text = str(result)
         for word in LOCATING:
             assert word not in text
         assert result["involved"] == [] and result["ended"] == []
         assert result["family"] == [] and result["consents"] == [] and result["team"] == []
+    # the same child through the other read paths
+    story = same_answer(
+        stores,
+        lambda s: timeline(
+            s, child_id, viewer[0], as_of=on, purpose="property", clock=clock
+        ).model_dump(),
+    )
+    others = [
+        e
+        for e in story["events"]
+        if e["kind"].startswith("involvement") and f"IN-{viewer[0]}-" not in e["subject_id"]
+    ]
+    assert not others or grants, "an involvement in the timeline with no permitting edge"
+    if hidden:
+        assert others == [] and story["working_on_date"] == []
+    checked = same_answer(
+        stores,
+        lambda s: caf.check(s, child_id, viewer[0], on, clock=clock).model_dump(),
+    )
+    drawn = same_answer(
+        stores,
+        lambda s: map_for(
+            s, child_id, viewer[0], as_of=on, purpose="property", clock=clock
+        ).model_dump(),
+    )
+    if hidden:
+        for word in LOCATING:
+            assert word not in str(story) and word not in str(checked) and word not in str(drawn)
+        assert all(c["contact"]["phone"] is None for c in checked["open_cafs"])

@@ -204,7 +204,7 @@ def test_export_is_canonical_and_identical_on_both_engines(
     outs = {}
     for engine, s in both.items():
         outs[engine] = tmp_path / f"{engine}.json"
-        export_file(s, outs[engine])
+        export_file(s, outs[engine], requester_id="PR-HOY")
     assert outs["embedded"].read_bytes() == outs["neo4j"].read_bytes()
     # The export imports back to the same graph.
     for s in both.values():
@@ -231,9 +231,14 @@ def test_synth_import_export_round_trip_across_engines(
     write_jsonl(Synthesiser(300, 11).records(), source)
     import_files(both["embedded"], [source])
     first = tmp_path / "embedded.json"
-    export_file(both["embedded"], first)
+    requester = next(
+        str(p["id"])
+        for p in both["embedded"].iter_nodes("Practitioner")
+        if p["lookup_authorised"] and p["left_agency_on"] is None
+    )
+    export_file(both["embedded"], first, requester_id=requester, full=True)
     import_files(both["neo4j"], [first])
     second = tmp_path / "neo4j.json"
-    export_file(both["neo4j"], second)
+    export_file(both["neo4j"], second, requester_id=requester, full=True)
     assert first.read_bytes() == second.read_bytes()
     assert json.loads(first.read_text())["children"]

@@ -86,7 +86,9 @@ def test_sally_seen_by_two_viewers_with_different_consent(casebook: dict[str, St
     on = date(2026, 10, 1)
     hope, midwife = draw(casebook, "PR-HOPE", on), draw(casebook, "PR-MIDWIFE", on)
     for viewer, tacmap in (("PR-HOPE", hope), ("PR-MIDWIFE", midwife)):
-        result = same_answer(casebook, lambda s, v=viewer: who_else(s, "CH-SALLY", v, as_of=on))
+        result = same_answer(
+            casebook, lambda s, v=viewer: who_else(s, "CH-SALLY", v, as_of=on, purpose="test")
+        )
         matches_lookup(tacmap, result)
     assert kinds(hope, "practitioner") == [
         "PR-CC-WORKER",
@@ -121,7 +123,9 @@ def test_sally_seen_by_two_viewers_with_different_consent(casebook: dict[str, St
 def test_sally_as_seen_by_her_lead_and_by_someone_uninvolved(casebook: dict[str, Store]) -> None:
     lead, outsider = draw(casebook, "PR-HOY"), draw(casebook, "PR-UNINVOLVED")
     for viewer, tacmap in (("PR-HOY", lead), ("PR-UNINVOLVED", outsider)):
-        result = same_answer(casebook, lambda s, v=viewer: who_else(s, "CH-SALLY", v, as_of=NOW))
+        result = same_answer(
+            casebook, lambda s, v=viewer: who_else(s, "CH-SALLY", v, as_of=NOW, purpose="test")
+        )
         matches_lookup(tacmap, result)
     assert lead.title == "Team Around the Child: Sally Carter"
     assert lead.subtitle == "as seen by Helen Okafor (PR-HOY) on 2026-11-23"
@@ -145,8 +149,9 @@ def test_sally_as_seen_by_her_lead_and_by_someone_uninvolved(casebook: dict[str,
     ]
     child = next(n for n in lead.nodes if n.kind == "child")
     assert "14 Larch Close, Northfield, WV10 6QT" in child.title
-    # Someone with no consent: the child, the CAF, the broker, and whom to contact.
-    assert sorted(n.kind for n in outsider.nodes) == ["broker", "caf", "child", "contact"]
+    # Someone with no involvement and no consent: the child, the CAF, and whom to contact
+    # (enquiry without consent: not even that a sensitive service is involved).
+    assert sorted(n.kind for n in outsider.nodes) == ["caf", "child", "contact"]
     contact = next(n for n in outsider.nodes if n.kind == "contact")
     assert contact.lead and "Helen Okafor" in contact.title and "01632 960101" in contact.title
     page = to_html(outsider)
@@ -203,7 +208,8 @@ def test_step_up_and_step_down_on_the_map(casebook: dict[str, Store]) -> None:
 @pytest.mark.neo4j
 def test_a_shielded_childs_map_has_nothing_that_locates_them(casebook: dict[str, Store]) -> None:
     tacmap = same_answer(
-        casebook, lambda s: map_for(s, "CH-ROBIN", "PR-HOPE", as_of=NOW, history=True)
+        casebook,
+        lambda s: map_for(s, "CH-ROBIN", "PR-HOPE", as_of=NOW, history=True, purpose="test"),
     )
     assert tacmap.shielded_from_viewer
     assert sorted(n.kind for n in tacmap.nodes) == ["caf", "child", "contact"]
@@ -212,7 +218,9 @@ def test_a_shielded_childs_map_has_nothing_that_locates_them(casebook: dict[str,
         assert word not in page
     assert "The child is shielded" in page
     # Inside the shield the same child's map shows the team.
-    inside = same_answer(casebook, lambda s: map_for(s, "CH-ROBIN", "PR-REFUGE-TEACHER", as_of=NOW))
+    inside = same_answer(
+        casebook, lambda s: map_for(s, "CH-ROBIN", "PR-REFUGE-TEACHER", as_of=NOW, purpose="test")
+    )
     assert "PR-REFUGE-TEACHER" in kinds(inside, "practitioner")
 
 
@@ -339,7 +347,7 @@ def test_a_map_of_fifty_practitioners_draws_and_stays_small(chromium: str, tmp_p
     source = tmp_path / "big.json"
     source.write_text(json.dumps(big_case(50)))
     import_files(store, [source])
-    tacmap = map_for(store, "CH-BIG", "PR-BIG-00", as_of=NOW)
+    tacmap = map_for(store, "CH-BIG", "PR-BIG-00", as_of=NOW, purpose="test")
     store.close()
     assert len(kinds(tacmap, "practitioner")) == 50
     out = tmp_path / "big.html"

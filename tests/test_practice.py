@@ -456,11 +456,14 @@ def test_cli(tmp_path: Path) -> None:
     runner = CliRunner()
     db = str(tmp_path / "db")
     assert runner.invoke(app, ["import", str(SALLY), "--db", db]).exit_code == exits.OK
-    base = ["audit", "practice", "--db", db, "--as-of", "2026-11-23"]
+    base = ["audit", "practice", "--as", "PR-HOY", "--db", db, "--as-of", "2026-11-23"]
     result = runner.invoke(app, [*base, "--json"])
     assert result.exit_code == exits.OK
     doc = json.loads(result.stdout)
-    assert {f["subject_id"] for f in doc["findings"]} == {"IN-PICCADILLY", "PA-1"}
+    # Sally refused to share her sensitive services with the team: the finding about the
+    # drugs project names only that a sensitive service is involved, and its broker.
+    assert {f["subject_id"] for f in doc["findings"]} == {"CH-SALLY", "PA-1"}
+    assert "PICCADILLY" not in result.stdout.upper()
     result = runner.invoke(app, [*base, "--check", "disengagement", "--fail-on-findings"])
     assert result.exit_code == exits.FINDINGS
     result = runner.invoke(app, [*base, "--check", "reviews", "--fail-on-findings", "--csv"])

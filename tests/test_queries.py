@@ -54,6 +54,7 @@ EXAMPLES: dict[str, Any] = {
     "basis_ids": ["SB-ROBIN-HARM", "SB-ROBIN-NO-REASON"],
     "practitioner_id": "PR-HOY",
     "dates": [date(2010, 5, 14), date(2026, 11, 28)],
+    "kinds": ["school", "gp_practice"],
 }
 # Queries whose natural answer on the fixtures is about another child.
 CHILD_FOR = {
@@ -63,6 +64,11 @@ CHILD_FOR = {
     "child_bases": "CH-ROBIN",
     "child_basis_recorders": "CH-ROBIN",
     "child_basis_recipients": "CH-ROBIN",
+}
+# Queries about households a shielded child lives in: Robin's.
+CHILD_IDS_FOR = {
+    "gate_household_shields": ["CH-SALLY", "CH-ROBIN"],
+    "gate_family_household_shields": ["CH-SALLY", "CH-ROBIN"],
 }
 
 
@@ -108,6 +114,8 @@ def test_plain_query_runs_on_both_engines_with_the_same_answer(
     params = {p: EXAMPLES[p] for p in qf.params}
     if name in CHILD_FOR:
         params["child_id"] = CHILD_FOR[name]
+    if name in CHILD_IDS_FOR:
+        params["child_ids"] = CHILD_IDS_FOR[name]
 
     def rows(store: Store) -> list[dict[str, Any]]:
         found = store.query(name, params)

@@ -28,18 +28,18 @@ membership ended on a date no longer counts on that date, as a CAF closed on it 
 
 from __future__ import annotations
 
-import functools
 import hashlib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from tacgraph import audit, duplicates
-from tacgraph.access import AccessDenied, Requester, authorise
-from tacgraph.consent import ConsentFact, Decision, Viewer, decide
+from tacgraph import audit, duplicates, gate
+from tacgraph.access import AccessDenied, Requester, requester_call
+from tacgraph.consent import ConsentFact, Decision, Viewer
 from tacgraph.errors import CafRefused as CafRefused
 from tacgraph.errors import NotFound
 from tacgraph.importer import import_records
@@ -67,8 +67,7 @@ from tacgraph.store.base import Row, Store
 
 R = TypeVar("R", bound=Record)
 
-# Agencies whose name would say where a shielded child is.
-LOCATING_KINDS = frozenset({"school", "gp_practice"})
+LOCATING_KINDS = gate.LOCATING_KINDS
 LEVELS: tuple[ServiceLevel, ...] = tuple(sorted(ServiceLevel, key=LEVEL_RANK.__getitem__))
 
 
@@ -205,31 +204,52 @@ def _unusable(fact: ConsentFact, viewer: Viewer, on: date, decision: Decision) -
 
 
 def _caf_consent(
-    store: Store, child_id: str, viewer: Viewer, on: date, consent_id: str | None = None
+    store: Store,
+    child_id: str,
+    viewer: Viewer,
+    reading: gate.Reading,
+    consent_id: str | None = None,
+    today_viewer: Viewer | None = None,
 ) -> tuple[ConsentFact | None, str]:
-    """The consent under which CAF content may be shared with ``viewer`` on ``on``, or
-    None and why not.
+    """The consent under which CAF content may be shared with ``viewer`` on the date of
+    the change, or None and why not.
 
-    The decision is the lookup's: :func:`tacgraph.consent.decide` for caf_content over
-    the child's consents (``lookup_consents``), so the two never differ on a refusal, a
-    withdrawal, an expiry or who may consent. Statutory bases are left out: they let
-    information be shared without consent, but a CAF is a voluntary assessment started
-    and joined with the family's consent (000 4.1). ``consent_id`` names the consent to
-    use; it must itself be one ``decide`` accepts."""
+    The decision is the gate's (:class:`tacgraph.gate.Gate`, caf_content over the
+    child's consents, on the date of the change and on the real date), so the lookup and
+    the register never differ on a refusal, a withdrawal, an expiry or who may consent.
+    Statutory bases are left out: they let information be shared without consent, but a
+    CAF is a voluntary assessment started and joined with the family's consent (000
+    4.1). ``consent_id`` names the consent to use; it must itself be one the gate
+    accepts. The reasons name only consents addressed to the viewer (their own access):
+    anything else about the child's consents is more than an enquiry may learn."""
     facts = [
         ConsentFact.from_row(r) for r in store.query("lookup_consents", {"child_id": child_id})
     ]
-    decision = decide(Scope.CAF_CONTENT, viewer, facts, (), on)
+    today = reading.today
+
+    def decided(chosen: list[ConsentFact]) -> Decision:
+        return gate.Gate(
+            viewer, chosen, [], reading.on, today=today, today_viewer=today_viewer
+        ).decide(Scope.CAF_CONTENT)
+
+    decision = decided(facts)
     if consent_id is not None:
-        facts = [f for f in facts if f.id == consent_id]
-        if not facts:
-            return None, f"consent {consent_id} is not recorded for {child_id}"
-        if decision.allowed and decide(Scope.CAF_CONTENT, viewer, facts, (), on).allowed:
+        chosen = [f for f in facts if f.id == consent_id and f.covers(viewer)]
+        if not chosen:
+            return None, f"consent {consent_id} to {viewer.id} is not recorded for {child_id}"
+        facts = chosen
+        if decision.allowed and decided(facts).allowed:
             return facts[0], ""
     elif decision.allowed:
         return next(f for f in facts if f.id == decision.basis_id), ""
-    reasons = [r for f in facts if (r := _unusable(f, viewer, on, decision)) is not None]
-    return None, "; ".join(reasons) or f"no consent to share CAF content about {child_id}"
+    reasons = [
+        r
+        for f in facts
+        if f.covers(viewer) and (r := _unusable(f, viewer, reading.on, decision)) is not None
+    ]
+    return None, "; ".join(
+        reasons
+    ) or f"no consent to share CAF content about {child_id} with {viewer.id}"
 
 
 def _load(store: Store, model: type[R], record_id: str) -> R | None:
@@ -287,12 +307,12 @@ def _contact(member: _Member, role: str, shielded: bool) -> Contact:
             broker=member.broker_contact or "the CAF co-ordinator",
             withheld=["name", "agency", "email", "phone"],
         )
-    if shielded and member.agency_kind in LOCATING_KINDS:
+    if shielded:
+        # as the lookup: the front door, never a line that could locate the child
         return Contact(
             role=role,
-            name=f"{member.given_name} {member.family_name}",
-            phone=member.phone,
-            withheld=["agency", "email"],
+            broker=gate.front_door(),
+            withheld=["name", "agency", "email", "phone"],
         )
     return Contact(
         role=role,
@@ -320,11 +340,12 @@ def check(
     store: Store,
     child_id: str,
     requester_id: str,
-    as_of: date,
+    as_of: date | None = None,
     *,
     min_probability: float = duplicates.DEFAULT_MIN_PROBABILITY,
     purpose: str = CHECK_PURPOSE,
     clock: audit.Clock = audit.utc_now,
+    channel: str = "library",
 ) -> CafCheck:
     """Whether a CAF is open on ``as_of`` for the child or a probable duplicate record of
     it (match probability at least ``min_probability``), and whom to contact.
@@ -337,31 +358,38 @@ def check(
     read; StoreError when the engine or the access log fails (nothing is then returned).
     """
     duplicates.check_probability(min_probability)
-    log = functools.partial(
-        audit.append,
-        store,
-        requester_id=requester_id,
-        child_id=child_id,
-        purpose=purpose,
-        as_of=as_of,
-        bases=[],
-        clock=clock,
-    )
-    try:
-        requester = authorise(store, requester_id, as_of)
-    except AccessDenied as denied:
-        log(outcome="denied", disclosed=[], detail=str(denied))
-        raise
-    if not store.query("caf_children", {"child_ids": [child_id]}):
-        log(outcome="unknown_child", disclosed=[], detail="no child with this id")
-        raise NotFound(f"no child {child_id!r}", "check the child's id")
-    try:
-        result, shown = _check(store, child_id, requester, as_of, min_probability)
-    except Exception as exc:  # disclose nothing, but say so in the log
-        log(outcome="error", disclosed=[], detail=f"{type(exc).__name__} while checking")
-        raise
-    log(outcome="disclosed", disclosed=shown, detail="enquiry without consent (rule 1)")
-    return result
+    with gate.opened(
+        "caf_check", requester_id, on=as_of, clock=clock, channel=channel, purpose=purpose
+    ) as reading:
+        rows: list[Row] = []
+
+        def log(outcome: str, disclosed: list[str], detail: str, flags: tuple[str, ...]) -> None:
+            gate.log(store, reading, child_id, outcome, disclosed, [], detail, flags, clock=clock)
+
+        try:
+            (rows,) = store.query_many([requester_call(requester_id)], short=True)
+            requester = gate.check_requester(rows, requester_id, reading)
+        except AccessDenied as denied:
+            log(
+                "denied", [], str(denied), gate.flags(reading, left=gate.left_agency(rows, reading))
+            )
+            raise
+        child = store.query("caf_children", {"child_ids": [child_id]})
+        if not child:
+            log("unknown_child", [], "no child with this id", gate.flags(reading))
+            raise NotFound(f"no child {child_id!r}", "check the child's id")
+        try:
+            result, shown = _check(store, child_id, requester, reading.on, min_probability)
+        except Exception as exc:  # disclose nothing, but say so in the log
+            log("error", [], f"{type(exc).__name__} while checking", gate.flags(reading))
+            raise
+        log(
+            "disclosed",
+            shown,
+            "enquiry without consent (rule 1)",
+            gate.flags(reading, requester=requester, child_family_name=child[0].get("family_name")),
+        )
+        return result
 
 
 def _check(
@@ -385,10 +413,13 @@ def _check(
         member = leads[0] if leads else _Member.from_row(row, prefix="starter_")
         role = "Lead Professional" if leads else "practitioner who started the CAF"
         contact = _contact(member, role, hidden)
-        shown += [
-            f"caf:{caf_id}",
-            f"broker:{member.agency_id}" if contact.broker else f"contact:{member.practitioner_id}",
-        ]
+        if hidden:
+            via = "front_door"
+        elif contact.broker:
+            via = f"broker:{member.agency_id}"
+        else:
+            via = f"contact:{member.practitioner_id}"
+        shown += [f"caf:{caf_id}", via]
         found.append(
             OpenCaf(
                 caf_id=caf_id,
@@ -480,14 +511,23 @@ def _changeable(caf: Caf, action: CafAction, on: date) -> None:
         )
 
 
+def _reading() -> gate.Reading:
+    reading = gate.current()
+    if reading is None:  # a change is only ever made inside the gate
+        raise RuntimeError("no gate is open")
+    return reading
+
+
 def _opened(
-    store: Store, caf_id: str, action: CafAction, by_id: str, on: date
+    store: Store, caf_id: str, action: CafAction, by_id: str, reading: gate.Reading
 ) -> tuple[Caf, Requester]:
     """The CAF to change and who is changing it, in the order a refusal may say: the
-    practitioner must be authorised (else nothing about the CAF is said), the CAF must
-    exist and be open on ``on``, and the practitioner must be on its team or a CAF
-    co-ordinator."""
-    actor = authorise(store, by_id, on)
+    practitioner must be authorised today and on the date of the change (else nothing
+    about the CAF is said), the CAF must exist and be open on that date, and the
+    practitioner must be on its team or a CAF co-ordinator."""
+    on = reading.on
+    (rows,) = store.query_many([requester_call(by_id)], short=True)
+    actor = gate.check_requester(rows, by_id, reading)
     caf = _caf(store, caf_id)
     _changeable(caf, action, on)
     if actor.role == Role.CAF_COORDINATOR.value:
@@ -501,6 +541,85 @@ def _opened(
             "(only a member or a CAF co-ordinator may change it)",
         )
     return caf, actor
+
+
+@dataclass
+class _Change:
+    """An open change: the CAF, who makes it, and whether the child is shielded from
+    them (then the answer names no one on the team)."""
+
+    caf: Caf | None = None
+    actor: Requester | None = None
+    shielded: bool = False
+    disclosed: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def _changing(
+    store: Store,
+    caf_id: str,
+    action: CafAction,
+    by_id: str,
+    on: date,
+    clock: audit.Clock,
+    channel: str,
+) -> Iterator[_Change]:
+    """Open the gate for a change to a CAF and write its access-log entry, whatever the
+    outcome (changed, refused, denied, unknown), before the change is answered."""
+    with gate.opened(
+        "caf_change", by_id, on=on, clock=clock, channel=channel, purpose=f"caf {action.value}"
+    ) as reading:
+        change = _Change()
+        outcome, detail, flags = "changed", f"{action.value} {caf_id}", gate.flags(reading)
+        try:
+            change.caf, change.actor = _opened(store, caf_id, action, by_id, reading)
+            change.shielded = change.caf.child_id in _shielded_from(
+                store, [change.caf.child_id], by_id
+            )
+            flags = gate.flags(reading, requester=change.actor)
+            yield change
+        except AccessDenied as denied:
+            outcome, detail = "denied", str(denied)
+            raise
+        except NotFound as missing:
+            outcome, detail = "unknown", str(missing)
+            raise
+        except CafRefused as refused:
+            outcome, detail = "refused", str(refused)
+            raise
+        except Exception as exc:
+            outcome, detail = "error", f"{type(exc).__name__} while changing {caf_id}"
+            raise
+        finally:
+            child_id = change.caf.child_id if change.caf is not None else _child_of(store, caf_id)
+            gate.log(
+                store, reading, child_id, outcome, change.disclosed, [], detail, flags, clock=clock
+            )
+
+
+def _child_of(store: Store, caf_id: str) -> str:
+    """The child a CAF is about, for the log only (never shown); empty when unknown."""
+    try:
+        caf = _load(store, Caf, caf_id)
+    except Exception:
+        return ""
+    return caf.child_id if caf is not None else ""
+
+
+def _answer(change: _Change, result: CafChange) -> CafChange:
+    """The change as the actor may see it: for a child shielded from them, no one on
+    the team is named (their agency could locate the child)."""
+    change.disclosed.append(f"caf:{result.caf_id}")
+    if not change.shielded:
+        change.disclosed += [f"record:{r}" for r in result.written]
+        return result
+    return result.model_copy(
+        update={
+            "written": [],
+            "detail": f"{result.action.value.replace('_', ' ')} recorded; the child is "
+            f"shielded: ask {gate.front_door()} about the team",
+        }
+    )
 
 
 def _event(ids: _Ids, caf: Caf, action: CafAction, by_id: str, on: date, detail: str) -> CafEvent:
@@ -545,6 +664,8 @@ def start(
     level: ServiceLevel = ServiceLevel.TARGETED,
     consent_id: str | None = None,
     min_probability: float = duplicates.DEFAULT_MIN_PROBABILITY,
+    clock: audit.Clock = audit.utc_now,
+    channel: str = "library",
 ) -> CafChange:
     """Start a CAF for a child, with the starter as its first member and Lead
     Professional until the team agrees another (:func:`set_lead`).
@@ -556,7 +677,50 @@ def start(
     an unknown child, InvalidInput for a bad probability, StoreError.
     """
     action = CafAction.START
-    actor = authorise(store, by_id, on)
+    with gate.opened(
+        "caf_start", by_id, on=on, clock=clock, channel=channel, purpose="caf start"
+    ) as reading:
+        rows: list[Row] = []
+        outcome, detail, flags = "changed", "", gate.flags(reading)
+        try:
+            (rows,) = store.query_many([requester_call(by_id)], short=True)
+            actor = gate.check_requester(rows, by_id, reading)
+            flags = gate.flags(reading, requester=actor)
+            change = _start(
+                store, child_id, actor, reading, action, level, consent_id, min_probability
+            )
+            detail = change.detail
+            return change
+        except AccessDenied as denied:
+            outcome, detail = "denied", str(denied)
+            flags = gate.flags(reading, left=gate.left_agency(rows, reading))
+            raise
+        except NotFound as missing:
+            outcome, detail = "unknown_child", str(missing)
+            raise
+        except CafRefused as refused:
+            # what the refusal said is what was disclosed: no more than an enquiry
+            outcome, detail = "refused", str(refused)
+            raise
+        except Exception as exc:
+            outcome, detail = "error", f"{type(exc).__name__} while starting a CAF"
+            raise
+        finally:
+            shown = ["child:caf_open"] if outcome in ("changed", "refused") else []
+            gate.log(store, reading, child_id, outcome, shown, [], detail, flags, clock=clock)
+
+
+def _start(
+    store: Store,
+    child_id: str,
+    actor: Requester,
+    reading: gate.Reading,
+    action: CafAction,
+    level: ServiceLevel,
+    consent_id: str | None,
+    min_probability: float,
+) -> CafChange:
+    on = reading.on
     if not store.query("caf_children", {"child_ids": [child_id]}):
         raise NotFound(f"no child {child_id!r}", "check the child's id")
     for row in store.query("caf_of_children", {"child_ids": [child_id]}):
@@ -580,7 +744,7 @@ def start(
                     "have the duplicate records merged",
                 )
     viewer = Viewer(id=actor.id, agency_id=actor.agency_id, teams=frozenset())
-    consent, why = _caf_consent(store, child_id, viewer, on, consent_id)
+    consent, why = _caf_consent(store, child_id, viewer, reading, consent_id)
     if consent is None:
         raise CafRefused(
             f"{child_id}: cannot start a CAF: {why}",
@@ -610,7 +774,16 @@ def start(
     return _write(store, caf, action, actor.id, on, [caf, lead, event], detail)
 
 
-def add_member(store: Store, caf_id: str, practitioner_id: str, by_id: str, on: date) -> CafChange:
+def add_member(
+    store: Store,
+    caf_id: str,
+    practitioner_id: str,
+    by_id: str,
+    on: date,
+    *,
+    clock: audit.Clock = audit.utc_now,
+    channel: str = "library",
+) -> CafChange:
     """Add a practitioner to the Team Around the Child of an open CAF.
 
     Needs a consent in force on ``on`` to share CAF content with them, their agency or
@@ -618,32 +791,36 @@ def add_member(store: Store, caf_id: str, practitioner_id: str, by_id: str, on: 
     CafRefused (nothing written), AccessDenied, NotFound, StoreError.
     """
     action = CafAction.ADD_MEMBER
-    caf, actor = _opened(store, caf_id, action, by_id, on)
-    member = _practitioner(store, practitioner_id)
-    left = member["left_agency_on"]
-    if left is not None and left <= on:
-        raise _refuse(caf.id, action, f"{practitioner_id} left their agency on {left}")
-    team = _team(store, [caf.id])[caf.id]
-    if any(m.practitioner_id == practitioner_id and m.current(on) for m in team):
-        raise _refuse(caf.id, action, f"{practitioner_id} is already a member")
-    # the new member, as they will be: on the CAF's team
-    viewer = Viewer(
-        id=practitioner_id, agency_id=str(member["agency_id"]), teams=frozenset({caf.id})
-    )
-    consent, why = _caf_consent(store, caf.child_id, viewer, on)
-    if consent is None:
-        raise _refuse(caf.id, action, why)
-    ids = _Ids(store)
-    membership = TeamMembership(
-        id=ids.new("TeamMembership", f"{caf.id}-TM-{practitioner_id}-{on:%Y%m%d}"),
-        practitioner_id=practitioner_id,
-        caf_id=caf.id,
-        role=TeamRole.MEMBER,
-        started_on=on,
-    )
-    detail = f"{practitioner_id} joined the team under consent {consent.id}"
-    event = _event(ids, caf, action, actor.id, on, detail)
-    return _write(store, caf, action, actor.id, on, [membership, event], detail)
+    with _changing(store, caf_id, action, by_id, on, clock, channel) as opened:
+        assert opened.caf is not None and opened.actor is not None
+        caf, actor = opened.caf, opened.actor
+        member = _practitioner(store, practitioner_id)
+        left = member["left_agency_on"]
+        if left is not None and left <= on:
+            raise _refuse(caf.id, action, f"{practitioner_id} left their agency on {left}")
+        team = _team(store, [caf.id])[caf.id]
+        if any(m.practitioner_id == practitioner_id and m.current(on) for m in team):
+            raise _refuse(caf.id, action, f"{practitioner_id} is already a member")
+        # the new member, as they will be: on the CAF's team
+        viewer = Viewer(
+            id=practitioner_id, agency_id=str(member["agency_id"]), teams=frozenset({caf.id})
+        )
+        consent, why = _caf_consent(store, caf.child_id, viewer, _reading())
+        if consent is None:
+            raise _refuse(caf.id, action, why)
+        ids = _Ids(store)
+        membership = TeamMembership(
+            id=ids.new("TeamMembership", f"{caf.id}-TM-{practitioner_id}-{on:%Y%m%d}"),
+            practitioner_id=practitioner_id,
+            caf_id=caf.id,
+            role=TeamRole.MEMBER,
+            started_on=on,
+        )
+        detail = f"{practitioner_id} joined the team under consent {consent.id}"
+        event = _event(ids, caf, action, actor.id, on, detail)
+        return _answer(
+            opened, _write(store, caf, action, actor.id, on, [membership, event], detail)
+        )
 
 
 def _ended(store: Store, membership_id: str, on: date) -> TeamMembership:
@@ -652,7 +829,16 @@ def _ended(store: Store, membership_id: str, on: date) -> TeamMembership:
     return current.model_copy(update={"ended_on": on})
 
 
-def set_lead(store: Store, caf_id: str, practitioner_id: str, by_id: str, on: date) -> CafChange:
+def set_lead(
+    store: Store,
+    caf_id: str,
+    practitioner_id: str,
+    by_id: str,
+    on: date,
+    *,
+    clock: audit.Clock = audit.utc_now,
+    channel: str = "library",
+) -> CafChange:
     """Make a current member the Lead Professional from ``on``: the current lead's
     membership ends and they stay on the team as a member.
 
@@ -660,46 +846,48 @@ def set_lead(store: Store, caf_id: str, practitioner_id: str, by_id: str, on: da
     a current member or already leads; AccessDenied, NotFound, StoreError.
     """
     action = CafAction.SET_LEAD
-    caf, actor = _opened(store, caf_id, action, by_id, on)
-    team = [m for m in _team(store, [caf.id])[caf.id] if m.current(on)]
-    theirs = [m for m in team if m.practitioner_id == practitioner_id]
-    if not theirs:
-        raise _refuse(
-            caf.id,
-            action,
-            f"{practitioner_id} is not a current member of its team (add them first)",
-        )
-    if any(m.team_role == TeamRole.LEAD.value for m in theirs):
-        raise _refuse(caf.id, action, f"{practitioner_id} is already its Lead Professional")
-    ids = _Ids(store)
-    records: list[Record] = []
-    former = [m for m in team if m.team_role == TeamRole.LEAD.value]
-    for lead in former:
-        records.append(_ended(store, lead.membership_id, on))
+    with _changing(store, caf_id, action, by_id, on, clock, channel) as opened:
+        assert opened.caf is not None and opened.actor is not None
+        caf, actor = opened.caf, opened.actor
+        team = [m for m in _team(store, [caf.id])[caf.id] if m.current(on)]
+        theirs = [m for m in team if m.practitioner_id == practitioner_id]
+        if not theirs:
+            raise _refuse(
+                caf.id,
+                action,
+                f"{practitioner_id} is not a current member of its team (add them first)",
+            )
+        if any(m.team_role == TeamRole.LEAD.value for m in theirs):
+            raise _refuse(caf.id, action, f"{practitioner_id} is already its Lead Professional")
+        ids = _Ids(store)
+        records: list[Record] = []
+        former = [m for m in team if m.team_role == TeamRole.LEAD.value]
+        for lead in former:
+            records.append(_ended(store, lead.membership_id, on))
+            records.append(
+                TeamMembership(
+                    id=ids.new("TeamMembership", f"{caf.id}-TM-{lead.practitioner_id}-{on:%Y%m%d}"),
+                    practitioner_id=lead.practitioner_id,
+                    caf_id=caf.id,
+                    role=TeamRole.MEMBER,
+                    started_on=on,
+                )
+            )
+        for membership in theirs:
+            records.append(_ended(store, membership.membership_id, on))
         records.append(
             TeamMembership(
-                id=ids.new("TeamMembership", f"{caf.id}-TM-{lead.practitioner_id}-{on:%Y%m%d}"),
-                practitioner_id=lead.practitioner_id,
+                id=ids.new("TeamMembership", f"{caf.id}-TM-{practitioner_id}-{on:%Y%m%d}-lead"),
+                practitioner_id=practitioner_id,
                 caf_id=caf.id,
-                role=TeamRole.MEMBER,
+                role=TeamRole.LEAD,
                 started_on=on,
             )
         )
-    for membership in theirs:
-        records.append(_ended(store, membership.membership_id, on))
-    records.append(
-        TeamMembership(
-            id=ids.new("TeamMembership", f"{caf.id}-TM-{practitioner_id}-{on:%Y%m%d}-lead"),
-            practitioner_id=practitioner_id,
-            caf_id=caf.id,
-            role=TeamRole.LEAD,
-            started_on=on,
-        )
-    )
-    before = ", ".join(m.practitioner_id for m in former) or "nobody"
-    detail = f"{practitioner_id} is Lead Professional in place of {before}"
-    records.append(_event(ids, caf, action, actor.id, on, detail))
-    return _write(store, caf, action, actor.id, on, records, detail)
+        before = ", ".join(m.practitioner_id for m in former) or "nobody"
+        detail = f"{practitioner_id} is Lead Professional in place of {before}"
+        records.append(_event(ids, caf, action, actor.id, on, detail))
+        return _answer(opened, _write(store, caf, action, actor.id, on, records, detail))
 
 
 def _level_change(
@@ -765,40 +953,66 @@ def _move(
     by_id: str,
     on: date,
     to_level: ServiceLevel | None = None,
+    clock: audit.Clock = audit.utc_now,
+    channel: str = "library",
 ) -> CafChange:
-    caf, actor = _opened(store, caf_id, action, by_id, on)
-    ids = _Ids(store)
-    changed, change, detail = _level_change(ids, caf, action, actor.id, on, to_level)
-    records: list[Record] = [changed, change]
-    if action is CafAction.CLOSE:
-        records += _ending_memberships(store, caf, on)
-    records.append(_event(ids, caf, action, actor.id, on, detail))
-    return _write(store, changed, action, actor.id, on, records, detail)
+    with _changing(store, caf_id, action, by_id, on, clock, channel) as opened:
+        assert opened.caf is not None and opened.actor is not None
+        caf, actor = opened.caf, opened.actor
+        ids = _Ids(store)
+        changed, change, detail = _level_change(ids, caf, action, actor.id, on, to_level)
+        records: list[Record] = [changed, change]
+        if action is CafAction.CLOSE:
+            records += _ending_memberships(store, caf, on)
+        records.append(_event(ids, caf, action, actor.id, on, detail))
+        return _answer(opened, _write(store, changed, action, actor.id, on, records, detail))
 
 
 def step_up(
-    store: Store, caf_id: str, by_id: str, on: date, *, to_level: ServiceLevel | None = None
+    store: Store,
+    caf_id: str,
+    by_id: str,
+    on: date,
+    *,
+    to_level: ServiceLevel | None = None,
+    clock: audit.Clock = audit.utc_now,
+    channel: str = "library",
 ) -> CafChange:
     """Step an open CAF up to ``to_level`` (default the next level up), recording a
     LevelChange. Returns the change. Raises CafRefused (nothing written) when it is
     closed or the level is not higher; AccessDenied, NotFound, StoreError."""
-    return _move(store, caf_id, CafAction.STEP_UP, by_id, on, to_level)
+    return _move(store, caf_id, CafAction.STEP_UP, by_id, on, to_level, clock, channel)
 
 
 def step_down(
-    store: Store, caf_id: str, by_id: str, on: date, *, to_level: ServiceLevel | None = None
+    store: Store,
+    caf_id: str,
+    by_id: str,
+    on: date,
+    *,
+    to_level: ServiceLevel | None = None,
+    clock: audit.Clock = audit.utc_now,
+    channel: str = "library",
 ) -> CafChange:
     """Step an open CAF down to ``to_level`` (default the next level down), recording a
     LevelChange. Returns the change. Raises CafRefused (nothing written) when it is
     closed or the level is not lower; AccessDenied, NotFound, StoreError."""
-    return _move(store, caf_id, CafAction.STEP_DOWN, by_id, on, to_level)
+    return _move(store, caf_id, CafAction.STEP_DOWN, by_id, on, to_level, clock, channel)
 
 
-def close(store: Store, caf_id: str, by_id: str, on: date) -> CafChange:
+def close(
+    store: Store,
+    caf_id: str,
+    by_id: str,
+    on: date,
+    *,
+    clock: audit.Clock = audit.utc_now,
+    channel: str = "library",
+) -> CafChange:
     """Close an open CAF on ``on``: its state becomes closed, the closure is recorded as a
     LevelChange and the team's memberships end. Returns the change. Raises CafRefused
     (nothing written) when it is already closed; AccessDenied, NotFound, StoreError."""
-    return _move(store, caf_id, CafAction.CLOSE, by_id, on)
+    return _move(store, caf_id, CafAction.CLOSE, by_id, on, clock=clock, channel=channel)
 
 
 def review(
@@ -810,6 +1024,8 @@ def review(
     *,
     next_review_on: date | None = None,
     to_level: ServiceLevel | None = None,
+    clock: audit.Clock = audit.utc_now,
+    channel: str = "library",
 ) -> CafChange:
     """Record a review of an open CAF and carry out its outcome: continue (with the next
     review date, required), close, step up or step down (001; 000 4.4).
@@ -819,41 +1035,45 @@ def review(
     move is not possible; AccessDenied, NotFound, StoreError.
     """
     action = CafAction.REVIEW
-    caf, actor = _opened(store, caf_id, action, by_id, on)
-    if outcome is ReviewOutcome.CONTINUE and next_review_on is None:
-        raise _refuse(caf.id, action, "a review that continues the CAF needs a next review date")
-    if outcome is ReviewOutcome.CLOSE and next_review_on is not None:
-        raise _refuse(caf.id, action, "a review that closes the CAF takes no next review date")
-    if next_review_on is not None and next_review_on <= on:
-        raise _refuse(
-            caf.id, action, f"the next review ({next_review_on}) is not after this one ({on})"
+    with _changing(store, caf_id, action, by_id, on, clock, channel) as opened:
+        assert opened.caf is not None and opened.actor is not None
+        caf, actor = opened.caf, opened.actor
+        if outcome is ReviewOutcome.CONTINUE and next_review_on is None:
+            raise _refuse(
+                caf.id, action, "a review that continues the CAF needs a next review date"
+            )
+        if outcome is ReviewOutcome.CLOSE and next_review_on is not None:
+            raise _refuse(caf.id, action, "a review that closes the CAF takes no next review date")
+        if next_review_on is not None and next_review_on <= on:
+            raise _refuse(
+                caf.id, action, f"the next review ({next_review_on}) is not after this one ({on})"
+            )
+        if to_level is not None and outcome not in (ReviewOutcome.STEP_UP, ReviewOutcome.STEP_DOWN):
+            raise _refuse(caf.id, action, "a level is given only for a step up or step down")
+        ids = _Ids(store)
+        record = Review(
+            id=ids.new("Review", f"{caf.id}-RV-{on:%Y%m%d}"),
+            caf_id=caf.id,
+            held_on=on,
+            outcome=outcome,
+            next_review_on=next_review_on,
+            recorded_by_id=actor.id,
         )
-    if to_level is not None and outcome not in (ReviewOutcome.STEP_UP, ReviewOutcome.STEP_DOWN):
-        raise _refuse(caf.id, action, "a level is given only for a step up or step down")
-    ids = _Ids(store)
-    record = Review(
-        id=ids.new("Review", f"{caf.id}-RV-{on:%Y%m%d}"),
-        caf_id=caf.id,
-        held_on=on,
-        outcome=outcome,
-        next_review_on=next_review_on,
-        recorded_by_id=actor.id,
-    )
-    records: list[Record] = [record]
-    if outcome is ReviewOutcome.CONTINUE:
-        changed = caf.model_copy(update={"state": CafState.REVIEWED, "state_changed_on": on})
-        detail = f"reviewed: continue; next review {next_review_on}"
-        records.insert(0, changed)
-    else:
-        move = {
-            ReviewOutcome.CLOSE: CafAction.CLOSE,
-            ReviewOutcome.STEP_UP: CafAction.STEP_UP,
-            ReviewOutcome.STEP_DOWN: CafAction.STEP_DOWN,
-        }[outcome]
-        changed, change, what = _level_change(ids, caf, move, actor.id, on, to_level)
-        detail = f"reviewed: {outcome.value}; {what}"
-        records = [changed, record, change]
-        if move is CafAction.CLOSE:
-            records += _ending_memberships(store, caf, on)
-    records.append(_event(ids, caf, action, actor.id, on, detail))
-    return _write(store, changed, action, actor.id, on, records, detail)
+        records: list[Record] = [record]
+        if outcome is ReviewOutcome.CONTINUE:
+            changed = caf.model_copy(update={"state": CafState.REVIEWED, "state_changed_on": on})
+            detail = f"reviewed: continue; next review {next_review_on}"
+            records.insert(0, changed)
+        else:
+            move = {
+                ReviewOutcome.CLOSE: CafAction.CLOSE,
+                ReviewOutcome.STEP_UP: CafAction.STEP_UP,
+                ReviewOutcome.STEP_DOWN: CafAction.STEP_DOWN,
+            }[outcome]
+            changed, change, what = _level_change(ids, caf, move, actor.id, on, to_level)
+            detail = f"reviewed: {outcome.value}; {what}"
+            records = [changed, record, change]
+            if move is CafAction.CLOSE:
+                records += _ending_memberships(store, caf, on)
+        records.append(_event(ids, caf, action, actor.id, on, detail))
+        return _answer(opened, _write(store, changed, action, actor.id, on, records, detail))

@@ -52,6 +52,8 @@ class ConsentFact:
     to_agency_id: str | None
     to_caf_id: str | None
     kind: str | None = None  # explicit | implied: recorded, not used in decisions
+    # The services (agency or involvement ids) it covers; empty: every service.
+    services: frozenset[str] = frozenset()
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> ConsentFact:
@@ -70,6 +72,7 @@ class ConsentFact:
             to_agency_id=row["to_agency_id"],
             to_caf_id=row["to_caf_id"],
             kind=row.get("kind"),
+            services=frozenset(row.get("services") or ()),
         )
 
     @property
@@ -90,6 +93,14 @@ class ConsentFact:
             or (self.to_agency_id is not None and self.to_agency_id == viewer.agency_id)
             or (self.to_caf_id is not None and self.to_caf_id in viewer.teams)
         )
+
+    def covers_services(self, services: Iterable[str]) -> bool:
+        """Whether the consent speaks for an item of ``services`` (the item's involvement
+        and agency ids; none for an item of no one service, such as the child's own
+        details): a consent naming services speaks only for those services' items."""
+        if not self.services:
+            return True
+        return not self.services.isdisjoint(services)
 
     def giver_problem(self) -> str | None:
         if self.given_by_child:
@@ -174,10 +185,14 @@ def decide(
     consents: Iterable[ConsentFact],
     bases: Iterable[BasisFact],
     on: date,
+    services: Iterable[str] = (),
 ) -> Decision:
     """Decide whether ``viewer`` may see information of ``scope`` about the child on
-    ``on``. Never raises for well-formed facts; callers treat any exception as a
-    withhold (fail closed)."""
+    ``on``, for an item of ``services`` (its involvement and agency ids, where it
+    belongs to a service): a consent that names the services it covers counts only for
+    those services' items, a given one as a refusal does. Never raises for well-formed
+    facts; callers treat any exception as a withhold (fail closed)."""
+    services = frozenset(services)
     unusable: list[Decision] = []
     for basis in sorted(bases, key=lambda b: b.id):
         if scope.value not in basis.scopes or not basis.covers(viewer):
@@ -203,6 +218,8 @@ def decide(
     decisive: dict[str, ConsentFact] = {}
     for consent in consents:
         if scope.value not in consent.scopes or not consent.covers(viewer):
+            continue
+        if not consent.covers_services(services):
             continue
         problem = consent.giver_problem() or consent.time_problem(on)
         if problem is not None:

@@ -5,9 +5,15 @@ in a fixed order, records in id order, keys sorted, None fields left out, one re
 line.
 
 By default an export leaves out whatever could locate a shielded child: their address,
-school and GP practice, the households they live in, and the addresses and household
-links of everyone in those households and of their family members. ``full=True`` writes
-everything, for a complete backup held under the same protection as the store.
+school and GP practice, the households they live in and those their family members live
+in, the addresses and household links of everyone in those households, and their
+involvements with and team places held by a school or GP practice. Its header says so
+(``"redacted": true``). ``full=True`` writes everything, for a complete backup held
+under the same protection as the store.
+
+An export is a bulk read of child data: it goes through the gate (:mod:`tacgraph.gate`)
+with a requester, and writes one access-log entry naming its scope before anything is
+written.
 """
 
 from __future__ import annotations
@@ -19,10 +25,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from tacgraph import audit, gate
+from tacgraph.access import AccessDenied, requester_call
 from tacgraph.mapping import EdgeTargets, from_graph
-from tacgraph.model import RECORD_TYPES, Child, FamilyMember, Household, Record, dump_record
+from tacgraph.model import (
+    RECORD_TYPES,
+    Child,
+    FamilyMember,
+    Handover,
+    Household,
+    Involvement,
+    Record,
+    TeamMembership,
+    dump_record,
+)
 from tacgraph.schema import graph_schema
-from tacgraph.store.base import Store
+from tacgraph.store.base import Row, Store
 
 PAGE = 10_000
 
@@ -33,17 +51,45 @@ class Shield:
 
     households: frozenset[str]
     family_members: frozenset[str]
+    involvements: frozenset[str] = frozenset()
+    memberships: frozenset[str] = frozenset()
+    shielded: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, store: Store) -> Shield:
         rows = store.query("export_shielded")
         households = {r["household_id"] for r in rows if r["household_id"]}
+        households |= {r["family_household_id"] for r in rows if r["family_household_id"]}
         members = {r["family_member_id"] for r in rows if r["family_member_id"]}
-        return cls(frozenset(households), frozenset(members))
+        kinds = {"kinds": sorted(gate.LOCATING_KINDS)}
+        involvements = {
+            r["involvement_id"] for r in store.query("export_shielded_involvements", kinds)
+        }
+        memberships = {
+            r["membership_id"] for r in store.query("export_shielded_memberships", kinds)
+        }
+        return cls(
+            frozenset(households),
+            frozenset(members),
+            frozenset(involvements),
+            frozenset(memberships),
+            frozenset(r["child_id"] for r in rows),
+        )
+
+    @property
+    def empty(self) -> bool:
+        """Whether there is nothing to leave out (no shielded child in the store)."""
+        return not (self.households or self.family_members or self.involvements or self.shielded)
 
     def redact(self, record: Record) -> Record | None:
         if isinstance(record, Household):
             return None if record.id in self.households else record
+        if isinstance(record, Involvement):
+            return None if record.id in self.involvements else record
+        if isinstance(record, TeamMembership):
+            return None if record.id in self.memberships else record
+        if isinstance(record, Handover) and record.involvement_id in self.involvements:
+            return record.model_copy(update={"involvement_id": None})
         if isinstance(record, Child) and (
             record.shielded or record.household_id in self.households
         ):
@@ -102,7 +148,9 @@ def write_canonical(
     ``full``); returns the number of records."""
     shield = None if full else Shield.of(store)
     count = 0
-    handle.write('{"format":"tacgraph","version":1')
+    # The header says when something was left out: such a file is not a backup.
+    redacted = shield is not None and not shield.empty
+    handle.write('{"format":"tacgraph","version":1' + (',"redacted":true' if redacted else ""))
     for model in RECORD_TYPES:
         handle.write(f',\n"{model.collection}":[')
         first = True
@@ -125,16 +173,47 @@ def export_file(
     out: Path,
     progress: Callable[[int], None] | None = None,
     *,
+    requester_id: str,
     full: bool = False,
+    purpose: str = "",
+    clock: audit.Clock = audit.utc_now,
+    channel: str = "library",
 ) -> int:
     """Write the canonical export to ``out`` (atomically: a temporary file, then a
-    rename), redacted for shielded children unless ``full``. Returns the number of
-    records."""
-    tmp = out.with_name(out.name + ".partial")
-    with tmp.open("w", encoding="utf-8") as handle:
-        count = write_canonical(store, handle, progress, full=full)
-    tmp.replace(out)
-    return count
+    rename), redacted for shielded children unless ``full``, for ``requester_id``, who
+    must be authorised today. One access-log entry names the export's scope and is
+    written before the file. Returns the number of records. Raises AccessDenied
+    (audited), StoreError."""
+    scope = "every child, complete (full backup)" if full else "every child, redacted"
+    with gate.opened(
+        "export", requester_id, on=None, clock=clock, channel=channel, purpose=purpose
+    ) as reading:
+        rows: list[Row] = []
+        try:
+            (rows,) = store.query_many([requester_call(requester_id)], short=True)
+            gate.check_requester(rows, requester_id, reading)
+        except AccessDenied as denied:
+            flags = gate.flags(reading, left=gate.left_agency(rows, reading), bulk=True)
+            gate.log(store, reading, "*", "denied", [], [], str(denied), flags, clock=clock)
+            raise
+        flags = gate.flags(reading, bulk=True) + (("full_export",) if full else ())
+        disclosed = ["export:full" if full else "export:redacted"]
+        gate.log(
+            store,
+            reading,
+            "*",
+            "disclosed",
+            disclosed,
+            [],
+            f"export of {scope} to {out.name}",
+            flags,
+            clock=clock,
+        )
+        tmp = out.with_name(out.name + ".partial")
+        with tmp.open("w", encoding="utf-8") as handle:
+            count = write_canonical(store, handle, progress, full=full)
+        tmp.replace(out)
+        return count
 
 
 def canonical_hash(store: Store) -> str:

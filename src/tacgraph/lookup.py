@@ -10,26 +10,21 @@ log before anything is returned; if the log cannot be written, nothing is return
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from tacgraph import audit
-from tacgraph.access import AccessDenied, Requester, requester_call, requester_from
-from tacgraph.cases import read_with
-from tacgraph.consent import WITHHELD_ERROR, BasisFact, ConsentFact, Decision, Viewer, decide
+from tacgraph import audit, gate
+from tacgraph.access import AccessDenied, Requester, requester_call
+from tacgraph.cases import read_cases, read_with
+from tacgraph.consent import BasisFact, ConsentFact, Decision, Viewer
+from tacgraph.gate import ALWAYS, HOUSEHOLD_SHIELD, OWN, SHIELD, Gate, front_door
 from tacgraph.model import Scope
 from tacgraph.store.base import Row, Store
 
-DEFAULT_FRONT_DOOR = "Children's Services front door (ask for the CAF co-ordinator)"
-
-
-def front_door() -> str:
-    """Whom to contact when no lead can be named; set TACGRAPH_FRONT_DOOR locally."""
-    return os.environ.get("TACGRAPH_FRONT_DOOR") or DEFAULT_FRONT_DOOR
+__all__ = ["WhoElse", "front_door", "who_else", "who_else_many"]
 
 
 class Contact(BaseModel):
@@ -146,77 +141,6 @@ def _age(dob: date | None, on: date) -> int | None:
     return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
 
 
-class _Gate:
-    """Decisions for one viewer and child, each recorded for the explanation and audit."""
-
-    def __init__(
-        self, viewer: Viewer, consents: list[ConsentFact], bases: list[BasisFact], on: date
-    ) -> None:
-        self.viewer, self.consents, self.bases, self.on = viewer, consents, bases, on
-        self._explained: list[tuple[str, bool, Decision]] = []
-        self.disclosed: list[str] = []
-        self.used: list[str] = []
-        self.errors: list[str] = []
-        self._opaque = 0
-        self._decisions: dict[Scope, Decision] = {}
-
-    def decide(self, scope: Scope) -> Decision:
-        # Decisions are pure, so one per scope serves the whole lookup (and no longer).
-        if scope not in self._decisions:
-            try:
-                made = decide(scope, self.viewer, self.consents, self.bases, self.on)
-            except Exception as exc:  # fail closed: any error withholds and is audited
-                self.errors.append(f"{scope.value}: {type(exc).__name__}")
-                made = WITHHELD_ERROR
-            self._decisions[scope] = made
-        return self._decisions[scope]
-
-    def both(self, *scopes: Scope) -> Decision:
-        decisions = [self.decide(s) for s in scopes]
-        refused = [d for d in decisions if not d.allowed]
-        # When all allow, the last (narrowest) scope's edge is the one that decided.
-        return refused[0] if refused else decisions[-1]
-
-    def record(self, item: str, shown: bool, decision: Decision, audit_key: str) -> None:
-        label = item if shown else self._withheld_label()
-        self._explained.append((label, shown, decision))
-        if shown:
-            self.disclosed.append(audit_key)
-            if decision.basis_id:
-                self.used.append(decision.basis_id)
-
-    def explanation(self) -> list[Explanation]:
-        """Every item shown or withheld, in order, with the rule and edge that decided
-        it (built only when asked for: most lookups are not explained)."""
-        return [
-            Explanation(
-                item=label,
-                shown=shown,
-                rule=decision.rule,
-                basis_id=decision.basis_id,
-                detail=decision.detail,
-            )
-            for label, shown, decision in self._explained
-        ]
-
-    def _withheld_label(self) -> str:
-        self._opaque += 1
-        return f"withheld item {self._opaque}"
-
-
-ALWAYS = Decision(
-    allowed=True,
-    rule="enquiry_without_consent",
-    detail="whether the child is known and whom to contact is always answerable",
-)
-OWN = Decision(allowed=True, rule="own_involvement", detail="the viewer's own work")
-SHIELD = Decision(
-    allowed=False,
-    rule="shielded",
-    detail="the child is shielded and the viewer is not named in the shield",
-)
-
-
 def who_else(
     store: Store,
     child_id: str,
@@ -227,11 +151,13 @@ def who_else(
     explain: bool = False,
     history: bool = False,
     clock: audit.Clock = audit.utc_now,
+    channel: str = "library",
 ) -> WhoElse:
     """The gated answer for one child and one viewer on ``as_of`` (default: today by
     ``clock``); with ``history``, also the involvements that had ended by then. Raises
-    AccessDenied (audited) for an unknown or unauthorised requester; StoreError if the
-    engine or the access log fails (nothing is then disclosed)."""
+    AccessDenied (audited) for an unknown or unauthorised requester; PurposeRequired
+    (audited) for a requester with no involvement who gives no purpose; StoreError if
+    the engine or the access log fails (nothing is then disclosed)."""
     return who_else_many(
         store,
         [child_id],
@@ -241,6 +167,7 @@ def who_else(
         explain=explain,
         history=history,
         clock=clock,
+        channel=channel,
     )[0]
 
 
@@ -254,30 +181,69 @@ def who_else_many(
     explain: bool = False,
     history: bool = False,
     clock: audit.Clock = audit.utc_now,
+    channel: str = "library",
+    path: str = "who_else",
 ) -> list[WhoElse]:
     """The gated answers for a case list: one per child, in the order given (repeats
-    dropped), read in one query and audited in one write, one entry per child. Raises
-    as :func:`who_else` does; a failure for one child discloses nothing for any."""
-    on = as_of or clock().date()
+    dropped), read in one query and audited in one write, one entry per child. The
+    requester is checked, and every item decided, as of the real date (``clock``) as
+    well as ``as_of``: a past date narrows what is shown, never widens it, except to an
+    information governance officer, who sees the past as it was (with a reason; the
+    entry is flagged past_date). Raises as :func:`who_else` does; a failure for one
+    child discloses nothing for any."""
     ids = list(dict.fromkeys(child_ids))
+    with gate.opened(
+        path, requester_id, on=as_of, clock=clock, channel=channel, purpose=purpose
+    ) as reading:
+        return _who_else(store, ids, reading, explain, history, clock)
 
-    def log(outcome: str, detail: str) -> None:
-        entries = [
-            audit.Pending(requester_id, c, purpose, on, outcome, [], [], detail) for c in ids
-        ]
+
+def _who_else(
+    store: Store,
+    ids: list[str],
+    reading: gate.Reading,
+    explain: bool,
+    history: bool,
+    clock: audit.Clock,
+) -> list[WhoElse]:
+    on, today, requester_id, purpose = (
+        reading.on,
+        reading.today,
+        reading.requester_id,
+        reading.purpose,
+    )
+    rows: list[Row] = []
+
+    def log(outcome: str, detail: str, flags: tuple[str, ...] = ()) -> None:
+        entries = [gate.pending(reading, c, outcome, [], [], detail, flags) for c in ids]
         audit.append_many(store, entries, clock=clock)
 
     try:
         # The requester is read in the same unit as the cases (one read transaction on
         # Neo4j), and checked before anything is decided from them.
-        reading = read_with(store, [requester_call(requester_id)], ids, on, history=history)
-        requester = requester_from(reading.extra[0], requester_id, on)
-        cases = reading.cases
+        read = read_with(store, [requester_call(requester_id)], ids, on, history=history)
+        rows = read.extra[0]
+        requester = gate.check_requester(rows, requester_id, reading)
+        cases = read.cases
+        as_was = gate.as_it_was(requester, reading)
+        now = (
+            read_cases(store, list(cases), today) if cases and on != today and not as_was else cases
+        )
+        homes = gate.shielded_households(store, list(cases), requester.id)
+        involved = {c: _involved(now[c], requester.id, today) for c in cases if c in now}
+        for c in cases:
+            gate.require_purpose(reading, involved.get(c, False))
         answers = [
-            _answer(requester, cases[c], on, purpose, history) if c in cases else None for c in ids
+            _answer(requester, cases[c], now.get(c), reading, as_was, homes, history)
+            if c in cases
+            else None
+            for c in ids
         ]
     except AccessDenied as denied:
-        log("denied", str(denied))
+        log("denied", str(denied), gate.flags(reading, left=gate.left_agency(rows, reading)))
+        raise
+    except gate.PurposeRequired as refused:
+        log("denied", str(refused), gate.flags(reading, involved=False))
         raise
     except Exception as exc:  # fail closed: disclose nothing, but say so in the log
         log("error", f"{type(exc).__name__} while deciding")
@@ -287,15 +253,14 @@ def who_else_many(
     for child_id, answer in zip(ids, answers, strict=True):
         if answer is None:
             pending.append(
-                audit.Pending(
-                    requester_id,
+                gate.pending(
+                    reading,
                     child_id,
-                    purpose,
-                    on,
                     "unknown_child",
                     [],
                     [],
                     "no child with this id",
+                    gate.flags(reading, requester=requester),
                 )
             )
             results.append(
@@ -309,25 +274,54 @@ def who_else_many(
                 )
             )
             continue
-        result, gate = answer
-        detail = "; ".join(f"decision failed: {e}" for e in gate.errors)
+        result, decided, enquiry = answer
+        detail = "; ".join(f"decision failed: {e}" for e in decided.errors)
+        if as_was:
+            detail = "; ".join(p for p in ("the past as it was (governance)", detail) if p)
+        bases_used = any(b.id in decided.used for b in decided.bases)
         pending.append(
-            audit.Pending(
-                requester_id,
+            gate.pending(
+                reading,
                 child_id,
-                purpose,
-                on,
                 "disclosed",
-                gate.disclosed,
-                gate.used,
+                decided.disclosed,
+                decided.used,
                 detail,
+                gate.flags(
+                    reading,
+                    requester=requester,
+                    child_family_name=cases[child_id]["family_name"],
+                    involved=involved.get(child_id, False),
+                    bases_used=bases_used,
+                    enquiry_only=enquiry,
+                ),
             )
         )
         if explain:
-            result.explanation = gate.explanation()
+            result.explanation = [
+                Explanation(
+                    item=label,
+                    shown=shown,
+                    rule=decision.rule,
+                    basis_id=decision.basis_id,
+                    detail=decision.detail,
+                )
+                for label, shown, decision in decided.explained()
+            ]
         results.append(result)
     audit.append_many(store, pending, clock=clock)  # nothing is returned unless logged
     return results
+
+
+def _involved(case: Row, requester_id: str, on: date) -> bool:
+    """Whether the requester works with the child on ``on``: a current involvement, or a
+    place on the team of an open CAF."""
+    for row in case["involvements"]:
+        if row["practitioner_id"] == requester_id and (
+            row["ended_on"] is None or row["ended_on"] > on
+        ):
+            return True
+    return any(r["practitioner_id"] == requester_id for r in case["teams"])
 
 
 def _present(entries: list[Row], key: str) -> list[Row]:
@@ -337,9 +331,27 @@ def _present(entries: list[Row], key: str) -> list[Row]:
     return sorted({e[key]: e for e in entries}.values(), key=lambda e: str(e[key]))
 
 
+def _viewer(requester: Requester, case: Row) -> Viewer:
+    teams = case["teams"]
+    return Viewer(
+        id=requester.id,
+        agency_id=requester.agency_id,
+        teams=frozenset(r["caf_id"] for r in teams if r["practitioner_id"] == requester.id),
+    )
+
+
 def _answer(
-    requester: Requester, child: Row, on: date, purpose: str, history: bool
-) -> tuple[WhoElse, _Gate]:
+    requester: Requester,
+    child: Row,
+    now: Row | None,
+    reading: gate.Reading,
+    as_was: bool,
+    homes: gate.ShieldMap,
+    history: bool,
+) -> tuple[WhoElse, Gate, bool]:
+    """The answer for one child, the gate's decisions, and whether it was an enquiry
+    only (the viewer neither works with the child nor may see anything more)."""
+    on = reading.on
     involvements = _present(child["involvements"], "involvement_id")
     current = [r for r in involvements if r["ended_on"] is None or r["ended_on"] > on]
     teams = sorted(
@@ -350,13 +362,18 @@ def _answer(
     bases = [BasisFact.from_row(r) for r in _present(child["bases"], "basis_id")]
     shield = set(child["shield"] or [])
 
-    viewer = Viewer(
-        id=requester.id,
-        agency_id=requester.agency_id,
-        teams=frozenset(r["caf_id"] for r in teams if r["practitioner_id"] == requester.id),
+    viewer = _viewer(requester, child)
+    today_viewer = _viewer(requester, now) if now is not None else viewer
+    decided = Gate(
+        viewer,
+        consents,
+        bases,
+        on,
+        today=None if as_was else reading.today,
+        today_viewer=today_viewer,
     )
-    gate = _Gate(viewer, consents, bases, on)
     shielded = bool(child["shielded"]) and requester.id not in shield
+    household = child["id"] in homes.children
     name = " ".join(
         p for p in (child["preferred_name"] or child["given_name"], child["family_name"]) if p
     )
@@ -364,7 +381,7 @@ def _answer(
         child_id=child["id"],
         requester_id=requester.id,
         as_of=on,
-        purpose=purpose,
+        purpose=reading.purpose,
         known=True,
         name=name,
         age=_age(child["date_of_birth"], on),
@@ -374,23 +391,26 @@ def _answer(
         caf_open=bool(cafs),
         contact=Contact(name=front_door()),
     )
-    gate.record("child known, name, age and gender", True, ALWAYS, "child:identity")
-    gate.record("whether a CAF is open", True, ALWAYS, "child:caf_open")
+    decided.record("child known, name, age and gender", True, ALWAYS, "child:identity")
+    decided.record("whether a CAF is open", True, ALWAYS, "child:caf_open")
 
     # The child's own details.
     if shielded:
-        gate.record("date of birth and address", False, SHIELD, "child:details")
+        decided.record("date of birth and address", False, SHIELD, "child:details")
     else:
-        decision = gate.decide(Scope.CONTACT_DETAILS)
+        decision = decided.decide(Scope.CONTACT_DETAILS)
         if decision.allowed:
             result.date_of_birth = child["date_of_birth"]
-            result.address_line, result.postcode = child["address_line"], child["postcode"]
-        gate.record("date of birth and address", decision.allowed, decision, "child:details")
+            if household:  # a shielded child lives there: the address would locate them
+                decided.record("address", False, HOUSEHOLD_SHIELD, "child:address")
+            else:
+                result.address_line, result.postcode = child["address_line"], child["postcode"]
+        decided.record("date of birth and address", decision.allowed, decision, "child:details")
 
-    _show_cafs(result, gate, cafs, shielded)
-    lead_ids = _show_contact(result, gate, teams, shielded)
+    _show_cafs(result, decided, cafs, shielded)
+    lead_ids = _show_contact(result, decided, teams, shielded)
     for row in current:
-        view = _show_involvement(gate, requester, row, shielded)
+        view = _show_involvement(decided, requester, row, shielded)
         if view is not None:
             view.lead = row["practitioner_id"] in lead_ids
             result.involved.append(view)
@@ -414,28 +434,38 @@ def _answer(
         if r["practitioner_id"] in shown
     ]
     if not shielded:
-        _show_family(result, gate, child)
-        _show_consents(result, gate, consents, shown, on)
+        _show_family(result, decided, child, homes)
+        _show_consents(result, decided, consents, shown, on)
     if history:
-        _show_ended(result, gate, requester, child, involvements, shielded, on)
-    return result, gate
+        _show_ended(result, decided, requester, child, involvements, shielded, on)
+    involved = now is not None and _involved(now, requester.id, reading.today)
+    enquiry = not involved and all(
+        decision.rule == ALWAYS.rule for _, shown_, decision in decided.explained() if shown_
+    )
+    if enquiry:
+        # Enquiry without consent (rule 1): that the child is known and whom to contact,
+        # and nothing about what is withheld, not even how much or which service.
+        result.withheld = 0
+        result.sensitive_services = []
+        decided.only_enquiry()
+    return result, decided, enquiry
 
 
-def _show_cafs(result: WhoElse, gate: _Gate, cafs: list[Row], shielded: bool) -> None:
+def _show_cafs(result: WhoElse, decided: Gate, cafs: list[Row], shielded: bool) -> None:
     """Existence of each open CAF is an enquiry; its content is gated."""
-    decision = SHIELD if shielded else gate.decide(Scope.CAF_CONTENT)
+    decision = SHIELD if shielded else decided.decide(Scope.CAF_CONTENT)
     for caf in cafs:
         view = CafView(caf_id=caf["caf_id"])
         if decision.allowed:
             view.state, view.level = caf["caf_state"], caf["caf_level"]
             view.started_on = caf["caf_started_on"]
-        gate.record(
+        decided.record(
             f"CAF {caf['caf_id']} details", decision.allowed, decision, f"caf:{caf['caf_id']}"
         )
         result.cafs.append(view)
 
 
-def _show_contact(result: WhoElse, gate: _Gate, teams: list[Row], shielded: bool) -> set[str]:
+def _show_contact(result: WhoElse, decided: Gate, teams: list[Row], shielded: bool) -> set[str]:
     """Whom to contact: the Lead Professional, unless that would reveal a sensitive
     service or a shielded child's whereabouts. Returns the leads' ids."""
     leads = [r for r in teams if r["team_role"] == "lead"]
@@ -459,7 +489,7 @@ def _show_contact(result: WhoElse, gate: _Gate, teams: list[Row], shielded: bool
                 note="Lead Professional",
             )
             result.contact = result.lead
-        gate.record(
+        decided.record(
             "whom to contact (the Lead Professional)",
             True,
             ALWAYS,
@@ -469,33 +499,31 @@ def _show_contact(result: WhoElse, gate: _Gate, teams: list[Row], shielded: bool
 
 
 def _involvement_decision(
-    gate: _Gate, requester: Requester, row: Row, shielded: bool
+    decided: Gate, requester: Requester, row: Row, shielded: bool
 ) -> tuple[Decision, bool]:
     """Whether an involvement may be shown, and its practitioner's contact details."""
     if shielded:  # even the viewer's own work: its agency could locate the child
         return SHIELD, False
     if row["practitioner_id"] == requester.id:
         return OWN, True
-    if row["sensitive"]:
-        decision = gate.both(Scope.INVOLVEMENT, Scope.SENSITIVE_SERVICES)
-    else:
-        decision = gate.decide(Scope.INVOLVEMENT)
-    return decision, decision.allowed and gate.decide(Scope.CONTACT_DETAILS).allowed
+    decision = decided.involvement(row)
+    services = (str(row["involvement_id"]), str(row["agency_id"]))
+    return decision, decision.allowed and decided.decide(Scope.CONTACT_DETAILS, services).allowed
 
 
 def _show_involvement(
-    gate: _Gate, requester: Requester, row: Row, shielded: bool, label: str = "involvement"
+    decided: Gate, requester: Requester, row: Row, shielded: bool, label: str = "involvement"
 ) -> InvolvementView | None:
     """The involvement as far as the viewer may see it, or None when withheld."""
-    decision, contact_ok = _involvement_decision(gate, requester, row, shielded)
+    decision, contact_ok = _involvement_decision(decided, requester, row, shielded)
     item = f"{label} of {row['given_name']} {row['family_name']} ({row['agency_name']})"
-    gate.record(item, decision.allowed, decision, f"involvement:{row['involvement_id']}")
+    decided.record(item, decision.allowed, decision, f"involvement:{row['involvement_id']}")
     if not decision.allowed:
         return None
     view = InvolvementView(**_involvement_fields(row))
     if contact_ok:
         view.email, view.phone = row["email"], row["phone"]
-        gate.disclosed.append(f"contact:{row['practitioner_id']}")
+        decided.disclosed.append(f"contact:{row['practitioner_id']}")
     return view
 
 
@@ -513,15 +541,16 @@ def _involvement_fields(row: Row) -> dict[str, Any]:
     }
 
 
-def _show_family(result: WhoElse, gate: _Gate, child: Row) -> None:
+def _show_family(result: WhoElse, decided: Gate, child: Row, homes: gate.ShieldMap) -> None:
     """Family members with the involvement scope; their phone and address with the
-    contact-details scope too."""
+    contact-details scope too (never the address of a household a shielded child lives
+    in, to anyone outside that child's shield)."""
     family = _present(child["family"], "family_member_id")
     if not family:
         return
-    seen = gate.decide(Scope.INVOLVEMENT)
-    contact = gate.decide(Scope.CONTACT_DETAILS)
-    gate.record("family members", seen.allowed, seen, "family")
+    seen = decided.decide(Scope.INVOLVEMENT)
+    contact = decided.decide(Scope.CONTACT_DETAILS)
+    decided.record("family members", seen.allowed, seen, "family")
     if not seen.allowed:
         return
     for row in family:
@@ -532,21 +561,22 @@ def _show_family(result: WhoElse, gate: _Gate, child: Row) -> None:
             parental_responsibility=bool(row["parental_responsibility"]),
             carer=bool(row["carer"]),
         )
-        gate.disclosed.append(f"family:{row['family_member_id']}")
+        decided.disclosed.append(f"family:{row['family_member_id']}")
         if contact.allowed:
-            view.phone, view.address_line = row["phone"], row["address_line"]
-            view.postcode = row["postcode"]
-            gate.disclosed.append(f"family_contact:{row['family_member_id']}")
+            view.phone = row["phone"]
+            if row["family_member_id"] not in homes.family_members:
+                view.address_line, view.postcode = row["address_line"], row["postcode"]
+            decided.disclosed.append(f"family_contact:{row['family_member_id']}")
         result.family.append(view)
     if contact.allowed and contact.basis_id:
-        gate.used.append(contact.basis_id)
+        decided.used.append(contact.basis_id)
 
 
 def _show_consents(
-    result: WhoElse, gate: _Gate, consents: list[ConsentFact], shown: set[str], on: date
+    result: WhoElse, decided: Gate, consents: list[ConsentFact], shown: set[str], on: date
 ) -> None:
     """Consents in force to a practitioner, agency or team the viewer already sees."""
-    seen = gate.decide(Scope.INVOLVEMENT)
+    seen = decided.decide(Scope.INVOLVEMENT)
     if not seen.allowed:
         return
     agencies = {v.agency_id for v in result.involved}
@@ -570,12 +600,12 @@ def _show_consents(
                 expires_on=fact.expires_on,
             )
         )
-        gate.disclosed.append(f"consent:{fact.id}")
+        decided.disclosed.append(f"consent:{fact.id}")
 
 
 def _show_ended(
     result: WhoElse,
-    gate: _Gate,
+    decided: Gate,
     requester: Requester,
     child: Row,
     involvements: list[Row],
@@ -591,7 +621,7 @@ def _show_ended(
     for row in involvements:
         if row["ended_on"] is None or row["ended_on"] > on:
             continue
-        view = _show_involvement(gate, requester, row, shielded, "ended involvement")
+        view = _show_involvement(decided, requester, row, shielded, "ended involvement")
         if view is None:
             continue
         made = [

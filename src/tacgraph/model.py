@@ -105,6 +105,8 @@ class Role(StrEnum):
     YOUTH_OFFENDING_OFFICER = "youth_offending_officer"
     POLICE_OFFICER = "police_officer"
     HOUSING_OFFICER = "housing_officer"
+    # may look at the past as it was (a governance function, recorded and flagged)
+    INFORMATION_GOVERNANCE_OFFICER = "information_governance_officer"
     OTHER = "other"
 
 
@@ -527,6 +529,12 @@ class Consent(Record):
     to_agency_id: Annotated[Id | None, Ref("Agency", "CONSENTS_TO")] = None
     to_caf_id: Annotated[Id | None, Ref("Caf", "CONSENTS_TO")] = None
     scopes: list[Scope] = Field(min_length=1)
+    services: list[Id] | None = Field(
+        default=None,
+        description="The services the consent covers, as agency or involvement ids (a "
+        "young person may share one sensitive service and keep another private); absent: "
+        "every service",
+    )
     purpose: Text | None = None
     given_on: date
     expires_on: date | None = None
@@ -537,6 +545,11 @@ class Consent(Record):
     @classmethod
     def _scopes(cls, value: list[Scope]) -> list[Scope]:
         return sorted(set(value), key=lambda s: s.value)
+
+    @field_validator("services")
+    @classmethod
+    def _services(cls, value: list[str] | None) -> list[str] | None:
+        return sorted(set(value)) or None if value is not None else None
 
     @model_validator(mode="after")
     def _parties(self) -> Consent:

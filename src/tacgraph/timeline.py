@@ -11,9 +11,9 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from tacgraph import audit
-from tacgraph.access import AccessDenied, authorise
-from tacgraph.consent import BasisFact, ConsentFact, Decision, Viewer, decide
+from tacgraph import audit, gate
+from tacgraph.access import AccessDenied, requester_call
+from tacgraph.consent import BasisFact, ConsentFact, Viewer
 from tacgraph.errors import NotFound
 from tacgraph.model import Scope
 from tacgraph.store.base import Row, Store
@@ -44,70 +44,93 @@ class Timeline(BaseModel):
     withheld: int
 
 
-def _allowed(
-    row: Row, viewer: Viewer, consents: list[ConsentFact], bases: list[BasisFact], on: date
-) -> Decision | None:
-    """The decision for another practitioner's involvement (a sensitive service needs
-    both scopes, as in the lookup); None for the viewer's own."""
-    if row["practitioner_id"] == viewer.id:
-        return None
-    try:
-        decision = decide(Scope.INVOLVEMENT, viewer, consents, bases, on)
-        if decision.allowed and row["sensitive"]:
-            decision = decide(Scope.SENSITIVE_SERVICES, viewer, consents, bases, on)
-    except Exception:  # fail closed
-        return Decision(allowed=False, rule="error", detail="decision failed")
-    return decision
-
-
 def timeline(
     store: Store,
     child_id: str,
     requester_id: str,
     *,
-    as_of: date,
+    as_of: date | None = None,
+    purpose: str = "",
     clock: audit.Clock = audit.utc_now,
+    channel: str = "library",
 ) -> Timeline:
-    """The child's history up to ``as_of`` as ``requester_id`` may see it.
+    """The child's history up to ``as_of`` (default today by ``clock``) as
+    ``requester_id`` may see it, decided by the gate (:mod:`tacgraph.gate`) as of the
+    real date as well as ``as_of``.
 
-    Raises AccessDenied (audited) for an unknown or unauthorised requester, NotFound for
-    an unknown child, StoreError if the engine or the access log fails."""
+    Raises AccessDenied (audited) for an unknown or unauthorised requester,
+    PurposeRequired (audited) for one with no involvement who gives no purpose,
+    NotFound for an unknown child, StoreError if the engine or the access log fails."""
+    with gate.opened(
+        "timeline",
+        requester_id,
+        on=as_of,
+        clock=clock,
+        channel=channel,
+        purpose=purpose or "timeline",
+    ) as reading:
+        return _timeline(store, child_id, reading, purpose, clock)
 
-    def log(outcome: str, disclosed: list[str], bases: list[str], detail: str = "") -> None:
-        audit.append(
-            store,
-            requester_id=requester_id,
-            child_id=child_id,
-            purpose="timeline",
-            as_of=as_of,
-            outcome=outcome,
-            disclosed=disclosed,
-            bases=bases,
-            detail=detail,
-            clock=clock,
-        )
+
+def _timeline(
+    store: Store, child_id: str, reading: gate.Reading, purpose: str, clock: audit.Clock
+) -> Timeline:
+    requester_id, as_of, today = reading.requester_id, reading.on, reading.today
+    rows: list[Row] = []
+
+    def log(
+        outcome: str,
+        disclosed: list[str],
+        bases: list[str],
+        detail: str = "",
+        flags: tuple[str, ...] = (),
+    ) -> None:
+        gate.log(store, reading, child_id, outcome, disclosed, bases, detail, flags, clock=clock)
 
     try:
-        requester = authorise(store, requester_id, as_of)
+        (rows,) = store.query_many([requester_call(requester_id)], short=True)
+        requester = gate.check_requester(rows, requester_id, reading)
     except AccessDenied as denied:
-        log("denied", [], [], str(denied))
+        log(
+            "denied", [], [], str(denied), gate.flags(reading, left=gate.left_agency(rows, reading))
+        )
         raise
     child = store.query("lookup_child", {"child_id": child_id})
     if not child:
         log("unknown_child", [], [], "no child with this id")
         raise NotFound(f"no child with id {child_id!r}")
     params = {"child_id": child_id, "as_of": as_of}
+    now = {"child_id": child_id, "as_of": today}
+    as_was = gate.as_it_was(requester, reading)
     teams = store.query("lookup_teams", params)
+    teams_now = teams if as_was or today == as_of else store.query("lookup_teams", now)
+    working_now = store.query("lookup_involvements", now)
+    involved = any(r["practitioner_id"] == requester.id for r in working_now) or any(
+        r["practitioner_id"] == requester.id for r in teams_now
+    )
+    try:
+        gate.require_purpose(reading, involved or bool(purpose.strip()))
+    except gate.PurposeRequired as refused:
+        log("denied", [], [], str(refused), gate.flags(reading, involved=False))
+        raise
     consents = [
         ConsentFact.from_row(r) for r in store.query("lookup_consents", {"child_id": child_id})
     ]
     bases = [BasisFact.from_row(r) for r in store.query("lookup_bases", {"child_id": child_id})]
     shield = {r["practitioner_id"] for r in store.query("lookup_shield", {"child_id": child_id})}
     shielded = bool(child[0]["shielded"]) and requester.id not in shield
-    viewer = Viewer(
-        id=requester.id,
-        agency_id=requester.agency_id,
-        teams=frozenset(r["caf_id"] for r in teams if r["practitioner_id"] == requester.id),
+
+    def viewer(rows: list[Row]) -> Viewer:
+        mine = frozenset(r["caf_id"] for r in rows if r["practitioner_id"] == requester.id)
+        return Viewer(id=requester.id, agency_id=requester.agency_id, teams=mine)
+
+    decided = gate.Gate(
+        viewer(teams),
+        consents,
+        bases,
+        as_of,
+        today=None if as_was else today,
+        today_viewer=viewer(teams_now),
     )
     events: list[Event] = []
     working: list[Working] = []
@@ -116,7 +139,8 @@ def timeline(
     withheld = 0
     visible: set[str] = set()
     for row in store.query("timeline_involvements", params):
-        decision = _allowed(row, viewer, consents, bases, as_of)
+        own = row["practitioner_id"] == requester.id
+        decision = None if own else decided.involvement(row)
         if shielded or (decision is not None and not decision.allowed):
             withheld += 1
             continue
@@ -154,7 +178,14 @@ def timeline(
                     since=row["started_on"],
                 )
             )
-    for row in store.query("timeline_changes", params):
+    # Levels and reviews are the CAF's content; who led it, the team's.
+    content = involved or decided.decide(Scope.CAF_CONTENT).allowed
+    team = involved or decided.decide(Scope.INVOLVEMENT).allowed
+    changes = store.query("timeline_changes", params) if content else []
+    reviews = store.query("timeline_reviews", params) if content else []
+    if content:
+        disclosed.append("caf:history")
+    for row in changes:
         to = row["to_level"] or "-"
         events.append(
             Event(
@@ -164,7 +195,7 @@ def timeline(
                 detail=f"{row['from_level']} to {to}",
             )
         )
-    for row in store.query("timeline_reviews", params):
+    for row in reviews:
         events.append(
             Event(
                 on=row["held_on"],
@@ -184,7 +215,8 @@ def timeline(
                 detail=f"{row['kind']} shared for {row['involvement_id']}",
             )
         )
-    if not shielded:
+    if not shielded and team:
+        disclosed.append("team:leads")
         for row in store.query("timeline_leads", params):
             who = f"{row['given_name']} {row['family_name']}"
             events.append(
@@ -197,7 +229,24 @@ def timeline(
                 )
             )
     events.sort(key=lambda e: (e.on, e.kind, e.subject_id))
-    log("disclosed", disclosed, sorted(set(used)))
+    enquiry = not involved and not visible and not content and not team
+    if enquiry:
+        # Enquiry without consent: nothing said about what is withheld, not even how much.
+        withheld = 0
+    log(
+        "disclosed",
+        disclosed,
+        sorted(set(used)),
+        "the past as it was (governance)" if as_was else "",
+        gate.flags(
+            reading,
+            requester=requester,
+            child_family_name=child[0]["family_name"],
+            involved=involved,
+            bases_used=any(b.id in used for b in bases),
+            enquiry_only=enquiry,
+        ),
+    )
     return Timeline(
         child_id=child_id,
         requester_id=requester.id,

@@ -10,7 +10,8 @@ import typer
 
 from tacgraph.cli import exits, output
 from tacgraph.cli.common import AsOfOpt, DbOpt, JsonOpt, StoreOpt, guarded, parse_date, store_from
-from tacgraph.practice import CHECKS, AuditSettings, audit_practice
+from tacgraph.practice import CHECKS, AuditSettings
+from tacgraph.practice_report import practice_report
 
 COLUMNS = ["check", "rule", "child_id", "subject_id", "since", "detail"]
 
@@ -21,11 +22,13 @@ def register(app: typer.Typer) -> None:
 
 @guarded
 def practice(
+    requester: Annotated[str, typer.Option("--as", help="Your practitioner id (recorded).")],
     check: Annotated[
         list[str] | None,
         typer.Option("--check", help=f"Only this check (repeatable): {', '.join(CHECKS)}."),
     ] = None,
     as_of: AsOfOpt = None,
+    purpose: Annotated[str, typer.Option(help="Why you are auditing (recorded).")] = "",
     handover_days: Annotated[
         int, typer.Option(help="Days allowed to share a handover after leaving.")
     ] = AuditSettings().handover_days,
@@ -46,12 +49,21 @@ def practice(
     assessments, closures, children left with no one, cumulative need without a CAF,
     and parallel statutory plans.
 
-    Example: tacgraph audit practice --check disengagement --as-of 2026-11-23 --json
+    Example: tacgraph audit practice --as PR-HOY --check disengagement --as-of 2026-11-23 --json
     """
     settings = AuditSettings(handover_days=handover_days, cumulative_agencies=agencies)
     on = parse_date(as_of)
     with store_from(store, db) as s, output.progress("practice audit") as update:
-        report = audit_practice(s, as_of=on, checks=check, settings=settings, progress=update)
+        report = practice_report(
+            s,
+            requester_id=requester,
+            as_of=on,
+            checks=check,
+            settings=settings,
+            progress=update,
+            purpose=purpose,
+            channel="cli",
+        )
     rows = [[getattr(f, c) for c in COLUMNS] for f in report.findings]
     if json:
         output.print_json(report)

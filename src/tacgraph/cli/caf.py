@@ -101,7 +101,9 @@ def check(
     """
     when = parse_date(as_of)
     with store_from(store, db) as s:
-        result = register.check(s, child_id, as_, when, min_probability=min_probability)
+        result = register.check(
+            s, child_id, as_, when, min_probability=min_probability, channel="cli"
+        )
     if json:
         output.print_json(result)
         return
@@ -168,7 +170,14 @@ def start(
         db,
         json,
         lambda s, d: register.start(
-            s, child_id, as_, d, level=level, consent_id=consent, min_probability=min_probability
+            s,
+            child_id,
+            as_,
+            d,
+            level=level,
+            consent_id=consent,
+            min_probability=min_probability,
+            channel="cli",
         ),
     )
 
@@ -189,7 +198,11 @@ def add_member(
     Example: tacgraph caf add-member CAF-SALLY PR-GP --as PR-HOY --on 2026-11-23
     """
     _change(
-        on, store, db, json, lambda s, d: register.add_member(s, caf_id, practitioner_id, as_, d)
+        on,
+        store,
+        db,
+        json,
+        lambda s, d: register.add_member(s, caf_id, practitioner_id, as_, d, channel="cli"),
     )
 
 
@@ -208,7 +221,13 @@ def set_lead(
 
     Example: tacgraph caf set-lead CAF-SALLY PR-CC-WORKER --as PR-HOY --on 2026-11-23
     """
-    _change(on, store, db, json, lambda s, d: register.set_lead(s, caf_id, practitioner_id, as_, d))
+    _change(
+        on,
+        store,
+        db,
+        json,
+        lambda s, d: register.set_lead(s, caf_id, practitioner_id, as_, d, channel="cli"),
+    )
 
 
 @app.command("review")
@@ -242,7 +261,14 @@ def review(
         db,
         json,
         lambda s, d: register.review(
-            s, caf_id, as_, d, outcome, next_review_on=following, to_level=to_level
+            s,
+            caf_id,
+            as_,
+            d,
+            outcome,
+            next_review_on=following,
+            to_level=to_level,
+            channel="cli",
         ),
     )
 
@@ -263,7 +289,11 @@ def step_up(
     Example: tacgraph caf step-up CAF-SALLY --as PR-HOY --to-level child_in_need
     """
     _change(
-        on, store, db, json, lambda s, d: register.step_up(s, caf_id, as_, d, to_level=to_level)
+        on,
+        store,
+        db,
+        json,
+        lambda s, d: register.step_up(s, caf_id, as_, d, to_level=to_level, channel="cli"),
     )
 
 
@@ -283,7 +313,11 @@ def step_down(
     Example: tacgraph caf step-down CAF-SALLY --as PR-HOY --to-level universal
     """
     _change(
-        on, store, db, json, lambda s, d: register.step_down(s, caf_id, as_, d, to_level=to_level)
+        on,
+        store,
+        db,
+        json,
+        lambda s, d: register.step_down(s, caf_id, as_, d, to_level=to_level, channel="cli"),
     )
 
 
@@ -301,4 +335,4 @@ def close(
 
     Example: tacgraph caf close CAF-SALLY --as PR-HOY --on 2026-12-01
     """
-    _change(on, store, db, json, lambda s, d: register.close(s, caf_id, as_, d))
+    _change(on, store, db, json, lambda s, d: register.close(s, caf_id, as_, d, channel="cli"))

@@ -121,22 +121,33 @@ def import_(
 @guarded
 def export(
     out: Annotated[Path, typer.Option("--out", "-o", help="Canonical JSON file to write.")],
+    requester: Annotated[str, typer.Option("--as", help="Your practitioner id (recorded).")],
     full: Annotated[
         bool,
         typer.Option(help="Include shielded children's whereabouts (a complete backup)."),
     ] = False,
+    purpose: Annotated[str, typer.Option(help="Why you are exporting (recorded).")] = "",
     store: StoreOpt = None,
     db: DbOpt = None,
     json: JsonOpt = False,
 ) -> None:
     """Write the graph as canonical JSON that imports back to the same graph.
 
-    Shielded children's whereabouts are left out unless --full.
+    Shielded children's whereabouts are left out unless --full. The export is written
+    to the access log, naming its scope, before the file is written.
 
-    Example: tacgraph export --out graph.json
+    Example: tacgraph export --out graph.json --as PR-IG --purpose "annual backup"
     """
     with store_from(store, db) as s, output.progress("export") as update:
-        count = export_file(s, out, progress=lambda done: update("records", done), full=full)
+        count = export_file(
+            s,
+            out,
+            progress=lambda done: update("records", done),
+            requester_id=requester,
+            full=full,
+            purpose=purpose,
+            channel="cli",
+        )
     if json:
         output.print_json({"out": str(out), "records": count})
     else:

@@ -132,7 +132,14 @@ def who_else_command(
     when = parse_date(as_of) if as_of else None
     with store_from(store, db) as s:
         results = who_else_many(
-            s, child_ids, requester, purpose=purpose, as_of=when, explain=explain, history=history
+            s,
+            child_ids,
+            requester,
+            purpose=purpose,
+            as_of=when,
+            explain=explain,
+            history=history,
+            channel="cli",
         )
     if json:
         output.print_json(

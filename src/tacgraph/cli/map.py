@@ -46,7 +46,9 @@ def map_command(
     """
     when = parse_date(as_of) if as_of else None
     with store_from(store, db) as s:
-        tacmap = map_for(s, child_id, requester, as_of=when, history=history, purpose=purpose)
+        tacmap = map_for(
+            s, child_id, requester, as_of=when, history=history, purpose=purpose, channel="cli"
+        )
     size = write_html(tacmap, out)
     if png is not None:
         screenshot(out, png)

@@ -20,6 +20,7 @@ def timeline(
     child_id: Annotated[str, typer.Argument(help="The child's id.")],
     as_: Annotated[str, typer.Option("--as", help="The requesting practitioner's id.")],
     as_of: AsOfOpt = None,
+    purpose: Annotated[str, typer.Option(help="Why you are looking (recorded).")] = "",
     store: StoreOpt = None,
     db: DbOpt = None,
     json: JsonOpt = False,
@@ -33,7 +34,7 @@ def timeline(
     """
     on = parse_date(as_of)
     with store_from(store, db) as s:
-        result = build_timeline(s, child_id, as_, as_of=on)
+        result = build_timeline(s, child_id, as_, as_of=on, purpose=purpose, channel="cli")
     if json:
         output.print_json(result)
         return

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from tacgraph import audit
 from tacgraph.errors import NotFound
-from tacgraph.lookup import InvolvementView, WhoElse, front_door, who_else
+from tacgraph.lookup import InvolvementView, WhoElse, front_door, who_else_many
 from tacgraph.model import LEVEL_RANK, ServiceLevel
 from tacgraph.store.base import Store
 
@@ -566,11 +566,21 @@ def map_for(
     history: bool = False,
     purpose: str = "",
     clock: audit.Clock = audit.utc_now,
+    channel: str = "library",
 ) -> TacMap:
-    """Look the child up for the viewer (audited, as every lookup) and draw the result.
-    Raises AccessDenied for a viewer who may not look up children, NotFound for an
-    unknown child, StoreError if the engine or the access log fails."""
-    result = who_else(
-        store, child_id, viewer_id, purpose=purpose, as_of=as_of, history=history, clock=clock
+    """Look the child up for the viewer through the gate (read path ``map``, audited as
+    every lookup) and draw the result. Raises AccessDenied for a viewer who may not look
+    up children, NotFound for an unknown child, StoreError if the engine or the access
+    log fails."""
+    (result,) = who_else_many(
+        store,
+        [child_id],
+        viewer_id,
+        purpose=purpose,
+        as_of=as_of,
+        history=history,
+        clock=clock,
+        channel=channel,
+        path="map",
     )
     return build_map(result, history=history)

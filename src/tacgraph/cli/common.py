@@ -71,7 +71,20 @@ class ProseGroup(TyperGroup):
         if command is not None:
             for param in command.params:
                 plain_metavar(param)
+            command.get_help_option = _flag_help(command.get_help_option)
         return command
+
+
+def _flag_help(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The command's --help option, shown with nothing after it (not "<bool>")."""
+
+    def get_help_option(ctx: Any) -> Any:
+        option = original(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+    return get_help_option
 
 
 _DATES = ("as_of", "since", "on", "next_review")

@@ -90,7 +90,7 @@ def _print(result: WhoElse) -> None:
             ["practitioner", "agency", "since", "ended", "handover"],
             [
                 (
-                    output.cell_lines(e.practitioner, output.words(e.role)),
+                    output.cell_lines(e.practitioner, output.words(e.role), e.email, e.phone),
                     output.cell_lines(e.agency, output.words(e.level)),
                     e.since,
                     e.ended_on,

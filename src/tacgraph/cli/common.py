@@ -71,7 +71,7 @@ class ProseGroup(TyperGroup):
         if command is not None:
             for param in command.params:
                 plain_metavar(param)
-            command.get_help_option = _flag_help(command.get_help_option)
+            command.get_help_option = _flag_help(command.get_help_option)  # type: ignore[method-assign,assignment]
         return command
 
 

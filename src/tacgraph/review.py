@@ -6,6 +6,7 @@ flag, and the entries that need a look."""
 from __future__ import annotations
 
 import html
+import tempfile
 from collections.abc import Sequence
 from datetime import datetime
 from importlib import resources
@@ -60,20 +61,23 @@ def _day(at: str | None) -> str:
 
 
 def period(report: AccessReport) -> str:
-    """The period the review covers, in words: "Lookups from 5 December 2026 to
-    5 December 2026 (3 entries)"."""
+    """The period the review covers, in words: "Lookups from 2 September 2026 to
+    5 December 2026 (3 entries)", or "Lookups on 5 December 2026 (3 entries)"."""
     count = f"{len(report.entries):,} {'entry' if len(report.entries) == 1 else 'entries'}"
     if not report.entries:
         start = f"since {report.since}" if report.since else "in the whole log"
         return f"No lookups {start}"
-    return f"Lookups from {_day(report.first_at)} to {_day(report.last_at)} ({count})"
+    first, last = _day(report.first_at), _day(report.last_at)
+    if first == last:
+        return f"Lookups on {first} ({count})"
+    return f"Lookups from {first} to {last} ({count})"
 
 
 def _entry(row: AccessRow) -> list[str]:
     flags = "".join(f'<span class="flag">{_e(f)}</span>' for f in row.flags)
     return [
         f"{_e(row.seq)}",
-        _e(_day(row.at)),
+        f'<span class="day">{_e(_day(row.at))}</span>',
         _named(row.requester_name, row.requester_id)
         + (f"<br>{_e(row.requester_agency)}" if row.requester_agency else ""),
         _named(row.child_name, row.child_id),
@@ -176,6 +180,19 @@ def render(report: AccessReport, *, expiring_within: int = 30) -> str:
     }
     page = resources.files("tacgraph").joinpath("review.html").read_text(encoding="utf-8")
     return Template(page).substitute(fields)
+
+
+def write_pdf(report: AccessReport, path: Path, *, expiring_within: int = 30) -> None:
+    """Write the review to ``path`` as a PDF, printed by headless Chromium from the
+    same page (which makes no network request). Raises ChromiumMissing when no browser
+    is installed, RenderError when printing fails, InvalidArgument when the page cannot
+    be written."""
+    from tacgraph.render import screenshot  # only this command needs the browser
+
+    with tempfile.TemporaryDirectory(prefix="tacgraph-review-") as folder:
+        page = Path(folder) / "access-review.html"
+        write_html(report, page, expiring_within=expiring_within)
+        screenshot.pdf(page, path)
 
 
 def write_html(report: AccessReport, path: Path, *, expiring_within: int = 30) -> None:

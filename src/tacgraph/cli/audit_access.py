@@ -72,6 +72,14 @@ def access(
             show_default=False,
         ),
     ] = None,
+    pdf: Annotated[
+        Path | None,
+        typer.Option(
+            "--pdf",
+            help="Also print the access review to this PDF (needs Chromium).",
+            show_default=False,
+        ),
+    ] = None,
     limit: Annotated[
         int,
         typer.Option(
@@ -88,7 +96,8 @@ def access(
     with the child, a shared surname), disclosures on a statutory basis, leavers still
     in a TAC, and consents about to expire. Each filter applies to every section it
     names, and the report says how. --html writes a review a board can read: the
-    period, counts by agency and by flag, and the entries that need a look.
+    period, counts by agency and by flag, and the entries that need a look; --pdf
+    prints the same page through Chromium.
 
     Example: tacgraph audit access --practitioner PR-MIDWIFE --since 2026-11-01 --csv
     """
@@ -107,6 +116,9 @@ def access(
     if html is not None:
         review.write_html(report, html, expiring_within=expiring_within)
         output.note(f"wrote the access review to {html}")
+    if pdf is not None:
+        review.write_pdf(report, pdf, expiring_within=expiring_within)
+        output.note(f"wrote the access review to {pdf}")
     if json:
         output.print_json(report)
     elif csv_out:

@@ -95,9 +95,10 @@ def access(
     Each lookup with its requester and child by name and its flags (no involvement
     with the child, a shared surname), disclosures on a statutory basis, leavers still
     in a TAC, and consents about to expire. Each filter applies to every section it
-    names, and the report says how. --html writes a review a board can read: the
-    period, counts by agency and by flag, and the entries that need a look; --pdf
-    prints the same page through Chromium.
+    names, and the report says how.
+
+    --html writes a review a board can read: the period, counts by agency and by flag,
+    and the entries that need a look; --pdf prints it through Chromium.
 
     Example: tacgraph audit access --practitioner PR-MIDWIFE --since 2026-11-01 --csv
     """

@@ -4,6 +4,7 @@ The only module that imports ``rich``."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -104,8 +105,8 @@ def _widths(
     columns: Sequence[str], cells: list[list[str]], whole: Collection[str]
 ) -> list[int] | None:
     """Each column's width: at least its longest word (its longest line if ``whole``),
-    the room left shared out to the columns whose lines are longer; None if the minimums
-    do not fit the screen (every column takes 3 more for its border and padding)."""
+    the room left given where it saves the most wrapped lines; None if the minimums do
+    not fit the screen (every column takes 3 more for its border and padding)."""
     room = width() - 3 * len(columns) - 1
     least: list[int] = []
     most: list[int] = []
@@ -120,15 +121,27 @@ def _widths(
         return None
     sizes = list(least)
     spare = room - sum(sizes)
+    texts = [[line for row in cells for line in row[i].split("\n")] for i in range(len(columns))]
+
+    @functools.cache
+    def height(i: int, size: int) -> int:
+        return sum(len(textwrap.wrap(line, size, break_long_words=False)) or 1 for line in texts[i])
+
+    # the room left goes, a step at a time, where it saves the most wrapped lines for
+    # the characters it costs
     while spare > 0:
-        short = [i for i in range(len(sizes)) if sizes[i] < most[i]]
-        if not short:
+        best: tuple[float, int, int] | None = None
+        for i in range(len(sizes)):
+            now = height(i, sizes[i])
+            for step in range(1, min(spare, most[i] - sizes[i]) + 1):
+                saved = now - height(i, sizes[i] + step)
+                if saved > 0 and (best is None or saved / step > best[0]):
+                    best = (saved / step, i, step)
+        if best is None:
             break
-        for i in sorted(short, key=lambda i: sizes[i] - most[i]):
-            if spare == 0:
-                break
-            sizes[i] += 1
-            spare -= 1
+        _, i, step = best
+        sizes[i] += step
+        spare -= step
     return sizes
 
 

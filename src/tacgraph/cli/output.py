@@ -19,7 +19,13 @@ from pydantic import BaseModel
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -270,24 +276,34 @@ def error(message: str, hint: str = "") -> None:
 
 @contextmanager
 def progress(description: str, enabled: bool = True) -> Iterator[Any]:
-    """A progress display on stderr; yields ``update(phase, done)``."""
+    """A progress display on stderr; yields ``update(phase, done, total=None)``. Given
+    a total, a phase's bar shows done of total, the rate and the time left; without
+    one, the count and the rate (the library says a total where it knows one)."""
     if not enabled or not stderr.is_terminal:
-        yield lambda phase, done: None
+        yield lambda phase, done, total=None: None
         return
     bar = Progress(
-        TextColumn("[progress.description]{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
-        TextColumn("{task.completed:,} records"),
+        TextColumn("{task.fields[count]}", markup=False),
+        TextColumn("{task.fields[rate]}", markup=False),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=stderr,
         transient=True,
     )
     tasks: dict[str, Any] = {}
     with bar:
 
-        def update(phase: str, done: int) -> None:
+        def update(phase: str, done: int, total: int | None = None) -> None:
             if phase not in tasks:
-                tasks[phase] = bar.add_task(f"{description}: {phase}", total=None)
-            bar.update(tasks[phase], completed=done)
+                tasks[phase] = bar.add_task(
+                    f"{description}: {phase}", total=total, count="", rate=""
+                )
+            task = tasks[phase]
+            count = f"{done:,} of {total:,}" if total is not None else f"{done:,}"
+            bar.update(task, completed=done, total=total, count=f"{count} records")
+            speed = bar.tasks[task].speed
+            bar.update(task, rate=f"{speed:,.0f}/s" if speed else "")
 
         yield update

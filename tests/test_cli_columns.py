@@ -285,3 +285,16 @@ def test_the_exit_code_of_each_refusal_is_pinned(db: list[str], argv: list[str],
     assert got == code, err
     if code not in (exits.NOT_KNOWN, exits.FINDINGS):
         assert err.startswith("Error: ")
+
+
+def test_the_line_count_a_table_plans_with_is_textwraps() -> None:
+    import random
+    import textwrap
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        words = [rng.randint(1, 12) for _ in range(rng.randint(0, 8))]
+        size = rng.randint(12, 30)
+        text = " ".join("x" * n for n in words)
+        wrapped = textwrap.wrap(text, size, break_long_words=False)
+        assert output._lines(words, size) == (len(wrapped) or 1), (words, size)

@@ -127,20 +127,32 @@ def _widths(
         return None
     sizes = list(least)
     spare = room - sum(sizes)
-    texts = [[line for row in cells for line in row[i].split("\n")] for i in range(len(columns))]
+    # word lengths of each line of each cell, column by column, for counting lines
+    lengths = [
+        [[[cell_len(w) for w in line.split()] for line in row[i].split("\n")] for row in cells]
+        for i in range(len(columns))
+    ]
 
     @functools.cache
-    def height(i: int, size: int) -> int:
-        return sum(len(textwrap.wrap(line, size, break_long_words=False)) or 1 for line in texts[i])
+    def heights(i: int, size: int) -> tuple[int, ...]:
+        return tuple(sum(_lines(line, size) for line in cell) for cell in lengths[i])
 
-    # the room left goes, a step at a time, where it saves the most wrapped lines for
-    # the characters it costs
+    def cost(i: int, size: int) -> tuple[int, int]:
+        """Rows' lines and cells' lines with column ``i`` at ``size``."""
+        columns_now = [heights(j, size if j == i else sizes[j]) for j in range(len(sizes))]
+        return sum(map(max, zip(*columns_now, strict=True))), sum(map(sum, columns_now))
+
+    # the room left goes, a step at a time, where it saves the most lines (rows first,
+    # then cells) for the characters it costs
     while spare > 0:
+        rows_now, cells_now = cost(0, sizes[0])
         best: tuple[float, int, int] | None = None
         for i in range(len(sizes)):
-            now = height(i, sizes[i])
             for step in range(1, min(spare, most[i] - sizes[i]) + 1):
-                saved = now - height(i, sizes[i] + step)
+                if heights(i, sizes[i] + step) == heights(i, sizes[i] + step - 1):
+                    continue  # no line saved at this width: not a step worth weighing
+                rows_then, cells_then = cost(i, sizes[i] + step)
+                saved = (rows_now - rows_then) * 1000 + cells_now - cells_then
                 if saved > 0 and (best is None or saved / step > best[0]):
                     best = (saved / step, i, step)
         if best is None:
@@ -149,6 +161,19 @@ def _widths(
         sizes[i] += step
         spare -= step
     return sizes
+
+
+def _lines(words: list[int], size: int) -> int:
+    """How many lines words of these lengths take wrapped at spaces to ``size``."""
+    if not words:
+        return 1
+    lines, used = 1, words[0]
+    for n in words[1:]:
+        if used + 1 + n > size:
+            lines, used = lines + 1, n
+        else:
+            used += 1 + n
+    return lines
 
 
 def _print_blocks(title: str, columns: Sequence[str], cells: list[list[str]]) -> None:

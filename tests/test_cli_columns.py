@@ -298,3 +298,13 @@ def test_the_line_count_a_table_plans_with_is_textwraps() -> None:
         text = " ".join("x" * n for n in words)
         wrapped = textwrap.wrap(text, size, break_long_words=False)
         assert output._lines(words, size) == (len(wrapped) or 1), (words, size)
+
+
+def test_explain_counts_withheld_items_rather_than_numbering_them(db: list[str]) -> None:
+    argv = ["who-else", "CH-ROBIN", "--as", "PR-HOY", "--as-of", "2026-11-23", "--explain", *db]
+    code, out, _ = run(*argv)
+    assert code == exits.OK
+    answer = json.loads(run(*argv, "--json")[1])
+    hidden = [e for e in answer["explanation"] if e["item"].startswith("withheld item")]
+    assert len(hidden) > 1
+    assert f"  - {len(hidden)} items withheld" in out and "withheld item 2" not in out

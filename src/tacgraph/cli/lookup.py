@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 import typer
@@ -120,6 +121,9 @@ def _print_explanation(result: WhoElse) -> None:
     for (shown, rule, basis_id, detail), items in groups.items():
         output.print_line("")
         output.print_line(_reason(result, shown, rule, basis_id, detail))
+        hidden = [i for i in items if re.fullmatch(r"withheld item \d+", i)]
+        if len(hidden) > 1:  # numbered placeholders: one line says how many
+            items = [i for i in items if i not in hidden] + [f"{len(hidden)} items withheld"]
         for item in items:
             output.print_line(f"- {item}", indent="    ", first="  ")
 

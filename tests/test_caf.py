@@ -766,7 +766,7 @@ def test_cli_lifecycle_commands(tmp_path: Path) -> None:
     assert result.stderr.startswith("Error: CH-SALLY: cannot start a CAF: CAF-SALLY is open")
     result = runner.invoke(app, ["caf", "close", "CAF-SALLY", *when])
     assert result.exit_code == exits.OK, result.stderr
-    assert result.stdout.startswith("CAF-SALLY: closed at level child_in_need (on 2026-11-23")
+    assert result.stdout.startswith("CAF-SALLY: closed at level child in need (on 2026-11-23")
     result = runner.invoke(app, ["caf", "close", "CAF-SALLY", *when])
     assert result.exit_code == exits.ERROR and "it was closed on 2026-11-23" in result.stderr
     bad = runner.invoke(app, ["caf", "close", "CAF-SALLY", "--as", "PR-HOY", "--on", "23/11"])

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from pydantic import BaseModel
 
 from tacgraph import audit
+from tacgraph.schema import graph_schema
 from tacgraph.store.base import Store
 
 
@@ -14,7 +16,10 @@ class AccessRow(BaseModel):
     seq: int
     at: str
     requester_id: str
+    requester_name: str | None = None
+    requester_agency: str | None = None  # the agency's name
     child_id: str
+    child_name: str | None = None
     purpose: str
     outcome: str
     disclosed: int
@@ -23,8 +28,30 @@ class AccessRow(BaseModel):
     requester_not_involved: bool
     same_surname: bool
 
+    @property
+    def flags(self) -> list[str]:
+        """The entry's governance flags, in words."""
+        named = (
+            (FLAGS["statutory"], self.statutory),
+            (FLAGS["requester_not_involved"], self.requester_not_involved),
+            (FLAGS["same_surname"], self.same_surname),
+        )
+        return [name for name, on in named if on]
+
+
+FLAGS = {
+    "statutory": "disclosed on a statutory basis",
+    "requester_not_involved": "requester not involved with the child",
+    "same_surname": "child shares the requester's surname",
+}
+
 
 class AccessReport(BaseModel):
+    as_of: date
+    since: date | None = None
+    first_at: str | None = None  # the first and last entries' times: the period covered
+    last_at: str | None = None
+    filters: list[str] = []  # what each filter given applied to, in words
     entries: list[AccessRow]
     statutory_bases: list[dict[str, object]]
     left_but_in_team: list[dict[str, object]]
@@ -34,12 +61,32 @@ class AccessReport(BaseModel):
         "requester's own address cannot be reported; surnames are compared."
     )
 
+    def counts_by_flag(self) -> dict[str, int]:
+        """How many entries carry each flag, and how many carry any."""
+        out = {
+            words: sum(bool(getattr(e, flag)) for e in self.entries)
+            for flag, words in FLAGS.items()
+        }
+        out["any flag"] = sum(bool(e.flags) for e in self.entries)
+        return out
+
+    def counts_by_agency(self) -> list[tuple[str, int, int]]:
+        """For each requester's agency (by name, "not known" where the requester is
+        not): its entries and its flagged entries, most entries first."""
+        found: dict[str, list[int]] = {}
+        for e in self.entries:
+            count = found.setdefault(e.requester_agency or "not known", [0, 0])
+            count[0] += 1
+            count[1] += bool(e.flags)
+        return sorted(((name, n, f) for name, (n, f) in found.items()), key=lambda r: (-r[1], r[0]))
+
 
 def access_report(
     store: Store,
     *,
     practitioner: str | None = None,
     child: str | None = None,
+    agency: str | None = None,
     since: date | None = None,
     as_of: date,
     expiring_within: int = 30,
@@ -47,13 +94,24 @@ def access_report(
     """The access log (filtered) with the flags an information governance officer asks
     for, statutory bases (with or without a recorded reason), practitioners still in a
     TAC after leaving their agency, and consents expiring within ``expiring_within``
-    days of ``as_of``. Raises StoreError.
+    days of ``as_of``, with the names of the children and practitioners beside their
+    ids. Raises StoreError.
+
+    Each filter applies to every section it names (``filters`` says how): a
+    practitioner (or an agency's practitioners) to the lookups they made, the bases they
+    recorded, their own memberships after leaving, and the consents about children they
+    work or worked with; a child to every section; ``since`` to the lookups, the bases
+    recorded and the departures on or after it.
 
     The log is filtered as it is read, and the flags are read once for the whole report
     (every requester's involvements and memberships, every surname), not once an entry:
     a report over 300,000 entries took five minutes that way (docs/benchmarks.md)."""
-    bases = store.query("ig_bases")
-    statutory_ids = {str(b["basis_id"]) for b in bases}
+    every_basis = store.query("ig_bases")
+    statutory_ids = {str(b["basis_id"]) for b in every_basis}
+    people: set[str] | None = {practitioner} if practitioner else None
+    if agency:
+        staff = _staff(store, agency)
+        people = staff if people is None else people & staff
     rows: list[AccessRow] = []
     disclosed: list[tuple[AccessRow, date]] = []
     found = audit.entries(
@@ -63,6 +121,8 @@ def access_report(
         since=since.isoformat() if since else "",
     )
     for entry in found:
+        if people is not None and entry.requester_id not in people:
+            continue
         row = AccessRow(
             seq=entry.seq,
             at=entry.at,
@@ -80,15 +140,140 @@ def access_report(
         if entry.outcome == "disclosed":
             disclosed.append((row, date.fromisoformat(entry.as_of)))
     _flag(store, disclosed)
+
+    def kept(child_id: object, by: object, on: object) -> bool:
+        return (
+            (child is None or child_id == child)
+            and (people is None or by in people)
+            and (since is None or (isinstance(on, date) and on >= since))
+        )
+
+    bases = [
+        dict(b) for b in every_basis if kept(b["child_id"], b["recorded_by_id"], b["recorded_on"])
+    ]
+    leavers = [
+        dict(r)
+        for r in store.query("ig_left_but_in_team", {"as_of": as_of})
+        if kept(r["child_id"], r["practitioner_id"], r["left_agency_on"])
+    ]
     until = as_of + timedelta(days=expiring_within)
+    theirs = None if people is None else {c for _, c in _first_links(store, sorted(people))}
+    consents = [
+        dict(r)
+        for r in store.query("ig_consents_expiring", {"as_of": as_of, "until": until})
+        if (child is None or r["child_id"] == child) and (theirs is None or r["child_id"] in theirs)
+    ]
+    _name(store, rows, bases, leavers, consents)
     return AccessReport(
+        as_of=as_of,
+        since=since,
+        first_at=rows[0].at if rows else None,
+        last_at=rows[-1].at if rows else None,
+        filters=_filters(practitioner, child, agency, since),
         entries=rows,
-        statutory_bases=[dict(b) for b in bases],
-        left_but_in_team=[dict(r) for r in store.query("ig_left_but_in_team", {"as_of": as_of})],
-        consents_expiring=[
-            dict(r) for r in store.query("ig_consents_expiring", {"as_of": as_of, "until": until})
-        ],
+        statutory_bases=bases,
+        left_but_in_team=leavers,
+        consents_expiring=consents,
     )
+
+
+def _filters(
+    practitioner: str | None, child: str | None, agency: str | None, since: date | None
+) -> list[str]:
+    """What each filter given was applied to, in words, for the report to say."""
+    said = []
+    if practitioner:
+        said.append(
+            f"Practitioner {practitioner}: lookups they made, statutory bases they recorded, "
+            "their own TAC memberships after leaving, consents about children they work or "
+            "worked with."
+        )
+    if agency:
+        said.append(
+            f"Agency {agency}: lookups its practitioners made, statutory bases they recorded, "
+            "their TAC memberships after leaving, consents about children they work or "
+            "worked with."
+        )
+    if child:
+        said.append(f"Child {child}: every section.")
+    if since:
+        said.append(
+            f"Since {since}: lookups made, statutory bases recorded and departures from an "
+            "agency on or after that day; consents expiring are as of the report's date."
+        )
+    return said
+
+
+def _staff(store: Store, agency: str) -> set[str]:
+    """The ids of the practitioners who work (or worked) for ``agency``."""
+    works_for = next(e for e in graph_schema().edges_from("Practitioner") if e.target == "Agency")
+    everyone = [str(p["id"]) for p in store.iter_nodes("Practitioner")]
+    return {str(source) for source, target, _ in store.edges_from(works_for, everyone)
+            if target == agency}  # fmt: skip
+
+
+def _name(
+    store: Store,
+    rows: list[AccessRow],
+    bases: list[dict[str, object]],
+    leavers: list[dict[str, object]],
+    consents: list[dict[str, object]],
+) -> None:
+    """Put the names of the children, practitioners and requesters' agencies beside
+    their ids, read once for the whole report."""
+    children = {r.child_id for r in rows}
+    children |= {str(r["child_id"]) for r in [*bases, *leavers, *consents]}
+    staff = {r.requester_id for r in rows}
+    staff |= {str(b["recorded_by_id"]) for b in bases if b["recorded_by_id"]}
+    staff |= {str(r["practitioner_id"]) for r in leavers}
+    child_names = _full_names(store, "Child", sorted(children))
+    staff_names = _full_names(store, "Practitioner", sorted(staff))
+    works_for = next(e for e in graph_schema().edges_from("Practitioner") if e.target == "Agency")
+    agency_of = {
+        str(source): str(target)
+        for source, target, _ in store.edges_from(works_for, sorted({r.requester_id for r in rows}))
+    }
+    agencies = {
+        node_id: str(node["name"])
+        for node_id, node in store.nodes_by_id("Agency", sorted(set(agency_of.values()))).items()
+    }
+    for row in rows:
+        row.requester_name = staff_names.get(row.requester_id)
+        row.child_name = child_names.get(row.child_id)
+        row.requester_agency = agencies.get(agency_of.get(row.requester_id, ""))
+    for b in bases:
+        b["child_name"] = child_names.get(str(b["child_id"]))
+        b["recorded_by_name"] = staff_names.get(str(b["recorded_by_id"]))
+    for r in leavers:
+        r["practitioner_name"] = staff_names.get(str(r["practitioner_id"]))
+        r["child_name"] = child_names.get(str(r["child_id"]))
+    for k in consents:
+        k["child_name"] = child_names.get(str(k["child_id"]))
+
+
+def _full_names(store: Store, label: str, ids: list[str]) -> dict[str, str]:
+    """The name each node of ``label`` with one of ``ids`` is known by ("Sally Carter")."""
+    names: dict[str, str] = {}
+    for node_id, node in store.nodes_by_id(label, ids).items():
+        given = node.get("preferred_name") or node.get("given_name")
+        parts = [str(p) for p in (given, node.get("family_name")) if p]
+        if parts:
+            names[node_id] = " ".join(parts)
+    return names
+
+
+def names(store: Store, ids: Iterable[str]) -> dict[str, str]:
+    """The name of each child, practitioner, family member and agency among ``ids``
+    (others are left out), for reports that show names beside ids. Raises StoreError."""
+    wanted = sorted(set(ids))
+    found: dict[str, str] = {}
+    if not wanted:
+        return found
+    for label in ("Child", "Practitioner", "FamilyMember"):
+        found.update(_full_names(store, label, wanted))
+    for node_id, node in store.nodes_by_id("Agency", wanted).items():
+        found[node_id] = str(node["name"])
+    return found
 
 
 def _flag(store: Store, disclosed: list[tuple[AccessRow, date]]) -> None:

@@ -37,6 +37,7 @@ class Working(BaseModel):
 
 class Timeline(BaseModel):
     child_id: str
+    name: str | None = None  # enquiry-level, like who-else's: shown to any authorised viewer
     requester_id: str
     as_of: date
     events: list[Event]
@@ -247,8 +248,10 @@ def _timeline(
             enquiry_only=enquiry,
         ),
     )
+    known_as = child[0]["preferred_name"] or child[0]["given_name"]
     return Timeline(
         child_id=child_id,
+        name=f"{known_as} {child[0]['family_name']}" if known_as else None,
         requester_id=requester.id,
         as_of=as_of,
         events=events,

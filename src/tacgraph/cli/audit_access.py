@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from tacgraph import audit
+from tacgraph import audit, review
 from tacgraph.cli import output
-from tacgraph.cli.common import AsOfOpt, DbOpt, JsonOpt, StoreOpt, guarded, parse_date, store_from
+from tacgraph.cli.common import (
+    AsOfOpt,
+    DbOpt,
+    JsonOpt,
+    StoreOpt,
+    guarded,
+    one_format,
+    parse_date,
+    store_from,
+)
 from tacgraph.errors import LogTampered
-from tacgraph.ig import AccessRow, access_report
+from tacgraph.ig import AccessReport, AccessRow, access_report
 
 
 def register(app: typer.Typer) -> None:
@@ -45,14 +53,37 @@ def verify(store: StoreOpt = None, db: DbOpt = None, json: JsonOpt = False) -> N
 
 @guarded
 def access(
-    practitioner: Annotated[str | None, typer.Option(help="Only this requester.")] = None,
-    child: Annotated[str | None, typer.Option(help="Only lookups of this child.")] = None,
+    practitioner: Annotated[
+        str | None,
+        typer.Option(help="Only this practitioner: their lookups, bases, departures, consents."),
+    ] = None,
+    child: Annotated[str | None, typer.Option(help="Only this child, in every section.")] = None,
+    agency: Annotated[
+        str | None, typer.Option(help="Only this agency's practitioners, in every section.")
+    ] = None,
     since: Annotated[
-        str | None, typer.Option(help="Only entries on or after (YYYY-MM-DD).")
+        str | None,
+        typer.Option(help="Only lookups, bases and departures on or after (YYYY-MM-DD)."),
     ] = None,
     expiring_within: Annotated[int, typer.Option(help="Days ahead for expiring consents.")] = 30,
     as_of: AsOfOpt = None,
     csv_out: Annotated[bool, typer.Option("--csv", help="Print the access log as CSV.")] = False,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="Also write the access review for a board to this file (one page, offline).",
+            show_default=False,
+        ),
+    ] = None,
+    pdf: Annotated[
+        Path | None,
+        typer.Option(
+            "--pdf",
+            help="Also print the access review to this PDF (needs Chromium).",
+            show_default=False,
+        ),
+    ] = None,
     limit: Annotated[
         int,
         typer.Option(
@@ -65,55 +96,74 @@ def access(
 ) -> None:
     """The access log and the information governance reports drawn from it.
 
-    Each lookup with its flags (no involvement with the child, a shared surname),
-    disclosures on a statutory basis, leavers still in a TAC, and consents
-    about to expire.
+    Each lookup with its requester and child by name and its flags (no involvement
+    with the child, a shared surname), disclosures on a statutory basis, leavers still
+    in a TAC, and consents about to expire. Each filter applies to every section it
+    names, and the report says how.
+
+    --html writes a review a board can read: the period, counts by agency and by flag,
+    and the entries that need a look; --pdf prints it through Chromium.
 
     Example: tacgraph audit access --practitioner PR-MIDWIFE --since 2026-11-01 --csv
     """
+    one_format(json=json, csv_out=csv_out)
     since_date = parse_date(since, "--since") if since else None
     with store_from(store, db) as s:
         report = access_report(
             s,
             practitioner=practitioner,
             child=child,
+            agency=agency,
             since=since_date,
             as_of=parse_date(as_of),
             expiring_within=expiring_within,
         )
+    if html is not None:
+        review.write_html(report, html, expiring_within=expiring_within)
+        output.note(f"wrote the access review to {html}")
+    if pdf is not None:
+        review.write_pdf(report, pdf, expiring_within=expiring_within)
+        output.note(f"wrote the access review to {pdf}")
     if json:
         output.print_json(report)
-        return
-    columns = [
-        "seq",
-        "at",
-        "requester_id",
-        "child_id",
-        "purpose",
-        "outcome",
-        "disclosed",
-        "statutory",
-        "requester_not_involved",
-        "same_surname",
-    ]
-    if csv_out:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(columns)
-        writer.writerows([getattr(r, c) for c in columns] for r in report.entries)
-        output.print_data(buffer.getvalue().rstrip("\n"))
-        return
+    elif csv_out:
+        output.print_records(report.entries, CSV_COLUMNS)
+    else:
+        _print(report, limit, expiring_within)
+
+
+CSV_COLUMNS = [
+    "seq",
+    "at",
+    "requester_id",
+    "requester_name",
+    "requester_agency",
+    "child_id",
+    "child_name",
+    "purpose",
+    "outcome",
+    "disclosed",
+    "statutory",
+    "requester_not_involved",
+    "same_surname",
+]
+
+
+def _print(report: AccessReport, limit: int, expiring_within: int) -> None:
+    """The report as the text tables an IG officer reads at 80 columns."""
+    for said in report.filters:
+        output.print_line(f"Filtered: {said}")
     shown = report.entries[-limit:]
     output.print_table(
         "Access log",
         ["seq", "at", "requester / child", "outcome / purpose", "flags"],
         [_access_cells(r) for r in shown],
-        whole=("seq", "at", "requester / child"),
+        whole=("seq", "at"),
     )
     if len(shown) < len(report.entries):
         output.print_line(
             f"The newest {len(shown):,} of {len(report.entries):,} entries: --csv or --json "
-            "gives all, --practitioner, --child and --since narrow them."
+            "gives all, --practitioner, --child, --agency and --since narrow them."
         )
     flagged = report.entries
     output.print_line(
@@ -128,47 +178,72 @@ def access(
         ["basis / child", "ground", "recorded on / by", "reason"],
         [
             (
-                output.cell_lines(b["basis_id"], b["child_id"]),
+                output.cell_lines(
+                    b["basis_id"], output.named(_str(b.get("child_name")), str(b["child_id"]))
+                ),
                 output.words(str(b["ground"])),
-                output.cell_lines(b["recorded_on"], b["recorded_by_id"] or "not recorded"),
+                output.cell_lines(
+                    output.text(b["recorded_on"]),
+                    output.named(_str(b.get("recorded_by_name")), _str(b["recorded_by_id"]))
+                    or "not recorded",
+                ),
                 "recorded" if b["has_reason"] else "none",
             )
             for b in report.statutory_bases
         ],
-        whole=("basis / child", "recorded on / by", "reason"),
+        whole=("reason",),
     )
     output.print_table(
         "Still in a TAC after leaving their agency",
-        ["practitioner", "left on", "membership", "CAF", "child"],
-        [list(r.values()) for r in report.left_but_in_team],
+        ["practitioner", "left on", "membership / CAF", "child"],
+        [
+            (
+                output.named(_str(r.get("practitioner_name")), str(r["practitioner_id"])),
+                output.text(r["left_agency_on"]),
+                output.cell_lines(r["membership_id"], r["caf_id"]),
+                output.named(_str(r.get("child_name")), str(r["child_id"])),
+            )
+            for r in report.left_but_in_team
+        ],
+        whole=("left on",),
     )
     output.print_table(
         f"Consents expiring within {expiring_within} days",
         ["consent", "child", "expires on"],
-        [list(r.values()) for r in report.consents_expiring],
+        [
+            (
+                k["consent_id"],
+                output.named(_str(k.get("child_name")), str(k["child_id"])),
+                output.text(k["expires_on"]),
+            )
+            for k in report.consents_expiring
+        ],
+        whole=("expires on",),
     )
+
+
+def _str(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _access_cells(row: AccessRow) -> tuple[object, ...]:
     """One entry as the table shows it, in five columns that fit 80 characters: the date
     and the time to the second (JSON and CSV give the entry's exact time), the
-    requester over the child, the outcome and what it disclosed over the purpose, and
-    the entry's flags in words."""
+    requester over the child, each by name and id, the outcome and what it disclosed
+    over the purpose, and the entry's flags in words."""
     try:
         at = datetime.fromisoformat(row.at)
         when = f"{at:%Y-%m-%d}\n{at:%H:%M:%S} {at.tzname() or ''}".rstrip()
     except ValueError:  # not a time: show it as written
         when = row.at
     outcome = f"{row.outcome}: {row.disclosed} items" if row.disclosed else row.outcome
-    flags = (
-        ("statutory basis", row.statutory),
-        ("not involved", row.requester_not_involved),
-        ("same surname", row.same_surname),
-    )
     return (
         row.seq,
         when,
-        output.cell_lines(row.requester_id, row.child_id),
-        output.cell_lines(outcome, row.purpose),
-        output.cell_lines(*(name for name, on in flags if on)),
+        output.cell_lines(
+            output.named(row.requester_name, row.requester_id),
+            output.named(row.child_name, row.child_id),
+        ),
+        output.cell_lines(output.words(outcome), row.purpose),
+        output.cell_lines(*row.flags),
     )

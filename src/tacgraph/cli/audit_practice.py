@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from typing import Annotated
 
 import typer
 
 from tacgraph.cli import exits, output
-from tacgraph.cli.common import AsOfOpt, DbOpt, JsonOpt, StoreOpt, guarded, parse_date, store_from
-from tacgraph.practice import CHECKS, AuditSettings
+from tacgraph.cli.common import (
+    AsOfOpt,
+    CsvOpt,
+    DbOpt,
+    JsonOpt,
+    StoreOpt,
+    guarded,
+    one_format,
+    parse_date,
+    store_from,
+)
+from tacgraph.ig import names
+from tacgraph.practice import CHECKS, AuditSettings, Finding, PracticeReport
 from tacgraph.practice_report import practice_report
 
 COLUMNS = ["check", "rule", "child_id", "subject_id", "since", "detail"]
@@ -35,7 +45,7 @@ def practice(
     agencies: Annotated[
         int, typer.Option(help="Agencies that together make cumulative need.")
     ] = AuditSettings().cumulative_agencies,
-    csv_out: Annotated[bool, typer.Option("--csv", help="Print the findings as CSV.")] = False,
+    csv_out: CsvOpt = False,
     fail_on_findings: Annotated[
         bool, typer.Option("--fail-on-findings", help="Exit 6 if anything is found.")
     ] = False,
@@ -51,6 +61,7 @@ def practice(
 
     Example: tacgraph audit practice --as PR-HOY --check disengagement --as-of 2026-11-23 --json
     """
+    one_format(json=json, csv_out=csv_out)
     settings = AuditSettings(handover_days=handover_days, cumulative_agencies=agencies)
     on = parse_date(as_of)
     with store_from(store, db) as s, output.progress("practice audit") as update:
@@ -64,19 +75,59 @@ def practice(
             purpose=purpose,
             channel="cli",
         )
-    rows = [[getattr(f, c) for c in COLUMNS] for f in report.findings]
+        known = names(s, _ids(report.findings))
     if json:
         output.print_json(report)
     elif csv_out:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(COLUMNS)
-        writer.writerows(rows)
-        output.print_data(buffer.getvalue().rstrip("\n"))
-    else:
-        output.print_table(f"Practice audit as of {on}", COLUMNS, rows)
-        output.print_table(
-            "Findings by check", ["check", "findings"], list(report.counts().items())
+        output.print_csv(
+            [*COLUMNS, "child_name"],
+            [[*(getattr(f, c) for c in COLUMNS), known.get(f.child_id)] for f in report.findings],
         )
+    else:
+        _print(report, known)
     if fail_on_findings and report.findings:
         raise typer.Exit(exits.FINDINGS)
+
+
+_ID = re.compile(r"\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\b")
+
+
+def _ids(findings: list[Finding]) -> set[str]:
+    """Every record id a finding names: its child and those in its detail."""
+    found = {f.child_id for f in findings}
+    for f in findings:
+        found.update(_ID.findall(f.detail))
+    return found
+
+
+def _print(report: PracticeReport, known: dict[str, str]) -> None:
+    """The findings grouped by check and rule, each heading said once, then one short
+    paragraph a finding: the child by name, the date, the record, and what was found
+    with each agency, practitioner and child named beside its id. A check with no
+    findings is one line in the summary at the end."""
+
+    def named(match: re.Match[str]) -> str:
+        found = match.group(0)
+        return output.named(known.get(found), found)
+
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for f in report.findings:
+        groups.setdefault((f.check, f.rule), []).append(f)
+    output.print_line(f"Practice audit as of {report.as_of}: {len(report.findings):,} findings")
+    for (check, rule), found in groups.items():
+        output.print_line("")
+        output.print_line(f"{output.words(check).capitalize()}: {rule} ({len(found):,})")
+        for f in found:
+            child = output.named(known.get(f.child_id), f.child_id)
+            output.print_line(
+                f"- {child}, since {f.since}, {f.subject_id}: "
+                f"{output.plain(_ID.sub(named, f.detail))}",
+                indent="    ",
+                first="  ",
+            )
+    output.print_line("")
+    output.print_table(
+        "Findings by check",
+        ["check", "findings"],
+        [(output.words(c), n) for c, n in report.counts().items()],
+    )

@@ -12,11 +12,13 @@ import typer
 from tacgraph import caf as register
 from tacgraph.cli import output
 from tacgraph.cli.common import (
+    CsvOpt,
     DbOpt,
     JsonOpt,
     ProseGroup,
     StoreOpt,
     guarded,
+    one_format,
     parse_date,
     store_from,
 )
@@ -71,10 +73,27 @@ def _change(on: str | None, store: str | None, db: Path | None, json: bool, make
         output.print_json(change)
         return
     output.print_line(
-        f"{change.caf_id}: {change.detail} (on {change.on}, by {change.by_id}; now "
-        f"{change.state.value} at level {change.level.value})"
+        f"{change.caf_id}: {output.plain(change.detail)} (on {change.on}, by {change.by_id}; now "
+        f"{output.words(change.state.value)} at level {output.words(change.level.value)})"
     )
     output.note(f"wrote {len(change.written)} records: {', '.join(change.written)}")
+
+
+CHECK_COLUMNS = [
+    "child_id",
+    "caf_id",
+    "state",
+    "started_on",
+    "record_id",
+    "duplicate_probability",
+    "contact_role",
+    "contact_name",
+    "contact_agency",
+    "contact_phone",
+    "contact_email",
+    "contact_broker",
+    "may_start",
+]
 
 
 @app.command("check")
@@ -92,13 +111,15 @@ def check(
     store: StoreOpt = None,
     db: DbOpt = None,
     json: JsonOpt = False,
+    csv_out: CsvOpt = False,
 ) -> None:
     """Is a CAF open for this child or a duplicate record of it, and whom to contact?
 
-    If none is open, you may start one.
+    If none is open, you may start one. --csv prints one row for each open CAF.
 
     Example: tacgraph caf check CH-SALLY --as PR-UNINVOLVED --as-of 2026-11-23
     """
+    one_format(json=json, csv_out=csv_out)
     when = parse_date(as_of)
     with store_from(store, db) as s:
         result = register.check(
@@ -107,6 +128,29 @@ def check(
     if json:
         output.print_json(result)
         return
+    if csv_out:
+        output.print_csv(
+            CHECK_COLUMNS,
+            [
+                [
+                    result.child_id,
+                    f.caf_id,
+                    f.state.value,
+                    f.started_on,
+                    f.record_id,
+                    f.duplicate_probability,
+                    f.contact.role,
+                    f.contact.name,
+                    f.contact.agency,
+                    f.contact.phone,
+                    f.contact.email,
+                    f.contact.broker,
+                    result.may_start,
+                ]
+                for f in result.open_cafs
+            ],  # fmt: skip
+        )
+        return
     for found in result.open_cafs:
         same = (
             "this record"
@@ -114,7 +158,7 @@ def check(
             else f"probably (probability {found.duplicate_probability:.3f})"
         )
         rows = [
-            ("state", found.state.value),
+            ("state", output.words(found.state.value)),
             ("started", found.started_on),
             ("child record", found.record_id),
             ("same child", same),

@@ -38,6 +38,19 @@ DbOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+CsvOpt = Annotated[
+    bool,
+    typer.Option(
+        "--csv",
+        help="Print the records as CSV (UTF-8, true/false, ISO dates, formulas shown as text).",
+    ),
+]
+
+
+def one_format(*, json: bool, csv_out: bool) -> None:
+    """Refuse --json with --csv (InvalidArgument): each prints the whole result."""
+    if json and csv_out:
+        raise InvalidArgument("choose one of --json and --csv", "each prints the whole result")
 
 
 def prose(text: str) -> str:
@@ -56,7 +69,55 @@ class ProseGroup(TyperGroup):
         command = super().get_command(ctx, cmd_name)
         if command is not None and command.help:
             command.help = prose(command.help)
+        if command is not None:
+            for param in command.params:
+                plain_metavar(param)
+            command.get_help_option = _flag_help(command.get_help_option)  # type: ignore[method-assign,assignment]
         return command
+
+
+def _flag_help(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The command's --help option, shown with nothing after it (not "<bool>")."""
+
+    def get_help_option(ctx: Any) -> Any:
+        option = original(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+    return get_help_option
+
+
+_DATES = ("as_of", "since", "on", "next_review")
+_METAVARS = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "Path": "FILE"}
+
+
+def plain_metavar(param: Any) -> None:
+    """Give a parameter a metavar in words, so that help shows "--as TEXT" and "--since
+    YYYY-MM-DD" rather than typer's "<str>", and nothing after a flag rather than
+    "<bool>". Choices keep typer's list of them."""
+    if getattr(param, "type_descriptor", None) is None:
+        return
+    if getattr(param, "param_type_name", "") == "argument":
+        # an argument's metavar is its name in help; its type column is dropped instead
+        if not param.type_descriptor.is_choice:
+            param.display_type_rich = lambda ctx: None
+        return
+    if param.metavar is not None:
+        return
+    if getattr(param, "is_flag", False):
+        param.metavar = ""
+        return
+    if param.type_descriptor.is_choice:
+        return
+    if param.name in _DATES:
+        param.metavar = "YYYY-MM-DD"
+        return
+    bare = param.bare_type().removeprefix("list[").removesuffix("]")
+    if param.name == "db":
+        param.metavar = "FOLDER"
+    elif bare in _METAVARS:
+        param.metavar = _METAVARS[bare]
 
 
 def debug_enabled() -> bool:

@@ -12,6 +12,7 @@ STORE_UNAVAILABLE = 4
 NOT_FOUND = 5
 FINDINGS = 6  # an audit found something and --fail-on-findings was given
 ACCESS_DENIED = 7  # the requester may not look up children (the attempt is audited)
+NOT_KNOWN = 8  # who-else answered "not known": no agency here knows the child (audited)
 
 
 def code_for(error: TacgraphError) -> int:

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 import typer
 
-from tacgraph.cli import output
-from tacgraph.cli.common import AsOfOpt, DbOpt, JsonOpt, StoreOpt, guarded, parse_date, store_from
+from tacgraph.cli import exits, output
+from tacgraph.cli.common import (
+    AsOfOpt,
+    CsvOpt,
+    DbOpt,
+    JsonOpt,
+    StoreOpt,
+    guarded,
+    one_format,
+    parse_date,
+    store_from,
+)
 from tacgraph.lookup import WhoElse, who_else_many
 
 
@@ -19,7 +30,9 @@ def _print(result: WhoElse) -> None:
     """The answer as a lead professional reads it at 80 columns: four columns for each
     person (who, agency and level, since, contact), so that no email or phone is cut."""
     if not result.known:
-        output.print_line(f"{result.child_id} is not known. Contact: {result.contact.name}")
+        output.print_line(
+            f"{result.child_id} is not known to any agency here. Contact: {result.contact.name}"
+        )
         return
     age = "unborn" if result.unborn else f"{result.age}"
     output.print_line(f"{result.name} ({age}, {result.gender}), as of {result.as_of}")
@@ -79,7 +92,7 @@ def _print(result: WhoElse) -> None:
             ["practitioner", "agency", "since", "ended", "handover"],
             [
                 (
-                    output.cell_lines(e.practitioner, output.words(e.role)),
+                    output.cell_lines(e.practitioner, output.words(e.role), e.email, e.phone),
                     output.cell_lines(e.agency, output.words(e.level)),
                     e.since,
                     e.ended_on,
@@ -94,15 +107,102 @@ def _print(result: WhoElse) -> None:
     if result.withheld:
         output.print_line(f"{result.withheld} involvement(s) withheld without consent.")
     if result.explanation:
-        output.print_table(
-            "Why",
-            ["item", "shown", "rule", "consent or basis", "detail"],
-            [
-                (e.item, "yes" if e.shown else "no", output.words(e.rule), e.basis_id, e.detail)
-                for e in result.explanation
-            ],
-            whole=("shown", "consent or basis"),
+        _print_explanation(result)
+
+
+def _print_explanation(result: WhoElse) -> None:
+    """Why each item is shown or withheld, as sentences: one for each reason (a
+    consent, a statutory basis, a rule), naming who consented to whom and for what,
+    with the items it covers listed under it, rather than a row repeating the reason
+    for every item."""
+    groups: dict[tuple[bool, str, str | None, str], list[str]] = {}
+    for e in result.explanation:
+        groups.setdefault((e.shown, e.rule, e.basis_id, e.detail), []).append(e.item)
+    output.print_line("Why")
+    for (shown, rule, basis_id, detail), items in groups.items():
+        output.print_line("")
+        output.print_line(_reason(result, shown, rule, basis_id, detail))
+        hidden = [i for i in items if re.fullmatch(r"withheld item \d+", i)]
+        if len(hidden) > 1:  # numbered placeholders: one line says how many
+            items = [i for i in items if i not in hidden] + [f"{len(hidden)} items withheld"]
+        for item in items:
+            output.print_line(f"- {item}", indent="    ", first="  ")
+
+
+def _reason(result: WhoElse, shown: bool, rule: str, basis_id: str | None, detail: str) -> str:
+    """One reason as a sentence: "Shown: consent CO-MOTHER-TAC from Sally's mother,
+    Julie Carter, to the Team Around the Child of CAF-SALLY, given 2026-07-06,
+    scopes CAF content, contact details and involvement:"."""
+    verdict = "Shown" if shown else "Withheld"
+    consent = next((c for c in result.consents if c.consent_id == basis_id), None)
+    if consent is None:
+        reason = output.words(rule) + (f" {basis_id}" if basis_id else "")
+        return f"{verdict}: {reason}; {detail}:" if detail else f"{verdict}: {reason}:"
+    first = (result.name or result.child_id).split()[0]
+    if consent.given_by == "child":
+        giver = {"female": f"{first} herself", "male": f"{first} himself"}.get(
+            result.gender or "", "the child"
         )
+    else:
+        member = next((f for f in result.family if f.family_member_id == consent.given_by), None)
+        giver = (
+            f"{first}'s {output.words(member.relationship)}, {member.name},"
+            if member
+            else consent.given_by
+        )
+    recipient = {
+        "caf": f"the Team Around the Child of {consent.to_id}",
+        "practitioner": f"practitioner {consent.to_id}",
+        "agency": f"agency {consent.to_id}",
+    }.get(consent.to_kind, consent.to_id)
+    scopes = [output.words(s).replace("caf", "CAF") for s in consent.scopes]
+    covered = ", ".join(scopes[:-1]) + " and " + scopes[-1] if len(scopes) > 1 else "".join(scopes)
+    expiry = f", until {consent.expires_on}" if consent.expires_on else ""
+    return (
+        f"{verdict}: {output.words(consent.kind)} {output.words(rule)} {consent.consent_id} "
+        f"from {giver} to {recipient}, given {consent.given_on}{expiry}, scopes {covered}:"
+    )
+
+
+PEOPLE_COLUMNS = [
+    "child_id",
+    "child",
+    "status",
+    "practitioner_id",
+    "practitioner",
+    "role",
+    "agency_id",
+    "agency",
+    "level",
+    "since",
+    "ended_on",
+    "lead",
+    "handover",
+    "email",
+    "phone",
+]
+
+
+def _people_rows(results: list[WhoElse]) -> list[list[object]]:
+    """One CSV row for each person working (or, with --history, who worked) with each
+    child of the list; a child who is not known gets a row saying so."""
+    rows: list[list[object]] = []
+    for r in results:
+        if not r.known:
+            rows.append([r.child_id, None, "not known", *[None] * 12])
+            continue
+        for i in r.involved:
+            rows.append(
+                [r.child_id, r.name, "current", i.practitioner_id, i.practitioner, i.role,
+                 i.agency_id, i.agency, i.level, i.since, None, i.lead, None, i.email, i.phone]
+            )  # fmt: skip
+        for e in r.ended:
+            rows.append(
+                [r.child_id, r.name, "ended", e.practitioner_id, e.practitioner, e.role,
+                 e.agency_id, e.agency, e.level, e.since, e.ended_on, e.lead,
+                 e.handover_kind or "none", e.email, e.phone]
+            )  # fmt: skip
+    return rows
 
 
 @guarded
@@ -121,14 +221,18 @@ def who_else_command(
     store: StoreOpt = None,
     db: DbOpt = None,
     json: JsonOpt = False,
+    csv_out: CsvOpt = False,
 ) -> None:
     """Who else is working with this child, as far as consent lets you see.
 
     Every lookup is written to the access log, one entry per child. With several
-    children (a case list) --json prints a list.
+    children (a case list) --json prints a list; --csv prints one row for each person
+    working with each child. A child who is not known exits 8 (after the answer), so
+    that a script can tell.
 
     Example: tacgraph who-else CH-SALLY --as PR-MIDWIFE --purpose "antenatal visit" --explain
     """
+    one_format(json=json, csv_out=csv_out)
     when = parse_date(as_of) if as_of else None
     with store_from(store, db) as s:
         results = who_else_many(
@@ -145,8 +249,12 @@ def who_else_command(
         output.print_json(
             results[0] if len(results) == 1 else [r.model_dump(mode="json") for r in results]
         )
-        return
-    for i, result in enumerate(results):
-        if i:
-            output.print_line("")
-        _print(result)
+    elif csv_out:
+        output.print_csv(PEOPLE_COLUMNS, _people_rows(results))
+    else:
+        for i, result in enumerate(results):
+            if i:
+                output.print_line("")
+            _print(result)
+    if not all(r.known for r in results):
+        raise typer.Exit(exits.NOT_KNOWN)

@@ -3,15 +3,29 @@ The only module that imports ``rich``."""
 
 from __future__ import annotations
 
+import csv
+import functools
+import io
 import json
-from collections.abc import Collection, Iterator, Sequence
+import os
+import re
+import textwrap
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
+from rich import box
 from rich.cells import cell_len
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -34,44 +48,163 @@ def print_data(text: str) -> None:
     stdout.file.write(text + "\n")
 
 
+def width() -> int:
+    """The width output is laid out for: ``COLUMNS`` when set (read on each call, so a
+    test or a script may set it late), else the terminal's, else 80."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    return stdout.width
+
+
+def wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
+    """``text`` as lines no wider than the screen, broken only at spaces (a word wider
+    than the screen stays whole on a line of its own); each line of ``text`` is a
+    paragraph. ``first`` is the first line's indent (default ``indent``)."""
+    lines: list[str] = []
+    start = indent if first is None else first
+    for paragraph in text.split("\n"):
+        lines += textwrap.wrap(
+            paragraph,
+            width=max(width(), len(start) + 10, len(indent) + 10),
+            initial_indent=start,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        ) or [start.rstrip()]
+        start = indent
+    return lines
+
+
 def print_table(
     title: str,
     columns: Sequence[str],
     rows: Sequence[Sequence[Any]],
     whole: Collection[str] = (),
 ) -> None:
-    """A table that never cuts a value: a word wider than its column folds onto the next
-    line rather than ending in an ellipsis, so what is shown at 80 columns is complete.
-    The ``whole`` columns (contact details, ids, dates) keep their width while the others
-    wrap, where that leaves each other column 10 characters; on a narrower screen every
-    column wraps alike. A cell may hold several lines. Cells are shown as written, never
-    read as rich markup: a purpose of "[urgent] visit" lost its first word that way, and
-    one holding "[/]" stopped the access report. No rows: one line saying so."""
+    """A table that never cuts a value and never splits a word: each column is at least
+    as wide as its longest word (the ``whole`` columns, such as contact details, ids and
+    dates, as wide as their longest line) and text wraps at spaces. When the columns
+    cannot all have that on the screen, each row is printed as a block of "column:
+    value" lines instead, one block per record. A cell may hold several lines. Cells are
+    shown as written, never read as rich markup: a purpose of "[urgent] visit" lost its
+    first word that way, and one holding "[/]" stopped the access report. No rows: one
+    line saying so."""
     if not rows:
         print_line(f"{title}: none.")
         return
-    cells = [["" if v is None else str(v) for v in row] for row in rows]
-    kept = _kept_whole(columns, cells, whole)
-    table = Table(title=Text(title), title_justify="left")
-    for column in columns:
-        table.add_column(Text(column), overflow="fold", no_wrap=column in kept)
+    cells = [[text(v) for v in row] for row in rows]
+    widths = _widths(columns, cells, whole)
+    if widths is None:
+        _print_blocks(title, columns, cells)
+        return
+    table = Table(title=None, box=box.HEAVY_HEAD, show_lines=False)
+    for column, size in zip(columns, widths, strict=True):
+        table.add_column(Text(column), width=size, overflow="fold", no_wrap=column in whole)
     for row in cells:
         table.add_row(*(Text(v) for v in row))
-    stdout.print(table)
+    print_line(title)
+    stdout.print(table, width=width())
 
 
-def _kept_whole(columns: Sequence[str], cells: list[list[str]], whole: Collection[str]) -> set[str]:
-    """The ``whole`` columns, if their widest lines leave each other column 10 characters
-    on the screen (every column takes 3 more for its border and padding); otherwise
-    none."""
-    width = 1
+def _widths(
+    columns: Sequence[str], cells: list[list[str]], whole: Collection[str]
+) -> list[int] | None:
+    """Each column's width: at least its longest word (its longest line if ``whole``),
+    the room left given where it saves the most wrapped lines; None if the minimums do
+    not fit the screen (every column takes 3 more for its border and padding)."""
+    room = width() - 3 * len(columns) - 1
+    least: list[int] = []
+    most: list[int] = []
     for i, column in enumerate(columns):
-        if column in whole:
-            lines = [column, *(line for row in cells for line in row[i].split("\n"))]
-            width += max(cell_len(line) for line in lines) + 3
+        lines = [line for row in cells for line in row[i].split("\n")]
+        tokens = [word for line in [column, *lines] for word in line.split()]
+        longest_line = max([cell_len(line) for line in [column, *lines]])
+        longest_word = max([cell_len(word) for word in tokens] or [1])
+        least.append(longest_line if column in whole else longest_word)
+        most.append(longest_line)
+    if sum(least) > room:
+        return None
+    sizes = list(least)
+    spare = room - sum(sizes)
+    # word lengths of each line of each cell, column by column, for counting lines
+    lengths = [
+        [[[cell_len(w) for w in line.split()] for line in row[i].split("\n")] for row in cells]
+        for i in range(len(columns))
+    ]
+
+    @functools.cache
+    def heights(i: int, size: int) -> tuple[int, ...]:
+        return tuple(sum(_lines(line, size) for line in cell) for cell in lengths[i])
+
+    def cost(i: int, size: int) -> tuple[int, int]:
+        """Rows' lines and cells' lines with column ``i`` at ``size``."""
+        columns_now = [heights(j, size if j == i else sizes[j]) for j in range(len(sizes))]
+        return sum(map(max, zip(*columns_now, strict=True))), sum(map(sum, columns_now))
+
+    # the room left goes, a step at a time, where it saves the most lines (rows first,
+    # then cells) for the characters it costs
+    while spare > 0:
+        rows_now, cells_now = cost(0, sizes[0])
+        best: tuple[float, int, int] | None = None
+        for i in range(len(sizes)):
+            for step in range(1, min(spare, most[i] - sizes[i]) + 1):
+                if heights(i, sizes[i] + step) == heights(i, sizes[i] + step - 1):
+                    continue  # no line saved at this width: not a step worth weighing
+                rows_then, cells_then = cost(i, sizes[i] + step)
+                saved = (rows_now - rows_then) * 1000 + cells_now - cells_then
+                if saved > 0 and (best is None or saved / step > best[0]):
+                    best = (saved / step, i, step)
+        if best is None:
+            break
+        _, i, step = best
+        sizes[i] += step
+        spare -= step
+    return sizes
+
+
+def _lines(words: list[int], size: int) -> int:
+    """How many lines words of these lengths take wrapped at spaces to ``size``."""
+    if not words:
+        return 1
+    lines, used = 1, words[0]
+    for n in words[1:]:
+        if used + 1 + n > size:
+            lines, used = lines + 1, n
         else:
-            width += 10 + 3
-    return set(whole) if width <= stdout.width else set()
+            used += 1 + n
+    return lines
+
+
+def _print_blocks(title: str, columns: Sequence[str], cells: list[list[str]]) -> None:
+    """Each row as a block of lines, one column to a line ("agency: Northfield High
+    School"), the value wrapped at spaces under itself; a blank line between blocks."""
+    print_line(title)
+    label = max(cell_len(c) for c in columns) + 2
+    for row in cells:
+        print_line("")
+        for column, value in zip(columns, row, strict=True):
+            if not value:
+                continue
+            head = f"{column}:".ljust(label)
+            for line in wrap(value, indent=" " * label, first=head):
+                _write(line)
+
+
+def text(value: Any) -> str:
+    """A value as the reader sees it: nothing for None, "yes"/"no", dates as
+    YYYY-MM-DD, a time to the minute with its zone, lists joined by commas."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M} {value.tzname() or ''}".rstrip()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ", ".join(text(v) for v in value)
+    return str(value)
 
 
 def cell_lines(*parts: object) -> str:
@@ -84,8 +217,75 @@ def words(code: str | None) -> str:
     return (code or "").replace("_", " ")
 
 
-def print_line(text: str) -> None:
-    stdout.print(text, highlight=False, markup=False)
+_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+def plain(sentence: str) -> str:
+    """A sentence with the stored codes in it as words: "review of CAF-SALLY: step_up"
+    as "review of CAF-SALLY: step up". Ids (upper case, hyphens) are left alone."""
+    return _CODE.sub(lambda m: m.group(0).replace("_", " "), sentence)
+
+
+def named(name: str | None, record_id: str | None) -> str:
+    """A record as a reader knows it, its name beside its id: "Sally Carter
+    (CH-SALLY)"; the id alone when the name is not known."""
+    if not record_id:
+        return name or ""
+    return f"{name} ({record_id})" if name else record_id
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV cell in spreadsheet conventions: ``true``/``false``, ISO dates and
+    times, lists joined by "; ", nothing for None, and a text cell that a spreadsheet
+    would read as a formula (starting with = + - @, a tab or a carriage return)
+    prefixed with an apostrophe so that it is shown as text. Numbers are written as
+    they are."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        value = "; ".join(csv_cell(v) for v in value)
+    cell = str(value)
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def csv_text(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A CSV document (a header row, then one row each; "\\n" line ends) with every cell
+    through ``csv_cell``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([csv_cell(c) for c in columns])
+    writer.writerows([csv_cell(v) for v in row] for row in rows)
+    return buffer.getvalue()
+
+
+def print_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Print a CSV document to stdout as UTF-8 (see ``csv_text``)."""
+    print_data(csv_text(columns, rows).rstrip("\n"))
+
+
+def print_records(records: Sequence[BaseModel], columns: Sequence[str]) -> None:
+    """Print pydantic records as CSV, one row each, the ``columns`` their fields."""
+    print_csv(columns, ([getattr(r, c) for c in columns] for r in records))
+
+
+def print_line(line: str, indent: str = "", first: str | None = None) -> None:
+    """Text for the reader, wrapped at spaces to the screen's width (see ``wrap``),
+    never read as markup."""
+    for part in wrap(line, indent=indent, first=first):
+        _write(part)
+
+
+def _write(line: str) -> None:
+    stdout.file.write(line + "\n")
 
 
 def note(text: str) -> None:
@@ -101,24 +301,34 @@ def error(message: str, hint: str = "") -> None:
 
 @contextmanager
 def progress(description: str, enabled: bool = True) -> Iterator[Any]:
-    """A progress display on stderr; yields ``update(phase, done)``."""
+    """A progress display on stderr; yields ``update(phase, done, total=None)``. Given
+    a total, a phase's bar shows done of total, the rate and the time left; without
+    one, the count and the rate (the library says a total where it knows one)."""
     if not enabled or not stderr.is_terminal:
-        yield lambda phase, done: None
+        yield lambda phase, done, total=None: None
         return
     bar = Progress(
-        TextColumn("[progress.description]{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
-        TextColumn("{task.completed:,} records"),
+        TextColumn("{task.fields[count]}", markup=False),
+        TextColumn("{task.fields[rate]}", markup=False),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=stderr,
         transient=True,
     )
     tasks: dict[str, Any] = {}
     with bar:
 
-        def update(phase: str, done: int) -> None:
+        def update(phase: str, done: int, total: int | None = None) -> None:
             if phase not in tasks:
-                tasks[phase] = bar.add_task(f"{description}: {phase}", total=None)
-            bar.update(tasks[phase], completed=done)
+                tasks[phase] = bar.add_task(
+                    f"{description}: {phase}", total=total, count="", rate=""
+                )
+            task = tasks[phase]
+            count = f"{done:,} of {total:,}" if total is not None else f"{done:,}"
+            bar.update(task, completed=done, total=total, count=f"{count} records")
+            speed = bar.tasks[task].speed
+            bar.update(task, rate=f"{speed:,.0f}/s" if speed else "")
 
         yield update

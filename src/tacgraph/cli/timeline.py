@@ -7,7 +7,18 @@ from typing import Annotated
 import typer
 
 from tacgraph.cli import output
-from tacgraph.cli.common import AsOfOpt, DbOpt, JsonOpt, StoreOpt, guarded, parse_date, store_from
+from tacgraph.cli.common import (
+    AsOfOpt,
+    CsvOpt,
+    DbOpt,
+    JsonOpt,
+    StoreOpt,
+    guarded,
+    one_format,
+    parse_date,
+    store_from,
+)
+from tacgraph.timeline import Timeline
 from tacgraph.timeline import timeline as build_timeline
 
 
@@ -24,32 +35,65 @@ def timeline(
     store: StoreOpt = None,
     db: DbOpt = None,
     json: JsonOpt = False,
+    csv_out: CsvOpt = False,
 ) -> None:
     """A child's history, and who was working with the child on the date.
 
     Levels, step-ups and step-downs, involvements, handovers, reviews and leads, gated
-    by consent as the who-else lookup is, and written to the access log.
+    by consent as the who-else lookup is, and written to the access log. --csv prints
+    the events.
 
     Example: tacgraph timeline CH-SALLY --as PR-HOY --as-of 2026-11-23
     """
+    one_format(json=json, csv_out=csv_out)
     on = parse_date(as_of)
     with store_from(store, db) as s:
         result = build_timeline(s, child_id, as_, as_of=on, purpose=purpose, channel="cli")
     if json:
         output.print_json(result)
-        return
+    elif csv_out:
+        output.print_records(result.events, ["on", "kind", "subject_id", "detail"])
+    else:
+        _print(result)
+
+
+EVENTS = {
+    "involvement_started": "started",
+    "involvement_ended": "ended",
+    "step_up": "stepped up",
+    "step_down": "stepped down",
+    "review": "review",
+    "handover": "handover",
+    "lead": "lead",
+}
+
+
+def _print(result: Timeline) -> None:
+    """The history as a reader wants it: the child's name, each event in words (no
+    stored codes), and who was working with the child on the date."""
+    who = output.named(result.name, result.child_id)
     output.print_table(
-        f"History of {child_id} to {on}",
-        ["date", "event", "record", "detail"],
-        [(e.on, e.kind, e.subject_id, e.detail) for e in result.events],
+        f"History of {who} to {result.as_of}",
+        ["date", "event", "what happened", "record"],
+        [
+            (e.on, EVENTS.get(e.kind, output.words(e.kind)), output.plain(e.detail), e.subject_id)
+            for e in result.events
+        ],
+        whole=("date", "record"),
     )
     output.print_table(
-        f"Working with the child on {on}",
-        ["involvement", "practitioner", "agency", "level", "since"],
+        f"Working with {result.name or 'the child'} on {result.as_of}",
+        ["practitioner", "agency", "since", "involvement"],
         [
-            (w.involvement_id, w.practitioner, w.agency, w.level, w.since)
+            (
+                w.practitioner,
+                output.cell_lines(w.agency, output.words(w.level)),
+                w.since,
+                w.involvement_id,
+            )
             for w in result.working_on_date
-        ],
+        ],  # fmt: skip
+        whole=("since", "involvement"),
     )
     if result.withheld:
         output.note(f"{result.withheld} involvement(s) withheld: no consent for this viewer")

@@ -129,6 +129,22 @@ def screenshot(
     return png_path
 
 
+def pdf(html_path: Path, pdf_path: Path, *, timeout: float = 120.0) -> Path:
+    """Print the page at ``html_path`` to ``pdf_path`` (A4, no header or footer).
+    Returns ``pdf_path``. Raises ChromiumMissing when no browser is installed,
+    RenderError when it fails or writes nothing."""
+    pdf_path = pdf_path.resolve()
+    if pdf_path.exists():
+        pdf_path.unlink()
+    _run(
+        [f"--print-to-pdf={pdf_path}", "--no-pdf-header-footer", html_path.resolve().as_uri()],
+        timeout,
+    )
+    if not pdf_path.is_file() or pdf_path.stat().st_size == 0:
+        raise RenderError(f"Chromium wrote no PDF to {pdf_path}")
+    return pdf_path
+
+
 class _Attributes(HTMLParser):
     def __init__(self) -> None:
         super().__init__()

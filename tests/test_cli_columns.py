@@ -39,7 +39,8 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
         ("PR-MIDWIFE", "CH-SALLY"),
         ("PR-UNINVOLVED", "CH-ROBIN"),
     ):
-        looked = run("who-else", child, "--as", viewer, "--as-of", "2026-11-23", *where)
+        purpose = ["--purpose", "asked whether the child is known"]
+        looked = run("who-else", child, "--as", viewer, "--as-of", "2026-11-23", *purpose, *where)
         assert looked[0] == exits.OK, looked[2]
     yield where
 
@@ -122,7 +123,8 @@ def test_timeline_names_the_child_and_says_events_in_words(db: list[str]) -> Non
 
 
 def test_caf_check_says_the_state_in_words(db: list[str]) -> None:
-    argv = ["caf", "check", "CH-SALLY", "--as", "PR-UNINVOLVED", "--as-of", "2026-11-23", *db]
+    argv = ["caf", "check", "CH-SALLY", "--as", "PR-UNINVOLVED", "--as-of", "2026-11-23"]
+    argv += ["--purpose", "before starting a CAF", *db]
     code, out, _ = run(*argv)
     assert code == exits.OK
     assert_readable(out, json.loads(run(*argv, "--json")[1]))

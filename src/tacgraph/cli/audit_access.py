@@ -1,4 +1,4 @@
-"""``tacgraph audit verify`` and ``tacgraph audit access``: the access log."""
+"""``tacgraph audit access``: who looked, with the governance flags."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from tacgraph import audit, review
+from tacgraph import review
 from tacgraph.cli import output
 from tacgraph.cli.common import (
     AsOfOpt,
@@ -20,35 +20,11 @@ from tacgraph.cli.common import (
     parse_date,
     store_from,
 )
-from tacgraph.errors import LogTampered
 from tacgraph.ig import AccessReport, AccessRow, access_report
 
 
 def register(app: typer.Typer) -> None:
-    app.command("verify")(verify)
     app.command("access")(access)
-
-
-@guarded
-def verify(store: StoreOpt = None, db: DbOpt = None, json: JsonOpt = False) -> None:
-    """Check that no access log entry was modified, deleted, inserted or reordered.
-
-    Exits 1 and names each bad entry if the chain is broken.
-
-    Example: tacgraph audit verify --json
-    """
-    with store_from(store, db) as s:
-        report = audit.verify(s)
-    if json:
-        output.print_json(report)
-    else:
-        for p in report.problems:
-            output.print_line(f"entry {p.seq}: {p.kind}: {p.detail}")
-        output.print_line(
-            f"{report.entries:,} entries checked: {'intact' if report.ok else 'TAMPERED'}"
-        )
-    if not report.ok:
-        raise LogTampered(f"the access log is broken at entry {report.problems[0].seq}")
 
 
 @guarded

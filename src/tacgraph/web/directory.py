@@ -107,6 +107,9 @@ def meeting_map(result: WhoElse, sensitive_agencies: set[str]) -> TacMap:
     tacmap = build_map(shown)
     keep = {n.id for n in tacmap.nodes if n.kind not in ("broker", "consent_party")}
     tacmap.nodes = [n for n in tacmap.nodes if n.id in keep]
+    for node in tacmap.nodes:  # ids mean nothing to a family, and are not for their screen
+        if node.kind == "caf":
+            node.label = "CAF\nTeam Around the Child"
     tacmap.edges = [e for e in tacmap.edges if e.source in keep and e.target in keep]
     return tacmap
 

@@ -14,7 +14,7 @@ from tacgraph import accounts
 from tacgraph.config import StoreConfig
 from tacgraph.store import Store
 from tacgraph.web.app import create_app
-from tacgraph.web.settings import WebSettings
+from tacgraph.web.settings import OidcSettings, WebSettings
 
 PASSWORD = "correct horse battery staple"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -34,12 +34,14 @@ class Clock:
 class Site:
     """The application over a loaded store, with one account per role."""
 
-    def __init__(self, store: Store, *, secure: bool = False) -> None:
+    def __init__(
+        self, store: Store, *, secure: bool = False, oidc: OidcSettings | None = None
+    ) -> None:
         load(store, SALLY, ROBIN)
         self.store = store
         self.clock = Clock()
         settings = WebSettings(
-            store=StoreConfig.from_env(), clock=self.clock, secure_cookies=secure
+            store=StoreConfig.from_env(), clock=self.clock, secure_cookies=secure, oidc=oidc
         )
         self.app = create_app(settings, store=store)
         self.secrets: dict[str, str] = {}

@@ -17,6 +17,7 @@ from tacgraph import accounts
 from tacgraph.access import AccessDenied
 from tacgraph.errors import TacgraphError
 from tacgraph.store import Store, open_store
+from tacgraph.web import oidc
 from tacgraph.web.deps import CsrfFailed, Forbidden, NotSignedIn, StoreHolder
 from tacgraph.web.pages import render
 from tacgraph.web.routers import accounts as accounts_router
@@ -72,6 +73,7 @@ def create_app(settings: WebSettings, store: Store | None = None) -> FastAPI:
         app.mount("/govuk", StaticFiles(directory=govuk), name="govuk")
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
+    oidc.install(app, settings)
     for router in (
         auth.router,
         search.router,

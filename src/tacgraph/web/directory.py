@@ -88,9 +88,11 @@ def sentence(explanation: Explanation) -> str:
     return f"{base}{extra}."
 
 
-def meeting_map(result: WhoElse, sensitive_agencies: set[str]) -> TacMap:
-    """The map for a screen the family sees: no sensitive services (neither their
-    brokers nor anyone working for one), no phone numbers, emails or addresses."""
+def meeting_map(result: WhoElse, sensitive_agencies: set[str]) -> tuple[TacMap, WhoElse]:
+    """The map for a screen the family sees, and the answer it was drawn from: no
+    sensitive services (neither their brokers nor anyone working for one), no phone
+    numbers, emails or addresses, no ids, and no agency nodes (each person's agency is
+    listed beside the map instead: fewer, larger labels)."""
     shown = result.model_copy(deep=True)
     shown.sensitive_services = []
     shown.involved = [v for v in shown.involved if v.agency_id not in sensitive_agencies]
@@ -105,13 +107,13 @@ def meeting_map(result: WhoElse, sensitive_agencies: set[str]) -> TacMap:
     if shown.lead is not None:
         shown.lead = shown.lead.model_copy(update={"email": None, "phone": None})
     tacmap = build_map(shown)
-    keep = {n.id for n in tacmap.nodes if n.kind not in ("broker", "consent_party")}
+    keep = {n.id for n in tacmap.nodes if n.kind not in ("broker", "consent_party", "agency")}
     tacmap.nodes = [n for n in tacmap.nodes if n.id in keep]
     for node in tacmap.nodes:  # ids mean nothing to a family, and are not for their screen
         if node.kind == "caf":
             node.label = "CAF\nTeam Around the Child"
     tacmap.edges = [e for e in tacmap.edges if e.source in keep and e.target in keep]
-    return tacmap
+    return tacmap, shown
 
 
 def today(clock: audit.Clock) -> date:

@@ -39,7 +39,14 @@ def words(code: object) -> str:
     return str(code or "").replace("_", " ")
 
 
+def first_upper(text: object) -> str:
+    """The first letter in capitals, the rest as written (names keep theirs)."""
+    value = str(text or "")
+    return value[:1].upper() + value[1:]
+
+
 _env.filters["words"] = words
+_env.filters["first_upper"] = first_upper
 
 
 def render(request: Request, template: str, *, status_code: int = 200, **context: Any) -> Response:

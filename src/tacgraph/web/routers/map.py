@@ -65,19 +65,26 @@ def meeting(
         clock=settings_of(request).clock,
     )
     sensitive = {str(a["id"]) for a in casework.agencies(store) if a["sensitive"]}
-    tacmap = directory.meeting_map(result, sensitive)
+    tacmap, shown = directory.meeting_map(result, sensitive)
     xs = [n.x for n in tacmap.nodes] or [0.0]
     ys = [n.y for n in tacmap.nodes] or [0.0]
-    pad = 170
-    box = (min(xs) - pad, min(ys) - 60, max(xs) - min(xs) + 2 * pad, max(ys) - min(ys) + 130)
+    width = max(xs) - min(xs) or 400.0
+    font = round(width / 34, 1)  # about 30 px of text on a 1280-pixel screen
+    pad_x, pad_y = font * 6, font * 1.5
+    box = (
+        min(xs) - pad_x,
+        min(ys) - pad_y,
+        width + 2 * pad_x,
+        max(ys) - min(ys) + pad_y + font * 4,
+    )
     where = {n.id: n for n in tacmap.nodes}
-    people = [n for n in tacmap.nodes if n.kind in ("practitioner", "contact")]
     return render(
         request,
         "meeting.html",
         tacmap=tacmap,
         box=box,
         where=where,
-        people=people,
+        people=shown.involved,
+        font=font,
         child_name=result.name,
     )

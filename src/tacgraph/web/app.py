@@ -54,6 +54,9 @@ def create_app(settings: WebSettings, store: Store | None = None) -> FastAPI:
             if opened:
                 served.close()
 
+    # The Neo4j driver logs each query's parameters (child ids, names) at DEBUG: the
+    # server's log must hold no child data whatever the root logger's level.
+    logging.getLogger("neo4j").setLevel(logging.WARNING)
     app = FastAPI(
         title="tacgraph directory",
         summary="Who is working with this child: the consent-gated directory",

@@ -126,6 +126,7 @@ def test_password_totp_search_who_else_and_meeting_map(live: Live, page: Any) ->
     assert "/search" in page.url and "Saly" not in page.url
     page.get_by_text("Sally Carter").first.wait_for()
     _accessible(page)
+    page.locator("#results").scroll_into_view_if_needed()
     _shot(page, "search-results", engine)
     page.get_by_role("button", name="View Sally Carter, 1").click()
     page.get_by_role("heading", name="Sally Carter").wait_for()

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import jellyfish
 from pydantic import BaseModel
@@ -128,6 +129,7 @@ class SearchResult(BaseModel):
     more: bool = False  # more children matched than are shown: narrow the search
 
 
+@lru_cache(maxsize=65_536)
 def normalise(text: str) -> str:
     """Lower case, accents and punctuation removed."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -146,6 +148,7 @@ def _district(postcode: str | None) -> str | None:
     return parts[0] if len(parts) > 1 else _postcode(postcode)[:-3] or None
 
 
+@lru_cache(maxsize=262_144)  # names repeat: most comparisons are answered from here
 def _name_similarity(wanted: str, held: str) -> float:
     """How alike two single names are: 1 the same, 0.95 nicknames of one name, else
     Jaro-Winkler (with a floor for names that sound alike)."""

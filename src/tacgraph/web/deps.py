@@ -6,10 +6,10 @@ every lookup is the signed-in account's practitioner, never a request parameter.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -39,18 +39,22 @@ class CsrfFailed(Exception):
 
 class StoreHolder:
     """The store the application serves. The embedded engine is used by one request
-    at a time (one connection, owned by this process); Neo4j's driver is shared."""
+    at a time (one connection, owned by this process); Neo4j's driver is shared.
+
+    The lock is taken on the event loop, not in a worker thread: with a thread's lock,
+    requests waiting for the store held every worker thread, and the request holding
+    the store could not get one to run in (50 users at once stopped the server)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._lock = threading.Lock() if store.engine == "embedded" else None
+        self._lock = asyncio.Lock() if store.engine == "embedded" else None
 
-    @contextmanager
-    def use(self) -> Iterator[Store]:
+    @asynccontextmanager
+    async def use(self) -> AsyncIterator[Store]:
         if self._lock is None:
             yield self.store
             return
-        with self._lock:
+        async with self._lock:
             yield self.store
 
 
@@ -79,9 +83,9 @@ def session_of(request: Request) -> Session:
     return session
 
 
-def store_dep(request: Request) -> Iterator[Store]:
+async def store_dep(request: Request) -> AsyncIterator[Store]:
     holder: StoreHolder = request.app.state.holder
-    with holder.use() as store:
+    async with holder.use() as store:
         yield store
 
 

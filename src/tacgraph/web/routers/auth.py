@@ -137,7 +137,7 @@ async def oidc_callback(request: Request) -> Response:
     subject = str((token.get("userinfo") or {}).get("sub") or "")
     holder = request.app.state.holder
     try:
-        with holder.use() as store:
+        async with holder.use() as store:
             account = accounts.sign_in_subject(store, subject, clock=settings_of(request).clock)
     except accounts.SignInRefused:
         return render(

@@ -198,8 +198,10 @@ def _serve(config: StoreConfig, port: int, workers: int) -> subprocess.Popen[byt
     proc = subprocess.Popen(
         args, env=_env(config), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 240  # several workers each import the application
     while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited with code {proc.returncode}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/sign-in", timeout=1.0).status_code == 200:
                 return proc
@@ -305,7 +307,10 @@ def main() -> None:
     ]
     rows: list[list[Any]] = []
     for engine in args.engines:
-        rows += run(engine, args.children, args.users, args.rounds, args.seconds, args.workers)
+        found = run(engine, args.children, args.users, args.rounds, args.seconds, args.workers)
+        for row in found:
+            print("  ".join(str(v) for v in row), flush=True)  # as each engine finishes
+        rows += found
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=False)]
     for row in [header, *rows]:
         print("  ".join(str(v).rjust(w) for v, w in zip(row, widths, strict=False)))

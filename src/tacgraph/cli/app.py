@@ -8,8 +8,10 @@ from typing import Annotated
 
 import typer
 
+from tacgraph.cli import accounts as accounts_cli
 from tacgraph.cli import audit, caf, data, db, lookup, schema, timeline
 from tacgraph.cli import map as map_cli
+from tacgraph.cli import serve as serve_cli
 from tacgraph.cli.common import ProseGroup
 
 app = typer.Typer(
@@ -39,6 +41,8 @@ lookup.register(app)
 data.register(app)
 timeline.register(app)
 map_cli.register(app)
+serve_cli.register(app)
+accounts_cli.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,320 @@
+"""The web directory under load, on loopback only: 1, 10 and 50 signed-in users each
+doing search + who-else, against `tacgraph serve` on the embedded store (one process)
+and on Neo4j (several workers). Prints requests a second, p50 and p99 per page, errors,
+and whether `audit verify` finds the access log intact afterwards.
+
+Every request goes to 127.0.0.1; each round is bounded in requests and in time.
+
+    python benchmarks/serve.py --children 2000 --engines embedded neo4j --users 1 10 50
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tacgraph import accounts, audit
+from tacgraph.config import StoreConfig
+from tacgraph.store import Store, neo4j_server, open_store
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+ROOT = Path(__file__).resolve().parents[1]
+TACGRAPH = [sys.executable, "-m", "tacgraph"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class User:
+    account: str
+    password: str
+    secret: str
+    children: list[tuple[str, str, Any]]  # (child id, name and date of birth to search by)
+
+
+@dataclass
+class Timings:
+    pages: dict[str, list[float]] = field(default_factory=dict)
+    errors: int = 0
+    wall: float = 0.0
+
+    def add(self, page: str, seconds: float) -> None:
+        self.pages.setdefault(page, []).append(seconds)
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+def _env(store: StoreConfig) -> dict[str, str]:
+    env = dict(os.environ)
+    env["TACGRAPH_STORE"] = store.kind
+    if store.kind == "neo4j":
+        env["NEO4J_URI"] = store.uri
+    return env
+
+
+def _build(children: int, config: StoreConfig, work: Path) -> None:
+    data = work / "la.jsonl"
+    if not data.exists():
+        subprocess.run(
+            [*TACGRAPH, "synth", "--children", str(children), "--seed", "7", "--out", str(data)],
+            check=True,
+            capture_output=True,
+        )
+    args = [*TACGRAPH, "import", str(data)]
+    if config.kind == "embedded":
+        args += ["--db", str(config.db_path)]
+    else:
+        args += ["--store", "neo4j"]
+    subprocess.run(args, check=True, capture_output=True, env=_env(config))
+
+
+def _users(store: Store, count: int) -> list[User]:
+    accounts.init(store)
+    made = accounts.create_demo(store, limit=count)
+    users = []
+    for demo in made:
+        rows = store.query("casework_mine", {"practitioner_id": demo.practitioner_id})
+        ids = [str(r["child_id"]) for r in rows if r["ended_on"] is None][:5]
+        names = store.nodes_by_id("Child", ids)
+        children = [
+            (
+                cid,
+                f"{names[cid].get('given_name') or ''} {names[cid]['family_name']}".strip(),
+                names[cid].get("date_of_birth"),
+            )
+            for cid in ids
+        ]
+        users.append(User(demo.account_id, demo.password, demo.totp_secret, children))
+    return users
+
+
+async def _sign_in(client: httpx.AsyncClient, user: User, clock_step: int) -> str:
+    page = await client.get("/sign-in")
+    token = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
+    code = accounts.current_code(user.secret)
+    answer = await client.post(
+        "/sign-in",
+        data={
+            "csrf_token": token,
+            "account": user.account,
+            "password": user.password,
+            "code": code,
+        },
+    )
+    if answer.status_code != 303:
+        raise RuntimeError(f"{user.account} could not sign in ({answer.status_code})")
+    page = await client.get("/search")
+    return CSRF.search(page.text).group(1)  # type: ignore[union-attr]
+
+
+async def _one_user(
+    client: httpx.AsyncClient,
+    token: str,
+    user: User,
+    rounds: int,
+    deadline: float,
+    timings: Timings,
+) -> None:
+    for i in range(rounds):
+        if time.monotonic() > deadline:
+            return
+        child_id, name, born = user.children[i % len(user.children)]
+        form = {"csrf_token": token, "name": name}
+        if born is not None:  # as a practitioner would: the name and the date of birth
+            form |= {
+                "dob_day": str(born.day),
+                "dob_month": str(born.month),
+                "dob_year": str(born.year),
+            }
+        start = time.perf_counter()
+        found = await client.post("/search", data=form)
+        timings.add("search", time.perf_counter() - start)
+        if found.status_code != 200 or child_id not in found.text:
+            timings.errors += 1
+        start = time.perf_counter()
+        page = await client.post("/child", data={"csrf_token": token, "child_id": child_id})
+        timings.add("who-else", time.perf_counter() - start)
+        if page.status_code != 200 or "Who else is working with this child" not in page.text:
+            timings.errors += 1
+
+
+async def _round(base: str, users: list[User], rounds: int, seconds: float) -> Timings:
+    """Sign every user in first (argon2id is slow on purpose, and not what is measured),
+    then run search + who-else for all of them at once."""
+    timings = Timings()
+    clients = [httpx.AsyncClient(base_url=base, timeout=60.0) for _ in users]
+    try:
+        gate = asyncio.Semaphore(4)
+
+        async def sign_in(client: httpx.AsyncClient, user: User, index: int) -> str:
+            async with gate:
+                return await _sign_in(client, user, index)
+
+        tokens = await asyncio.gather(
+            *(sign_in(c, u, i) for i, (c, u) in enumerate(zip(clients, users, strict=True)))
+        )
+        deadline = time.monotonic() + seconds
+        start = time.perf_counter()
+        await asyncio.gather(
+            *(
+                _one_user(c, t, u, rounds, deadline, timings)
+                for c, t, u in zip(clients, tokens, users, strict=True)
+            )
+        )
+        timings.wall = time.perf_counter() - start
+    finally:
+        for client in clients:
+            await client.aclose()
+    return timings
+
+
+def _serve(config: StoreConfig, port: int, workers: int) -> subprocess.Popen[bytes]:
+    args = [*TACGRAPH, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if config.kind == "embedded":
+        args += ["--db", str(config.db_path)]
+    else:
+        args += ["--store", "neo4j", "--workers", str(workers)]
+    proc = subprocess.Popen(
+        args, env=_env(config), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 240  # several workers each import the application
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited with code {proc.returncode}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/sign-in", timeout=1.0).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("the server did not start")
+
+
+def run(
+    engine: str, children: int, user_counts: list[int], rounds: int, seconds: float, workers: int
+) -> list[list[Any]]:
+    work = Path(tempfile.mkdtemp(prefix="tacgraph-serve-bench-"))
+    home = work / "neo4j"
+    rows: list[list[Any]] = []
+    try:
+        if engine == "embedded":
+            config = StoreConfig(kind="embedded", db_path=work / "db")
+        else:
+            info = neo4j_server.start(home, heap="1g", page_cache="512m")
+            config = StoreConfig(kind="neo4j", uri=info.uri)
+        _build(children, config, work)
+        need = max(user_counts)
+        with open_store(config) as store:
+            users = _users(store, need * 2)
+        users = [u for u in users if u.children]
+        port = _free_port()
+        used = 0
+        for count in user_counts:
+            # Fresh accounts each round: a TOTP code is good once per account.
+            group = users[used : used + count] if used + count <= len(users) else users[:count]
+            used += count
+            server = _serve(config, port, workers if engine == "neo4j" else 1)
+            try:
+                timings = asyncio.run(_round(f"http://127.0.0.1:{port}", group, rounds, seconds))
+            finally:
+                server.terminate()
+                try:
+                    server.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    server.wait()
+            total = sum(len(v) for v in timings.pages.values())
+            for page, values in sorted(timings.pages.items()):
+                rows.append(
+                    [
+                        engine,
+                        count,
+                        page,
+                        len(values),
+                        f"{len(values) / timings.wall:,.0f}",
+                        f"{statistics.median(values) * 1000:.1f}",
+                        f"{_percentile(values, 99) * 1000:.1f}",
+                        timings.errors if page == "who-else" else "",
+                        f"{total / timings.wall:,.0f}" if page == "who-else" else "",
+                    ]
+                )
+            time.sleep(2)  # a moment between rounds: TOTP steps, sockets
+        with open_store(config) as store:
+            verified = audit.verify(store)
+        rows.append(
+            [
+                engine,
+                "-",
+                "audit verify",
+                verified.entries,
+                "",
+                "",
+                "",
+                "intact" if verified.ok else f"BROKEN: {len(verified.problems)}",
+                "",
+            ]
+        )
+    finally:
+        if engine == "neo4j":
+            neo4j_server.stop(home)
+        shutil.rmtree(work, ignore_errors=True)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--children", type=int, default=2000)
+    parser.add_argument("--engines", nargs="+", default=["embedded", "neo4j"])
+    parser.add_argument("--users", type=int, nargs="+", default=[1, 10, 50])
+    parser.add_argument("--rounds", type=int, default=40, help="search + who-else per user")
+    parser.add_argument("--seconds", type=float, default=30.0, help="bound on each round")
+    parser.add_argument("--workers", type=int, default=4, help="Neo4j server workers")
+    args = parser.parse_args()
+    from common import machine
+
+    print(f"tacgraph serve under load on {machine()}; {args.children:,} children; loopback")
+    header = [
+        "engine",
+        "users",
+        "page",
+        "requests",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "errors",
+        "all req/s",
+    ]
+    rows: list[list[Any]] = []
+    for engine in args.engines:
+        found = run(engine, args.children, args.users, args.rounds, args.seconds, args.workers)
+        for row in found:
+            print("  ".join(str(v) for v in row), flush=True)  # as each engine finishes
+        rows += found
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=False)]
+    for row in [header, *rows]:
+        print("  ".join(str(v).rjust(w) for v, w in zip(row, widths, strict=False)))
+
+
+if __name__ == "__main__":
+    main()

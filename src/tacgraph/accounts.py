@@ -1,0 +1,465 @@
+"""Sign-in accounts for the web directory, each bound to one practitioner record.
+
+An account holds an argon2id password hash and a TOTP secret (the second factor), or
+the subject of a council's single sign-on (OpenID Connect), and one or more roles:
+``directory_user`` (looks children up; the graph still decides whether the practitioner
+is trained and authorised), ``ig_officer`` (the access report and verify) and
+``account_admin`` (accounts). Accounts are not import data: they live in their own
+``Account`` table, created by :func:`init`. Creating, suspending, closing and unlocking
+an account, and every refused sign-in, are written to the access log.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from tacgraph import audit
+from tacgraph.errors import InvalidArgument, NotFound, TacgraphError
+from tacgraph.store.base import Row, Store
+
+ROLES = ("directory_user", "ig_officer", "account_admin")
+ROLE_NAMES = {
+    "directory_user": "directory user",
+    "ig_officer": "information governance officer",
+    "account_admin": "account administrator",
+}
+STATES = ("active", "suspended", "closed")
+MAX_FAILURES = 5  # consecutive failed sign-ins before the account locks
+LOCKOUT = timedelta(minutes=30)
+MIN_PASSWORD = 12
+ISSUER = "tacgraph"
+
+# argon2id with the library's defaults (RFC 9106's second recommended option).
+_hasher = PasswordHasher()
+# Verifying against this keeps an unknown account's sign-in as slow as a known one's.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+class SignInRefused(TacgraphError):
+    """A sign-in that did not succeed. The message is the same for a wrong password, a
+    wrong code and an unknown account; ``reason`` (for the log) says which."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            "the account name, password or security code is not right",
+            "check them and try again; after several failures the account is locked",
+        )
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str
+    practitioner_id: str
+    roles: tuple[str, ...]
+    state: str
+    failures: int = 0
+    locked_until: str = ""
+    session_epoch: int = 0
+    oidc_subject: str = ""
+    created_at: str = ""
+    created_by: str = ""
+    password_hash: str = field(default="", repr=False)
+    totp_secret: str = field(default="", repr=False)
+    totp_last: int = 0
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
+
+    def locked(self, now: datetime) -> bool:
+        return bool(self.locked_until) and datetime.fromisoformat(self.locked_until) > now
+
+
+@dataclass(frozen=True)
+class Created:
+    """A new account and what its holder needs once: the TOTP secret and its URI."""
+
+    account: Account
+    totp_secret: str
+    totp_uri: str
+
+
+def init(store: Store) -> None:
+    """Create the Account table (embedded) or its constraint (Neo4j); idempotent.
+    Raises StoreError."""
+    store.query("account_init")
+
+
+def _from_row(row: Row) -> Account:
+    return Account(
+        id=str(row["id"]),
+        practitioner_id=str(row["practitioner_id"]),
+        roles=tuple(row["roles"] or ()),
+        state=str(row["state"]),
+        failures=int(row.get("failures") or 0),
+        locked_until=str(row.get("locked_until") or ""),
+        session_epoch=int(row.get("session_epoch") or 0),
+        oidc_subject=str(row.get("oidc_subject") or ""),
+        created_at=str(row.get("created_at") or ""),
+        created_by=str(row.get("created_by") or ""),
+        password_hash=str(row.get("password_hash") or ""),
+        totp_secret=str(row.get("totp_secret") or ""),
+        totp_last=int(row.get("totp_last") or 0),
+    )
+
+
+def get(store: Store, account_id: str) -> Account | None:
+    """The account, or None when there is none by that id. Raises StoreError."""
+    rows = store.query("account_get", {"account_id": account_id})
+    return _from_row(rows[0]) if rows else None
+
+
+def by_subject(store: Store, subject: str) -> Account | None:
+    """The account bound to a single sign-on subject, or None."""
+    rows = store.query("account_by_subject", {"subject": subject})
+    return get(store, str(rows[0]["id"])) if rows else None
+
+
+def list_accounts(store: Store) -> list[Account]:
+    """Every account, by id (no secrets). Raises StoreError."""
+    return [_from_row(r) for r in store.query("account_list")]
+
+
+def practitioner(store: Store, practitioner_id: str) -> Row | None:
+    """The practitioner record an account is (or would be) bound to, with its agency."""
+    rows = store.query("account_practitioner", {"practitioner_id": practitioner_id})
+    return rows[0] if rows else None
+
+
+def _save(store: Store, account: Account) -> None:
+    store.query(
+        "account_update",
+        {
+            "account_id": account.id,
+            "roles": list(account.roles),
+            "password_hash": account.password_hash,
+            "totp_secret": account.totp_secret,
+            "totp_last": account.totp_last,
+            "oidc_subject": account.oidc_subject,
+            "state": account.state,
+            "failures": account.failures,
+            "locked_until": account.locked_until,
+            "session_epoch": account.session_epoch,
+        },
+    )
+
+
+def _log(
+    store: Store,
+    actor: str,
+    action: str,
+    account_id: str,
+    *,
+    channel: str,
+    clock: audit.Clock,
+    detail: str = "",
+) -> None:
+    entry = audit.Pending(
+        actor,
+        "",
+        f"account {action}: {account_id}",
+        clock().date(),
+        f"account_{action}",
+        [],
+        [],
+        detail,
+        path="accounts",
+        channel=channel,
+    )
+    audit.append_many(store, [entry], clock=clock)
+
+
+def _check_roles(roles: list[str]) -> tuple[str, ...]:
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown or not roles:
+        raise InvalidArgument(
+            f"roles {', '.join(unknown) or '(none)'} are not known",
+            f"give one or more of {', '.join(ROLES)}",
+        )
+    return tuple(dict.fromkeys(roles))
+
+
+def check_password(password: str) -> None:
+    """Raise InvalidArgument for a password too short to keep."""
+    if len(password) < MIN_PASSWORD:
+        raise InvalidArgument(
+            f"the password has {len(password)} characters",
+            f"choose one of at least {MIN_PASSWORD} characters (three random words work)",
+        )
+
+
+def create(
+    store: Store,
+    account_id: str,
+    practitioner_id: str,
+    roles: list[str],
+    *,
+    password: str | None = None,
+    oidc_subject: str = "",
+    actor: str = "operator",
+    channel: str = "cli",
+    clock: audit.Clock = audit.utc_now,
+) -> Created:
+    """Create an active account bound to ``practitioner_id``, with a new TOTP secret
+    (returned once, never shown again) and, when given, a password; an account without
+    a password signs in only through single sign-on. Audited. Raises InvalidArgument for
+    a taken id, an unknown practitioner, an unknown role or a short password."""
+    if not account_id or not account_id.replace("-", "").replace(".", "").isalnum():
+        raise InvalidArgument(
+            f"account id {account_id!r} is not usable",
+            "use letters, digits, dots and hyphens (for example j.smith)",
+        )
+    wanted = _check_roles(roles)
+    if practitioner(store, practitioner_id) is None:
+        raise InvalidArgument(
+            f"practitioner {practitioner_id} is not known",
+            "bind the account to a practitioner record that has been imported",
+        )
+    if get(store, account_id) is not None:
+        raise InvalidArgument(f"account {account_id} exists already", "choose another id")
+    if oidc_subject and by_subject(store, oidc_subject) is not None:
+        raise InvalidArgument(
+            f"single sign-on subject {oidc_subject} is bound to another account",
+            "check the subject, or close the other account first",
+        )
+    if password is not None:
+        check_password(password)
+    secret = pyotp.random_base32()
+    now = clock()
+    store.query(
+        "account_create",
+        {
+            "account_id": account_id,
+            "practitioner_id": practitioner_id,
+            "roles": list(wanted),
+            "password_hash": _hasher.hash(password) if password is not None else "",
+            "totp_secret": secret,
+            "oidc_subject": oidc_subject,
+            "state": "active",
+            "created_at": now.isoformat(timespec="seconds"),
+            "created_by": actor,
+        },
+    )
+    _log(store, actor, "created", account_id, channel=channel, clock=clock, detail=",".join(wanted))
+    account = get(store, account_id)
+    assert account is not None
+    uri = pyotp.TOTP(secret).provisioning_uri(name=account_id, issuer_name=ISSUER)
+    return Created(account, secret, uri)
+
+
+def _require(store: Store, account_id: str) -> Account:
+    account = get(store, account_id)
+    if account is None:
+        raise NotFound(f"account {account_id} is not known", "check the id ('accounts list')")
+    return account
+
+
+def set_state(
+    store: Store,
+    account_id: str,
+    state: str,
+    *,
+    actor: str = "operator",
+    channel: str = "cli",
+    clock: audit.Clock = audit.utc_now,
+) -> Account:
+    """Suspend (``suspended``), reinstate (``active``) or close (``closed``, for good)
+    an account; its sessions end at once. Audited. Raises NotFound, InvalidArgument."""
+    if state not in STATES:
+        raise InvalidArgument(f"state {state!r} is not known", f"use one of {', '.join(STATES)}")
+    account = _require(store, account_id)
+    if account.state == "closed" and state != "closed":
+        raise InvalidArgument(
+            f"account {account_id} is closed", "create a new account for the practitioner"
+        )
+    changed = _replace(account, state=state, session_epoch=account.session_epoch + 1)
+    _save(store, changed)
+    _log(
+        store,
+        actor,
+        state if state != "active" else "reinstated",
+        account_id,
+        channel=channel,
+        clock=clock,
+    )
+    return changed
+
+
+def unlock(
+    store: Store,
+    account_id: str,
+    *,
+    actor: str = "operator",
+    channel: str = "cli",
+    clock: audit.Clock = audit.utc_now,
+) -> Account:
+    """Clear an account's failed sign-ins and lock. Audited. Raises NotFound."""
+    account = _require(store, account_id)
+    changed = _replace(account, failures=0, locked_until="")
+    _save(store, changed)
+    _log(store, actor, "unlocked", account_id, channel=channel, clock=clock)
+    return changed
+
+
+def end_sessions(store: Store, account_id: str) -> None:
+    """End every session of the account (signing out does this)."""
+    account = _require(store, account_id)
+    _save(store, _replace(account, session_epoch=account.session_epoch + 1))
+
+
+def _replace(account: Account, **changes: Any) -> Account:
+    fields = {**account.__dict__, **changes}
+    return Account(**fields)
+
+
+def sign_in(
+    store: Store,
+    account_id: str,
+    password: str,
+    code: str,
+    *,
+    channel: str = "web",
+    clock: audit.Clock = audit.utc_now,
+) -> Account:
+    """The account, when the password and the current TOTP code are right and the
+    account is active and not locked. A failure counts toward the lock
+    (:data:`MAX_FAILURES` in a row lock it for :data:`LOCKOUT`), is written to the
+    access log, and raises SignInRefused with the same message whatever was wrong."""
+    now = clock()
+    account = get(store, account_id)
+
+    def refuse(reason: str, counted: Account | None) -> SignInRefused:
+        if counted is not None:
+            failures = counted.failures + 1
+            locked = (now + LOCKOUT).isoformat() if failures >= MAX_FAILURES else ""
+            _save(
+                store,
+                _replace(counted, failures=failures, locked_until=locked or counted.locked_until),
+            )
+        _log(
+            store,
+            account.practitioner_id if account else "unknown",
+            "sign_in_refused",
+            account_id[:64],
+            channel=channel,
+            clock=clock,
+            detail=reason,
+        )
+        return SignInRefused(reason)
+
+    if account is None:
+        _verify(_DUMMY_HASH, password)
+        raise refuse("unknown account", None)
+    if account.state != "active":
+        raise refuse(f"account {account.state}", None)
+    if account.locked(now):
+        raise refuse("account locked", None)
+    if not account.password_hash or not _verify(account.password_hash, password):
+        raise refuse("wrong password", account)
+    step = _totp_step(account.totp_secret, code, now)
+    if step is None or step <= account.totp_last:
+        raise refuse("wrong or reused security code", account)
+    signed_in = _replace(account, failures=0, locked_until="", totp_last=step)
+    if _hasher.check_needs_rehash(account.password_hash):
+        signed_in = _replace(signed_in, password_hash=_hasher.hash(password))
+    _save(store, signed_in)
+    return signed_in
+
+
+def _verify(hash_: str, password: str) -> bool:
+    try:
+        return _hasher.verify(hash_, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def _totp_step(secret: str, code: str, now: datetime) -> int | None:
+    """The time step the code belongs to (allowing one step either side for clock
+    drift), or None when it is not right."""
+    totp = pyotp.TOTP(secret)
+    code = code.replace(" ", "")
+    if not code.isdigit():
+        return None
+    step = totp.timecode(now)
+    for offset in (0, -1, 1):
+        if secrets.compare_digest(totp.generate_otp(step + offset), code):
+            return step + offset
+    return None
+
+
+def sign_in_subject(
+    store: Store, subject: str, *, channel: str = "web", clock: audit.Clock = audit.utc_now
+) -> Account:
+    """The active account bound to a single sign-on subject (the identity provider has
+    checked the person's factors). Refusals are logged; raises SignInRefused."""
+    account = by_subject(store, subject)
+    if account is None or account.state != "active" or account.locked(clock()):
+        reason = "no account for the subject" if account is None else f"account {account.state}"
+        _log(
+            store,
+            account.practitioner_id if account else "unknown",
+            "sign_in_refused",
+            account.id if account else "",
+            channel=channel,
+            clock=clock,
+            detail=reason,
+        )
+        raise SignInRefused(reason)
+    return account
+
+
+def current_code(secret: str, on: datetime | None = None) -> str:
+    """The TOTP code for ``secret`` now (or at ``on``): for demo accounts and tests."""
+    totp = pyotp.TOTP(secret)
+    return totp.at(on) if on is not None else totp.now()
+
+
+def today(clock: audit.Clock = audit.utc_now) -> date:
+    return clock().date()
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    account_id: str
+    practitioner_id: str
+    roles: tuple[str, ...]
+    password: str
+    totp_secret: str
+
+
+def create_demo(
+    store: Store, *, limit: int = 8, clock: audit.Clock = audit.utc_now
+) -> list[DemoAccount]:
+    """Accounts for a demonstration store: a directory user for each of the ``limit``
+    authorised practitioners with the most open cases, the first also an information
+    governance officer and an account administrator, each with a random password.
+    Accounts that exist already are left as they are (and not listed). Audited."""
+    made: list[DemoAccount] = []
+    rows = store.query("account_candidates", {"limit": limit})
+    for index, row in enumerate(rows):
+        practitioner_id = str(row["id"])
+        account_id = practitioner_id.lower()
+        if get(store, account_id) is not None:
+            continue
+        roles = ["directory_user"] + (["ig_officer", "account_admin"] if index == 0 else [])
+        password = "-".join(secrets.token_hex(3) for _ in range(3))
+        created = create(
+            store,
+            account_id,
+            practitioner_id,
+            roles,
+            password=password,
+            actor="demo",
+            clock=clock,
+        )
+        made.append(
+            DemoAccount(account_id, practitioner_id, tuple(roles), password, created.totp_secret)
+        )
+    return made

@@ -1,0 +1,230 @@
+"""``tacgraph accounts``: sign-in accounts for the web directory (create, suspend,
+reinstate, close, unlock, list; demo accounts; a TOTP code from a secret)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from tacgraph import accounts
+from tacgraph.cli import output
+from tacgraph.cli.common import DbOpt, JsonOpt, ProseGroup, StoreOpt, guarded, store_from
+
+app = typer.Typer(
+    cls=ProseGroup, help="Sign-in accounts for the web directory.", no_args_is_help=True
+)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="accounts")
+
+
+@app.command("create")
+@guarded
+def create_command(
+    account_id: Annotated[str, typer.Argument(help="The account name (e.g. j.smith).")],
+    practitioner: Annotated[
+        str, typer.Option("--practitioner", help="The practitioner id it acts as.")
+    ],
+    role: Annotated[
+        list[str],
+        typer.Option(
+            "--role", help="directory_user, ig_officer or account_admin; repeat for more."
+        ),
+    ],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the first password from stdin.")
+    ] = False,
+    oidc_subject: Annotated[
+        str, typer.Option("--oidc-subject", help="Bind to this single sign-on subject.")
+    ] = "",
+    store: StoreOpt = None,
+    db: DbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Create an account bound to a practitioner record, and show its TOTP secret once.
+
+    Without --password-stdin the account signs in only through single sign-on.
+    Written to the access log.
+
+    Example: tacgraph accounts create j.smith --practitioner PR-HOY --role directory_user
+    --password-stdin
+    """
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    with store_from(store, db) as s:
+        accounts.init(s)
+        created = accounts.create(
+            s, account_id, practitioner, role, password=password, oidc_subject=oidc_subject
+        )
+    data = {
+        "account_id": created.account.id,
+        "practitioner_id": created.account.practitioner_id,
+        "roles": list(created.account.roles),
+        "totp_secret": created.totp_secret,
+        "totp_uri": created.totp_uri,
+    }
+    if json:
+        output.print_json(data)
+        return
+    output.print_line(f"Created {created.account.id} for {created.account.practitioner_id}.")
+    output.print_line(
+        f"TOTP secret (shown once; add it to an authenticator app): {created.totp_secret}"
+    )
+    output.print_line(created.totp_uri)
+
+
+def _state(account_id: str, state: str, store: str | None, db: object) -> None:
+    with store_from(store, db) as s:  # type: ignore[arg-type]
+        accounts.init(s)
+        changed = accounts.set_state(s, account_id, state)
+    output.print_line(f"{changed.id} is {changed.state}; its sessions have ended.")
+
+
+@app.command("suspend")
+@guarded
+def suspend_command(
+    account_id: Annotated[str, typer.Argument(help="The account.")],
+    store: StoreOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Suspend an account at once (reinstate undoes it). Audited.
+
+    Example: tacgraph accounts suspend j.smith
+    """
+    _state(account_id, "suspended", store, db)
+
+
+@app.command("reinstate")
+@guarded
+def reinstate_command(
+    account_id: Annotated[str, typer.Argument(help="The account.")],
+    store: StoreOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Make a suspended account active again. Audited.
+
+    Example: tacgraph accounts reinstate j.smith
+    """
+    _state(account_id, "active", store, db)
+
+
+@app.command("close")
+@guarded
+def close_command(
+    account_id: Annotated[str, typer.Argument(help="The account.")],
+    store: StoreOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Close an account for good. Audited.
+
+    Example: tacgraph accounts close j.smith
+    """
+    _state(account_id, "closed", store, db)
+
+
+@app.command("unlock")
+@guarded
+def unlock_command(
+    account_id: Annotated[str, typer.Argument(help="The account.")],
+    store: StoreOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Clear an account's failed sign-ins and lock. Audited.
+
+    Example: tacgraph accounts unlock j.smith
+    """
+    with store_from(store, db) as s:
+        accounts.init(s)
+        changed = accounts.unlock(s, account_id)
+    output.print_line(f"{changed.id} is unlocked.")
+
+
+@app.command("list")
+@guarded
+def list_command(store: StoreOpt = None, db: DbOpt = None, json: JsonOpt = False) -> None:
+    """Every account, its practitioner, roles and state (no secrets).
+
+    Example: tacgraph accounts list --json
+    """
+    with store_from(store, db) as s:
+        accounts.init(s)
+        found = accounts.list_accounts(s)
+    rows = [
+        {
+            "account_id": a.id,
+            "practitioner_id": a.practitioner_id,
+            "roles": list(a.roles),
+            "state": a.state,
+            "failures": a.failures,
+            "locked_until": a.locked_until,
+        }
+        for a in found
+    ]
+    if json:
+        output.print_json(rows)
+        return
+    output.print_table(
+        "Accounts",
+        ["account", "practitioner", "roles", "state"],
+        [[a.id, a.practitioner_id, ", ".join(a.roles), a.state] for a in found],
+    )
+
+
+@app.command("demo")
+@guarded
+def demo_command(
+    limit: Annotated[int, typer.Option(help="How many practitioners get an account.")] = 8,
+    store: StoreOpt = None,
+    db: DbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Accounts for a demonstration store, with their passwords and TOTP secrets.
+
+    One for each of the authorised practitioners with the most open cases; the first is
+    also an information governance officer and an account administrator. Get a sign-in
+    code with 'tacgraph accounts code SECRET'. Never use on real data.
+
+    Example: tacgraph accounts demo --db ./tacgraph-data
+    """
+    with store_from(store, db) as s:
+        accounts.init(s)
+        made = accounts.create_demo(s, limit=limit)
+    rows = [
+        {
+            "account_id": d.account_id,
+            "practitioner_id": d.practitioner_id,
+            "roles": list(d.roles),
+            "password": d.password,
+            "totp_secret": d.totp_secret,
+        }
+        for d in made
+    ]
+    if json:
+        output.print_json(rows)
+        return
+    output.print_table(
+        "Demo accounts (sign in at /sign-in; code: tacgraph accounts code SECRET)",
+        ["account", "roles", "password", "TOTP secret"],
+        [[d.account_id, ", ".join(d.roles), d.password, d.totp_secret] for d in made],
+        whole=("account", "password", "TOTP secret"),
+    )
+
+
+@app.command("code")
+@guarded
+def code_command(
+    secret: Annotated[str, typer.Argument(help="A TOTP secret (base32), as 'create' showed it.")],
+) -> None:
+    """Print the current TOTP code for a secret, as an authenticator app would.
+
+    Example: tacgraph accounts code JBSWY3DPEHPK3PXP
+    """
+    try:
+        code = accounts.current_code(secret.strip().upper())
+    except (ValueError, TypeError) as exc:
+        from tacgraph.errors import InvalidArgument
+
+        raise InvalidArgument("the secret is not base32", "copy it as 'create' showed it") from exc
+    output.print_data(code)

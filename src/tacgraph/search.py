@@ -1,0 +1,338 @@
+"""Finding a child: by name (tolerant of spelling and of nicknames), date of birth or
+age, postcode or NHS number, as ContactPoint's search was.
+
+A result shows only what tells children apart: name, age, gender and locality (the
+postcode district); a shielded child's locality is never shown. Every search, answered
+or refused, is written to the access log (read path ``search``), with the children it
+showed. Only a practitioner trained and authorised to use the directory may search.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import jellyfish
+from pydantic import BaseModel
+
+from tacgraph import audit
+from tacgraph.access import AccessDenied, authorise
+from tacgraph.errors import InvalidArgument
+from tacgraph.store.base import Row, Store
+
+MAX_RESULTS = 20
+NAME_THRESHOLD = 0.84  # Jaro-Winkler similarity a spelling variant must reach
+
+# Common English given-name variants; each group is one name for the search.
+_NICKNAMES = [
+    "alexander alex alec sandy xander",
+    "alexandra alex alexa sandra lexi",
+    "andrew andy drew",
+    "anthony tony",
+    "benjamin ben benny",
+    "catherine katherine kathryn kate katie kath cathy kathy kat",
+    "charles charlie chas chuck",
+    "charlotte charlie lottie",
+    "christopher chris kit",
+    "daniel dan danny",
+    "david dave davey",
+    "deborah debbie debra deb",
+    "edward ed eddie ted ned",
+    "elizabeth liz lizzie beth betty eliza libby elsie",
+    "ellen ellie",
+    "eleanor ellie nell nora",
+    "frederick fred freddie",
+    "gabriel gabe",
+    "harold harry hal",
+    "henry harry hal",
+    "isabel isabella izzy bella",
+    "jacob jake",
+    "james jim jimmy jamie",
+    "jennifer jen jenny",
+    "jessica jess jessie",
+    "john jack johnny jon",
+    "jonathan jon jonny",
+    "joseph joe joey",
+    "joshua josh",
+    "kimberley kimberly kim",
+    "lawrence laurence larry laurie",
+    "leonard leo len lenny",
+    "margaret maggie meg peggy madge",
+    "matthew matt",
+    "michael mike mick mickey",
+    "nathan nate",
+    "nathaniel nat nate",
+    "nicholas nick nicky",
+    "oliver ollie",
+    "patricia pat patty trish",
+    "patrick pat paddy",
+    "rebecca becky becca",
+    "richard rich rick ricky dick",
+    "robert rob robbie bob bobby bert",
+    "robin rob robbie",
+    "samantha sam sammy",
+    "samuel sam sammy",
+    "sarah sara sally sadie",
+    "stephen steven steve stevie",
+    "susan sue susie suzanne",
+    "theodore theo ted teddy",
+    "thomas tom tommy",
+    "victoria vicky tori",
+    "william will bill billy liam willie",
+    "zachary zach zack",
+]
+_GROUPS: dict[str, set[int]] = {}
+for _index, _group in enumerate(_NICKNAMES):
+    for _name in _group.split():
+        _GROUPS.setdefault(_name, set()).add(_index)
+
+
+class Criteria(BaseModel):
+    """What the searcher gave: any of name, date of birth, age, postcode, NHS number."""
+
+    name: str = ""
+    date_of_birth: date | None = None
+    age: int | None = None
+    postcode: str = ""
+    nhs_number: str = ""
+
+    def given(self) -> list[str]:
+        """The kinds of criterion given, in words (for the access log)."""
+        kinds = {
+            "name": bool(self.name.strip()),
+            "date of birth": self.date_of_birth is not None,
+            "age": self.age is not None,
+            "postcode": bool(self.postcode.strip()),
+            "NHS number": bool(self.nhs_number.strip()),
+        }
+        return [k for k, v in kinds.items() if v]
+
+
+class Match(BaseModel):
+    """One child found: only what tells children apart."""
+
+    child_id: str
+    name: str
+    age: int | None
+    unborn: bool = False
+    gender: str
+    locality: str | None  # the postcode district; None for a shielded child
+    score: float
+
+
+class SearchResult(BaseModel):
+    criteria: list[str]
+    matches: list[Match]
+    more: bool = False  # more children matched than are shown: narrow the search
+
+
+@lru_cache(maxsize=65_536)
+def normalise(text: str) -> str:
+    """Lower case, accents and punctuation removed."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^a-z ]+", " ", plain.lower()).strip()
+
+
+def _postcode(text: str) -> str:
+    return re.sub(r"\s+", "", text.upper())
+
+
+def _district(postcode: str | None) -> str | None:
+    if not postcode:
+        return None
+    parts = postcode.strip().upper().split()
+    return parts[0] if len(parts) > 1 else _postcode(postcode)[:-3] or None
+
+
+@lru_cache(maxsize=262_144)  # names repeat: most comparisons are answered from here
+def _name_similarity(wanted: str, held: str) -> float:
+    """How alike two single names are: 1 the same, 0.95 nicknames of one name, else
+    Jaro-Winkler (with a floor for names that sound alike)."""
+    if not wanted or not held:
+        return 0.0
+    if wanted == held:
+        return 1.0
+    if _GROUPS.get(wanted, set()) & _GROUPS.get(held, set()):
+        return 0.95
+    score = jellyfish.jaro_winkler_similarity(wanted, held)
+    if jellyfish.metaphone(wanted) == jellyfish.metaphone(held):
+        score = max(score, 0.9)
+    return score
+
+
+def _name_score(words: list[str], row: Row) -> float:
+    """How well the searched words match the child's names: each word to its best
+    name, averaged; 0 when any word matches nothing well enough."""
+    given = [
+        normalise(str(row[k]))
+        for k in ("given_name", "preferred_name", "middle_names")
+        if row.get(k)
+    ]
+    given_words = [w for g in given for w in g.split()]
+    family_words = normalise(str(row.get("family_name") or "")).split()
+    if not words:
+        return 0.0
+    scores = []
+    for index, word in enumerate(words):
+        # The last word of two or more is the family name; a single word may be either.
+        if len(words) > 1 and index == len(words) - 1:
+            pool = family_words
+        elif len(words) > 1:
+            pool = given_words
+        else:
+            pool = given_words + family_words
+        best = max((_name_similarity(word, held) for held in pool), default=0.0)
+        if best < NAME_THRESHOLD:
+            return 0.0
+        scores.append(best)
+    return sum(scores) / len(scores)
+
+
+def _age(dob: date | None, on: date) -> int | None:
+    if dob is None:
+        return None
+    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
+@dataclass
+class _Check:
+    criteria: Criteria
+    on: date
+
+    def score(self, row: Row) -> float:
+        c = self.criteria
+        score = 1.0
+        wanted_nhs = re.sub(r"\D", "", c.nhs_number)
+        if wanted_nhs and wanted_nhs != str(row.get("nhs_number") or ""):
+            return 0.0
+        dob = row.get("date_of_birth")
+        if c.date_of_birth is not None and dob != c.date_of_birth:
+            return 0.0
+        if c.age is not None and _age(dob, self.on) != c.age:
+            return 0.0
+        if c.postcode.strip():
+            wanted, held = _postcode(c.postcode), _postcode(str(row.get("postcode") or ""))
+            if not held or not (held == wanted or held.startswith(wanted)):
+                return 0.0
+        if c.name.strip():
+            score = _name_score(normalise(c.name).split(), row)
+        return score
+
+
+def _display_name(row: Row) -> str:
+    given = row.get("preferred_name") or row.get("given_name")
+    family = str(row.get("family_name") or "")
+    if given:
+        return f"{given} {family}"
+    return f"{family} (unborn)" if row.get("expected_date") else family
+
+
+def parse_criteria(
+    name: str = "",
+    date_of_birth: str = "",
+    age: str = "",
+    postcode: str = "",
+    nhs_number: str = "",
+) -> Criteria:
+    """Criteria from form fields (text), with a clear error naming the field."""
+    dob = None
+    if date_of_birth.strip():
+        try:
+            dob = date.fromisoformat(date_of_birth.strip())
+        except ValueError as exc:
+            raise InvalidArgument(
+                "date of birth must be a real date", "enter it as day, month and year"
+            ) from exc
+    years = None
+    if age.strip():
+        if not age.strip().isdigit() or int(age) > 25:
+            raise InvalidArgument("age must be a whole number of years, 0 to 25", "enter an age")
+        years = int(age)
+    digits = re.sub(r"\D", "", nhs_number)
+    if nhs_number.strip() and len(digits) != 10:
+        raise InvalidArgument("NHS number must have 10 digits", "enter it like 943 476 5919")
+    if postcode.strip() and not re.fullmatch(r"[A-Za-z0-9 ]{2,8}", postcode.strip()):
+        raise InvalidArgument("postcode is not a postcode", "enter a postcode like WV10 6QT")
+    criteria = Criteria(
+        name=name.strip()[:100],
+        date_of_birth=dob,
+        age=years,
+        postcode=postcode.strip(),
+        nhs_number=digits,
+    )
+    if not criteria.given():
+        raise InvalidArgument(
+            "enter at least one thing to search by",
+            "a name, a date of birth or age, a postcode or an NHS number",
+        )
+    if criteria.name and not normalise(criteria.name):
+        raise InvalidArgument("name must contain letters", "enter the child's name")
+    return criteria
+
+
+def find(
+    store: Store,
+    requester_id: str,
+    criteria: Criteria,
+    *,
+    channel: str = "library",
+    purpose: str = "",
+    clock: audit.Clock = audit.utc_now,
+) -> SearchResult:
+    """The children who match, best first (at most :data:`MAX_RESULTS`), for an
+    authorised requester; the search and the children shown are written to the access
+    log before anything is returned. Raises AccessDenied (audited) for a requester who
+    may not search; StoreError when the engine or the log fails."""
+    on = clock().date()
+    kinds = criteria.given()
+
+    def log(outcome: str, shown: list[str], detail: str) -> None:
+        entry = audit.Pending(
+            requester_id,
+            "",
+            purpose,
+            on,
+            outcome,
+            shown,
+            [],
+            detail,
+            path="search",
+            channel=channel,
+        )
+        audit.append_many(store, [entry], clock=clock)
+
+    try:
+        authorise(store, requester_id, on)
+    except AccessDenied as denied:
+        log("denied", [], str(denied))
+        raise
+    check = _Check(criteria, on)
+    scored: list[tuple[float, Row]] = []
+    for row in store.query("search_children"):
+        score = check.score(row)
+        if score > 0:
+            scored.append((score, row))
+    scored.sort(key=lambda pair: (-pair[0], str(pair[1]["id"])))
+    shown = scored[:MAX_RESULTS]
+    matches = [
+        Match(
+            child_id=str(row["id"]),
+            name=_display_name(row),
+            age=_age(row.get("date_of_birth"), on),
+            unborn=row.get("date_of_birth") is None and row.get("expected_date") is not None,
+            gender=str(row.get("gender") or "not_known"),
+            locality=None if row.get("shielded") else _district(row.get("postcode")),
+            score=round(score, 3),
+        )
+        for score, row in shown
+    ]
+    log(
+        "searched",
+        [m.child_id for m in matches],
+        f"by {', '.join(kinds)}; {len(scored)} matched",
+    )
+    return SearchResult(criteria=kinds, matches=matches, more=len(scored) > len(shown))

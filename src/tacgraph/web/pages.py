@@ -1,0 +1,65 @@
+"""Rendering pages: the Jinja2 environment (the GOV.UK Frontend macros beside the
+directory's own templates) and what every page is given."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+    select_autoescape,
+)
+from starlette.responses import Response
+
+_env = Environment(
+    loader=ChoiceLoader(
+        [
+            FileSystemLoader(Path(__file__).parent / "templates"),
+            PrefixLoader(
+                {"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}
+            ),
+        ]
+    ),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates = Jinja2Templates(env=_env)
+
+
+def words(code: object) -> str:
+    """A stored code as words: 'child_in_need' -> 'child in need'."""
+    return str(code or "").replace("_", " ")
+
+
+def first_upper(text: object) -> str:
+    """The first letter in capitals, the rest as written (names keep theirs)."""
+    value = str(text or "")
+    return value[:1].upper() + value[1:]
+
+
+_env.filters["words"] = words
+_env.filters["first_upper"] = first_upper
+
+
+def render(request: Request, template: str, *, status_code: int = 200, **context: Any) -> Response:
+    """The page ``template`` with the request's user, CSRF token and CSP nonce."""
+    session = request.state.session
+    return templates.TemplateResponse(
+        request,
+        template,
+        {
+            "user": getattr(request.state, "user", None),
+            "csrf_token": session.csrf,
+            "cspNonce": request.state.nonce,
+            **context,
+        },
+        status_code=status_code,
+    )

@@ -1,0 +1,159 @@
+"""Signing in and out: a password with a TOTP code, or a council's single sign-on."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from tacgraph import accounts
+from tacgraph.web.deps import StoreDep, csrf_protect, session_of, settings_of
+from tacgraph.web.pages import render
+from tacgraph.web.sessions import Session
+
+router = APIRouter(dependencies=[Depends(csrf_protect)])
+
+
+def start_session(request: Request, account: accounts.Account) -> None:
+    """A new session (and a new CSRF token) for the account that signed in."""
+    now = settings_of(request).clock().isoformat()
+    request.state.session = Session(
+        account_id=account.id, epoch=account.session_epoch, started=now, seen=now
+    )
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    target = "/search" if session_of(request).signed_in else "/sign-in"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/sign-in")
+def sign_in_page(request: Request) -> Response:
+    session = session_of(request)
+    expired = session.expired
+    if expired:
+        request.state.session = Session()
+    return render(
+        request,
+        "sign_in.html",
+        expired=expired,
+        oidc=settings_of(request).oidc,
+        errors=[],
+        values={},
+    )
+
+
+@router.post("/sign-in")
+def sign_in(
+    request: Request,
+    store: StoreDep,
+    account: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    code: Annotated[str, Form()] = "",
+) -> Response:
+    errors = []
+    if not account.strip():
+        errors.append({"text": "Enter your account name", "href": "#account"})
+    if not password:
+        errors.append({"text": "Enter your password", "href": "#password"})
+    if not code.strip():
+        errors.append(
+            {"text": "Enter the security code from your authenticator app", "href": "#code"}
+        )
+    if not errors:
+        try:
+            signed_in = accounts.sign_in(
+                store,
+                account.strip(),
+                password,
+                code,
+                channel="web",
+                clock=settings_of(request).clock,
+            )
+        except accounts.SignInRefused:
+            errors.append(
+                {
+                    "text": "The account name, password or security code is not right. "
+                    "After several tries the account is locked for 30 minutes.",
+                    "href": "#account",
+                }
+            )
+        else:
+            start_session(request, signed_in)
+            return RedirectResponse("/search", status_code=303)
+    return render(
+        request,
+        "sign_in.html",
+        status_code=400,
+        expired=False,
+        oidc=settings_of(request).oidc,
+        errors=errors,
+        values={"account": account},
+    )
+
+
+@router.post("/sign-out")
+def sign_out(request: Request, store: StoreDep) -> Response:
+    session = session_of(request)
+    if session.signed_in:
+        accounts.end_sessions(store, session.account_id)
+    request.state.session = Session()
+    return render(request, "signed_out.html")
+
+
+def _oauth(request: Request) -> Any:
+    return request.app.state.oauth
+
+
+@router.get("/sign-in/oidc")
+async def oidc_start(request: Request) -> Response:
+    client = _oauth(request)
+    if client is None:
+        return RedirectResponse("/sign-in", status_code=303)
+    redirect = str(request.url_for("oidc_callback"))
+    response: Response = await client.authorize_redirect(request, redirect)
+    return response
+
+
+@router.get("/sign-in/oidc/callback", name="oidc_callback")
+async def oidc_callback(request: Request) -> Response:
+    client = _oauth(request)
+    if client is None:
+        return RedirectResponse("/sign-in", status_code=303)
+    try:
+        token = await client.authorize_access_token(request)
+    except Exception:  # the provider refused or the state did not match
+        return render(
+            request,
+            "sign_in.html",
+            status_code=400,
+            expired=False,
+            oidc=settings_of(request).oidc,
+            values={},
+            errors=[{"text": "Single sign-on did not succeed. Try again.", "href": "#account"}],
+        )
+    subject = str((token.get("userinfo") or {}).get("sub") or "")
+    holder = request.app.state.holder
+    try:
+        async with holder.use() as store:
+            account = accounts.sign_in_subject(store, subject, clock=settings_of(request).clock)
+    except accounts.SignInRefused:
+        return render(
+            request,
+            "sign_in.html",
+            status_code=403,
+            expired=False,
+            oidc=settings_of(request).oidc,
+            values={},
+            errors=[
+                {
+                    "text": "Your single sign-on account has no directory account, "
+                    "or it is suspended. Ask your account administrator.",
+                    "href": "#account",
+                }
+            ],
+        )
+    start_session(request, account)
+    return RedirectResponse("/search", status_code=303)

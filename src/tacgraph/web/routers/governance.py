@@ -1,0 +1,115 @@
+"""For the information governance officer: the access report with its flags, filters
+and CSV download, and verifying the access log's chain."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+
+from tacgraph import audit, ig
+from tacgraph.web.deps import StoreDep, csrf_protect, require, settings_of
+from tacgraph.web.pages import render
+
+router = APIRouter(dependencies=[Depends(csrf_protect)])
+IgOfficer = require("ig_officer")
+SHOWN = 200  # the newest entries a page shows; the CSV has them all
+
+
+def _report(
+    request: Request, store: StoreDep, practitioner: str, child: str, since: str
+) -> tuple[ig.AccessReport, list[dict[str, str]]]:
+    errors = []
+    when = None
+    if since.strip():
+        try:
+            when = date.fromisoformat(since.strip())
+        except ValueError:
+            errors.append({"text": "Since must be a date like 2026-11-01", "href": "#since"})
+    report = ig.access_report(
+        store,
+        practitioner=practitioner.strip() or None,
+        child=child.strip() or None,
+        since=when,
+        as_of=settings_of(request).clock().date(),
+    )
+    return report, errors
+
+
+@router.get("/governance", dependencies=[IgOfficer])
+def governance_page(request: Request, store: StoreDep) -> Response:
+    report, errors = _report(request, store, "", "", "")
+    return render(
+        request,
+        "governance.html",
+        report=report,
+        entries=report.entries[-SHOWN:][::-1],
+        values={},
+        errors=errors,
+        verified=None,
+    )
+
+
+@router.post("/governance", dependencies=[IgOfficer])
+def governance_filtered(
+    request: Request,
+    store: StoreDep,
+    practitioner: Annotated[str, Form()] = "",
+    child: Annotated[str, Form()] = "",
+    since: Annotated[str, Form()] = "",
+) -> Response:
+    report, errors = _report(request, store, practitioner, child, since)
+    values = {"practitioner": practitioner, "child": child, "since": since}
+    return render(
+        request,
+        "governance.html",
+        report=report,
+        entries=report.entries[-SHOWN:][::-1],
+        values=values,
+        errors=errors,
+        verified=None,
+        status_code=400 if errors else 200,
+    )
+
+
+@router.post("/governance/access.csv", dependencies=[IgOfficer])
+def governance_csv(
+    request: Request,
+    store: StoreDep,
+    practitioner: Annotated[str, Form()] = "",
+    child: Annotated[str, Form()] = "",
+    since: Annotated[str, Form()] = "",
+) -> Response:
+    report, _ = _report(request, store, practitioner, child, since)
+    out = io.StringIO()
+    fields = list(ig.AccessRow.model_fields)
+    writer = csv.DictWriter(out, fieldnames=fields)
+    writer.writeheader()
+    for row in report.entries:
+        data = row.model_dump()
+        data["bases"] = " ".join(row.bases)
+        writer.writerow(data)
+    return Response(
+        out.getvalue(),
+        media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="access-report.csv"'},
+    )
+
+
+@router.post("/governance/verify", dependencies=[IgOfficer])
+def governance_verify(request: Request, store: StoreDep) -> Response:
+    verified = audit.verify(store)
+    report, errors = _report(request, store, "", "", "")
+    return render(
+        request,
+        "governance.html",
+        report=report,
+        entries=report.entries[-SHOWN:][::-1],
+        values={},
+        errors=errors,
+        verified=verified,
+    )

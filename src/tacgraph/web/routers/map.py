@@ -1,0 +1,90 @@
+"""The Team Around the Child map, drawn from the same lookup as the child's page: the
+full map (vis-network, which needs JavaScript) and the meeting view for a screen the
+family sees (server-drawn, large type, no sensitive services, no contact details)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from tacgraph import casework
+from tacgraph.render.html import to_html
+from tacgraph.render.tacmap import build_map
+from tacgraph.web import directory
+from tacgraph.web.deps import StoreDep, csrf_protect, require, settings_of
+from tacgraph.web.pages import render
+
+router = APIRouter(dependencies=[Depends(csrf_protect)])
+DirectoryUser = require("directory_user")
+# The map page is one self-contained file: its scripts and styles are inline, and it
+# makes no request at all.
+MAP_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data:; font-src data:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+
+
+@router.post("/map", dependencies=[DirectoryUser])
+def full_map(
+    request: Request,
+    store: StoreDep,
+    child_id: Annotated[str, Form()],
+    purpose: Annotated[str, Form()] = "",
+) -> Response:
+    user = request.state.user
+    result = directory.who_else(
+        store,
+        child_id,
+        user.practitioner_id,
+        purpose=purpose or "TAC map",
+        channel=user.channel,
+        clock=settings_of(request).clock,
+        history=True,
+    )
+    page = to_html(build_map(result, history=True))
+    return HTMLResponse(page, headers={"Content-Security-Policy": MAP_CSP})
+
+
+@router.post("/map/meeting", dependencies=[DirectoryUser])
+def meeting(
+    request: Request,
+    store: StoreDep,
+    child_id: Annotated[str, Form()],
+    purpose: Annotated[str, Form()] = "",
+) -> Response:
+    user = request.state.user
+    result = directory.who_else(
+        store,
+        child_id,
+        user.practitioner_id,
+        purpose=purpose or "TAC meeting",
+        channel=user.channel,
+        clock=settings_of(request).clock,
+    )
+    sensitive = {str(a["id"]) for a in casework.agencies(store) if a["sensitive"]}
+    tacmap, shown = directory.meeting_map(result, sensitive)
+    xs = [n.x for n in tacmap.nodes] or [0.0]
+    ys = [n.y for n in tacmap.nodes] or [0.0]
+    width = max(xs) - min(xs) or 400.0
+    font = round(width / 34, 1)  # about 30 px of text on a 1280-pixel screen
+    pad_x, pad_y = font * 6, font * 1.5
+    box = (
+        min(xs) - pad_x,
+        min(ys) - pad_y,
+        width + 2 * pad_x,
+        max(ys) - min(ys) + pad_y + font * 4,
+    )
+    where = {n.id: n for n in tacmap.nodes}
+    return render(
+        request,
+        "meeting.html",
+        tacmap=tacmap,
+        box=box,
+        where=where,
+        people=shown.involved,
+        font=font,
+        child_name=result.name,
+    )

@@ -1,0 +1,162 @@
+"""Sign-in accounts on both engines: argon2id passwords, TOTP codes, roles, states,
+lockout, and every change in the access log."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from conftest import ROBIN, SALLY, load
+from tacgraph import accounts, audit
+from tacgraph.errors import InvalidArgument, NotFound
+from tacgraph.store import Store
+
+PASSWORD = "correct horse battery staple"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def step(self, seconds: float = 30) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def ready(store: Store) -> Store:
+    load(store, SALLY, ROBIN)
+    accounts.init(store)
+    return store
+
+
+def _account(store: Store, clock: Clock, roles: list[str] | None = None) -> accounts.Created:
+    return accounts.create(
+        store, "hoy", "PR-HOY", roles or ["directory_user"], password=PASSWORD, clock=clock
+    )
+
+
+def test_create_hashes_with_argon2id_and_signs_in_with_a_code(ready: Store) -> None:
+    clock = Clock()
+    created = _account(ready, clock)
+    stored = accounts.get(ready, "hoy")
+    assert stored is not None and stored.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in stored.password_hash
+    code = accounts.current_code(created.totp_secret, clock())
+    signed = accounts.sign_in(ready, "hoy", PASSWORD, code, clock=clock)
+    assert signed.practitioner_id == "PR-HOY" and signed.roles == ("directory_user",)
+    assert created.totp_uri.startswith("otpauth://totp/")
+
+
+def test_a_code_cannot_be_used_twice(ready: Store) -> None:
+    clock = Clock()
+    created = _account(ready, clock)
+    code = accounts.current_code(created.totp_secret, clock())
+    accounts.sign_in(ready, "hoy", PASSWORD, code, clock=clock)
+    with pytest.raises(accounts.SignInRefused) as refused:
+        accounts.sign_in(ready, "hoy", PASSWORD, code, clock=clock)
+    assert "reused" in refused.value.reason
+
+
+@pytest.mark.parametrize("wrong", ["password", "code", "account"])
+def test_refusals_say_the_same_and_are_logged(ready: Store, wrong: str) -> None:
+    clock = Clock()
+    created = _account(ready, clock)
+    code = accounts.current_code(created.totp_secret, clock())
+    bad_code = f"{(int(code) + 1) % 1_000_000:06d}"
+    args = {
+        "password": ("hoy", "not the password at all", code),
+        "code": ("hoy", PASSWORD, bad_code),
+        "account": ("nobody", PASSWORD, code),
+    }[wrong]
+    with pytest.raises(accounts.SignInRefused) as refused:
+        accounts.sign_in(ready, *args, clock=clock)
+    assert str(refused.value).startswith("the account name, password or security code")
+    last = list(audit.entries(ready))[-1]
+    assert last.outcome == "account_sign_in_refused"
+
+
+def test_lockout_after_five_failures_then_unlock(ready: Store) -> None:
+    clock = Clock()
+    created = _account(ready, clock)
+    for _ in range(accounts.MAX_FAILURES):
+        with pytest.raises(accounts.SignInRefused):
+            accounts.sign_in(ready, "hoy", "wrong password here", "000000", clock=clock)
+    clock.step()
+    code = accounts.current_code(created.totp_secret, clock())
+    with pytest.raises(accounts.SignInRefused) as refused:
+        accounts.sign_in(ready, "hoy", PASSWORD, code, clock=clock)
+    assert refused.value.reason == "account locked"
+    accounts.unlock(ready, "hoy", clock=clock)
+    assert accounts.sign_in(ready, "hoy", PASSWORD, code, clock=clock).failures == 0
+
+
+def test_lock_ends_by_itself(ready: Store) -> None:
+    clock = Clock()
+    created = _account(ready, clock)
+    for _ in range(accounts.MAX_FAILURES):
+        with pytest.raises(accounts.SignInRefused):
+            accounts.sign_in(ready, "hoy", "wrong password here", "000000", clock=clock)
+    clock.step(accounts.LOCKOUT.total_seconds() + 60)
+    code = accounts.current_code(created.totp_secret, clock())
+    assert accounts.sign_in(ready, "hoy", PASSWORD, code, clock=clock).id == "hoy"
+
+
+@pytest.mark.parametrize("state", ["suspended", "closed"])
+def test_suspended_and_closed_accounts_cannot_sign_in(ready: Store, state: str) -> None:
+    clock = Clock()
+    created = _account(ready, clock)
+    before = accounts.get(ready, "hoy")
+    assert before is not None
+    changed = accounts.set_state(ready, "hoy", state, actor="PR-CAF-COORD", clock=clock)
+    assert changed.session_epoch == before.session_epoch + 1
+    code = accounts.current_code(created.totp_secret, clock())
+    with pytest.raises(accounts.SignInRefused):
+        accounts.sign_in(ready, "hoy", PASSWORD, code, clock=clock)
+    outcomes = [e.outcome for e in audit.entries(ready)]
+    assert "account_created" in outcomes and f"account_{state}" in outcomes
+
+
+def test_a_closed_account_stays_closed(ready: Store) -> None:
+    clock = Clock()
+    _account(ready, clock)
+    accounts.set_state(ready, "hoy", "closed", clock=clock)
+    with pytest.raises(InvalidArgument):
+        accounts.set_state(ready, "hoy", "active", clock=clock)
+
+
+def test_create_refuses_bad_input(ready: Store) -> None:
+    clock = Clock()
+    _account(ready, clock)
+    with pytest.raises(InvalidArgument, match="exists already"):
+        _account(ready, clock)
+    with pytest.raises(InvalidArgument, match="not known"):
+        accounts.create(ready, "x", "PR-NOBODY", ["directory_user"], password=PASSWORD)
+    with pytest.raises(InvalidArgument, match="roles"):
+        accounts.create(ready, "y", "PR-GP", ["superuser"], password=PASSWORD)
+    with pytest.raises(InvalidArgument, match="characters"):
+        accounts.create(ready, "z", "PR-GP", ["directory_user"], password="short")
+    with pytest.raises(NotFound):
+        accounts.set_state(ready, "nobody", "suspended")
+    assert [a.id for a in accounts.list_accounts(ready)] == ["hoy"]
+
+
+def test_single_sign_on_subject(ready: Store) -> None:
+    clock = Clock()
+    accounts.create(ready, "gp", "PR-GP", ["directory_user"], oidc_subject="sub-gp", clock=clock)
+    assert accounts.sign_in_subject(ready, "sub-gp", clock=clock).id == "gp"
+    with pytest.raises(accounts.SignInRefused):
+        accounts.sign_in_subject(ready, "sub-unknown", clock=clock)
+    with pytest.raises(accounts.SignInRefused):  # no password: only single sign-on
+        accounts.sign_in(ready, "gp", "any password at all", "000000", clock=clock)
+
+
+def test_demo_accounts(ready: Store) -> None:
+    made = accounts.create_demo(ready, limit=3, clock=Clock())
+    assert len(made) == 3
+    assert set(made[0].roles) == set(accounts.ROLES)
+    assert all(m.roles == ("directory_user",) for m in made[1:])
+    assert accounts.create_demo(ready, limit=3) == []  # idempotent

@@ -1,0 +1,135 @@
+"""A practitioner's own casework on both engines: recording an involvement, ending it
+only with a handover to the lead and the team (DOMAIN rule 3), and recording a
+statutory basis that shares at once (rule 2)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from conftest import ROBIN, SALLY, load
+from tacgraph import audit, casework, lookup
+from tacgraph.access import AccessDenied
+from tacgraph.errors import InvalidArgument, NotFound
+from tacgraph.store import Store
+
+SUMMARY = {"work_done": "Weekly sessions", "outcomes": "Attending", "unmet_needs": "none"}
+
+
+def clock() -> datetime:
+    return datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def books(store: Store) -> Store:
+    load(store, SALLY, ROBIN)
+    return store
+
+
+def test_record_then_end_with_a_handover_to_the_team(books: Store) -> None:
+    inv = casework.record_involvement(
+        books, "PR-GP", "CH-SALLY", "universal", channel="web", clock=clock
+    )
+    mine = [i for i in casework.my_involvements(books, "PR-GP") if i.involvement_id == inv]
+    assert mine and mine[0].ended_on is None and mine[0].started_on == date(2026, 11, 23)
+    seen = lookup.who_else(books, "CH-SALLY", "PR-GP", clock=clock)
+    assert inv in [v.involvement_id for v in seen.involved]  # own work is always shown
+    with pytest.raises(InvalidArgument, match="already involved"):
+        casework.record_involvement(books, "PR-GP", "CH-SALLY", "universal", clock=clock)
+
+    ended = casework.end_involvement(books, "PR-GP", inv, channel="web", clock=clock, **SUMMARY)
+    assert ended.shared_with_teams == 1 and len(ended.handover_ids) == 1
+    after = lookup.who_else(books, "CH-SALLY", "PR-GP", history=True, clock=clock)
+    gone = [v for v in after.ended if v.involvement_id == inv]
+    assert gone and gone[0].handover
+    outcomes = [(e.outcome, e.child_id) for e in audit.entries(books)]
+    assert outcomes.count(("recorded", "CH-SALLY")) == 2
+
+
+def test_no_disengagement_without_a_summary(books: Store) -> None:
+    inv = casework.record_involvement(books, "PR-GP", "CH-SALLY", "universal", clock=clock)
+    with pytest.raises(InvalidArgument, match="unmet needs"):
+        casework.end_involvement(
+            books, "PR-GP", inv, work_done="x", outcomes="y", unmet_needs=" ", clock=clock
+        )
+    still = [i for i in casework.my_involvements(books, "PR-GP") if i.involvement_id == inv]
+    assert still[0].ended_on is None  # nothing half-written
+
+
+def test_only_your_own_involvement_can_be_ended(books: Store) -> None:
+    inv = casework.record_involvement(books, "PR-GP", "CH-SALLY", "universal", clock=clock)
+    with pytest.raises(NotFound):
+        casework.end_involvement(books, "PR-HOY", inv, clock=clock, **SUMMARY)
+
+
+def test_without_an_open_caf_the_handover_goes_to_each_colleague(books: Store) -> None:
+    inv = casework.record_involvement(books, "PR-HOY", "CH-ROBIN", "universal", clock=clock)
+    ended = casework.end_involvement(books, "PR-HOY", inv, clock=clock, **SUMMARY)
+    open_cafs = [
+        c for c in books.query("casework_cafs", {"child_id": "CH-ROBIN"}) if c["state"] != "closed"
+    ]
+    if open_cafs:
+        assert ended.shared_with_teams == len(open_cafs)
+    else:
+        assert ended.shared_with_practitioners >= 1
+
+
+def test_a_statutory_basis_shares_at_once(books: Store) -> None:
+    before = lookup.who_else(books, "CH-SALLY", "PR-UNINVOLVED", clock=clock)
+    basis = casework.record_basis(
+        books,
+        "PR-SOCIAL-WORKER",
+        "CH-SALLY",
+        "significant_harm",
+        "Disclosure at school today",
+        "AG-ELM-PRIMARY",
+        ["involvement", "contact_details"],
+        channel="web",
+        clock=clock,
+    )
+    after = lookup.who_else(books, "CH-SALLY", "PR-UNINVOLVED", clock=clock)
+    assert len(after.involved) > len(before.involved)
+    assert any(
+        e.basis_id == basis
+        for e in lookup.who_else(
+            books, "CH-SALLY", "PR-UNINVOLVED", explain=True, clock=clock
+        ).explanation
+    )
+    assert any(e.outcome == "recorded" and basis in e.bases for e in audit.entries(books))
+
+
+def test_a_basis_needs_its_reason_and_a_known_agency(books: Store) -> None:
+    with pytest.raises(InvalidArgument, match="reason"):
+        casework.record_basis(
+            books,
+            "PR-SOCIAL-WORKER",
+            "CH-SALLY",
+            "significant_harm",
+            " ",
+            "AG-NHS-SCHOOL",
+            ["involvement"],
+            clock=clock,
+        )
+    with pytest.raises(NotFound):
+        casework.record_basis(
+            books,
+            "PR-SOCIAL-WORKER",
+            "CH-SALLY",
+            "significant_harm",
+            "x",
+            "AG-NOWHERE",
+            ["involvement"],
+            clock=clock,
+        )
+    with pytest.raises(AccessDenied):
+        casework.record_basis(
+            books,
+            "PR-UNTRAINED",
+            "CH-SALLY",
+            "significant_harm",
+            "x",
+            "AG-NHS-SCHOOL",
+            ["involvement"],
+            clock=clock,
+        )

@@ -1,0 +1,271 @@
+"""The web directory through its HTTP interface, on both engines: who may do what, the
+same gate and the same access log as the library, and the refused paths."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+
+from tacgraph import audit, lookup
+from tacgraph.store import Store
+from web_helpers import Site
+
+
+@pytest.fixture
+def site(store: Store) -> Site:
+    return Site(store)
+
+
+def _log(site: Site) -> list[audit.AuditEntry]:
+    return list(audit.entries(site.store))
+
+
+def test_sign_in_search_and_who_else_as_the_library_decides(site: Site) -> None:
+    c = site.client()
+    assert c.sign_in("hoy").headers["location"] == "/search"
+    found = c.post("/search", {"name": "Sarah Cartr"})
+    assert found.status_code == 200 and "Sally Carter" in found.text
+    before = len(_log(site))
+    page = c.post("/child", {"child_id": "CH-SALLY", "requester_id": "PR-SOCIAL-WORKER"})
+    assert page.status_code == 200
+    entry = _log(site)[-1]
+    assert len(_log(site)) == before + 1
+    # The requester is the signed-in account's practitioner, whatever the form says.
+    assert (entry.requester_id, entry.child_id, entry.outcome) == (
+        "PR-HOY",
+        "CH-SALLY",
+        "disclosed",
+    )
+    same = lookup.who_else(site.store, "CH-SALLY", "PR-HOY", explain=True, clock=site.clock)
+    assert sorted(entry.disclosed) == sorted(_log(site)[-1].disclosed)
+    for view in same.involved:
+        assert view.practitioner in page.text
+    assert "Why you see what you see" in page.text
+    assert "can always be asked without consent" in page.text  # explanations as sentences
+    assert "CAF open" in page.text
+    if same.lead is not None:
+        assert same.lead.name in page.text
+
+
+def test_an_enquirer_without_involvement_sees_known_and_whom_to_contact(site: Site) -> None:
+    c = site.client()
+    c.sign_in("uninvolved")
+    page = c.post("/child", {"child_id": "CH-SALLY"})
+    result = lookup.who_else(site.store, "CH-SALLY", "PR-UNINVOLVED", clock=site.clock)
+    assert page.status_code == 200
+    if not result.involved:
+        assert "This child is known" in page.text
+    assert (result.lead.name if result.lead else result.contact.name) in page.text
+    for hidden in ("01632 960", "Piccadilly"):
+        if hidden not in result.model_dump_json():
+            assert hidden not in page.text
+
+
+def test_every_page_has_csp_no_store_and_safe_cookies(store: Store) -> None:
+    site = Site(store, secure=True)
+    c = site.client()
+    for response in (
+        c.get("/sign-in"),
+        c.sign_in("hoy"),
+        c.get("/search"),
+        c.post("/search", {"name": "Sally"}),
+    ):
+        assert "default-src 'self'" in response.headers["content-security-policy"]
+        assert response.headers["cache-control"] == "no-store"
+        cookie = response.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=lax" in cookie and "secure" in cookie
+
+
+def test_no_child_data_in_urls_or_logs(site: Site, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    c = site.client()
+    c.sign_in("hoy")
+    page = c.post("/search", {"name": "Sally Carter", "postcode": "WV10 6QT"})
+    actions = re.findall(r'(?:action|href)="([^"]+)"', page.text)
+    assert actions and not [a for a in actions if "CH-" in a or "Sally" in a or "WV10" in a]
+    c.post("/child", {"child_id": "CH-SALLY"})
+    # A search in the query string is not a search.
+    assert "Sally Carter" not in c.get("/search?name=Sally+Carter").text
+    server = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("httpx"))
+    assert "Sally" not in server and "CH-SALLY" not in server and "WV10" not in server
+
+
+def test_no_session_is_refused(site: Site) -> None:
+    c = site.client()
+    c.get("/sign-in")
+    for path in ("/search", "/cases", "/governance", "/accounts"):
+        assert c.get(path).headers["location"] == "/sign-in"
+    assert c.post("/child", {"child_id": "CH-SALLY"}).headers["location"] == "/sign-in"
+    api = c.http.post(
+        "/api/who-else", json={"child_id": "CH-SALLY"}, headers={"x-csrf-token": c.csrf}
+    )
+    assert api.status_code == 401
+    assert not [e for e in _log(site) if e.child_id == "CH-SALLY"]
+
+
+def test_idle_and_absolute_expiry(site: Site) -> None:
+    c = site.client()
+    c.sign_in("hoy")
+    site.clock.step(minutes=16)
+    assert c.get("/search").headers["location"] == "/sign-in"
+    assert "Your session ended" in c.get("/sign-in").text
+    c.sign_in("hoy")
+    for _ in range(8 * 6 + 1):  # busy all day: a request every ten minutes
+        site.clock.step(minutes=10)
+        response = c.get("/search")
+    assert response.headers["location"] == "/sign-in"
+
+
+def test_missing_or_wrong_csrf_token_writes_nothing(site: Site) -> None:
+    c = site.client()
+    c.sign_in("hoy")
+    before = len(_log(site))
+    for token in (None, "forged"):
+        data = {"child_id": "CH-SALLY", "level": "universal"}
+        if token:
+            data["csrf_token"] = token
+        refused = c.post("/child/involvement", data, csrf=False)
+        assert refused.status_code == 403 and "This form has expired" in refused.text
+    assert len(_log(site)) == before
+    api = c.http.post("/api/who-else", json={"child_id": "CH-SALLY"})
+    assert api.status_code == 403
+
+
+def test_roles_guard_the_ig_and_admin_pages(site: Site) -> None:
+    c = site.client()
+    c.sign_in("hoy")
+    assert c.get("/governance").status_code == 403
+    assert c.get("/accounts").status_code == 403
+    ig = site.client()
+    ig.sign_in("ig")
+    assert ig.get("/governance").status_code == 200
+    assert ig.get("/search").status_code == 403  # an IG officer does not look children up
+    assert ig.get("/accounts").status_code == 403
+
+
+def test_ig_report_csv_and_verify(site: Site) -> None:
+    hoy = site.client()
+    hoy.sign_in("hoy")
+    hoy.post("/child", {"child_id": "CH-SALLY"})
+    ig = site.client()
+    ig.sign_in("ig")
+    report = ig.post("/governance", {"practitioner": "PR-HOY"})
+    assert report.status_code == 200 and "CH-SALLY" in report.text
+    csv = ig.post("/governance/access.csv", {"practitioner": "PR-HOY"})
+    assert csv.headers["content-type"].startswith("text/csv")
+    lines = csv.text.splitlines()
+    assert lines[0].startswith("seq,at,requester_id,child_id") and any(
+        "CH-SALLY" in x for x in lines
+    )
+    assert "The access log is intact" in ig.post("/governance/verify").text
+
+
+def test_suspended_account_cannot_sign_in_and_its_session_ends(site: Site) -> None:
+    c = site.client()
+    c.sign_in("hoy")
+    admin = site.client()
+    admin.sign_in("admin")
+    assert admin.get("/accounts").status_code == 200
+    assert (
+        admin.post("/accounts/state", {"account_id": "hoy", "action": "suspend"}).status_code == 200
+    )
+    assert c.get("/search").headers["location"] == "/sign-in"
+    assert c.sign_in("hoy").status_code == 400
+    outcomes = [(e.requester_id, e.outcome) for e in _log(site)]
+    assert ("PR-TEAM-MANAGER", "account_suspended") in outcomes
+
+
+def test_locked_out_account(site: Site) -> None:
+    c = site.client()
+    for _ in range(5):
+        assert c.sign_in("hoy", password="not the right password").status_code == 400
+    refused = c.sign_in("hoy")
+    assert refused.status_code == 400 and "locked" in refused.text
+
+
+def test_record_and_end_an_involvement_with_a_handover(site: Site) -> None:
+    c = site.client()
+    c.sign_in("gp")
+    recorded = c.post("/child/involvement", {"child_id": "CH-SALLY", "level": "universal"})
+    assert "Your involvement is recorded" in recorded.text
+    cases = c.get("/cases")
+    involvement = re.search(r'name="involvement_id" value="(INV-W[0-9A-F]+)"', cases.text)
+    assert involvement
+    form = c.post(
+        "/cases/end", {"involvement_id": involvement.group(1), "child_name": "Sally Carter"}
+    )
+    assert "No agency stops working with a child without a handover" in form.text
+    missing = c.post(
+        "/cases/end/confirm", {"involvement_id": involvement.group(1), "work_done": "x"}
+    )
+    assert missing.status_code == 400 and "There is a problem" in missing.text
+    done = c.post(
+        "/cases/end/confirm",
+        {
+            "involvement_id": involvement.group(1),
+            "work_done": "Check-ups",
+            "outcomes": "Well",
+            "unmet_needs": "none",
+            "child_name": "Sally Carter",
+        },
+    )
+    assert done.status_code == 200 and "Handover shared" in done.text
+    assert "Team Around the Child" in done.text
+
+
+def test_record_a_statutory_basis(site: Site) -> None:
+    c = site.client()
+    c.sign_in("hoy")
+    form = c.post("/child/basis", {"child_id": "CH-SALLY"})
+    assert form.status_code == 200
+    missing = c.post("/child/basis/record", {"child_id": "CH-SALLY", "ground": "significant_harm"})
+    assert missing.status_code == 400 and "Enter the reason" in missing.text
+    done = c.post(
+        "/child/basis/record",
+        {
+            "child_id": "CH-SALLY",
+            "ground": "significant_harm",
+            "reason": "Disclosure today",
+            "agency_id": "AG-ELM-PRIMARY",
+            "scopes": ["involvement"],
+        },
+    )
+    assert done.status_code == 200 and "Statutory basis recorded" in done.text
+
+
+def test_meeting_view_hides_sensitive_services_and_contact_details(site: Site) -> None:
+    c = site.client()
+    c.sign_in("hoy")
+    full = lookup.who_else(site.store, "CH-SALLY", "PR-HOY", clock=site.clock)
+    page = c.post("/map/meeting", {"child_id": "CH-SALLY"})
+    assert page.status_code == 200 and "<svg" in page.text
+    for view in full.involved:
+        for detail in (view.phone, view.email):
+            if detail:
+                assert detail not in page.text
+    for broker in full.sensitive_services:
+        assert broker not in page.text
+    assert not re.search(r">[^<]*\b(PR|CH|AG|CAF)-[A-Z]", page.text)  # no ids on screen
+    interactive = c.post("/map", {"child_id": "CH-SALLY"})
+    assert interactive.status_code == 200 and "vis.Network" in interactive.text
+
+
+def test_api_same_gate_and_log(site: Site) -> None:
+    c = site.client()
+    c.sign_in("hoy")
+    answer = c.http.post(
+        "/api/who-else", json={"child_id": "CH-SALLY"}, headers={"x-csrf-token": c.csrf}
+    )
+    assert answer.status_code == 200
+    library = lookup.who_else(site.store, "CH-SALLY", "PR-HOY", explain=True, clock=site.clock)
+    assert answer.json()["involved"] == library.model_dump(mode="json")["involved"]
+    entries = [e for e in _log(site) if e.child_id == "CH-SALLY"]
+    assert entries[-2].requester_id == "PR-HOY" and entries[-2].disclosed == entries[-1].disclosed
+    found = c.http.post("/api/search", json={"name": "Saly"}, headers={"x-csrf-token": c.csrf})
+    assert "CH-SALLY" in [m["child_id"] for m in found.json()["matches"]]
+    schema = c.http.get("/openapi.json").json()
+    assert {"/api/who-else", "/api/search", "/api/cases", "/api/involvements/end"} <= set(
+        schema["paths"]
+    )

@@ -27,23 +27,34 @@ class AccessRow(BaseModel):
     statutory: bool
     requester_not_involved: bool
     same_surname: bool
+    # Every flag the gate recorded in the entry when the read was made (FLAGS' keys):
+    # the evidence of an old read does not change with today's graph.
+    recorded_flags: list[str] = []
 
     @property
     def flags(self) -> list[str]:
         """The entry's governance flags, in words."""
-        named = (
-            (FLAGS["statutory"], self.statutory),
-            (FLAGS["requester_not_involved"], self.requester_not_involved),
-            (FLAGS["same_surname"], self.same_surname),
-        )
-        return [name for name, on in named if on]
+        return [FLAGS[key] for key in self.recorded_flags if key in FLAGS]
 
 
 FLAGS = {
     "statutory": "disclosed on a statutory basis",
     "requester_not_involved": "requester not involved with the child",
     "same_surname": "child shares the requester's surname",
+    "left_agency": "requester had left their agency",
+    "past_date": "the past as it was (a governance look back)",
+    "future_date": "asked about a date still to come",
+    "enquiry_only": "enquiry only: known, and whom to contact",
+    "bulk": "a bulk read (an export or a population audit)",
 }
+# The gate's flag codes, where they differ from the report's keys.
+_FROM_GATE = {"statutory_basis": "statutory", "not_involved": "requester_not_involved"}
+
+
+def report_flags(recorded: list[str]) -> list[str]:
+    """The report's keys for the flags the gate recorded in an entry, in FLAGS' order."""
+    keys = {_FROM_GATE.get(code, code) for code in recorded}
+    return [key for key in FLAGS if key in keys]
 
 
 class AccessReport(BaseModel):
@@ -64,7 +75,7 @@ class AccessReport(BaseModel):
     def counts_by_flag(self) -> dict[str, int]:
         """How many entries carry each flag, and how many carry any."""
         out = {
-            words: sum(bool(getattr(e, flag)) for e in self.entries)
+            words: sum(flag in e.recorded_flags for e in self.entries)
             for flag, words in FLAGS.items()
         }
         out["any flag"] = sum(bool(e.flags) for e in self.entries)
@@ -103,17 +114,16 @@ def access_report(
     work or worked with; a child to every section; ``since`` to the lookups, the bases
     recorded and the departures on or after it.
 
-    The log is filtered as it is read, and the flags are read once for the whole report
-    (every requester's involvements and memberships, every surname), not once an entry:
-    a report over 300,000 entries took five minutes that way (docs/benchmarks.md)."""
+    The log is filtered as it is read. The flags are those the gate recorded in each
+    entry when the read was made (not involved, same surname, left agency, a past date,
+    a statutory basis used, ...), so an old read's evidence never changes with today's
+    graph."""
     every_basis = store.query("ig_bases")
-    statutory_ids = {str(b["basis_id"]) for b in every_basis}
     people: set[str] | None = {practitioner} if practitioner else None
     if agency:
         staff = _staff(store, agency)
         people = staff if people is None else people & staff
     rows: list[AccessRow] = []
-    disclosed: list[tuple[AccessRow, date]] = []
     found = audit.entries(
         store,
         requester_id=practitioner or "",
@@ -123,23 +133,23 @@ def access_report(
     for entry in found:
         if people is not None and entry.requester_id not in people:
             continue
-        row = AccessRow(
-            seq=entry.seq,
-            at=entry.at,
-            requester_id=entry.requester_id,
-            child_id=entry.child_id,
-            purpose=entry.purpose,
-            outcome=entry.outcome,
-            disclosed=len(entry.disclosed),
-            bases=entry.bases,
-            statutory=bool(statutory_ids & set(entry.bases)),
-            requester_not_involved=False,
-            same_surname=False,
+        recorded = report_flags(list(entry.flags))
+        rows.append(
+            AccessRow(
+                seq=entry.seq,
+                at=entry.at,
+                requester_id=entry.requester_id,
+                child_id=entry.child_id,
+                purpose=entry.purpose,
+                outcome=entry.outcome,
+                disclosed=len(entry.disclosed),
+                bases=entry.bases,
+                statutory="statutory" in recorded,
+                requester_not_involved="requester_not_involved" in recorded,
+                same_surname="same_surname" in recorded,
+                recorded_flags=recorded,
+            )
         )
-        rows.append(row)
-        if entry.outcome == "disclosed":
-            disclosed.append((row, date.fromisoformat(entry.as_of)))
-    _flag(store, disclosed)
 
     def kept(child_id: object, by: object, on: object) -> bool:
         return (
@@ -276,22 +286,6 @@ def names(store: Store, ids: Iterable[str]) -> dict[str, str]:
     return found
 
 
-def _flag(store: Store, disclosed: list[tuple[AccessRow, date]]) -> None:
-    """Flag each disclosure, as of the date it was made for: a requester who had never
-    been involved with the child (no involvement or TAC membership started by then), and
-    a child who shares the requester's surname."""
-    requesters = sorted({row.requester_id for row, _ in disclosed})
-    children = sorted({row.child_id for row, _ in disclosed})
-    first = _first_links(store, requesters)
-    requester_names = _surnames(store, "Practitioner", requesters)
-    child_names = _surnames(store, "Child", children)
-    for row, on in disclosed:
-        first_on = first.get((row.requester_id, row.child_id))
-        row.requester_not_involved = first_on is None or first_on > on
-        mine = requester_names.get(row.requester_id)
-        row.same_surname = mine is not None and mine == child_names.get(row.child_id)
-
-
 def _first_links(store: Store, requesters: list[str]) -> dict[tuple[str, str], date]:
     """When each requester's first involvement or TAC membership with each child started."""
     first: dict[tuple[str, str], date] = {}
@@ -303,12 +297,3 @@ def _first_links(store: Store, requesters: list[str]) -> dict[tuple[str, str], d
             if link["child_id"] is not None and started is not None:
                 first[pair] = min(first.get(pair, started), started)
     return first
-
-
-def _surnames(store: Store, label: str, ids: list[str]) -> dict[str, str]:
-    """The lower-case family name of each node of ``label`` with one of ``ids``."""
-    return {
-        node_id: str(node["family_name"]).lower()
-        for node_id, node in store.nodes_by_id(label, ids).items()
-        if node.get("family_name") is not None
-    }

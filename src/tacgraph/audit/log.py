@@ -11,6 +11,8 @@ import contextlib
 import hashlib
 import hmac
 import json
+import random
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -222,7 +224,7 @@ def checkpoint(store: Store) -> witness.Checkpoint | None:
 
 
 def append_many(
-    store: Store, items: list[Pending], *, clock: Clock = utc_now, attempts: int = 5
+    store: Store, items: list[Pending], *, clock: Clock = utc_now, attempts: int = 40
 ) -> list[AuditEntry]:
     """Append entries after the newest, in order, in one write: all of them or none.
     Retries when another writer moved the log's head; raises StoreError when it cannot
@@ -281,6 +283,9 @@ def _append(
             log.written(seq, prev, key_name, len(written))
             return written
         _heads.pop(store, None)  # another writer moved the head: read it again
+        # Several processes (the web server's workers on Neo4j) racing for the head
+        # would otherwise retry in step and lose together: wait a random moment first.
+        time.sleep(random.uniform(0, 0.001 * 2 ** min(attempt, 5)))
     raise StoreError("could not append to the access log: other writers kept moving it")
 
 

@@ -7,17 +7,13 @@ takes away (sensitive services, phone numbers, emails, ids) from what the lookup
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from tacgraph import audit, lookup
 from tacgraph.lookup import Explanation, WhoElse
 from tacgraph.render.tacmap import TacMap, build_map
 from tacgraph.store.base import Store
-
-_TAKES_CHANNEL = "channel" in inspect.signature(lookup.who_else).parameters
 
 
 def who_else(
@@ -31,8 +27,7 @@ def who_else(
     history: bool = False,
 ) -> WhoElse:
     """``lookup.who_else`` for the signed-in requester, explained, with the channel the
-    request came through (where the library records it)."""
-    extra: dict[str, Any] = {"channel": channel} if _TAKES_CHANNEL else {}
+    request came through, which the access-log entry records."""
     return lookup.who_else(
         store,
         child_id,
@@ -41,7 +36,7 @@ def who_else(
         explain=True,
         history=history,
         clock=clock,
-        **extra,
+        channel=channel,
     )
 
 
@@ -54,11 +49,8 @@ def case_list(
     clock: audit.Clock,
 ) -> list[WhoElse]:
     """``lookup.who_else_many`` for the requester's own case list."""
-    extra: dict[str, Any] = {}
-    if "channel" in inspect.signature(lookup.who_else_many).parameters:
-        extra["channel"] = channel
     return lookup.who_else_many(
-        store, child_ids, requester_id, purpose="my case list", clock=clock, **extra
+        store, child_ids, requester_id, purpose="my case list", clock=clock, channel=channel
     )
 
 

@@ -398,7 +398,10 @@ def test_hostile_lookup_arguments(cli: Cli, child: str, requester: str, purpose:
         (["timeline", "--as=PR-HOY", day, "--json", "--", child], DOCUMENTED),
         (["caf", "check", f"--as={requester}", day, "--json", "--", child], DOCUMENTED | {0}),
         (["audit", "access", f"--practitioner={requester}", f"--child={child}", "--json"], {0}),
-        (["audit", "practice", f"--check={purpose}", "--json"], {exits.USAGE} | DOCUMENTED),
+        (
+            ["audit", "practice", "--as=PR-HOY", f"--check={purpose}", "--json"],
+            {exits.USAGE} | DOCUMENTED,
+        ),
     ]
     for argv, allowed in calls:
         command = argv[: argv.index("--")] if "--" in argv else argv

@@ -410,7 +410,7 @@ def test_cli_audit_duplicates(tmp_path: Path) -> None:
         import_records(store, jamie())
     finally:
         store.close()
-    base = ["audit", "duplicates", "--db", str(db), "--as-of", "2026-11-23"]
+    base = ["audit", "duplicates", "--as", "PR-HOY", "--db", str(db), "--as-of", "2026-11-23"]
     result = runner.invoke(app, [*base, "--json"])
     assert result.exit_code == exits.OK, result.stderr
     pairs = json.loads(result.stdout)["pairs"]

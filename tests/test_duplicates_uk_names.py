@@ -26,8 +26,10 @@ from tacgraph.model import (
     FamilyRelation,
     Gender,
     Household,
+    Practitioner,
     Record,
     Relationship,
+    Role,
     ServiceLevel,
 )
 from tacgraph.store import Store
@@ -345,11 +347,19 @@ def test_the_cli_withholds_location_in_every_output(tmp_path: Path) -> None:
     store = EmbeddedStore(db)
     try:
         store.init_schema()
-        import_records(store, shielded_family())
+        auditor = Practitioner(
+            id="PR-AUDIT",
+            given_name="Ada",
+            family_name="Okoro",
+            agency_id="AG-ELM",
+            role=Role.CAF_COORDINATOR,
+            lookup_authorised=True,
+        )
+        import_records(store, [*shielded_family(), auditor])
     finally:
         store.close()
     runner = CliRunner()
-    base = ["audit", "duplicates", "--db", str(db), "--as-of", "2026-11-23"]
+    base = ["audit", "duplicates", "--as", "PR-AUDIT", "--db", str(db), "--as-of", "2026-11-23"]
     for fmt in (["--json"], ["--csv"], []):
         result = runner.invoke(app, [*base, *fmt])
         assert result.exit_code == exits.OK, result.stderr

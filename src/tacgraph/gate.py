@@ -51,6 +51,7 @@ READ_PATHS: dict[str, str] = {
     "map": "tacgraph.render.tacmap.map_for",
     "export": "tacgraph.export.export_file",
     "practice_audit": "tacgraph.practice_report.practice_report",
+    "duplicates_audit": "tacgraph.duplicates_report.duplicates_report",
 }
 
 # Each command that reads child data, and the read path it goes through.
@@ -68,6 +69,7 @@ COMMANDS: dict[str, str] = {
     "map": "map",
     "export": "export",
     "audit practice": "practice_audit",
+    "audit duplicates": "duplicates_audit",
 }
 
 # Agencies whose name would say where a shielded child is.

@@ -10,12 +10,8 @@ import typer
 
 from tacgraph.cli import exits, output
 from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, parse_date, store_from
-from tacgraph.duplicates import (
-    BACKEND_ENV,
-    DEFAULT_MIN_PROBABILITY,
-    DuplicateReport,
-    find_duplicates,
-)
+from tacgraph.duplicates import BACKEND_ENV, DEFAULT_MIN_PROBABILITY, DuplicateReport
+from tacgraph.duplicates_report import duplicates_report
 from tacgraph.errors import InvalidArgument
 
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print the duplicate pairs as CSV.")]
@@ -85,6 +81,7 @@ def _tables(report: DuplicateReport) -> None:
 
 @guarded
 def duplicates(
+    requester: Annotated[str, typer.Option("--as", help="Your practitioner id (recorded).")],
     min_probability: Annotated[
         float,
         typer.Option(
@@ -109,6 +106,9 @@ def duplicates(
             show_default=False,
         ),
     ] = None,
+    purpose: Annotated[
+        str, typer.Option("--purpose", help="Why you are running it (recorded).")
+    ] = "",
     store: StoreOpt = None,
     db: DbOpt = None,
     json: JsonOpt = False,
@@ -118,16 +118,24 @@ def duplicates(
 
     Each pair comes with its evidence in words; twins and siblings are never reported.
     For a pair involving a shielded child or its household, location evidence
-    (household, address, postcode, school, GP practice) is withheld.
+    (household, address, postcode, school, GP practice) is withheld. The run is one
+    entry in the access log, naming every record a pair names.
 
-    Example: tacgraph audit duplicates --min-probability 0.9 --csv
+    Example: tacgraph audit duplicates --as PR-HOY --min-probability 0.9 --csv
     """
     if json and as_csv:
         raise InvalidArgument("choose one of --json and --csv")
     when = parse_date(as_of)
     with store_from(store, db) as s, output.progress("duplicates") as update:
-        report = find_duplicates(
-            s, when, min_probability=min_probability, progress=update, backend=backend
+        report = duplicates_report(
+            s,
+            requester_id=requester,
+            as_of=when,
+            min_probability=min_probability,
+            progress=update,
+            backend=backend,
+            purpose=purpose,
+            channel="cli",
         )
     if json:
         output.print_json(report)

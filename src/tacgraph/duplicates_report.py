@@ -1,0 +1,67 @@
+"""The duplicate audit as a read of child data: through the gate, for a requester, with
+one access-log entry naming its scope (every child record, the threshold, the backend)
+before the report is returned.
+
+The linkage itself is :func:`tacgraph.duplicates.find_duplicates`, which already
+withholds location evidence for a pair involving a shielded child or their household;
+this module is the read path (``duplicates_audit`` in :data:`tacgraph.gate.READ_PATHS`)
+every caller that shows the pairs to someone goes through.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tacgraph import audit, gate
+from tacgraph.access import AccessDenied, requester_call
+from tacgraph.duplicates import DEFAULT_MIN_PROBABILITY, DuplicateReport, find_duplicates
+from tacgraph.duplicates.audit import Progress
+from tacgraph.store.base import Row, Store
+
+
+def duplicates_report(
+    store: Store,
+    *,
+    requester_id: str,
+    as_of: date | None = None,
+    min_probability: float = DEFAULT_MIN_PROBABILITY,
+    progress: Progress | None = None,
+    backend: str | None = None,
+    purpose: str = "",
+    clock: audit.Clock = audit.utc_now,
+    channel: str = "library",
+) -> DuplicateReport:
+    """Probable duplicate child records and duplicate CAFs as of ``as_of`` (default
+    today by ``clock``), for ``requester_id``, who must be authorised today. One
+    access-log entry, flagged ``bulk``, names the scope and every record a pair names.
+    Raises AccessDenied (audited), InvalidArgument for a bad threshold or backend,
+    StoreError."""
+    with gate.opened(
+        "duplicates_audit", requester_id, on=as_of, clock=clock, channel=channel, purpose=purpose
+    ) as reading:
+        rows: list[Row] = []
+        try:
+            (rows,) = store.query_many([requester_call(requester_id)], short=True)
+            requester = gate.check_requester(rows, requester_id, reading)
+        except AccessDenied as denied:
+            flags = gate.flags(reading, left=gate.left_agency(rows, reading), bulk=True)
+            gate.log(store, reading, "*", "denied", [], [], str(denied), flags, clock=clock)
+            raise
+        report = find_duplicates(
+            store, reading.on, min_probability=min_probability, progress=progress, backend=backend
+        )
+        named = {c for p in report.pairs for c in (p.child_id, p.other_id)}
+        named |= {c for d in report.duplicate_cafs for c in d.child_ids}
+        named |= {s.child_id for s in report.several_open_cafs}
+        gate.log(
+            store,
+            reading,
+            "*",
+            "disclosed",
+            sorted(f"child:{c}" for c in named),
+            [],
+            f"every child record; probability at least {min_probability}; on {report.backend}",
+            gate.flags(reading, requester=requester, bulk=True),
+            clock=clock,
+        )
+        return report

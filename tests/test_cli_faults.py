@@ -4,6 +4,7 @@ on stderr and a pinned exit code, never a traceback."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,8 @@ def test_an_output_path_in_a_missing_folder_is_one_line_and_exit_3(tmp_path: Pat
     db = tmp_path / "db"
     assert runner.invoke(app, ["import", str(SALLY), "--db", str(db)]).exit_code == 0
     out = tmp_path / "no-such-folder" / "x.json"
-    result = runner.invoke(app, ["export", "--db", str(db), "--out", str(out), "--full"])
+    argv = ["export", "--db", str(db), "--out", str(out), "--full", "--as", "PR-HOY"]
+    result = runner.invoke(app, argv)
     assert result.exit_code == exits.INVALID_INPUT
     assert "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()
@@ -58,3 +60,24 @@ def test_a_message_shows_control_characters_escaped_and_long_values_shortened() 
     long = shorten("x" * 5000)
     assert len(long) == 80 and long.endswith("…")
     assert shorten("Zoë O'Brien") == "Zoë O'Brien"
+
+
+def test_terminal_escape_codes_in_a_name_never_reach_the_terminal(tmp_path: Path) -> None:
+    data = json.loads(SALLY.read_text(encoding="utf-8"))
+    for child in data["children"]:
+        if child["id"] == "CH-SALLY":
+            child["given_name"] = "Sal\x1b[2Jly\x07"
+    source = tmp_path / "sally.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    db = ["--db", str(tmp_path / "db")]
+    assert runner.invoke(app, ["import", str(source), *db]).exit_code == 0
+    for argv in (
+        ["who-else", "CH-SALLY", "--as", "PR-HOY", *db],
+        ["timeline", "CH-SALLY", "--as", "PR-HOY", *db],
+        ["who-else", "CH-SALLY", "--as", "PR-HOY", "--explain", *db],
+    ):
+        result = runner.invoke(app, argv)
+        assert result.exit_code == 0, (argv, result.stderr)
+        shown = result.stdout + result.stderr
+        assert "\x1b" not in shown and "\x07" not in shown, argv
+        assert "Sal\\x1b[2Jly\\x07" in shown, argv

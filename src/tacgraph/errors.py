@@ -24,13 +24,19 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character but newline and tab (terminal escape codes
+    among them) shown as ``\\xNN``, so that data never drives the reader's terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def shorten(value: str, limit: int = 80) -> str:
-    """A value as it may appear in a message: control characters (terminal escape
-    codes among them) shown as ``\\xNN``, and at most ``limit`` characters."""
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    """A value as it may appear in a message: on one line, control characters shown as
+    ``\\xNN`` (see :func:`visible`), and at most ``limit`` characters."""
+    text = visible(value.replace("\n", "\\n").replace("\t", "\\t"))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

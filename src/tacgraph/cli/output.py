@@ -29,6 +29,8 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from tacgraph.errors import visible
+
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
 
@@ -93,7 +95,7 @@ def print_table(
     if not rows:
         print_line(f"{title}: none.")
         return
-    cells = [[text(v) for v in row] for row in rows]
+    cells = [[visible(text(v)) for v in row] for row in rows]
     widths = _widths(columns, cells, whole)
     if widths is None:
         _print_blocks(title, columns, cells)
@@ -285,18 +287,18 @@ def print_line(line: str, indent: str = "", first: str | None = None) -> None:
 
 
 def _write(line: str) -> None:
-    stdout.file.write(line + "\n")
+    stdout.file.write(visible(line) + "\n")
 
 
 def note(text: str) -> None:
     """A line for the reader on stderr, as written: it often quotes input (a rejected
     record's id), which rich must not read as markup."""
-    stderr.print(text, highlight=False, markup=False)
+    stderr.print(visible(text), highlight=False, markup=False)
 
 
 def error(message: str, hint: str = "") -> None:
     text = f"Error: {message}" + (f"; {hint}" if hint else "")
-    stderr.print(text, style="red", highlight=False, markup=False)
+    stderr.print(visible(text), style="red", highlight=False, markup=False)
 
 
 @contextmanager

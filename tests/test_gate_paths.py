@@ -14,8 +14,9 @@ import pytest
 import typer
 
 from conftest import ROBIN, SALLY
-from tacgraph import audit, caf, gate, practice
+from tacgraph import audit, caf, gate, practice, search
 from tacgraph.cli.app import app
+from tacgraph.duplicates_report import duplicates_report
 from tacgraph.export import export_file
 from tacgraph.importer import import_files
 from tacgraph.lookup import who_else_many
@@ -48,6 +49,7 @@ CHILD_DATA = (
     "export_",
     "dup_",
     "gate_",
+    "search_",
 )
 CHILD_LABELS = frozenset(
     {"Child", "FamilyMember", "Household", "Involvement", "Consent", "Caf", "TeamMembership"}
@@ -68,6 +70,18 @@ NO_CHILD_DATA = {
     "db neo4j status",
     "schema write",
     "audit verify",
+    "audit checkpoint",
+    "audit rotate-key",
+    # The web server reads only through the registered paths its pages call.
+    "serve",
+    "accounts create",
+    "accounts suspend",
+    "accounts reinstate",
+    "accounts close",
+    "accounts unlock",
+    "accounts list",
+    "accounts demo",
+    "accounts code",
 }
 # Commands that read child data and do not go through the gate yet: listed so that the
 # test below fails the day one of them does (and it must then be registered).
@@ -162,6 +176,10 @@ PATHS: dict[str, Callable[[Store, Path], object]] = {
     "practice_audit": lambda s, _: practice_report(
         s, requester_id="PR-HOY", as_of=TODAY, clock=NOW
     ),
+    "duplicates_audit": lambda s, _: duplicates_report(
+        s, requester_id="PR-HOY", as_of=TODAY, clock=NOW
+    ),
+    "search": lambda s, _: search.find(s, "PR-HOY", search.Criteria(name="Sally"), clock=NOW),
 }
 
 

@@ -52,6 +52,7 @@ READ_PATHS: dict[str, str] = {
     "export": "tacgraph.export.export_file",
     "practice_audit": "tacgraph.practice_report.practice_report",
     "duplicates_audit": "tacgraph.duplicates_report.duplicates_report",
+    "search": "tacgraph.search.find",
 }
 
 # Each command that reads child data, and the read path it goes through.
@@ -70,6 +71,7 @@ COMMANDS: dict[str, str] = {
     "export": "export",
     "audit practice": "practice_audit",
     "audit duplicates": "duplicates_audit",
+    "search": "search",
 }
 
 # Agencies whose name would say where a shielded child is.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -18,7 +19,7 @@ from functools import lru_cache
 import jellyfish
 from pydantic import BaseModel
 
-from tacgraph import audit
+from tacgraph import audit, gate
 from tacgraph.access import AccessDenied, authorise
 from tacgraph.errors import InvalidArgument
 from tacgraph.store.base import Row, Store
@@ -305,11 +306,22 @@ def find(
         )
         audit.append_many(store, [entry], clock=clock)
 
-    try:
-        authorise(store, requester_id, on)
-    except AccessDenied as denied:
-        log("denied", [], str(denied))
-        raise
+    with gate.opened("search", requester_id, on=on, clock=clock, channel=channel, purpose=purpose):
+        try:
+            authorise(store, requester_id, on)
+        except AccessDenied as denied:
+            log("denied", [], str(denied))
+            raise
+        return _found(store, criteria, on, kinds, log)
+
+
+def _found(
+    store: Store,
+    criteria: Criteria,
+    on: date,
+    kinds: list[str],
+    log: Callable[[str, list[str], str], None],
+) -> SearchResult:
     check = _Check(criteria, on)
     scored: list[tuple[float, Row]] = []
     for row in store.query("search_children"):

@@ -11,6 +11,7 @@ import typer
 from tacgraph.cli import accounts as accounts_cli
 from tacgraph.cli import audit, caf, data, db, lookup, schema, timeline
 from tacgraph.cli import map as map_cli
+from tacgraph.cli import search as search_cli
 from tacgraph.cli import serve as serve_cli
 from tacgraph.cli.common import ProseGroup
 
@@ -38,6 +39,7 @@ app.add_typer(schema.app, name="schema")
 app.add_typer(audit.app, name="audit")
 app.add_typer(caf.app, name="caf")
 lookup.register(app)
+search_cli.register(app)
 data.register(app)
 timeline.register(app)
 map_cli.register(app)

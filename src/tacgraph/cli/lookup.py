@@ -33,6 +33,8 @@ def _print(result: WhoElse) -> None:
         output.print_line(
             f"{result.child_id} is not known to any agency here. Contact: {result.contact.name}"
         )
+        if " " in result.child_id.strip():  # a name, not an id
+            output.note(f'To find a child by name: tacgraph search "{result.child_id}" --as ...')
         return
     age = "unborn" if result.unborn else f"{result.age}"
     output.print_line(f"{result.name} ({age}, {result.gender}), as of {result.as_of}")

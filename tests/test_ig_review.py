@@ -28,7 +28,7 @@ def clock() -> datetime:
 def looked(casebook: dict[str, Store]) -> dict[str, Store]:
     for store in casebook.values():
         who_else(store, "CH-SALLY", "PR-HOY", as_of=NOW, clock=clock)
-        who_else(store, "CH-ROBIN", "PR-UNINVOLVED", as_of=NOW, clock=clock)
+        who_else(store, "CH-ROBIN", "PR-UNINVOLVED", as_of=NOW, purpose="enquiry", clock=clock)
     return casebook
 
 
@@ -120,7 +120,8 @@ def test_the_board_review_prints_to_pdf_through_chromium(tmp_path: Path) -> None
     runner = CliRunner()
     db = ["--db", str(tmp_path / "db")]
     assert runner.invoke(app, ["import", str(SALLY), str(ROBIN), *db]).exit_code == exits.OK
-    assert runner.invoke(app, ["who-else", "CH-ROBIN", "--as", "PR-UNINVOLVED", *db]).exit_code == 0
+    asked = ["who-else", "CH-ROBIN", "--as", "PR-UNINVOLVED", "--purpose", "enquiry", *db]
+    assert runner.invoke(app, asked).exit_code == 0
     pdf = tmp_path / "review.pdf"
     done = runner.invoke(app, ["audit", "access", "--pdf", str(pdf), *db])
     assert done.exit_code == exits.OK, done.stderr

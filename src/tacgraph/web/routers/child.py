@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from tacgraph import casework
 from tacgraph.errors import InvalidArgument
+from tacgraph.gate import PurposeRequired
 from tacgraph.model import Scope, ServiceLevel
 from tacgraph.web import directory
 from tacgraph.web.deps import StoreDep, csrf_protect, require, settings_of
@@ -31,14 +32,18 @@ def _child_page(
     status_code: int = 200,
 ) -> Response:
     user = request.state.user
-    result = directory.who_else(
-        store,
-        child_id,
-        user.practitioner_id,
-        purpose=purpose,
-        channel=user.channel,
-        clock=settings_of(request).clock,
-    )
+    try:
+        result = directory.who_else(
+            store,
+            child_id,
+            user.practitioner_id,
+            purpose=purpose,
+            channel=user.channel,
+            clock=settings_of(request).clock,
+        )
+    except PurposeRequired:
+        # Asked again as a question page (the refusal is in the access log already).
+        return render(request, "purpose.html", status_code=400, child_id=child_id)
     mine = [
         i
         for i in casework.my_involvements(store, user.practitioner_id)

@@ -13,10 +13,9 @@ from __future__ import annotations
 from datetime import date
 
 from tacgraph import audit, gate
-from tacgraph.access import AccessDenied, requester_call
 from tacgraph.duplicates import DEFAULT_MIN_PROBABILITY, DuplicateReport, find_duplicates
 from tacgraph.duplicates.audit import Progress
-from tacgraph.store.base import Row, Store
+from tacgraph.store.base import Store
 
 
 def duplicates_report(
@@ -39,14 +38,7 @@ def duplicates_report(
     with gate.opened(
         "duplicates_audit", requester_id, on=as_of, clock=clock, channel=channel, purpose=purpose
     ) as reading:
-        rows: list[Row] = []
-        try:
-            (rows,) = store.query_many([requester_call(requester_id)], short=True)
-            requester = gate.check_requester(rows, requester_id, reading)
-        except AccessDenied as denied:
-            flags = gate.flags(reading, left=gate.left_agency(rows, reading), bulk=True)
-            gate.log(store, reading, "*", "denied", [], [], str(denied), flags, clock=clock)
-            raise
+        requester = gate.bulk_requester(store, reading, requester_id, clock=clock)
         report = find_duplicates(
             store, reading.on, min_probability=min_probability, progress=progress, backend=backend
         )

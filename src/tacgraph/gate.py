@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from tacgraph import audit
-from tacgraph.access import AccessDenied, Requester
+from tacgraph.access import AccessDenied, Requester, requester_call
 from tacgraph.consent import WITHHELD_ERROR, BasisFact, ConsentFact, Decision, Viewer, decide
 from tacgraph.errors import InvalidArgument
 from tacgraph.model import Role, Scope
@@ -421,6 +421,22 @@ def log(
         [pending(reading, child_id, outcome, disclosed, bases, detail, entry_flags)],
         clock=clock,
     )
+
+
+def bulk_requester(
+    store: Store, reading: Reading, requester_id: str, *, clock: audit.Clock
+) -> Requester:
+    """The requester of a bulk read (a population audit), checked as of the real date;
+    a refusal is written to the log (one entry naming every child, ``*``) and raised
+    as AccessDenied."""
+    rows: list[Row] = []
+    try:
+        (rows,) = store.query_many([requester_call(requester_id)], short=True)
+        return check_requester(rows, requester_id, reading)
+    except AccessDenied as denied:
+        refused = flags(reading, left=left_agency(rows, reading), bulk=True)
+        log(store, reading, "*", "denied", [], [], str(denied), refused, clock=clock)
+        raise
 
 
 def require_purpose(reading: Reading, involved: bool) -> None:

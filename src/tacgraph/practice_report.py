@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from tacgraph import audit, gate
-from tacgraph.access import AccessDenied, Requester, requester_call
+from tacgraph.access import Requester
 from tacgraph.consent import BasisFact, ConsentFact, Viewer
 from tacgraph.practice import AuditSettings, Finding, PracticeReport, audit_practice
 from tacgraph.store.base import Row, Store
@@ -42,14 +42,7 @@ def practice_report(
     with gate.opened(
         "practice_audit", requester_id, on=as_of, clock=clock, channel=channel, purpose=purpose
     ) as reading:
-        rows: list[Row] = []
-        try:
-            (rows,) = store.query_many([requester_call(requester_id)], short=True)
-            requester = gate.check_requester(rows, requester_id, reading)
-        except AccessDenied as denied:
-            flags = gate.flags(reading, left=gate.left_agency(rows, reading), bulk=True)
-            gate.log(store, reading, "*", "denied", [], [], str(denied), flags, clock=clock)
-            raise
+        requester = gate.bulk_requester(store, reading, requester_id, clock=clock)
         report = audit_practice(
             store, as_of=reading.on, checks=checks, settings=settings, progress=progress
         )

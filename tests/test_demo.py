@@ -11,7 +11,7 @@ from tacgraph.store import Store
 def test_build_demo_imports_the_synthesis_and_summarises_it(store: Store, tmp_path: Path) -> None:
     phases: list[str] = []
     built = build_demo(
-        store, tmp_path / "demo", children=40, seed=3, progress=lambda p, n: phases.append(p)
+        store, tmp_path / "demo", children=40, seed=3, progress=lambda p, n, total: phases.append(p)
     )
     assert built.source == tmp_path / "demo" / "synthetic-40-3.jsonl"
     lines = built.source.read_text(encoding="utf-8").splitlines()

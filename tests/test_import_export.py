@@ -242,3 +242,19 @@ def test_synth_import_export_round_trip_across_engines(
     export_file(both["neo4j"], second, requester_id=requester, full=True)
     assert first.read_bytes() == second.read_bytes()
     assert json.loads(first.read_text())["children"]
+
+
+def test_the_progress_counts_end_at_the_summary_counts(store: Store, tmp_path: Path) -> None:
+    # The relationship bar counted records with links (a different number from the
+    # summary's relationships); each phase's last count now equals the summary's.
+    seen: dict[str, tuple[int, int | None]] = {}
+
+    def progress(phase: str, done: int, total: int | None) -> None:
+        seen[phase] = (done, total)
+
+    report = import_files(store, [SALLY], progress=progress)
+    records = sum(report.created.values())
+    assert seen["records"][0] == records
+    assert seen["relationships"][0] == report.edges_created
+    for done, total in seen.values():
+        assert total is None or done == total

@@ -119,7 +119,7 @@ def test_a_file_replaced_while_it_is_imported_is_written_as_it_was_validated(
     swapped = tmp_path / "swapped.jsonl"
     swapped.write_text("".join(child(i, "Swapped") for i in range(count)))
 
-    def progress(phase: str, done: int) -> None:
+    def progress(phase: str, done: int, total: int | None) -> None:
         if phase == "validate" and done == count:
             swapped.replace(path)
 
@@ -151,7 +151,7 @@ def test_reimporting_a_redacted_export_removes_and_blanks_nothing(
     shielded: Store, tmp_path: Path
 ) -> None:
     out = tmp_path / "redacted.json"
-    export_file(shielded, out)
+    export_file(shielded, out, requester_id="PR-HOY")
     _redacted(out)
     robin = next(c for c in json.loads(out.read_text())["children"] if c["id"] == "CH-ROBIN")
     assert "address_line" not in robin and "household_id" not in robin  # it was redacted
@@ -166,7 +166,7 @@ def test_a_redacted_record_still_adds_and_changes_what_it_gives(
     shielded: Store, tmp_path: Path
 ) -> None:
     out = tmp_path / "redacted.json"
-    export_file(shielded, out)
+    export_file(shielded, out, requester_id="PR-HOY")
     _redacted(out)
     doc = json.loads(out.read_text())
     robin = next(c for c in doc["children"] if c["id"] == "CH-ROBIN")

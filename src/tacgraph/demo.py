@@ -47,7 +47,7 @@ def build_demo(
     write_jsonl(
         generator.records(),
         source,
-        progress=None if progress is None else (lambda done: progress("synth", done)),
+        progress=None if progress is None else (lambda done: progress("synth", done, None)),
     )
     store.init_schema()
     report = import_files(store, [source], progress=progress)

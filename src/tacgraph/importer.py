@@ -39,7 +39,8 @@ from tacgraph.store.arrowfiles import ArrowFiles
 from tacgraph.store.base import ChangeSet, EdgeRow, Row, Store
 
 BATCH = 20_000
-Progress = Callable[[str, int], None]  # (phase, records done in this phase)
+# (phase, done in this phase, and the phase's total where it is known)
+Progress = Callable[[str, int, int | None], None]
 # Edges waiting for every node to be written: per edge, (source id, [(target, props)],
 # additive: from a redacted record, so no stored edge of the source is removed).
 Sources = list[tuple[str, list[tuple[str, dict[str, Any]]], bool]]
@@ -290,7 +291,7 @@ def _validate(paths: Sequence[Path], spill: _Spill, progress: Progress | None) -
         for raw in read_records(path):
             _validate_one(raw, spill, state)
             if progress and state.read % 10_000 == 0:
-                progress("validate", state.read)
+                progress("validate", state.read, None)
     spill.close()
     return state
 
@@ -388,6 +389,7 @@ def _write(
     pending_edges: Pending = defaultdict(list)
     batch: list[_Node] = []
     done = 0
+    total = sum(len(ids) for ids in state.fingerprints.values())
 
     def flush() -> None:
         nonlocal done
@@ -395,7 +397,7 @@ def _write(
         done += len(batch)
         batch.clear()
         if progress:
-            progress("write", done)
+            progress("records", done, total)
 
     for kept in spill:
         if kept.row is None or kept.edges is None or kept.location in state.rejected_at:
@@ -422,6 +424,7 @@ def _gather(
     """Put every record to write into ``files`` for the engine's bulk loader: a first
     load, so every node and edge is new."""
     done = 0
+    total = sum(len(ids) for ids in state.fingerprints.values())
     for kept in spill:
         if kept.row is None or kept.edges is None or kept.location in state.rejected_at:
             continue
@@ -437,8 +440,8 @@ def _gather(
                 files.add_edge(edge, rid, target, props)
             report.edges_created += len(targets)
         done += 1
-        if progress and done % 10_000 == 0:
-            progress("gather", done)
+        if progress and (done % 10_000 == 0 or done == total):
+            progress("records", done, total)
 
 
 def _write_all_edges(
@@ -450,13 +453,16 @@ def _write_all_edges(
 ) -> None:
     """Edges go in after every node, one edge type at a time, in large batches (each
     bulk load has a fixed cost, so fewer and larger is faster)."""
+    # Counted in relationships, as the summary counts them (records were counted before).
+    total = sum(len(targets) for sources in pending.values() for _, targets, _ in sources)
     done = 0
     for edge, sources in pending.items():
         for start in range(0, len(sources), BATCH):
-            _write_edges(store, edge, sources[start : start + BATCH], report, fresh)
-            done += len(sources[start : start + BATCH])
+            part = sources[start : start + BATCH]
+            _write_edges(store, edge, part, report, fresh)
+            done += sum(len(targets) for _, targets, _ in part)
             if progress:
-                progress("link", done)
+                progress("relationships", done, total)
 
 
 def _write_nodes(

@@ -82,11 +82,11 @@ class Store(ABC):
         return None
 
     def bulk_load(
-        self, files: ArrowFiles, progress: Callable[[str, int], None] | None = None
+        self, files: ArrowFiles, progress: Callable[[str, int, int | None], None] | None = None
     ) -> None:
         """Load the files :meth:`bulk_files` gave, inside :meth:`transaction`, calling
-        ``progress("write", nodes)`` and ``progress("link", edges)`` as it goes. Raises
-        StoreError."""
+        ``progress("records", nodes, None)`` and ``progress("relationships", edges,
+        None)`` as it goes. Raises StoreError."""
         raise NotImplementedError(f"{self.engine} has no bulk load")
 
     @abstractmethod

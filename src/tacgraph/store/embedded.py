@@ -218,22 +218,22 @@ class EmbeddedStore(Store):
         return ArrowFiles(folder, arrow_type)
 
     def bulk_load(
-        self, files: ArrowFiles, progress: Callable[[str, int], None] | None = None
+        self, files: ArrowFiles, progress: Callable[[str, int, int | None], None] | None = None
     ) -> None:
         """One ``COPY`` per label, then one per edge, each from a file mapped from disk
         (LadybugDB's own bulk path; about a third of the memory and half the time of
         copying the same rows a batch at a time at 10,000 children)."""
         files.close()
-        done = {"write": 0, "link": 0}
+        done = {"records": 0, "relationships": 0}
         for key, table in files.tables():
             if isinstance(key, str):
-                text, phase = queries.node_query("nodes_copy", self.engine, key), "write"
+                text, phase = queries.node_query("nodes_copy", self.engine, key), "records"
             else:
-                text, phase = queries.edge_query("edges_copy", self.engine, key), "link"
+                text, phase = queries.edge_query("edges_copy", self.engine, key), "relationships"
             self.run(text, {"rows": table})
             done[phase] += table.num_rows
             if progress:
-                progress(phase, done[phase])
+                progress(phase, done[phase], None)
 
     def _copy_edges(self, edge: EdgeSpec, rows: list[tuple[str, str, dict[str, Any]]]) -> None:
         props: tuple[Prop, ...] = edge.props

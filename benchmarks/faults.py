@@ -201,9 +201,15 @@ def _embedded_worker(db: Path, files: list[Path], events: Connection, hold: Even
         for number, path in enumerate(files):
             last = number == len(files) - 1
 
-            def progress(phase: str, done: int, number: int = number, last: bool = last) -> None:
+            def progress(
+                phase: str,
+                done: int,
+                total: int | None = None,
+                number: int = number,
+                last: bool = last,
+            ) -> None:
                 events.send((number, phase, done))
-                if hold is not None and last and phase == "link" and not hold.is_set():
+                if hold is not None and last and phase == "relationships" and not hold.is_set():
                     hold.wait()
 
             import_files(store, [path], progress=progress)
@@ -484,13 +490,13 @@ def embedded_kill(source: Source, work: Path) -> Outcome:
     try:
         child.wait_for(0, "committed", source.wait_s())
         started = time.perf_counter()
-        child.wait_for(1, "link", source.wait_s())
+        child.wait_for(1, "relationships", source.wait_s())
         child.kill()
         killed = time.perf_counter()
     finally:
         child.kill()
     outcome.kill_s = killed - started
-    at = child.seen.index(next(e for e in child.seen if e[:2] == (1, "link")))
+    at = child.seen.index(next(e for e in child.seen if e[:2] == (1, "relationships")))
     _, phase, done = child.seen[-1]
     outcome.notes.append(
         f"killed at the first edge batch; {len(child.seen) - 1 - at} more steps reported "
@@ -627,7 +633,7 @@ def embedded_concurrent(source: Source, work: Path) -> Outcome:
     init_embedded(db)
     first = EmbeddedImport(db, [source.full], hold=True)
     try:
-        first.wait_for(0, "link", source.wait_s())
+        first.wait_for(0, "relationships", source.wait_s())
         second = CliImport([source.full], db=db)
         outcome.failed.append(second.wait(source.wait_s()))
         first.release()

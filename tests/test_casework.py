@@ -27,6 +27,9 @@ def books(store: Store) -> Store:
     return store
 
 
+WHY = "referral about significant harm"
+
+
 def test_record_then_end_with_a_handover_to_the_team(books: Store) -> None:
     inv = casework.record_involvement(
         books, "PR-GP", "CH-SALLY", "universal", channel="web", clock=clock
@@ -40,7 +43,10 @@ def test_record_then_end_with_a_handover_to_the_team(books: Store) -> None:
 
     ended = casework.end_involvement(books, "PR-GP", inv, channel="web", clock=clock, **SUMMARY)
     assert ended.shared_with_teams == 1 and len(ended.handover_ids) == 1
-    after = lookup.who_else(books, "CH-SALLY", "PR-GP", history=True, clock=clock)
+    # No longer involved: a lookup now needs a purpose.
+    after = lookup.who_else(
+        books, "CH-SALLY", "PR-GP", history=True, purpose="handover check", clock=clock
+    )
     gone = [v for v in after.ended if v.involvement_id == inv]
     assert gone and gone[0].handover
     outcomes = [(e.outcome, e.child_id) for e in audit.entries(books)]
@@ -76,7 +82,7 @@ def test_without_an_open_caf_the_handover_goes_to_each_colleague(books: Store) -
 
 
 def test_a_statutory_basis_shares_at_once(books: Store) -> None:
-    before = lookup.who_else(books, "CH-SALLY", "PR-UNINVOLVED", clock=clock)
+    before = lookup.who_else(books, "CH-SALLY", "PR-UNINVOLVED", purpose=WHY, clock=clock)
     basis = casework.record_basis(
         books,
         "PR-SOCIAL-WORKER",
@@ -88,12 +94,12 @@ def test_a_statutory_basis_shares_at_once(books: Store) -> None:
         channel="web",
         clock=clock,
     )
-    after = lookup.who_else(books, "CH-SALLY", "PR-UNINVOLVED", clock=clock)
+    after = lookup.who_else(books, "CH-SALLY", "PR-UNINVOLVED", purpose=WHY, clock=clock)
     assert len(after.involved) > len(before.involved)
     assert any(
         e.basis_id == basis
         for e in lookup.who_else(
-            books, "CH-SALLY", "PR-UNINVOLVED", explain=True, clock=clock
+            books, "CH-SALLY", "PR-UNINVOLVED", explain=True, purpose=WHY, clock=clock
         ).explanation
     )
     assert any(e.outcome == "recorded" and basis in e.bases for e in audit.entries(books))

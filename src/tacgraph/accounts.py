@@ -21,7 +21,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from tacgraph import audit
-from tacgraph.errors import InvalidArgument, NotFound, TacgraphError
+from tacgraph.errors import InvalidArgument, NotFound
+from tacgraph.errors import SignInRefused as SignInRefused
 from tacgraph.store.base import Row, Store
 
 ROLES = ("directory_user", "ig_officer", "account_admin")
@@ -40,18 +41,6 @@ ISSUER = "tacgraph"
 _hasher = PasswordHasher()
 # Verifying against this keeps an unknown account's sign-in as slow as a known one's.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
-
-
-class SignInRefused(TacgraphError):
-    """A sign-in that did not succeed. The message is the same for a wrong password, a
-    wrong code and an unknown account; ``reason`` (for the log) says which."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(
-            "the account name, password or security code is not right",
-            "check them and try again; after several failures the account is locked",
-        )
-        self.reason = reason
 
 
 @dataclass(frozen=True)

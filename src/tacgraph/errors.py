@@ -17,7 +17,12 @@ its kinds 3, StoreUnavailable 4, NotFound 5, any other 1.
     ├── RenderError
     │   └── ChromiumMissing
     ├── LogTampered
-    └── Neo4jServerError
+    ├── Neo4jServerError
+    ├── SignInRefused
+    └── NotSignedIn, Forbidden, CsrfFailed (the web directory's refusals)
+
+PurposeRequired (a kind of InvalidArgument) refuses a lookup with no involvement and
+no purpose.
 """
 
 from __future__ import annotations
@@ -138,3 +143,43 @@ class LogTampered(TacgraphError):
     """The access log's hash chain is broken: an entry was changed, removed or added."""
 
     hint = "treat the access log as compromised and report it to information governance"
+
+
+class PurposeRequired(InvalidArgument):
+    """A lookup of a child the requester has no involvement with needs a purpose."""
+
+    hint = "say why you are looking (--purpose); it is recorded in the access log"
+
+
+class SignInRefused(TacgraphError):
+    """A sign-in that did not succeed. The message is the same for a wrong password, a
+    wrong code and an unknown account; ``reason`` (for the log) says which."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            "the account name, password or security code is not right",
+            "check them and try again; after several failures the account is locked",
+        )
+        self.reason = reason
+
+
+class NotSignedIn(TacgraphError):
+    """No session, or one that has ended: the page asks the person to sign in."""
+
+    def __init__(self, message: str = "not signed in", hint: str = "sign in") -> None:
+        super().__init__(message, hint)
+
+
+class Forbidden(TacgraphError):
+    """Signed in, but the account's roles do not include the page's."""
+
+    def __init__(self, role: str) -> None:
+        super().__init__(role)
+        self.role = role
+
+
+class CsrfFailed(TacgraphError):
+    """A form posted without the session's CSRF token."""
+
+    def __init__(self, message: str = "the form's security token is missing or wrong") -> None:
+        super().__init__(message, "go back, reload the page and try again")

@@ -36,7 +36,7 @@ from datetime import date
 from tacgraph import audit
 from tacgraph.access import AccessDenied, Requester, requester_call
 from tacgraph.consent import WITHHELD_ERROR, BasisFact, ConsentFact, Decision, Viewer, decide
-from tacgraph.errors import InvalidArgument
+from tacgraph.errors import PurposeRequired as PurposeRequired
 from tacgraph.model import Role, Scope
 from tacgraph.store.base import Row, Store
 
@@ -94,12 +94,6 @@ def purpose_required() -> bool:
         "false",
         "off",
     )
-
-
-class PurposeRequired(InvalidArgument):
-    """A lookup of a child the requester has no involvement with needs a purpose."""
-
-    hint = "say why you are looking (--purpose); it is recorded in the access log"
 
 
 @dataclass(frozen=True)

@@ -16,25 +16,12 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from tacgraph import accounts
+from tacgraph.errors import CsrfFailed as CsrfFailed
+from tacgraph.errors import Forbidden as Forbidden
+from tacgraph.errors import NotSignedIn as NotSignedIn
 from tacgraph.store.base import Store
 from tacgraph.web.sessions import Session
 from tacgraph.web.settings import WebSettings
-
-
-class NotSignedIn(Exception):
-    """No session, or one that has ended: the page asks the person to sign in."""
-
-
-class Forbidden(Exception):
-    """Signed in, but the account's roles do not include the page's."""
-
-    def __init__(self, role: str) -> None:
-        super().__init__(role)
-        self.role = role
-
-
-class CsrfFailed(Exception):
-    """A form posted without the session's CSRF token."""
 
 
 class StoreHolder:

@@ -60,8 +60,6 @@ def report_flags(recorded: list[str]) -> list[str]:
 class AccessReport(BaseModel):
     as_of: date
     since: date | None = None
-    first_at: str | None = None  # the first and last entries' times: the period covered
-    last_at: str | None = None
     filters: list[str] = []  # what each filter given applied to, in words
     entries: list[AccessRow]
     statutory_bases: list[dict[str, object]]
@@ -177,8 +175,6 @@ def access_report(
     return AccessReport(
         as_of=as_of,
         since=since,
-        first_at=rows[0].at if rows else None,
-        last_at=rows[-1].at if rows else None,
         filters=_filters(practitioner, child, agency, since),
         entries=rows,
         statutory_bases=bases,

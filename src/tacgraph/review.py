@@ -67,7 +67,7 @@ def period(report: AccessReport) -> str:
     if not report.entries:
         start = f"since {report.since}" if report.since else "in the whole log"
         return f"No lookups {start}"
-    first, last = _day(report.first_at), _day(report.last_at)
+    first, last = _day(report.entries[0].at), _day(report.entries[-1].at)
     if first == last:
         return f"Lookups on {first} ({count})"
     return f"Lookups from {first} to {last} ({count})"

@@ -455,37 +455,47 @@ def linker(
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=False,
     )
-    api = _api(backend_name)
-    with quiet():
-        link = Linker(_register(api, backend_name, table), settings, log_level=None)
-        if not train:
-            return link, Trained(
-                False,
-                prior(children),
-                f"fixed m and u: {children:,} children are too few to learn from "
-                f"(at least {TRAIN_MIN_CHILDREN:,} are needed)",
-            )
-        training = link.training
-        training.estimate_probability_two_random_records_match(
-            [block_on("given", "family", "dob"), block_on("nhs")], recall=PRIOR_RECALL
-        )
-        training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=U_SEED)
-        skipped: list[str] = []
-        for rule, name, populate in (
-            (block_on("dob"), "date of birth", True),
-            (block_on("given_key", "family_key"), "given and family name", False),
-        ):
-            try:
-                training.estimate_parameters_using_expectation_maximisation(
-                    rule,
-                    estimate_without_term_frequencies=True,
-                    populate_probability_two_random_records_match_from_trained_values=populate,
+    sessions = (
+        (block_on("dob"), "date of birth", True),
+        (block_on("given_key", "family_key"), "given and family name", False),
+    )
+    skipped: list[str] = []
+    while True:
+        api = _api(backend_name)
+        with quiet():
+            link = Linker(_register(api, backend_name, table), settings, log_level=None)
+            if not train:
+                return link, Trained(
+                    False,
+                    prior(children),
+                    f"fixed m and u: {children:,} children are too few to learn from "
+                    f"(at least {TRAIN_MIN_CHILDREN:,} are needed)",
                 )
-            except ValueError:
-                # Splink refuses an m of 0 for a level no match reaches in the
-                # session's pairs (say, names swapped, where none are): that session's
-                # m values stay as they were, and the report says so.
-                skipped.append(name)
+            training = link.training
+            training.estimate_probability_two_random_records_match(
+                [block_on("given", "family", "dob"), block_on("nhs")], recall=PRIOR_RECALL
+            )
+            training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=U_SEED)
+            failed = None
+            for rule, name, populate in sessions:
+                if name in skipped:
+                    continue
+                try:
+                    training.estimate_parameters_using_expectation_maximisation(
+                        rule,
+                        estimate_without_term_frequencies=True,
+                        populate_probability_two_random_records_match_from_trained_values=populate,
+                    )
+                except ValueError:
+                    # Splink refuses an m of 0 for a level no match reaches in the
+                    # session's pairs, having set some levels already: train afresh
+                    # without that session, and say so in the report.
+                    failed = name
+                    break
+            if failed is None:
+                break
+            skipped.append(failed)
+    with quiet():
         learnt = float(link._settings_obj._probability_two_random_records_match)
     return link, Trained(
         True,

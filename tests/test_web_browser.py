@@ -148,6 +148,12 @@ def test_record_and_end_an_involvement_with_a_handover(live: Live, page: Any) ->
     page.get_by_label("Name", exact=True).fill("Sally Carter")
     page.get_by_role("button", name="Search").click()
     page.get_by_role("button", name="View Sally Carter, 1").click()
+    # Not yet involved and no reason given: asked why first, as a question page.
+    page.get_by_role("heading", name="Why are you looking at this child?").wait_for()
+    _accessible(page)
+    _shot(page, "purpose", engine)
+    page.get_by_label("Why are you looking at this child?").fill("registering with the practice")
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Universal").check()
     page.get_by_role("button", name="Record my involvement").click()
     page.get_by_text("Your involvement is recorded").wait_for()

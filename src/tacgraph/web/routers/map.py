@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from tacgraph import casework
+from tacgraph.lookup import WhoElse
 from tacgraph.render.html import to_html
 from tacgraph.render.tacmap import build_map
 from tacgraph.web import directory
@@ -27,6 +28,24 @@ MAP_CSP = (
 )
 
 
+def _lookup(
+    request: Request, store: StoreDep, child_id: str, purpose: str, *, history: bool = False
+) -> WhoElse:
+    """Who-else for the signed-in practitioner, with the purpose the child's page carried:
+    no default stands in for it, so a practitioner not involved with the child cannot
+    open a map without having said why."""
+    user = request.state.user
+    return directory.who_else(
+        store,
+        child_id,
+        user.practitioner_id,
+        purpose=purpose,
+        channel=user.channel,
+        clock=settings_of(request).clock,
+        history=history,
+    )
+
+
 @router.post("/map", dependencies=[DirectoryUser])
 def full_map(
     request: Request,
@@ -34,16 +53,7 @@ def full_map(
     child_id: Annotated[str, Form()],
     purpose: Annotated[str, Form()] = "",
 ) -> Response:
-    user = request.state.user
-    result = directory.who_else(
-        store,
-        child_id,
-        user.practitioner_id,
-        purpose=purpose or "TAC map",
-        channel=user.channel,
-        clock=settings_of(request).clock,
-        history=True,
-    )
+    result = _lookup(request, store, child_id, purpose, history=True)
     page = to_html(build_map(result, history=True))
     return HTMLResponse(page, headers={"Content-Security-Policy": MAP_CSP})
 
@@ -55,15 +65,7 @@ def meeting(
     child_id: Annotated[str, Form()],
     purpose: Annotated[str, Form()] = "",
 ) -> Response:
-    user = request.state.user
-    result = directory.who_else(
-        store,
-        child_id,
-        user.practitioner_id,
-        purpose=purpose or "TAC meeting",
-        channel=user.channel,
-        clock=settings_of(request).clock,
-    )
+    result = _lookup(request, store, child_id, purpose)
     sensitive = {str(a["id"]) for a in casework.agencies(store) if a["sensitive"]}
     tacmap, shown = directory.meeting_map(result, sensitive)
     xs = [n.x for n in tacmap.nodes] or [0.0]

@@ -185,6 +185,7 @@ def _commands(group: Any, prefix: str = "") -> list[str]:
     found = []
     for name, command in group.commands.items():
         if hasattr(command, "commands"):
+            found.append(f"{prefix}{name}")  # the group's own help
             found += _commands(command, f"{prefix}{name} ")
         else:
             found.append(f"{prefix}{name}")
@@ -192,7 +193,7 @@ def _commands(group: Any, prefix: str = "") -> list[str]:
 
 
 def test_help_shows_no_type_placeholders() -> None:
-    for name in _commands(typer.main.get_command(app)):
+    for name in ["", *_commands(typer.main.get_command(app))]:
         code, out, _ = run(*name.split(), "--help")
         assert code == exits.OK, name
         for placeholder in ("<bool>", "<str>", "<int>", "<path>", "<list[str]>", "<list[Path]>"):

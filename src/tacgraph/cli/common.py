@@ -75,6 +75,15 @@ class ProseGroup(TyperGroup):
             command.get_help_option = _flag_help(command.get_help_option)  # type: ignore[method-assign,assignment]
         return command
 
+    def get_params(self, ctx: Any) -> list[Any]:
+        """The group's own options (``tacgraph --help``) read as its commands' do."""
+        params: list[Any] = super().get_params(ctx)
+        for param in params:
+            plain_metavar(param)
+            if getattr(param, "is_flag", False):
+                param.metavar = ""
+        return params
+
 
 def _flag_help(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """The command's --help option, shown with nothing after it (not "<bool>")."""

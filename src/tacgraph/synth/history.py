@@ -14,14 +14,11 @@ from tacgraph.model import (
     ConsentDecision,
     Meeting,
     MeetingKind,
-    Plan,
     PlanKind,
-    Review,
     ReviewOutcome,
     Role,
     Scope,
     ServiceLevel,
-    TeamRole,
 )
 from tacgraph.synth.services import Services
 from tacgraph.synth.state import (
@@ -289,18 +286,17 @@ class CafHistory(Services):
                     recorded_by=lead.staff.id,
                     purpose="Share the CAF with this service",
                 )
-        plan_id = self._id("PL")
-        caf_plan = Plan(
-            id=plan_id,
-            child_id=kid.id,
-            kind=PlanKind.CAF_ACTION_PLAN,
+        self._plan(
+            kid,
+            self._id("PL"),
+            PlanKind.CAF_ACTION_PLAN,
+            list(span.invs),
+            start,
+            closed,
+            planned,
+            (3, 6),
             caf_id=span.id,
-            started_on=start,
-            ended_on=closed,
-            next_review_on=planned,
         )
-        kid.recs.append(caf_plan)
-        self._actions(kid, caf_plan, list(span.invs), start, closed, rng.randint(3, 6))
         first_review = events[0][0] if events else None
         tac = next_weekday(start + timedelta(days=rng.randint(3, 14)))
         if tac <= as_of and (first_review is None or tac < first_review):
@@ -332,30 +328,27 @@ class CafHistory(Services):
             sw_present = any(
                 s.role in (Role.SOCIAL_WORKER, Role.CONSULTANT_SOCIAL_WORKER) for s in team
             )
-            kid.recs.append(
-                Review(
-                    id=self._id("RV"),
-                    caf_id=span.id,
-                    held_on=on,
-                    outcome=outcome,
-                    next_review_on=next_on,
-                    meeting_id=meeting.id,
-                    recorded_by_id=current.staff.id,
-                    social_worker_present=sw_present,
-                )
+            by = current.staff
+            self._review(
+                kid,
+                on,
+                outcome,
+                next_on,
+                meeting,
+                by,
+                social_worker_present=sw_present,
+                caf_id=span.id,
             )
             if statutory is not None:
-                kid.recs.append(
-                    Review(
-                        id=self._id("RV"),
-                        plan_id=statutory[0],
-                        held_on=on,
-                        outcome=outcome,
-                        next_review_on=next_on,
-                        meeting_id=meeting.id,
-                        recorded_by_id=current.staff.id,
-                        social_worker_present=True,
-                    )
+                self._review(
+                    kid,
+                    on,
+                    outcome,
+                    next_on,
+                    meeting,
+                    by,
+                    social_worker_present=True,
+                    plan_id=statutory[0],
                 )
             plan_end = None
             for later in events[i + 1 :]:
@@ -448,7 +441,6 @@ class CafHistory(Services):
         plan_end: date | None,
         planned: date | None,
     ) -> tuple[str, str]:
-        rng = self._rng
         key = "cin" if after is CHILD_IN_NEED else "cp"
         agency = self._agency(kid, key)
         assert agency is not None
@@ -481,10 +473,7 @@ class CafHistory(Services):
             kid, span, key, on, closed, Role.SOCIAL_WORKER, agency_id=agency, level=after
         )
         assert sw is not None
-        sw.lead.append([on + timedelta(days=1), None])
-        for period in current.lead:
-            if period[1] is None:
-                period[1] = on
+        self._hand_lead(current, sw, on)
         if before is not TARGETED:
             # the child-in-need social worker hands over to the child protection one
             self._leave(current, on, "Case transferred to the child protection team")
@@ -503,19 +492,27 @@ class CafHistory(Services):
         else:
             self._assessment(kid, AssessmentKind.INITIAL, sw.staff, on, 10)
         kind = PlanKind.CHILD_PROTECTION if key == "cp" else PlanKind.CHILD_IN_NEED
-        plan = Plan(
-            id=self._id("PL"),
-            child_id=kid.id,
-            kind=kind,
-            caf_id=span.id,
-            started_on=on,
-            ended_on=plan_end,
-            next_review_on=planned if plan_end is None else None,
-        )
-        kid.recs.append(plan)
-        self._actions(kid, plan, [sw], on, plan_end, rng.randint(2, 3))
-        kid.plan_teams.append((sw.staff, plan.id, TeamRole.LEAD, on + timedelta(days=1), plan_end))
-        return plan.id, key
+        plan_id = self._caf_plan(kid, span, kind, sw, on, on + timedelta(days=1), plan_end, planned)
+        return plan_id, key
+
+    def _caf_plan(
+        self,
+        kid: Kid,
+        span: CafSpan,
+        kind: PlanKind,
+        lead: Inv,
+        start: date,
+        led_from: date,
+        end: date | None,
+        planned: date | None,
+    ) -> str:
+        """A statutory plan under a CAF, led by ``lead`` alone, reviewed with the CAF;
+        returns its id."""
+        plan_id = self._id("PL")
+        next_review = planned if end is None else None
+        self._plan(kid, plan_id, kind, [lead], start, end, next_review, (2, 3), caf_id=span.id)
+        self._plan_team(kid, plan_id, lead, (), led_from, end)
+        return plan_id
 
     def _decider(self, agency: str) -> tuple[Staff, Staff | None]:
         """Who may close or step down: the team manager, or a consultant social worker
@@ -582,21 +579,9 @@ class CafHistory(Services):
             if inv.end is None and inv.key == old_key:
                 self._leave(inv, on, "Social care involvement closed at step-down")
         if new_key == "cin":
-            plan = Plan(
-                id=self._id("PL"),
-                child_id=kid.id,
-                kind=PlanKind.CHILD_IN_NEED,
-                caf_id=span.id,
-                started_on=on + timedelta(days=1),
-                ended_on=plan_end,
-                next_review_on=planned if plan_end is None else None,
-            )
-            kid.recs.append(plan)
-            self._actions(kid, plan, [new], on + timedelta(days=1), plan_end, rng.randint(2, 3))
-            kid.plan_teams.append(
-                (new.staff, plan.id, TeamRole.LEAD, on + timedelta(days=1), plan_end)
-            )
-            return plan.id, new_key
+            starts = on + timedelta(days=1)
+            kind = PlanKind.CHILD_IN_NEED
+            return self._caf_plan(kid, span, kind, new, starts, starts, plan_end, planned), new_key
         return None
 
     def _close(

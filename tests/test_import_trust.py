@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -140,6 +141,15 @@ def _redacted(path: Path) -> None:
         path.write_text(head + ',"redacted":true' + text[len(head) :])
 
 
+def _redacted_export(store: Store, tmp_path: Path) -> tuple[Path, dict[str, Any]]:
+    """The store exported as the head of year may see it (Robin's whereabouts redacted),
+    marked redacted: the file and what it holds."""
+    out = tmp_path / "redacted.json"
+    export_file(store, out, requester_id="PR-HOY")
+    _redacted(out)
+    return out, json.loads(out.read_text())
+
+
 @pytest.fixture
 def shielded(store: Store) -> Iterator[Store]:
     import_files(store, [SALLY, ROBIN])
@@ -150,10 +160,8 @@ def shielded(store: Store) -> Iterator[Store]:
 def test_reimporting_a_redacted_export_removes_and_blanks_nothing(
     shielded: Store, tmp_path: Path
 ) -> None:
-    out = tmp_path / "redacted.json"
-    export_file(shielded, out, requester_id="PR-HOY")
-    _redacted(out)
-    robin = next(c for c in json.loads(out.read_text())["children"] if c["id"] == "CH-ROBIN")
+    out, doc = _redacted_export(shielded, tmp_path)
+    robin = next(c for c in doc["children"] if c["id"] == "CH-ROBIN")
     assert "address_line" not in robin and "household_id" not in robin  # it was redacted
     before = (shielded.stats(), canonical_hash(shielded))
     report = import_files(shielded, [out])
@@ -165,10 +173,7 @@ def test_reimporting_a_redacted_export_removes_and_blanks_nothing(
 def test_a_redacted_record_still_adds_and_changes_what_it_gives(
     shielded: Store, tmp_path: Path
 ) -> None:
-    out = tmp_path / "redacted.json"
-    export_file(shielded, out, requester_id="PR-HOY")
-    _redacted(out)
-    doc = json.loads(out.read_text())
+    out, doc = _redacted_export(shielded, tmp_path)
     robin = next(c for c in doc["children"] if c["id"] == "CH-ROBIN")
     robin["given_name"] = "Robyn"
     out.write_text(json.dumps(doc))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tacgraph.dates import next_weekday, open_on
@@ -37,6 +38,22 @@ from tacgraph.synth.vocabulary import (
     TARGETED,
     UNIVERSAL,
 )
+
+
+@dataclass(slots=True)
+class AtReview:
+    """A CAF at one of its reviews, as the decision taken there sees it."""
+
+    kid: Kid
+    span: CafSpan
+    on: date
+    closed: date | None  # the day the CAF closes, None while it stays open
+    current: Inv  # the Lead Professional's involvement
+    before: ServiceLevel
+    after: ServiceLevel
+    meeting: Meeting
+    plan_end: date | None  # the next review that changes the level, if any
+    planned: date | None  # the review planned after the last one held
 
 
 class CafHistory(Services):
@@ -355,32 +372,22 @@ class CafHistory(Services):
                 if later[1] is not ReviewOutcome.CONTINUE:
                     plan_end = later[0]
                     break
+            at = AtReview(kid, span, on, closed, current, before, after, meeting, plan_end, planned)
             if outcome is ReviewOutcome.CONTINUE:
-                self._caf_continue(kid, span, on, closed, current, before)
+                self._caf_continue(at)
             elif outcome is ReviewOutcome.STEP_UP:
-                statutory = self._step_up(
-                    kid, span, on, closed, current, before, after, plan_end, planned
-                )
+                statutory = self._step_up(at)
             elif outcome is ReviewOutcome.STEP_DOWN:
-                statutory = self._step_down(
-                    kid, span, on, closed, current, before, after, meeting, plan_end, planned
-                )
+                statutory = self._step_down(at)
             else:
-                self._close(kid, span, on, current, before, meeting)
+                self._close(at)
         return span
 
     def _team(self, span: CafSpan, on: date) -> list[Staff]:
         return [inv.staff for inv in span.invs if open_on(inv.start, inv.end, on)]
 
-    def _caf_continue(
-        self,
-        kid: Kid,
-        span: CafSpan,
-        on: date,
-        closed: date | None,
-        current: Inv,
-        level: ServiceLevel,
-    ) -> None:
+    def _caf_continue(self, at: AtReview) -> None:
+        kid, span, on, closed, current = at.kid, at.span, at.on, at.closed, at.current
         rng = self._rng
         active = [inv for inv in span.invs if inv.end is None]
         members = [inv for inv in active if inv is not current and inv.start < on]
@@ -393,7 +400,7 @@ class CafHistory(Services):
                 if key in REFERRAL_KEYS:
                     self._refer(kid, key, agency, on, current.staff.id, caf_id=span.id)
                 self._join(kid, span, key, on, closed, agency_id=agency)
-        if level is TARGETED and current.start < on and rng.random() < 0.1:
+        if at.before is TARGETED and current.start < on and rng.random() < 0.1:
             # a new Lead Professional, agreed at the review: the old one hands over
             key, role = rng.choice(self._lead_keys(kid, on))
             agency = self._school_on(kid, on) if key == "school" else self._agency(kid, key)
@@ -429,18 +436,9 @@ class CafHistory(Services):
                 period[1] = on
         new.lead.append([on + timedelta(days=1), None])
 
-    def _step_up(
-        self,
-        kid: Kid,
-        span: CafSpan,
-        on: date,
-        closed: date | None,
-        current: Inv,
-        before: ServiceLevel,
-        after: ServiceLevel,
-        plan_end: date | None,
-        planned: date | None,
-    ) -> tuple[str, str]:
+    def _step_up(self, at: AtReview) -> tuple[str, str]:
+        kid, span, on, closed, current = at.kid, at.span, at.on, at.closed, at.current
+        before, after, plan_end, planned = at.before, at.after, at.plan_end, at.planned
         key = "cin" if after is CHILD_IN_NEED else "cp"
         agency = self._agency(kid, key)
         assert agency is not None
@@ -523,19 +521,9 @@ class CafHistory(Services):
             return self._pick(agency, Role.CONSULTANT_SOCIAL_WORKER, None), manager
         return manager, None
 
-    def _step_down(
-        self,
-        kid: Kid,
-        span: CafSpan,
-        on: date,
-        closed: date | None,
-        current: Inv,
-        before: ServiceLevel,
-        after: ServiceLevel,
-        meeting: Meeting,
-        plan_end: date | None,
-        planned: date | None,
-    ) -> tuple[str, str] | None:
+    def _step_down(self, at: AtReview) -> tuple[str, str] | None:
+        kid, span, on, closed, current = at.kid, at.span, at.on, at.closed, at.current
+        before, after, plan_end, planned = at.before, at.after, at.plan_end, at.planned
         rng = self._rng
         old_key = "cp" if before is STATUTORY else "cin"
         old_agency = current.agency_id if current.key == old_key else self._agency(kid, old_key)
@@ -559,7 +547,7 @@ class CafHistory(Services):
             decider,
             agreed_by=agreed,
             caf_id=span.id,
-            meeting=meeting,
+            meeting=at.meeting,
             new_agency_ids=new_agencies,
         )
         role = Role.SOCIAL_WORKER if new_key == "cin" else Role.EARLY_HELP_WORKER
@@ -584,15 +572,8 @@ class CafHistory(Services):
             return self._caf_plan(kid, span, kind, new, starts, starts, plan_end, planned), new_key
         return None
 
-    def _close(
-        self,
-        kid: Kid,
-        span: CafSpan,
-        on: date,
-        current: Inv,
-        level: ServiceLevel,
-        meeting: Meeting,
-    ) -> None:
+    def _close(self, at: AtReview) -> None:
+        kid, span, on, current, level = at.kid, at.span, at.on, at.current, at.before
         rng = self._rng
         key = "cin" if level is CHILD_IN_NEED else "early_help"
         agency = self._agency(kid, key)
@@ -614,7 +595,7 @@ class CafHistory(Services):
             decider,
             agreed_by=agreed,
             caf_id=span.id,
-            meeting=meeting,
+            meeting=at.meeting,
             new_agency_ids=new,
         )
         for inv in span.invs:

@@ -346,27 +346,9 @@ class CafHistory(Services):
                 s.role in (Role.SOCIAL_WORKER, Role.CONSULTANT_SOCIAL_WORKER) for s in team
             )
             by = current.staff
-            self._review(
-                kid,
-                on,
-                outcome,
-                next_on,
-                meeting,
-                by,
-                social_worker_present=sw_present,
-                caf_id=span.id,
-            )
-            if statutory is not None:
-                self._review(
-                    kid,
-                    on,
-                    outcome,
-                    next_on,
-                    meeting,
-                    by,
-                    social_worker_present=True,
-                    plan_id=statutory[0],
-                )
+            self._review(kid, on, outcome, next_on, meeting, by, sw_present, caf_id=span.id)
+            if statutory is not None:  # the statutory plan is reviewed with the CAF
+                self._review(kid, on, outcome, next_on, meeting, by, True, plan_id=statutory[0])
             plan_end = None
             for later in events[i + 1 :]:
                 if later[1] is not ReviewOutcome.CONTINUE:

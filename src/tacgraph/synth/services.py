@@ -398,8 +398,8 @@ class Services(Ids):
         next_on: date | None,
         meeting: Meeting,
         by: Staff,
-        *,
         social_worker_present: bool,
+        *,
         plan_id: str | None = None,
         caf_id: str | None = None,
     ) -> None:

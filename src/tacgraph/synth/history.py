@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -506,7 +506,6 @@ class CafHistory(Services):
     def _step_down(self, at: AtReview) -> tuple[str, str] | None:
         kid, span, on, closed, current = at.kid, at.span, at.on, at.closed, at.current
         before, after, plan_end, planned = at.before, at.after, at.plan_end, at.planned
-        rng = self._rng
         old_key = "cp" if before is STATUTORY else "cin"
         old_agency = current.agency_id if current.key == old_key else self._agency(kid, old_key)
         assert old_agency is not None
@@ -516,22 +515,8 @@ class CafHistory(Services):
         assert new_agency is not None
         involved = {inv.agency_id for inv in span.invs if inv.end is None}
         new_agencies = [] if new_agency in involved else [new_agency]
-        if after is TARGETED and rng.random() < 0.3:
-            extra = self._agency(kid, "cc" if 0 <= kid.age(on) < 5 else "young_carers")
-            if extra is not None and extra not in involved:
-                new_agencies.append(extra)
-        self._level_change(
-            kid,
-            ChangeDirection.STEP_DOWN,
-            on,
-            before,
-            after,
-            decider,
-            agreed_by=agreed,
-            caf_id=span.id,
-            meeting=at.meeting,
-            new_agency_ids=new_agencies,
-        )
+        decided = (decider, agreed)
+        self._decided(at, ChangeDirection.STEP_DOWN, after, decided, new_agencies, involved)
         role = Role.SOCIAL_WORKER if new_key == "cin" else Role.EARLY_HELP_WORKER
         new = self._join(
             kid,
@@ -556,33 +541,47 @@ class CafHistory(Services):
 
     def _close(self, at: AtReview) -> None:
         kid, span, on, current, level = at.kid, at.span, at.on, at.current, at.before
-        rng = self._rng
         key = "cin" if level is CHILD_IN_NEED else "early_help"
         agency = self._agency(kid, key)
         assert agency is not None
         if current.key == key:
             agency = current.agency_id
         decider, agreed = self._decider(agency)
-        new: list[str] = []
-        if rng.random() < 0.3:
-            extra = self._agency(kid, "cc" if 0 <= kid.age(on) < 5 else "young_carers")
-            if extra is not None:
-                new.append(extra)
-        self._level_change(
-            kid,
-            ChangeDirection.CLOSE,
-            on,
-            level,
-            UNIVERSAL,
-            decider,
-            agreed_by=agreed,
-            caf_id=span.id,
-            meeting=at.meeting,
-            new_agency_ids=new,
-        )
+        self._decided(at, ChangeDirection.CLOSE, UNIVERSAL, (decider, agreed), [], ())
         for inv in span.invs:
             if inv.end is None:
                 self._leave(inv, on, "CAF closed: needs met and stepped down to universal services")
+
+    def _decided(
+        self,
+        at: AtReview,
+        direction: ChangeDirection,
+        after: ServiceLevel,
+        decided: tuple[Staff, Staff | None],
+        new: list[str],
+        involved: Container[str],
+    ) -> None:
+        """Record the step-down or closure decided at the review ``at`` by
+        ``decided[0]`` (with ``decided[1]``'s agreement, if any), naming the services
+        ``new`` to the family; one stepping down to targeted or universal services
+        sometimes adds a children's centre or young carers' service not ``involved``."""
+        kid, on = at.kid, at.on
+        if after is not CHILD_IN_NEED and self._rng.random() < 0.3:
+            extra = self._agency(kid, "cc" if 0 <= kid.age(on) < 5 else "young_carers")
+            if extra is not None and extra not in involved:
+                new.append(extra)
+        self._level_change(
+            kid,
+            direction,
+            on,
+            at.before,
+            after,
+            decided[0],
+            agreed_by=decided[1],
+            caf_id=at.span.id,
+            meeting=at.meeting,
+            new_agency_ids=new,
+        )
 
     def _disengage(self, kid: Kid, span: CafSpan) -> None:
         """Fault: a team member's involvement ends while the CAF stays open, and nobody

@@ -6,44 +6,21 @@ from __future__ import annotations
 
 import csv
 import io
-import shlex
-import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from conftest import DATA
+import walkthrough
 from tacgraph.cli import exits
-from tacgraph.cli.app import app
 
 DOC = Path(__file__).parents[1] / "docs" / "ig-walkthrough.md"
 MARKER = "From the root of a checkout, with `.venv/bin` on your `PATH`:"
 
 
-def commands() -> list[list[str]]:
-    block = DOC.read_text(encoding="utf-8").split(MARKER, 1)[1]
-    block = block.split("```sh\n", 1)[1].split("```", 1)[0]
-    return [shlex.split(line, comments=True) for line in block.splitlines() if line.strip()]
-
-
 def test_the_ig_walkthrough_runs_as_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shutil.copytree(DATA, tmp_path / "tests" / "data")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("TACGRAPH_DB", raising=False)
-    monkeypatch.delenv("TACGRAPH_STORE", raising=False)
-    runner = CliRunner()
-    argvs = commands()
-    assert len(argvs) >= 8 and all(argv[0] == "tacgraph" for argv in argvs)
-    said: dict[str, str] = {}
-    for argv in argvs:
-        result = runner.invoke(app, argv[1:], env={"COLUMNS": "80"})
-        assert result.exit_code == exits.OK, (argv, result.stderr)
-        if "--csv" not in argv:
-            assert all(len(line) <= 80 for line in result.stdout.splitlines()), argv
-        said[shlex.join(argv)] = result.stdout
+    said = walkthrough.run(DOC, MARKER, tmp_path, monkeypatch, width=80)
 
     def out(*words: str) -> str:
         return next(text for line, text in said.items() if all(w in line for w in words))

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -140,6 +141,16 @@ def _redacted(path: Path) -> None:
         path.write_text(head + ',"redacted":true' + text[len(head) :])
 
 
+def _redacted_export(store: Store, tmp_path: Path) -> tuple[Path, dict[str, Any], dict[str, Any]]:
+    """The store exported as the head of year may see it (Robin's whereabouts redacted),
+    marked redacted: the file, what it holds and Robin's record in that."""
+    out = tmp_path / "redacted.json"
+    export_file(store, out, requester_id="PR-HOY")
+    _redacted(out)
+    doc = json.loads(out.read_text())
+    return out, doc, next(c for c in doc["children"] if c["id"] == "CH-ROBIN")
+
+
 @pytest.fixture
 def shielded(store: Store) -> Iterator[Store]:
     import_files(store, [SALLY, ROBIN])
@@ -150,10 +161,7 @@ def shielded(store: Store) -> Iterator[Store]:
 def test_reimporting_a_redacted_export_removes_and_blanks_nothing(
     shielded: Store, tmp_path: Path
 ) -> None:
-    out = tmp_path / "redacted.json"
-    export_file(shielded, out, requester_id="PR-HOY")
-    _redacted(out)
-    robin = next(c for c in json.loads(out.read_text())["children"] if c["id"] == "CH-ROBIN")
+    out, doc, robin = _redacted_export(shielded, tmp_path)
     assert "address_line" not in robin and "household_id" not in robin  # it was redacted
     before = (shielded.stats(), canonical_hash(shielded))
     report = import_files(shielded, [out])
@@ -165,11 +173,7 @@ def test_reimporting_a_redacted_export_removes_and_blanks_nothing(
 def test_a_redacted_record_still_adds_and_changes_what_it_gives(
     shielded: Store, tmp_path: Path
 ) -> None:
-    out = tmp_path / "redacted.json"
-    export_file(shielded, out, requester_id="PR-HOY")
-    _redacted(out)
-    doc = json.loads(out.read_text())
-    robin = next(c for c in doc["children"] if c["id"] == "CH-ROBIN")
+    out, doc, robin = _redacted_export(shielded, tmp_path)
     robin["given_name"] = "Robyn"
     out.write_text(json.dumps(doc))
     stored = shielded.nodes_by_id("Child", ["CH-ROBIN"])["CH-ROBIN"]

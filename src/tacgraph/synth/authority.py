@@ -131,6 +131,14 @@ class Authority(Ids):
         self._active[agency.id] = {}
         return agency
 
+    def _local_agency(
+        self, loc: Locality, key: str, name: str, level: ServiceLevel | None = None
+    ) -> Agency:
+        """A new agency of service ``key`` serving the children of ``loc``."""
+        agency = self._new_agency(key, name, loc.name, level)
+        loc.agencies.setdefault(key, []).append(agency.id)
+        return agency
+
     def _hire(self, agency: Agency, role: Role, count: int) -> Iterator[Practitioner]:
         rng = self._rng
         for i in range(count):
@@ -190,35 +198,19 @@ class Authority(Ids):
             schools = max(2, round(n / 350))
             primaries = max(1, round(schools * 0.72))
             secondaries = max(1, schools - primaries)
-            for _ in range(primaries):
-                a = add(
-                    self._new_agency("primary", self._unique("primary", stem), stem),
-                    [
-                        (Role.HEAD_TEACHER, 1),
-                        (Role.DESIGNATED_SAFEGUARDING_LEAD, 1),
-                        (Role.SENCO, 1),
-                        (Role.TEACHER, rng.randint(4, 8)),
-                    ],
-                )
-                loc.agencies.setdefault("primary", []).append(a.id)
-            for _ in range(secondaries):
-                a = add(
-                    self._new_agency("secondary", self._unique("secondary", stem), stem),
-                    [
-                        (Role.HEAD_TEACHER, 1),
-                        (Role.DESIGNATED_SAFEGUARDING_LEAD, 1),
-                        (Role.SENCO, 1),
-                        (Role.HEAD_OF_YEAR, rng.randint(5, 7)),
-                        (Role.TEACHER, rng.randint(4, 8)),
-                    ],
-                )
-                loc.agencies.setdefault("secondary", []).append(a.id)
+            heads = [
+                (Role.HEAD_TEACHER, 1),
+                (Role.DESIGNATED_SAFEGUARDING_LEAD, 1),
+                (Role.SENCO, 1),
+            ]
+            for key, count in (("primary", primaries), ("secondary", secondaries)):
+                for _ in range(count):
+                    school = self._local_agency(loc, key, self._unique(key, stem))
+                    years = [(Role.HEAD_OF_YEAR, rng.randint(5, 7))] if key == "secondary" else []
+                    add(school, [*heads, *years, (Role.TEACHER, rng.randint(4, 8))])
             for _ in range(max(1, round(n / 2000))):
-                a = add(
-                    self._new_agency("gp", self._unique("gp", stem), stem),
-                    [(Role.GP, rng.randint(3, 7))],
-                )
-                loc.agencies.setdefault("gp", []).append(a.id)
+                gp = self._local_agency(loc, "gp", self._unique("gp", stem))
+                add(gp, [(Role.GP, rng.randint(3, 7))])
             teams: list[tuple[str, str, list[tuple[Role, int]]]] = [
                 (
                     "hv",
@@ -270,20 +262,18 @@ class Authority(Ids):
                 ),
             ]
             for key, name, roles in teams:
-                a = add(self._new_agency(key, name, stem), roles)
-                loc.agencies.setdefault(key, []).append(a.id)
+                add(self._local_agency(loc, key, name), roles)
             for i in range(2 if n >= 3000 else 1):
                 name = f"{stem} Children's Centre" if i == 0 else self._unique("cc", stem)
                 level = UNIVERSAL if i == 0 else TARGETED
-                a = add(
-                    self._new_agency("cc", name, stem, level),
+                add(
+                    self._local_agency(loc, "cc", name, level),
                     [
                         (Role.TEAM_MANAGER, 1),
                         (Role.CHILDREN_CENTRE_WORKER, rng.randint(2, 3)),
                         (Role.FAMILY_SUPPORT_WORKER, rng.randint(2, 3)),
                     ],
                 )
-                loc.agencies.setdefault("cc", []).append(a.id)
         total = max(self.children, 1)
         wide_roles: dict[str, list[tuple[Role, int]]] = {
             "lac": [

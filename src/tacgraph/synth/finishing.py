@@ -22,6 +22,7 @@ from tacgraph.model import (
 from tacgraph.synth.ids import Ids
 from tacgraph.synth.state import (
     Kid,
+    Staff,
     lead_periods,
 )
 from tacgraph.synth.vocabulary import (
@@ -54,27 +55,9 @@ class Finishing(Ids):
             )
             if inv.caf is not None:
                 for role, frm, to in lead_periods(inv):
-                    kid.recs.append(
-                        TeamMembership(
-                            id=self._id("TM"),
-                            practitioner_id=inv.staff.id,
-                            caf_id=inv.caf.id,
-                            role=role,
-                            started_on=frm,
-                            ended_on=to,
-                        )
-                    )
+                    self._membership(kid, inv.staff, role, frm, to, caf_id=inv.caf.id)
         for staff, plan_id, role, frm, to in kid.plan_teams:
-            kid.recs.append(
-                TeamMembership(
-                    id=self._id("TM"),
-                    practitioner_id=staff.id,
-                    plan_id=plan_id,
-                    role=role,
-                    started_on=frm,
-                    ended_on=to,
-                )
-            )
+            self._membership(kid, staff, role, frm, to, plan_id=plan_id)
         # rule 3: nobody leaves an open CAF's team without a handover
         for inv in kid.invs:
             if inv.end is None or not inv.handover:
@@ -139,6 +122,30 @@ class Finishing(Ids):
                         **target,
                     )
                 )
+
+    def _membership(
+        self,
+        kid: Kid,
+        staff: Staff,
+        role: TeamRole,
+        frm: date,
+        to: date | None,
+        *,
+        caf_id: str | None = None,
+        plan_id: str | None = None,
+    ) -> None:
+        """Record ``staff``'s time on the team of a CAF or of a plan."""
+        kid.recs.append(
+            TeamMembership(
+                id=self._id("TM"),
+                practitioner_id=staff.id,
+                caf_id=caf_id,
+                plan_id=plan_id,
+                role=role,
+                started_on=frm,
+                ended_on=to,
+            )
+        )
 
     def _register(self, kid: Kid) -> None:
         """The CAF register's history of each CAF, derived from the records already made

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tacgraph.dates import next_weekday, open_on
@@ -14,14 +15,11 @@ from tacgraph.model import (
     ConsentDecision,
     Meeting,
     MeetingKind,
-    Plan,
     PlanKind,
-    Review,
     ReviewOutcome,
     Role,
     Scope,
     ServiceLevel,
-    TeamRole,
 )
 from tacgraph.synth.services import Services
 from tacgraph.synth.state import (
@@ -40,6 +38,22 @@ from tacgraph.synth.vocabulary import (
     TARGETED,
     UNIVERSAL,
 )
+
+
+@dataclass(slots=True)
+class AtReview:
+    """A CAF at one of its reviews, as the decision taken there sees it."""
+
+    kid: Kid
+    span: CafSpan
+    on: date
+    closed: date | None  # the day the CAF closes, None while it stays open
+    current: Inv  # the Lead Professional's involvement
+    before: ServiceLevel
+    after: ServiceLevel
+    meeting: Meeting
+    plan_end: date | None  # the next review that changes the level, if any
+    planned: date | None  # the review planned after the last one held
 
 
 class CafHistory(Services):
@@ -289,18 +303,17 @@ class CafHistory(Services):
                     recorded_by=lead.staff.id,
                     purpose="Share the CAF with this service",
                 )
-        plan_id = self._id("PL")
-        caf_plan = Plan(
-            id=plan_id,
-            child_id=kid.id,
-            kind=PlanKind.CAF_ACTION_PLAN,
+        self._plan(
+            kid,
+            self._id("PL"),
+            PlanKind.CAF_ACTION_PLAN,
+            list(span.invs),
+            start,
+            closed,
+            planned,
+            (3, 6),
             caf_id=span.id,
-            started_on=start,
-            ended_on=closed,
-            next_review_on=planned,
         )
-        kid.recs.append(caf_plan)
-        self._actions(kid, caf_plan, list(span.invs), start, closed, rng.randint(3, 6))
         first_review = events[0][0] if events else None
         tac = next_weekday(start + timedelta(days=rng.randint(3, 14)))
         if tac <= as_of and (first_review is None or tac < first_review):
@@ -332,62 +345,31 @@ class CafHistory(Services):
             sw_present = any(
                 s.role in (Role.SOCIAL_WORKER, Role.CONSULTANT_SOCIAL_WORKER) for s in team
             )
-            kid.recs.append(
-                Review(
-                    id=self._id("RV"),
-                    caf_id=span.id,
-                    held_on=on,
-                    outcome=outcome,
-                    next_review_on=next_on,
-                    meeting_id=meeting.id,
-                    recorded_by_id=current.staff.id,
-                    social_worker_present=sw_present,
-                )
-            )
-            if statutory is not None:
-                kid.recs.append(
-                    Review(
-                        id=self._id("RV"),
-                        plan_id=statutory[0],
-                        held_on=on,
-                        outcome=outcome,
-                        next_review_on=next_on,
-                        meeting_id=meeting.id,
-                        recorded_by_id=current.staff.id,
-                        social_worker_present=True,
-                    )
-                )
+            by = current.staff
+            self._review(kid, on, outcome, next_on, meeting, by, sw_present, caf_id=span.id)
+            if statutory is not None:  # the statutory plan is reviewed with the CAF
+                self._review(kid, on, outcome, next_on, meeting, by, True, plan_id=statutory[0])
             plan_end = None
             for later in events[i + 1 :]:
                 if later[1] is not ReviewOutcome.CONTINUE:
                     plan_end = later[0]
                     break
+            at = AtReview(kid, span, on, closed, current, before, after, meeting, plan_end, planned)
             if outcome is ReviewOutcome.CONTINUE:
-                self._caf_continue(kid, span, on, closed, current, before)
+                self._caf_continue(at)
             elif outcome is ReviewOutcome.STEP_UP:
-                statutory = self._step_up(
-                    kid, span, on, closed, current, before, after, plan_end, planned
-                )
+                statutory = self._step_up(at)
             elif outcome is ReviewOutcome.STEP_DOWN:
-                statutory = self._step_down(
-                    kid, span, on, closed, current, before, after, meeting, plan_end, planned
-                )
+                statutory = self._step_down(at)
             else:
-                self._close(kid, span, on, current, before, meeting)
+                self._close(at)
         return span
 
     def _team(self, span: CafSpan, on: date) -> list[Staff]:
         return [inv.staff for inv in span.invs if open_on(inv.start, inv.end, on)]
 
-    def _caf_continue(
-        self,
-        kid: Kid,
-        span: CafSpan,
-        on: date,
-        closed: date | None,
-        current: Inv,
-        level: ServiceLevel,
-    ) -> None:
+    def _caf_continue(self, at: AtReview) -> None:
+        kid, span, on, closed, current = at.kid, at.span, at.on, at.closed, at.current
         rng = self._rng
         active = [inv for inv in span.invs if inv.end is None]
         members = [inv for inv in active if inv is not current and inv.start < on]
@@ -400,7 +382,7 @@ class CafHistory(Services):
                 if key in REFERRAL_KEYS:
                     self._refer(kid, key, agency, on, current.staff.id, caf_id=span.id)
                 self._join(kid, span, key, on, closed, agency_id=agency)
-        if level is TARGETED and current.start < on and rng.random() < 0.1:
+        if at.before is TARGETED and current.start < on and rng.random() < 0.1:
             # a new Lead Professional, agreed at the review: the old one hands over
             key, role = rng.choice(self._lead_keys(kid, on))
             agency = self._school_on(kid, on) if key == "school" else self._agency(kid, key)
@@ -436,19 +418,9 @@ class CafHistory(Services):
                 period[1] = on
         new.lead.append([on + timedelta(days=1), None])
 
-    def _step_up(
-        self,
-        kid: Kid,
-        span: CafSpan,
-        on: date,
-        closed: date | None,
-        current: Inv,
-        before: ServiceLevel,
-        after: ServiceLevel,
-        plan_end: date | None,
-        planned: date | None,
-    ) -> tuple[str, str]:
-        rng = self._rng
+    def _step_up(self, at: AtReview) -> tuple[str, str]:
+        kid, span, on, closed, current = at.kid, at.span, at.on, at.closed, at.current
+        before, after, plan_end, planned = at.before, at.after, at.plan_end, at.planned
         key = "cin" if after is CHILD_IN_NEED else "cp"
         agency = self._agency(kid, key)
         assert agency is not None
@@ -481,10 +453,7 @@ class CafHistory(Services):
             kid, span, key, on, closed, Role.SOCIAL_WORKER, agency_id=agency, level=after
         )
         assert sw is not None
-        sw.lead.append([on + timedelta(days=1), None])
-        for period in current.lead:
-            if period[1] is None:
-                period[1] = on
+        self._hand_lead(current, sw, on)
         if before is not TARGETED:
             # the child-in-need social worker hands over to the child protection one
             self._leave(current, on, "Case transferred to the child protection team")
@@ -503,19 +472,27 @@ class CafHistory(Services):
         else:
             self._assessment(kid, AssessmentKind.INITIAL, sw.staff, on, 10)
         kind = PlanKind.CHILD_PROTECTION if key == "cp" else PlanKind.CHILD_IN_NEED
-        plan = Plan(
-            id=self._id("PL"),
-            child_id=kid.id,
-            kind=kind,
-            caf_id=span.id,
-            started_on=on,
-            ended_on=plan_end,
-            next_review_on=planned if plan_end is None else None,
-        )
-        kid.recs.append(plan)
-        self._actions(kid, plan, [sw], on, plan_end, rng.randint(2, 3))
-        kid.plan_teams.append((sw.staff, plan.id, TeamRole.LEAD, on + timedelta(days=1), plan_end))
-        return plan.id, key
+        plan_id = self._caf_plan(kid, span, kind, sw, on, on + timedelta(days=1), plan_end, planned)
+        return plan_id, key
+
+    def _caf_plan(
+        self,
+        kid: Kid,
+        span: CafSpan,
+        kind: PlanKind,
+        lead: Inv,
+        start: date,
+        led_from: date,
+        end: date | None,
+        planned: date | None,
+    ) -> str:
+        """A statutory plan under a CAF, led by ``lead`` alone, reviewed with the CAF;
+        returns its id."""
+        plan_id = self._id("PL")
+        next_review = planned if end is None else None
+        self._plan(kid, plan_id, kind, [lead], start, end, next_review, (2, 3), caf_id=span.id)
+        self._plan_team(kid, plan_id, lead, (), led_from, end)
+        return plan_id
 
     def _decider(self, agency: str) -> tuple[Staff, Staff | None]:
         """Who may close or step down: the team manager, or a consultant social worker
@@ -526,20 +503,9 @@ class CafHistory(Services):
             return self._pick(agency, Role.CONSULTANT_SOCIAL_WORKER, None), manager
         return manager, None
 
-    def _step_down(
-        self,
-        kid: Kid,
-        span: CafSpan,
-        on: date,
-        closed: date | None,
-        current: Inv,
-        before: ServiceLevel,
-        after: ServiceLevel,
-        meeting: Meeting,
-        plan_end: date | None,
-        planned: date | None,
-    ) -> tuple[str, str] | None:
-        rng = self._rng
+    def _step_down(self, at: AtReview) -> tuple[str, str] | None:
+        kid, span, on, closed, current = at.kid, at.span, at.on, at.closed, at.current
+        before, after, plan_end, planned = at.before, at.after, at.plan_end, at.planned
         old_key = "cp" if before is STATUTORY else "cin"
         old_agency = current.agency_id if current.key == old_key else self._agency(kid, old_key)
         assert old_agency is not None
@@ -549,22 +515,8 @@ class CafHistory(Services):
         assert new_agency is not None
         involved = {inv.agency_id for inv in span.invs if inv.end is None}
         new_agencies = [] if new_agency in involved else [new_agency]
-        if after is TARGETED and rng.random() < 0.3:
-            extra = self._agency(kid, "cc" if 0 <= kid.age(on) < 5 else "young_carers")
-            if extra is not None and extra not in involved:
-                new_agencies.append(extra)
-        self._level_change(
-            kid,
-            ChangeDirection.STEP_DOWN,
-            on,
-            before,
-            after,
-            decider,
-            agreed_by=agreed,
-            caf_id=span.id,
-            meeting=meeting,
-            new_agency_ids=new_agencies,
-        )
+        decided = (decider, agreed)
+        self._decided(at, ChangeDirection.STEP_DOWN, after, decided, new_agencies, involved)
         role = Role.SOCIAL_WORKER if new_key == "cin" else Role.EARLY_HELP_WORKER
         new = self._join(
             kid,
@@ -582,59 +534,54 @@ class CafHistory(Services):
             if inv.end is None and inv.key == old_key:
                 self._leave(inv, on, "Social care involvement closed at step-down")
         if new_key == "cin":
-            plan = Plan(
-                id=self._id("PL"),
-                child_id=kid.id,
-                kind=PlanKind.CHILD_IN_NEED,
-                caf_id=span.id,
-                started_on=on + timedelta(days=1),
-                ended_on=plan_end,
-                next_review_on=planned if plan_end is None else None,
-            )
-            kid.recs.append(plan)
-            self._actions(kid, plan, [new], on + timedelta(days=1), plan_end, rng.randint(2, 3))
-            kid.plan_teams.append(
-                (new.staff, plan.id, TeamRole.LEAD, on + timedelta(days=1), plan_end)
-            )
-            return plan.id, new_key
+            starts = on + timedelta(days=1)
+            kind = PlanKind.CHILD_IN_NEED
+            return self._caf_plan(kid, span, kind, new, starts, starts, plan_end, planned), new_key
         return None
 
-    def _close(
-        self,
-        kid: Kid,
-        span: CafSpan,
-        on: date,
-        current: Inv,
-        level: ServiceLevel,
-        meeting: Meeting,
-    ) -> None:
-        rng = self._rng
+    def _close(self, at: AtReview) -> None:
+        kid, span, on, current, level = at.kid, at.span, at.on, at.current, at.before
         key = "cin" if level is CHILD_IN_NEED else "early_help"
         agency = self._agency(kid, key)
         assert agency is not None
         if current.key == key:
             agency = current.agency_id
         decider, agreed = self._decider(agency)
-        new: list[str] = []
-        if rng.random() < 0.3:
-            extra = self._agency(kid, "cc" if 0 <= kid.age(on) < 5 else "young_carers")
-            if extra is not None:
-                new.append(extra)
-        self._level_change(
-            kid,
-            ChangeDirection.CLOSE,
-            on,
-            level,
-            UNIVERSAL,
-            decider,
-            agreed_by=agreed,
-            caf_id=span.id,
-            meeting=meeting,
-            new_agency_ids=new,
-        )
+        self._decided(at, ChangeDirection.CLOSE, UNIVERSAL, (decider, agreed), [], ())
         for inv in span.invs:
             if inv.end is None:
                 self._leave(inv, on, "CAF closed: needs met and stepped down to universal services")
+
+    def _decided(
+        self,
+        at: AtReview,
+        direction: ChangeDirection,
+        after: ServiceLevel,
+        decided: tuple[Staff, Staff | None],
+        new: list[str],
+        involved: Container[str],
+    ) -> None:
+        """Record the step-down or closure decided at the review ``at`` by
+        ``decided[0]`` (with ``decided[1]``'s agreement, if any), naming the services
+        ``new`` to the family; one stepping down to targeted or universal services
+        sometimes adds a children's centre or young carers' service not ``involved``."""
+        kid, on = at.kid, at.on
+        if after is not CHILD_IN_NEED and self._rng.random() < 0.3:
+            extra = self._agency(kid, "cc" if 0 <= kid.age(on) < 5 else "young_carers")
+            if extra is not None and extra not in involved:
+                new.append(extra)
+        self._level_change(
+            kid,
+            direction,
+            on,
+            at.before,
+            after,
+            decided[0],
+            agreed_by=decided[1],
+            caf_id=at.span.id,
+            meeting=at.meeting,
+            new_agency_ids=new,
+        )
 
     def _disengage(self, kid: Kid, span: CafSpan) -> None:
         """Fault: a team member's involvement ends while the CAF stays open, and nobody

@@ -33,6 +33,18 @@ def _whole_or_nothing(out: Path) -> Iterator[Path]:
         raise
 
 
+def _counted(
+    records: Iterable[Record], counts: dict[str, int], progress: Callable[[int], None] | None
+) -> Iterator[Record]:
+    """``records``, each counted in ``counts`` by its label once the caller has written
+    it, with ``progress`` called every 10,000 records (the caller reports the end)."""
+    for written, record in enumerate(records, 1):
+        yield record
+        counts[type(record).label()] += 1
+        if progress is not None and written % 10_000 == 0:
+            progress(written)
+
+
 def record_line(record: Record) -> str:
     """One JSON Lines line (without the newline) for ``record``."""
     return json.dumps(
@@ -54,24 +66,19 @@ def write_jsonl(
     records and at the end. Raises OSError if the file cannot be written.
     """
     counts = {t.label(): 0 for t in RECORD_TYPES}
-    written = 0
     with _whole_or_nothing(out) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as handle:
         batch: list[str] = []
-        for record in records:
+        for record in _counted(records, counts, progress):
             batch.append(record_line(record))
-            counts[type(record).label()] += 1
-            written += 1
             if len(batch) >= 10_000:
                 batch.append("")
                 handle.write("\n".join(batch))
                 batch = []
-                if progress is not None:
-                    progress(written)
         if batch:
             batch.append("")
             handle.write("\n".join(batch))
     if progress is not None:
-        progress(written)
+        progress(sum(counts.values()))
     return counts
 
 
@@ -88,14 +95,13 @@ def write_json(
     :func:`write_jsonl`. Raises OSError if the file cannot be written.
     """
     counts = {t.label(): 0 for t in RECORD_TYPES}
-    written = 0
     with (
         _whole_or_nothing(out) as tmp,
         tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}.") as spool,
         ExitStack() as files,
     ):
         handles: dict[str, IO[str]] = {}
-        for record in records:
+        for record in _counted(records, counts, progress):
             label = type(record).label()
             handle = handles.get(label)
             if handle is None:
@@ -106,10 +112,6 @@ def write_json(
                 dump_record(record), sort_keys=True, separators=(",", ":"), ensure_ascii=False
             )
             handle.write(("\n" if counts[label] == 0 else ",\n") + line)
-            counts[label] += 1
-            written += 1
-            if progress is not None and written % 10_000 == 0:
-                progress(written)
         with tmp.open("w", encoding="utf-8", newline="\n") as doc:
             doc.write('{"format":"tacgraph","version":1')
             for model in RECORD_TYPES:
@@ -123,7 +125,7 @@ def write_json(
                 doc.write("]")
             doc.write("}\n")
     if progress is not None:
-        progress(written)
+        progress(sum(counts.values()))
     return counts
 
 

@@ -21,12 +21,16 @@ from tacgraph.model import (
     Outcome,
     Plan,
     PlanAction,
+    PlanKind,
     Referral,
+    Review,
+    ReviewOutcome,
     Role,
     Scope,
     ServiceLevel,
     StatutoryBasis,
     StatutoryGround,
+    TeamRole,
 )
 from tacgraph.synth.ids import Ids
 from tacgraph.synth.state import (
@@ -45,6 +49,7 @@ from tacgraph.synth.vocabulary import (
     REFERRAL_REASONS,
     SENSITIVE_KEYS,
     SERVICES,
+    SOCIAL_CARE_SCOPES,
     TARGETED,
     UNIVERSAL,
 )
@@ -315,27 +320,46 @@ class Services(Ids):
         kid.recs.append(meeting)
         return meeting
 
-    def _actions(
+    def _plan(
         self,
         kid: Kid,
-        plan: Plan,
+        plan_id: str,
+        kind: PlanKind,
         team: Sequence[Inv],
         start: date,
-        ended: date | None,
-        count: int,
-    ) -> None:
+        end: date | None,
+        next_review: date | None,
+        actions: tuple[int, int],
+        *,
+        caf_id: str | None = None,
+        stable: bool = False,
+    ) -> Plan:
+        """Record plan ``plan_id`` for ``kid`` from ``start`` to ``end`` (None: open),
+        with between ``actions[0]`` and ``actions[1]`` actions, each given to one of
+        ``team`` (or to nobody where the team is empty); returns the plan."""
         rng = self._rng
         as_of = self.as_of
+        plan = Plan(
+            id=plan_id,
+            child_id=kid.id,
+            kind=kind,
+            caf_id=caf_id,
+            started_on=start,
+            ended_on=end,
+            next_review_on=next_review,
+            stable_long_term=stable,
+        )
+        kid.recs.append(plan)
         outcomes = list(Outcome)
-        for _ in range(count):
+        for _ in range(rng.randint(*actions)):
             outcome = rng.choice(outcomes)
             inv = rng.choice(team) if team else None
             due = next_weekday(start + timedelta(days=rng.randint(28, 180)))
             completed = None
             if due <= as_of and rng.random() < 0.65:
                 completed = max(start, due - timedelta(days=rng.randint(0, 21)))
-                if ended is not None and completed > ended:
-                    completed = ended
+                if end is not None and completed > end:
+                    completed = end
             kid.recs.append(
                 PlanAction(
                     id=self._id("PA"),
@@ -349,6 +373,50 @@ class Services(Ids):
                     completed_on=completed,
                 )
             )
+        return plan
+
+    def _plan_team(
+        self,
+        kid: Kid,
+        plan_id: str,
+        lead: Inv,
+        members: Sequence[Inv],
+        led_from: date,
+        end: date | None,
+    ) -> None:
+        """A plan's team, made into memberships when the child is finished: ``lead``
+        leads from ``led_from``, each of ``members`` belongs from joining, all to ``end``."""
+        kid.plan_teams.append((lead.staff, plan_id, TeamRole.LEAD, led_from, end))
+        for inv in members:
+            kid.plan_teams.append((inv.staff, plan_id, TeamRole.MEMBER, inv.start, end))
+
+    def _review(
+        self,
+        kid: Kid,
+        held_on: date,
+        outcome: ReviewOutcome,
+        next_on: date | None,
+        meeting: Meeting,
+        by: Staff,
+        social_worker_present: bool,
+        *,
+        plan_id: str | None = None,
+        caf_id: str | None = None,
+    ) -> None:
+        """Record the review of a plan or a CAF held at ``meeting`` by ``by``."""
+        kid.recs.append(
+            Review(
+                id=self._id("RV"),
+                caf_id=caf_id,
+                plan_id=plan_id,
+                held_on=held_on,
+                outcome=outcome,
+                next_review_on=next_on,
+                meeting_id=meeting.id,
+                recorded_by_id=by.id,
+                social_worker_present=social_worker_present,
+            )
+        )
 
     def _targeted(self, kid: Kid, several: bool = False) -> None:
         rng = self._rng
@@ -428,9 +496,13 @@ class Services(Ids):
         kind: MeetingKind,
         gap: tuple[int, int],
         first: int | None = None,
-    ) -> tuple[date | None, list[tuple[date, Meeting]]]:
-        """Reviews of a plan from ``start`` to ``end`` (or now); returns the next review
-        date and the review meetings."""
+        *,
+        social_worker_present: bool,
+    ) -> date | None:
+        """Hold a plan's reviews from ``start`` to ``end`` (or now): at each a meeting
+        chaired by ``lead`` and a review that continues the plan and names the next
+        (the last names the plan's end, if it has one). Returns the next review date,
+        None once the plan has ended."""
         rng = self._rng
         limit = (end if end is not None else self.as_of) - timedelta(days=1)
         t = start
@@ -440,10 +512,23 @@ class Services(Ids):
             nxt = next_weekday(t + timedelta(days=step if step is not None else rng.randint(*gap)))
             step = None
             if nxt > limit:
-                return (None if end is not None else nxt), held
-            meeting = self._meeting(kid, kind, nxt, lead, [lead, *team], plan_id=plan_id)
-            held.append((nxt, meeting))
+                break
+            held.append((nxt, self._meeting(kid, kind, nxt, lead, [lead, *team], plan_id=plan_id)))
             t = nxt
+        last = nxt if end is None else end
+        for i, (on, meeting) in enumerate(held):
+            next_on = held[i + 1][0] if i + 1 < len(held) else last
+            self._review(
+                kid,
+                on,
+                ReviewOutcome.CONTINUE,
+                next_on,
+                meeting,
+                lead,
+                social_worker_present=social_worker_present,
+                plan_id=plan_id,
+            )
+        return None if end is not None else nxt
 
     def _level_change(
         self,
@@ -483,26 +568,37 @@ class Services(Ids):
             kid.changes.append(Change(change, decided_by.id))
         return change
 
+    def _basis(
+        self,
+        kid: Kid,
+        ground: StatutoryGround,
+        by: Staff,
+        on: date,
+        reason: str,
+        agency: str,
+        scopes: list[Scope],
+        valid_until: date | None = None,
+    ) -> str:
+        """Record a statutory basis for sharing about ``kid`` with ``agency``; returns
+        its id."""
+        basis = StatutoryBasis(
+            id=self._id("SB"),
+            child_id=kid.id,
+            ground=ground,
+            recorded_by_id=by.id,
+            recorded_on=on,
+            reason=reason,
+            to_agency_id=agency,
+            scopes=scopes,
+            valid_until=valid_until,
+        )
+        kid.recs.append(basis)
+        return basis.id
+
     def _harm_basis(self, kid: Kid, by: Staff, on: date, agency: str, *, caf: bool) -> str:
         """Record the statutory basis for sharing where a child is suffering, or likely to
         suffer, significant harm (with the CAF's content where a CAF steps up); returns
         its id."""
-        scopes = [
-            Scope.CONTACT_DETAILS,
-            Scope.INVOLVEMENT,
-            Scope.HEALTH,
-            Scope.EDUCATION,
-            Scope.SOCIAL_CARE,
-        ]
-        basis = StatutoryBasis(
-            id=self._id("SB"),
-            child_id=kid.id,
-            ground=StatutoryGround.SIGNIFICANT_HARM,
-            recorded_by_id=by.id,
-            recorded_on=on,
-            reason=self._rng.choice(HARM_REASONS),
-            to_agency_id=agency,
-            scopes=[*scopes, Scope.CAF_CONTENT] if caf else scopes,
-        )
-        kid.recs.append(basis)
-        return basis.id
+        scopes = [*SOCIAL_CARE_SCOPES, Scope.CAF_CONTENT] if caf else list(SOCIAL_CARE_SCOPES)
+        reason = self._rng.choice(HARM_REASONS)
+        return self._basis(kid, StatutoryGround.SIGNIFICANT_HARM, by, on, reason, agency, scopes)

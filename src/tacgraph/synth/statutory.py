@@ -9,15 +9,11 @@ from tacgraph.model import (
     AssessmentKind,
     ChangeDirection,
     MeetingKind,
-    Plan,
     PlanKind,
-    Review,
     ReviewOutcome,
     Role,
     Scope,
-    StatutoryBasis,
     StatutoryGround,
-    TeamRole,
 )
 from tacgraph.synth.services import Services
 from tacgraph.synth.state import (
@@ -27,6 +23,7 @@ from tacgraph.synth.state import (
 from tacgraph.synth.vocabulary import (
     REVIEW_INTERVAL_DAYS,
     SERVICES,
+    SOCIAL_CARE_SCOPES,
     STATUTORY,
     UNIVERSAL,
 )
@@ -65,19 +62,16 @@ class Statutory(Services):
         if kind is PlanKind.CHILD_PROTECTION:
             basis_id = self._harm_basis(kid, referrer, referred, agency, caf=False)
         elif key == "yos":
-            basis = StatutoryBasis(
-                id=self._id("SB"),
-                child_id=kid.id,
-                ground=StatutoryGround.COURT_ORDER,
-                recorded_by_id=lead.id,
-                recorded_on=referred,
-                reason="Youth rehabilitation order with supervision",
-                to_agency_id=agency,
-                scopes=[Scope.CONTACT_DETAILS, Scope.INVOLVEMENT, Scope.EDUCATION],
+            basis_id = self._basis(
+                kid,
+                StatutoryGround.COURT_ORDER,
+                lead,
+                referred,
+                "Youth rehabilitation order with supervision",
+                agency,
+                [Scope.CONTACT_DETAILS, Scope.INVOLVEMENT, Scope.EDUCATION],
                 valid_until=referred + timedelta(days=365),
             )
-            kid.recs.append(basis)
-            basis_id = basis.id
         if key != "yos":
             self._refer(kid, key, agency, referred, referrer.id, basis_id=basis_id)
         if kind is PlanKind.CHILD_PROTECTION:
@@ -133,7 +127,7 @@ class Statutory(Services):
         }.get(kind, MeetingKind.REVIEW)
         first = 90 if kind is PlanKind.CHILD_PROTECTION else None
         team = [m.staff for m in members]
-        next_review, held = self._plan_reviews(
+        next_review = self._plan_reviews(
             kid,
             plan_id,
             plan_start,
@@ -143,40 +137,17 @@ class Statutory(Services):
             meeting_kind,
             (90, REVIEW_INTERVAL_DAYS),
             first,
+            social_worker_present=key in ("cp", "cin", "disabled", "lac"),
         )
-        plan = Plan(
-            id=plan_id,
-            child_id=kid.id,
-            kind=kind,
-            started_on=plan_start,
-            ended_on=end,
-            next_review_on=next_review,
-        )
-        kid.recs.append(plan)
-        self._actions(kid, plan, [lead_inv, *members], plan_start, end, rng.randint(2, 4))
-        kid.plan_teams.append((lead, plan_id, TeamRole.LEAD, plan_start, end))
-        for inv in members:
-            kid.plan_teams.append((inv.staff, plan_id, TeamRole.MEMBER, plan_start, end))
+        team_invs = [lead_inv, *members]
+        self._plan(kid, plan_id, kind, team_invs, plan_start, end, next_review, (2, 4))
+        self._plan_team(kid, plan_id, lead_inv, members, plan_start, end)
         if kind is PlanKind.CHILD_PROTECTION:
             core = add_working_days(plan_start, 10)
             if core <= as_of:
                 self._meeting(
                     kid, MeetingKind.CORE_GROUP, core, lead, [lead, *team], plan_id=plan_id
                 )
-        for i, (held_on, meeting) in enumerate(held):
-            following = held[i + 1][0] if i + 1 < len(held) else (next_review or end)
-            kid.recs.append(
-                Review(
-                    id=self._id("RV"),
-                    plan_id=plan_id,
-                    held_on=held_on,
-                    outcome=ReviewOutcome.CONTINUE,
-                    next_review_on=following,
-                    meeting_id=meeting.id,
-                    recorded_by_id=lead.id,
-                    social_worker_present=key in ("cp", "cin", "disabled", "lac"),
-                )
-            )
         if end is not None:
             # closing social care involvement (004 section 6): team manager decides,
             # TACiN meeting, everyone notified
@@ -184,16 +155,15 @@ class Statutory(Services):
             meeting = self._meeting(
                 kid, MeetingKind.TACIN, end, lead, [lead, manager, *team], plan_id=plan_id
             )
-            kid.recs.append(
-                Review(
-                    id=self._id("RV"),
-                    plan_id=plan_id,
-                    held_on=end,
-                    outcome=ReviewOutcome.CLOSE,
-                    meeting_id=meeting.id,
-                    recorded_by_id=lead.id,
-                    social_worker_present=True,
-                )
+            self._review(
+                kid,
+                end,
+                ReviewOutcome.CLOSE,
+                None,
+                meeting,
+                lead,
+                social_worker_present=True,
+                plan_id=plan_id,
             )
             new: list[str] = []
             if rng.random() < 0.5:
@@ -231,23 +201,14 @@ class Statutory(Services):
             kid, "lac", placed, None, Role.SOCIAL_WORKER, agency_id=agency, level=STATUTORY
         )
         lead = lead_inv.staff
-        kid.recs.append(
-            StatutoryBasis(
-                id=self._id("SB"),
-                child_id=kid.id,
-                ground=StatutoryGround.COURT_ORDER,
-                recorded_by_id=lead.id,
-                recorded_on=placed,
-                reason="Care order (Children Act 1989 s31)",
-                to_agency_id=agency,
-                scopes=[
-                    Scope.CONTACT_DETAILS,
-                    Scope.INVOLVEMENT,
-                    Scope.HEALTH,
-                    Scope.EDUCATION,
-                    Scope.SOCIAL_CARE,
-                ],
-            )
+        self._basis(
+            kid,
+            StatutoryGround.COURT_ORDER,
+            lead,
+            placed,
+            "Care order (Children Act 1989 s31)",
+            agency,
+            list(SOCIAL_CARE_SCOPES),
         )
         members: list[Inv] = []
         school = self._school_on(kid, as_of)
@@ -270,32 +231,19 @@ class Statutory(Services):
         plan_id = self._id("PL")
         team = [m.staff for m in members] + [inv.staff for inv in hv]
         gap = (300, 350) if stable else (90, REVIEW_INTERVAL_DAYS)
-        next_review, held = self._plan_reviews(
-            kid, plan_id, placed, None, lead, team, MeetingKind.REVIEW, gap, first=28
+        next_review = self._plan_reviews(
+            kid,
+            plan_id,
+            placed,
+            None,
+            lead,
+            team,
+            MeetingKind.REVIEW,
+            gap,
+            first=28,
+            social_worker_present=True,
         )
-        plan = Plan(
-            id=plan_id,
-            child_id=kid.id,
-            kind=PlanKind.LOOKED_AFTER_CARE,
-            started_on=placed,
-            next_review_on=next_review,
-            stable_long_term=stable,
-        )
-        kid.recs.append(plan)
-        self._actions(kid, plan, [lead_inv, *members], placed, None, rng.randint(2, 4))
-        kid.plan_teams.append((lead, plan_id, TeamRole.LEAD, placed, None))
-        for inv in members:
-            kid.plan_teams.append((inv.staff, plan_id, TeamRole.MEMBER, inv.start, None))
-        for i, (held_on, meeting) in enumerate(held):
-            kid.recs.append(
-                Review(
-                    id=self._id("RV"),
-                    plan_id=plan_id,
-                    held_on=held_on,
-                    outcome=ReviewOutcome.CONTINUE,
-                    next_review_on=held[i + 1][0] if i + 1 < len(held) else next_review,
-                    meeting_id=meeting.id,
-                    recorded_by_id=lead.id,
-                    social_worker_present=True,
-                )
-            )
+        kind = PlanKind.LOOKED_AFTER_CARE
+        team_invs = [lead_inv, *members]
+        self._plan(kid, plan_id, kind, team_invs, placed, None, next_review, (2, 4), stable=stable)
+        self._plan_team(kid, plan_id, lead_inv, members, placed, None)

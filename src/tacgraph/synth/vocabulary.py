@@ -8,6 +8,7 @@ from tacgraph.model import (
     AgencyKind,
     Outcome,
     Role,
+    Scope,
     ServiceLevel,
 )
 
@@ -851,6 +852,14 @@ REFERRAL_KEYS = frozenset(
     }
 )
 SENSITIVE_KEYS = frozenset({"drug", "da", "sexual_health", "mental_health"})
+# what a statutory basis for social care work lets be shared
+SOCIAL_CARE_SCOPES = (
+    Scope.CONTACT_DETAILS,
+    Scope.INVOLVEMENT,
+    Scope.HEALTH,
+    Scope.EDUCATION,
+    Scope.SOCIAL_CARE,
+)
 AUTHORITY_WIDE: dict[str, str] = {
     "lac": "Looked After Children Team",
     "disabled": "Disabled Children's Team",

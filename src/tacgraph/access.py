@@ -13,8 +13,8 @@ from tacgraph.errors import AccessDenied as AccessDenied
 from tacgraph.rows.lookup import LOOKUP_REQUESTER, LookupRequesterRow
 from tacgraph.store.base import Row, Store
 
-# A requester's rows as read: typed by store.read; plain rows from the reads not yet
-# typed (tacgraph.caf's).
+# A requester's rows as read: typed by store.read; plain rows where the requester is read
+# with other queries (the lookup's cases.read_with) or by a module not yet typed (caf).
 RequesterRows = Sequence[LookupRequesterRow] | Sequence[Row]
 
 

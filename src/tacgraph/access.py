@@ -3,13 +3,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from tacgraph.errors import AccessDenied as AccessDenied
+from tacgraph.rows.lookup import LOOKUP_REQUESTER, LookupRequesterRow
 from tacgraph.store.base import Row, Store
+
+# A requester's rows as read: typed by store.read; plain rows where the requester is read
+# with other queries (the lookup's cases.read_with) or by a module not yet typed (caf).
+RequesterRows = Sequence[LookupRequesterRow] | Sequence[Row]
 
 
 class Requester(BaseModel):
@@ -36,7 +42,7 @@ def authorise(store: Store, requester_id: str, as_of: date) -> Requester:
     who has left their agency; StoreError when the engine fails.
     """
     # query_many: a read transaction, which a cluster routes to a secondary.
-    (rows,) = store.query_many([requester_call(requester_id)], short=True)
+    rows = store.read(LOOKUP_REQUESTER, {"requester_id": requester_id}, short=True)
     return requester_from(rows, requester_id, as_of)
 
 
@@ -46,7 +52,7 @@ def requester_call(requester_id: str) -> tuple[str, dict[str, Any]]:
     return ("lookup_requester", {"requester_id": requester_id})
 
 
-def requester_from(rows: list[Row], requester_id: str, as_of: date) -> Requester:
+def requester_from(rows: RequesterRows, requester_id: str, as_of: date) -> Requester:
     """The requester read by :func:`requester_call`, if they may look up children on
     ``as_of``; raises AccessDenied as :func:`authorise` does."""
     if not rows:

@@ -12,6 +12,7 @@ an account, and every refused sign-in, are written to the access log.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -23,7 +24,18 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from tacgraph import audit
 from tacgraph.errors import InvalidArgument, NotFound
 from tacgraph.errors import SignInRefused as SignInRefused
-from tacgraph.store.base import Row, Store
+from tacgraph.rows.accounts import (
+    ACCOUNT_BY_SUBJECT,
+    ACCOUNT_CANDIDATES,
+    ACCOUNT_CREATE,
+    ACCOUNT_GET,
+    ACCOUNT_INIT,
+    ACCOUNT_LIST,
+    ACCOUNT_PRACTITIONER,
+    ACCOUNT_UPDATE,
+    AccountPractitionerRow,
+)
+from tacgraph.store.base import Store
 
 ROLES = ("directory_user", "ig_officer", "account_admin")
 ROLE_NAMES = {
@@ -78,10 +90,11 @@ class Created:
 def init(store: Store) -> None:
     """Create the Account table (embedded) or its constraint (Neo4j); idempotent.
     Raises StoreError."""
-    store.query("account_init")
+    store.read(ACCOUNT_INIT)
 
 
-def _from_row(row: Row) -> Account:
+def _from_row(row: Mapping[str, Any]) -> Account:
+    # An account_get row, or an account_list row (no secrets: those read as empty).
     return Account(
         id=str(row["id"]),
         practitioner_id=str(row["practitioner_id"]),
@@ -101,30 +114,30 @@ def _from_row(row: Row) -> Account:
 
 def get(store: Store, account_id: str) -> Account | None:
     """The account, or None when there is none by that id. Raises StoreError."""
-    rows = store.query("account_get", {"account_id": account_id})
+    rows = store.read(ACCOUNT_GET, {"account_id": account_id})
     return _from_row(rows[0]) if rows else None
 
 
 def by_subject(store: Store, subject: str) -> Account | None:
     """The account bound to a single sign-on subject, or None."""
-    rows = store.query("account_by_subject", {"subject": subject})
+    rows = store.read(ACCOUNT_BY_SUBJECT, {"subject": subject})
     return get(store, str(rows[0]["id"])) if rows else None
 
 
 def list_accounts(store: Store) -> list[Account]:
     """Every account, by id (no secrets). Raises StoreError."""
-    return [_from_row(r) for r in store.query("account_list")]
+    return [_from_row(r) for r in store.read(ACCOUNT_LIST)]
 
 
-def practitioner(store: Store, practitioner_id: str) -> Row | None:
+def practitioner(store: Store, practitioner_id: str) -> AccountPractitionerRow | None:
     """The practitioner record an account is (or would be) bound to, with its agency."""
-    rows = store.query("account_practitioner", {"practitioner_id": practitioner_id})
+    rows = store.read(ACCOUNT_PRACTITIONER, {"practitioner_id": practitioner_id})
     return rows[0] if rows else None
 
 
 def _save(store: Store, account: Account) -> None:
-    store.query(
-        "account_update",
+    store.read(
+        ACCOUNT_UPDATE,
         {
             "account_id": account.id,
             "roles": list(account.roles),
@@ -222,8 +235,8 @@ def create(
         check_password(password)
     secret = pyotp.random_base32()
     now = clock()
-    store.query(
-        "account_create",
+    store.read(
+        ACCOUNT_CREATE,
         {
             "account_id": account_id,
             "practitioner_id": practitioner_id,
@@ -431,7 +444,7 @@ def create_demo(
     governance officer and an account administrator, each with a random password.
     Accounts that exist already are left as they are (and not listed). Audited."""
     made: list[DemoAccount] = []
-    rows = store.query("account_candidates", {"limit": limit})
+    rows = store.read(ACCOUNT_CANDIDATES, {"limit": limit})
     for index, row in enumerate(rows):
         practitioner_id = str(row["id"])
         account_id = practitioner_id.lower()

@@ -38,7 +38,16 @@ from tacgraph.model import (
     StatutoryBasis,
     StatutoryGround,
 )
-from tacgraph.store.base import Row, Store
+from tacgraph.rows.casework import (
+    CASEWORK_AGENCIES,
+    CASEWORK_CAFS,
+    CASEWORK_COLLEAGUES,
+    CASEWORK_INVOLVEMENT,
+    CASEWORK_MINE,
+    CaseworkAgenciesRow,
+    CaseworkColleaguesRow,
+)
+from tacgraph.store.base import Store
 
 GROUNDS = {
     StatutoryGround.SIGNIFICANT_HARM: "significant harm (or likely significant harm)",
@@ -115,7 +124,7 @@ def _child(store: Store, child_id: str) -> None:
         raise NotFound(f"child {child_id} is not known", "search for the child first")
 
 
-def _open(row: Row, on: date) -> bool:
+def _open(row: CaseworkColleaguesRow, on: date) -> bool:
     started, ended = row.get("started_on"), row.get("ended_on")
     return started is not None and started <= on and (ended is None or ended > on)
 
@@ -125,7 +134,7 @@ def my_involvements(store: Store, practitioner_id: str) -> list[CaseInvolvement]
     dates; the children's details come from the gated lookup)."""
     return [
         CaseInvolvement(**row)
-        for row in store.query("casework_mine", {"practitioner_id": practitioner_id})
+        for row in store.read(CASEWORK_MINE, {"practitioner_id": practitioner_id})
     ]
 
 
@@ -204,7 +213,7 @@ def end_involvement(
     AccessDenied as :func:`record_involvement`."""
     on = clock().date()
     authorise(store, requester_id, on)
-    rows = store.query("casework_involvement", {"involvement_id": involvement_id})
+    rows = store.read(CASEWORK_INVOLVEMENT, {"involvement_id": involvement_id})
     if not rows or rows[0]["practitioner_id"] != requester_id:
         raise NotFound(
             f"involvement {involvement_id} is not one of yours", "choose it from your case list"
@@ -238,7 +247,7 @@ def end_involvement(
     child_id = str(row["child_id"])
     open_cafs = [
         str(c["caf_id"])
-        for c in store.query("casework_cafs", {"child_id": child_id})
+        for c in store.read(CASEWORK_CAFS, {"child_id": child_id})
         if c["state"] != "closed"
         and c["started_on"] <= end
         and (c["closed_on"] is None or c["closed_on"] > end)
@@ -248,7 +257,7 @@ def end_involvement(
         colleagues = sorted(
             {
                 str(c["practitioner_id"])
-                for c in store.query("casework_colleagues", {"child_id": child_id})
+                for c in store.read(CASEWORK_COLLEAGUES, {"child_id": child_id})
                 if c["practitioner_id"] != requester_id and _open(c, end)
             }
         )
@@ -299,9 +308,9 @@ def end_involvement(
     )
 
 
-def agencies(store: Store) -> list[Row]:
+def agencies(store: Store) -> list[CaseworkAgenciesRow]:
     """Every agency (id, name, level), for choosing whom a basis lets see."""
-    return store.query("casework_agencies")
+    return store.read(CASEWORK_AGENCIES)
 
 
 def record_basis(

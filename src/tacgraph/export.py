@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO
 
 from tacgraph import audit, gate
-from tacgraph.access import AccessDenied, requester_call
+from tacgraph.access import AccessDenied
 from tacgraph.mapping import EdgeTargets, from_graph
 from tacgraph.model import (
     RECORD_TYPES,
@@ -39,8 +39,14 @@ from tacgraph.model import (
     TeamMembership,
     dump_record,
 )
+from tacgraph.rows.export import (
+    EXPORT_SHIELDED,
+    EXPORT_SHIELDED_INVOLVEMENTS,
+    EXPORT_SHIELDED_MEMBERSHIPS,
+)
+from tacgraph.rows.lookup import LOOKUP_REQUESTER, LookupRequesterRow
 from tacgraph.schema import graph_schema
-from tacgraph.store.base import Row, Store
+from tacgraph.store.base import Store
 
 PAGE = 10_000
 
@@ -57,17 +63,15 @@ class Shield:
 
     @classmethod
     def of(cls, store: Store) -> Shield:
-        rows = store.query("export_shielded")
+        rows = store.read(EXPORT_SHIELDED)
         households = {r["household_id"] for r in rows if r["household_id"]}
         households |= {r["family_household_id"] for r in rows if r["family_household_id"]}
         members = {r["family_member_id"] for r in rows if r["family_member_id"]}
         kinds = {"kinds": sorted(gate.LOCATING_KINDS)}
         involvements = {
-            r["involvement_id"] for r in store.query("export_shielded_involvements", kinds)
+            r["involvement_id"] for r in store.read(EXPORT_SHIELDED_INVOLVEMENTS, kinds)
         }
-        memberships = {
-            r["membership_id"] for r in store.query("export_shielded_memberships", kinds)
-        }
+        memberships = {r["membership_id"] for r in store.read(EXPORT_SHIELDED_MEMBERSHIPS, kinds)}
         return cls(
             frozenset(households),
             frozenset(members),
@@ -188,9 +192,9 @@ def export_file(
     with gate.opened(
         "export", requester_id, on=None, clock=clock, channel=channel, purpose=purpose
     ) as reading:
-        rows: list[Row] = []
+        rows: list[LookupRequesterRow] = []
         try:
-            (rows,) = store.query_many([requester_call(requester_id)], short=True)
+            rows = store.read(LOOKUP_REQUESTER, {"requester_id": requester_id}, short=True)
             gate.check_requester(rows, requester_id, reading)
         except AccessDenied as denied:
             flags = gate.flags(reading, left=gate.left_agency(rows, reading), bulk=True)

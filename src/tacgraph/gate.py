@@ -27,18 +27,25 @@ gate open (:func:`current`).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from tacgraph import audit
-from tacgraph.access import AccessDenied, Requester, requester_call
+from tacgraph.access import AccessDenied, Requester, RequesterRows
 from tacgraph.consent import WITHHELD_ERROR, BasisFact, ConsentFact, Decision, Viewer, decide
 from tacgraph.errors import PurposeRequired as PurposeRequired
 from tacgraph.model import Role, Scope
-from tacgraph.store.base import Row, Store
+from tacgraph.rows.lookup import (
+    GATE_FAMILY_HOUSEHOLD_SHIELDS,
+    GATE_HOUSEHOLD_SHIELDS,
+    LOOKUP_REQUESTER,
+    LookupRequesterRow,
+)
+from tacgraph.store.base import Store
 
 # name -> the library function that answers it. Each of these reads child data only
 # inside an open gate, and writes its access-log entry before it returns.
@@ -152,7 +159,7 @@ def governance_officer(requester: Requester) -> bool:
     return requester.role == Role.INFORMATION_GOVERNANCE_OFFICER.value
 
 
-def check_requester(rows: list[Row], requester_id: str, reading: Reading) -> Requester:
+def check_requester(rows: RequesterRows, requester_id: str, reading: Reading) -> Requester:
     """The requester, if they may read child data today (and on the date asked about);
     raises AccessDenied otherwise. A past date is answered as it was only to an
     information governance officer who gives a reason."""
@@ -174,7 +181,7 @@ def as_it_was(requester: Requester, reading: Reading) -> bool:
     return reading.past and governance_officer(requester)
 
 
-def left_agency(rows: list[Row], reading: Reading) -> bool:
+def left_agency(rows: RequesterRows, reading: Reading) -> bool:
     left = rows[0]["left_agency_on"] if rows else None
     return left is not None and left <= max(reading.today, reading.on)
 
@@ -234,7 +241,7 @@ class Gate:
         # When all allow, the last (narrowest) scope's edge is the one that decided.
         return refused[0] if refused else decisions[-1]
 
-    def involvement(self, row: Row) -> Decision:
+    def involvement(self, row: Mapping[str, Any]) -> Decision:
         """Another practitioner's involvement: the involvement scope, and for a
         sensitive service the sensitive_services scope too, for that service."""
         services = (str(row["involvement_id"]), str(row["agency_id"]))
@@ -304,11 +311,9 @@ def shielded_households(store: Store, child_ids: list[str], viewer_id: str) -> S
     found = ShieldMap()
     if not child_ids:
         return found
-    rows, family = store.query_many(
-        [
-            ("gate_household_shields", {"child_ids": child_ids}),
-            ("gate_family_household_shields", {"child_ids": child_ids}),
-        ],
+    rows, family = store.read_many(
+        GATE_HOUSEHOLD_SHIELDS.call({"child_ids": child_ids}),
+        GATE_FAMILY_HOUSEHOLD_SHIELDS.call({"child_ids": child_ids}),
         short=True,
     )
     # one row per shield practitioner named (none: one row with null): a household is
@@ -423,9 +428,9 @@ def bulk_requester(
     """The requester of a bulk read (a population audit), checked as of the real date;
     a refusal is written to the log (one entry naming every child, ``*``) and raised
     as AccessDenied."""
-    rows: list[Row] = []
+    rows: list[LookupRequesterRow] = []
     try:
-        (rows,) = store.query_many([requester_call(requester_id)], short=True)
+        rows = store.read(LOOKUP_REQUESTER, {"requester_id": requester_id}, short=True)
         return check_requester(rows, requester_id, reading)
     except AccessDenied as denied:
         refused = flags(reading, left=left_agency(rows, reading), bulk=True)

@@ -8,6 +8,13 @@ from datetime import date, timedelta
 from pydantic import BaseModel
 
 from tacgraph import audit
+from tacgraph.rows.ig import (
+    IG_BASES,
+    IG_CONSENTS_EXPIRING,
+    IG_INVOLVEMENT_LINKS,
+    IG_LEFT_BUT_IN_TEAM,
+    IG_MEMBERSHIP_LINKS,
+)
 from tacgraph.schema import graph_schema
 from tacgraph.store.base import Store
 
@@ -116,7 +123,7 @@ def access_report(
     entry when the read was made (not involved, same surname, left agency, a past date,
     a statutory basis used, ...), so an old read's evidence never changes with today's
     graph."""
-    every_basis = store.query("ig_bases")
+    every_basis = store.read(IG_BASES)
     people: set[str] | None = {practitioner} if practitioner else None
     if agency:
         staff = _staff(store, agency)
@@ -161,14 +168,14 @@ def access_report(
     ]
     leavers = [
         dict(r)
-        for r in store.query("ig_left_but_in_team", {"as_of": as_of})
+        for r in store.read(IG_LEFT_BUT_IN_TEAM, {"as_of": as_of})
         if kept(r["child_id"], r["practitioner_id"], r["left_agency_on"])
     ]
     until = as_of + timedelta(days=expiring_within)
     theirs = None if people is None else {c for _, c in _first_links(store, sorted(people))}
     consents = [
         dict(r)
-        for r in store.query("ig_consents_expiring", {"as_of": as_of, "until": until})
+        for r in store.read(IG_CONSENTS_EXPIRING, {"as_of": as_of, "until": until})
         if (child is None or r["child_id"] == child) and (theirs is None or r["child_id"] in theirs)
     ]
     _name(store, rows, bases, leavers, consents)
@@ -287,9 +294,10 @@ def _first_links(store: Store, requesters: list[str]) -> dict[tuple[str, str], d
     first: dict[tuple[str, str], date] = {}
     if not requesters:
         return first
-    for name in ("ig_involvement_links", "ig_membership_links"):
-        for link in store.query(name, {"requester_ids": requesters}):
-            pair, started = (link["requester_id"], link["child_id"]), link["started_on"]
-            if link["child_id"] is not None and started is not None:
+    for query in (IG_INVOLVEMENT_LINKS, IG_MEMBERSHIP_LINKS):
+        for link in store.read(query, {"requester_ids": requesters}):
+            child_id, started = link["child_id"], link["started_on"]
+            if child_id is not None and started is not None:
+                pair = (link["requester_id"], child_id)
                 first[pair] = min(first.get(pair, started), started)
     return first

@@ -17,7 +17,9 @@ from tacgraph import audit, gate
 from tacgraph.access import Requester
 from tacgraph.consent import BasisFact, ConsentFact, Viewer
 from tacgraph.practice import AuditSettings, Finding, PracticeReport, audit_practice
-from tacgraph.store.base import Row, Store
+from tacgraph.rows.lookup import LOOKUP_BASES, LOOKUP_CONSENTS
+from tacgraph.rows.practice import PRACTICE_SENSITIVE_SERVICES, PracticeSensitiveServicesRow
+from tacgraph.store.base import Store
 
 
 def practice_report(
@@ -71,8 +73,8 @@ def _gated(
     children = sorted({f.child_id for f in findings})
     if not children:
         return findings, 0, []
-    sensitive: dict[str, list[Row]] = {}
-    for row in store.query("practice_sensitive_services", {"child_ids": children}):
+    sensitive: dict[str, list[PracticeSensitiveServicesRow]] = {}
+    for row in store.read(PRACTICE_SENSITIVE_SERVICES, {"child_ids": children}):
         sensitive.setdefault(str(row["child_id"]), []).append(row)
     viewer = Viewer(id=requester.id, agency_id=requester.agency_id, teams=frozenset())
     out: list[Finding] = []
@@ -121,6 +123,6 @@ def _gated(
 
 def _gate(store: Store, child_id: str, viewer: Viewer, reading: gate.Reading) -> gate.Gate:
     params = {"child_id": child_id}
-    consents = [ConsentFact.from_row(r) for r in store.query("lookup_consents", params)]
-    bases = [BasisFact.from_row(r) for r in store.query("lookup_bases", params)]
+    consents = [ConsentFact.from_row(r) for r in store.read(LOOKUP_CONSENTS, params)]
+    bases = [BasisFact.from_row(r) for r in store.read(LOOKUP_BASES, params)]
     return gate.Gate(viewer, consents, bases, reading.on, today=reading.today)

@@ -9,9 +9,10 @@ templates over the graph schema (``{{label}}`` and the like): they are filled on
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
-from typing import Literal
+from typing import Any, Generic, Literal, TypedDict, TypeVar, cast
 
 from tacgraph.errors import QueryError
 from tacgraph.resources import resource_dir
@@ -23,6 +24,52 @@ ENGINES: tuple[Engine, ...] = ("embedded", "neo4j")
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 _PARAM = re.compile(r"\$(\w+)")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+RowT = TypeVar("RowT", bound=Mapping[str, object])
+
+
+class NoRow(TypedDict):
+    """The row of a query that returns nothing (DDL, writes)."""
+
+
+@dataclass(frozen=True)
+class Query(Generic[RowT]):
+    """A named query and the type of its rows: a TypedDict whose keys are the columns of
+    the file's ``returns:`` header, in order (``tacgraph.rows`` declares one per query;
+    ``tests/test_rows.py`` checks them against what each engine returns)."""
+
+    name: str
+    row: type[RowT]
+    columns: tuple[str, ...] = field(init=False)
+    _keys: frozenset[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "columns", tuple(self.row.__annotations__))
+        object.__setattr__(self, "_keys", frozenset(self.columns))
+
+    def call(self, params: Mapping[str, Any] | None = None) -> Call[RowT]:
+        """This query with its parameters, for :meth:`Store.read_many`."""
+        return Call(self, params or {})
+
+    def rows(self, found: list[dict[str, Any]]) -> list[RowT]:
+        """``found``, the rows this query returned, as its row type: the one unchecked
+        conversion from an engine's rows to typed rows, checked here by the first row's
+        columns. Raises QueryError where they are not the row type's. A query that returns
+        nothing (:class:`NoRow`) is not checked: an engine may answer DDL with a status."""
+        if found and self._keys and found[0].keys() != self._keys:
+            raise QueryError(
+                f"{self.name} returned the columns {sorted(found[0])}, "
+                f"not {sorted(self.columns)}; declare its row in tacgraph.rows as it returns"
+            )
+        return cast("list[RowT]", found)
+
+
+@dataclass(frozen=True)
+class Call(Generic[RowT]):
+    """A named query with the parameters to run it with."""
+
+    query: Query[RowT]
+    params: Mapping[str, Any]
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ from pydantic import BaseModel
 from tacgraph import audit, gate
 from tacgraph.access import AccessDenied, authorise
 from tacgraph.errors import InvalidArgument
-from tacgraph.store.base import Row, Store
+from tacgraph.rows.search import SEARCH_CHILDREN, SearchChildrenRow
+from tacgraph.store.base import Store
 
 MAX_RESULTS = 20
 NAME_THRESHOLD = 0.84  # Jaro-Winkler similarity a spelling variant must reach
@@ -165,7 +166,7 @@ def _name_similarity(wanted: str, held: str) -> float:
     return score
 
 
-def _name_score(words: list[str], row: Row) -> float:
+def _name_score(words: list[str], row: SearchChildrenRow) -> float:
     """How well the searched words match the child's names: each word to its best
     name, averaged; 0 when any word matches nothing well enough."""
     given = [
@@ -204,7 +205,7 @@ class _Check:
     criteria: Criteria
     on: date
 
-    def score(self, row: Row) -> float:
+    def score(self, row: SearchChildrenRow) -> float:
         c = self.criteria
         score = 1.0
         wanted_nhs = re.sub(r"\D", "", c.nhs_number)
@@ -224,7 +225,7 @@ class _Check:
         return score
 
 
-def _display_name(row: Row) -> str:
+def _display_name(row: SearchChildrenRow) -> str:
     given = row.get("preferred_name") or row.get("given_name")
     family = str(row.get("family_name") or "")
     if given:
@@ -323,8 +324,8 @@ def _found(
     log: Callable[[str, list[str], str], None],
 ) -> SearchResult:
     check = _Check(criteria, on)
-    scored: list[tuple[float, Row]] = []
-    for row in store.query("search_children"):
+    scored: list[tuple[float, SearchChildrenRow]] = []
+    for row in store.read(SEARCH_CHILDREN):
         score = check.score(row)
         if score > 0:
             scored.append((score, row))

@@ -7,6 +7,12 @@ from datetime import date
 from pydantic import BaseModel
 
 from tacgraph.model import LEVEL_RANK, ServiceLevel
+from tacgraph.rows.summary import (
+    SUMMARY_AGENCIES_BY_LEVEL,
+    SUMMARY_CAFS_BY_STATE,
+    SUMMARY_CHILDREN,
+    SUMMARY_INVOLVEMENTS_BY_LEVEL,
+)
 from tacgraph.store.base import Store
 
 
@@ -32,15 +38,15 @@ class Summary(BaseModel):
 
 def summarise(store: Store, as_of: date) -> Summary:
     """Headline figures of the store on ``as_of``. Raises StoreError."""
-    head = store.query("summary_children")[0]
-    cafs = {r["state"]: int(r["cafs"]) for r in store.query("summary_cafs_by_state")}
+    head = store.read(SUMMARY_CHILDREN)[0]
+    cafs = {r["state"]: int(r["cafs"]) for r in store.read(SUMMARY_CAFS_BY_STATE)}
     agencies = [
         LevelCount(level=r["level"], agencies=r["agencies"], practitioners=r["practitioners"])
-        for r in store.query("summary_agencies_by_level")
+        for r in store.read(SUMMARY_AGENCIES_BY_LEVEL)
     ]
     involved = [
         LevelCount(level=r["level"], children=r["children"], involvements=r["involvements"])
-        for r in store.query("summary_involvements_by_level", {"as_of": as_of})
+        for r in store.read(SUMMARY_INVOLVEMENTS_BY_LEVEL, {"as_of": as_of})
     ]
 
     def by_rank(counts: list[LevelCount]) -> list[LevelCount]:

@@ -12,11 +12,29 @@ from datetime import date
 from pydantic import BaseModel
 
 from tacgraph import audit, gate
-from tacgraph.access import AccessDenied, requester_call
+from tacgraph.access import AccessDenied
 from tacgraph.consent import BasisFact, ConsentFact, Viewer
 from tacgraph.errors import NotFound
 from tacgraph.model import Scope
-from tacgraph.store.base import Row, Store
+from tacgraph.rows.lookup import (
+    LOOKUP_BASES,
+    LOOKUP_CHILD,
+    LOOKUP_CONSENTS,
+    LOOKUP_INVOLVEMENTS,
+    LOOKUP_REQUESTER,
+    LOOKUP_SHIELD,
+    LOOKUP_TEAMS,
+    LookupRequesterRow,
+    LookupTeamsRow,
+)
+from tacgraph.rows.timeline import (
+    TIMELINE_CHANGES,
+    TIMELINE_HANDOVERS,
+    TIMELINE_INVOLVEMENTS,
+    TIMELINE_LEADS,
+    TIMELINE_REVIEWS,
+)
+from tacgraph.store.base import Store
 
 
 class Event(BaseModel):
@@ -77,7 +95,7 @@ def _timeline(
     store: Store, child_id: str, reading: gate.Reading, purpose: str, clock: audit.Clock
 ) -> Timeline:
     requester_id, as_of, today = reading.requester_id, reading.on, reading.today
-    rows: list[Row] = []
+    rows: list[LookupRequesterRow] = []
 
     def log(
         outcome: str,
@@ -89,23 +107,23 @@ def _timeline(
         gate.log(store, reading, child_id, outcome, disclosed, bases, detail, flags, clock=clock)
 
     try:
-        (rows,) = store.query_many([requester_call(requester_id)], short=True)
+        rows = store.read(LOOKUP_REQUESTER, {"requester_id": requester_id}, short=True)
         requester = gate.check_requester(rows, requester_id, reading)
     except AccessDenied as denied:
         log(
             "denied", [], [], str(denied), gate.flags(reading, left=gate.left_agency(rows, reading))
         )
         raise
-    child = store.query("lookup_child", {"child_id": child_id})
+    child = store.read(LOOKUP_CHILD, {"child_id": child_id})
     if not child:
         log("unknown_child", [], [], "no child with this id")
         raise NotFound(f"no child with id {child_id!r}")
     params = {"child_id": child_id, "as_of": as_of}
     now = {"child_id": child_id, "as_of": today}
     as_was = gate.as_it_was(requester, reading)
-    teams = store.query("lookup_teams", params)
-    teams_now = teams if as_was or today == as_of else store.query("lookup_teams", now)
-    working_now = store.query("lookup_involvements", now)
+    teams = store.read(LOOKUP_TEAMS, params)
+    teams_now = teams if as_was or today == as_of else store.read(LOOKUP_TEAMS, now)
+    working_now = store.read(LOOKUP_INVOLVEMENTS, now)
     involved = any(r["practitioner_id"] == requester.id for r in working_now) or any(
         r["practitioner_id"] == requester.id for r in teams_now
     )
@@ -115,13 +133,13 @@ def _timeline(
         log("denied", [], [], str(refused), gate.flags(reading, involved=False))
         raise
     consents = [
-        ConsentFact.from_row(r) for r in store.query("lookup_consents", {"child_id": child_id})
+        ConsentFact.from_row(r) for r in store.read(LOOKUP_CONSENTS, {"child_id": child_id})
     ]
-    bases = [BasisFact.from_row(r) for r in store.query("lookup_bases", {"child_id": child_id})]
-    shield = {r["practitioner_id"] for r in store.query("lookup_shield", {"child_id": child_id})}
+    bases = [BasisFact.from_row(r) for r in store.read(LOOKUP_BASES, {"child_id": child_id})]
+    shield = {r["practitioner_id"] for r in store.read(LOOKUP_SHIELD, {"child_id": child_id})}
     shielded = bool(child[0]["shielded"]) and requester.id not in shield
 
-    def viewer(rows: list[Row]) -> Viewer:
+    def viewer(rows: list[LookupTeamsRow]) -> Viewer:
         mine = frozenset(r["caf_id"] for r in rows if r["practitioner_id"] == requester.id)
         return Viewer(id=requester.id, agency_id=requester.agency_id, teams=mine)
 
@@ -139,7 +157,7 @@ def _timeline(
     used: list[str] = []
     withheld = 0
     visible: set[str] = set()
-    for row in store.query("timeline_involvements", params):
+    for row in store.read(TIMELINE_INVOLVEMENTS, params):
         own = row["practitioner_id"] == requester.id
         decision = None if own else decided.involvement(row)
         if shielded or (decision is not None and not decision.allowed):
@@ -182,51 +200,51 @@ def _timeline(
     # Levels and reviews are the CAF's content; who led it, the team's.
     content = involved or decided.decide(Scope.CAF_CONTENT).allowed
     team = involved or decided.decide(Scope.INVOLVEMENT).allowed
-    changes = store.query("timeline_changes", params) if content else []
-    reviews = store.query("timeline_reviews", params) if content else []
+    changes = store.read(TIMELINE_CHANGES, params) if content else []
+    reviews = store.read(TIMELINE_REVIEWS, params) if content else []
     if content:
         disclosed.append("caf:history")
-    for row in changes:
-        to = row["to_level"] or "-"
+    for change in changes:
+        to = change["to_level"] or "-"
         events.append(
             Event(
-                on=row["changed_on"],
-                kind=row["direction"],
-                subject_id=row["change_id"],
-                detail=f"{row['from_level']} to {to}",
+                on=change["changed_on"],
+                kind=change["direction"],
+                subject_id=change["change_id"],
+                detail=f"{change['from_level']} to {to}",
             )
         )
-    for row in reviews:
+    for review in reviews:
         events.append(
             Event(
-                on=row["held_on"],
+                on=review["held_on"],
                 kind="review",
-                subject_id=row["review_id"],
-                detail=f"review of {row['team_id']}: {row['outcome']}",
+                subject_id=review["review_id"],
+                detail=f"review of {review['team_id']}: {review['outcome']}",
             )
         )
-    for row in store.query("timeline_handovers", params):
-        if row["involvement_id"] not in visible:
+    for handover in store.read(TIMELINE_HANDOVERS, params):
+        if handover["involvement_id"] not in visible:
             continue
         events.append(
             Event(
-                on=row["shared_on"],
+                on=handover["shared_on"],
                 kind="handover",
-                subject_id=row["handover_id"],
-                detail=f"{row['kind']} shared for {row['involvement_id']}",
+                subject_id=handover["handover_id"],
+                detail=f"{handover['kind']} shared for {handover['involvement_id']}",
             )
         )
     if not shielded and team:
         disclosed.append("team:leads")
-        for row in store.query("timeline_leads", params):
-            who = f"{row['given_name']} {row['family_name']}"
+        for lead in store.read(TIMELINE_LEADS, params):
+            who = f"{lead['given_name']} {lead['family_name']}"
             events.append(
                 Event(
-                    on=row["started_on"],
+                    on=lead["started_on"],
                     kind="lead",
-                    subject_id=row["membership_id"],
-                    detail=f"{who} leads {row['team_id']}"
-                    + (f" until {row['ended_on']}" if row["ended_on"] else ""),
+                    subject_id=lead["membership_id"],
+                    detail=f"{who} leads {lead['team_id']}"
+                    + (f" until {lead['ended_on']}" if lead["ended_on"] else ""),
                 )
             )
     events.sort(key=lambda e: (e.on, e.kind, e.subject_id))

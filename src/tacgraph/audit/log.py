@@ -24,7 +24,17 @@ from pydantic import BaseModel, ConfigDict
 from tacgraph.audit import keys as keyring
 from tacgraph.audit import witness
 from tacgraph.errors import StoreError
-from tacgraph.store.base import Row, Store
+from tacgraph.rows.audit import (
+    AUDIT_APPEND,
+    AUDIT_APPEND_ONE,
+    AUDIT_HEAD,
+    AUDIT_HEAD_INIT,
+    AUDIT_LAST,
+    AUDIT_PAGE,
+    AuditPageRow,
+    AuditSeqRow,
+)
+from tacgraph.store.base import Store
 
 GENESIS = "0" * 64
 Clock = Callable[[], datetime]
@@ -216,7 +226,7 @@ def checkpoint(store: Store) -> witness.Checkpoint | None:
     if keyring.exists(where) and not where.signing_key.exists():
         keyring.create(where)  # a new signing pair, after the old one was retired
     log = _log_for(store, seq)
-    last = store.query("audit_last")
+    last = store.read(AUDIT_LAST)
     key = str(last[0]["key_id"] or "") if last else ""
     log.newest, log.unsigned = (seq, mac, key), 1
     log.checkpoint(sync=True)
@@ -296,7 +306,7 @@ def rotate_key(store: Store, *, requester_id: str, clock: Clock = utc_now) -> Au
     checkpoint records the change. Returns that entry. Raises StoreError."""
     seq, _ = _read_head(store)
     log = _log_for(store, seq)
-    last = store.query("audit_last")
+    last = store.read(AUDIT_LAST)
     old = str(last[0]["key_id"] or "") if last else ""
     if not log.home.key_env:
         keyring.add_key(log.home)
@@ -319,18 +329,16 @@ def rotate_key(store: Store, *, requester_id: str, clock: Clock = utc_now) -> Au
     return entry
 
 
-def _write(store: Store, prev_seq: int, written: list[AuditEntry]) -> list[Row]:
+def _write(store: Store, prev_seq: int, written: list[AuditEntry]) -> list[AuditSeqRow]:
     """Write the entries and move the head from ``prev_seq``: one entry (a single lookup)
     as scalar parameters, several (a case list) as one list per field."""
     if len(written) == 1:
-        return store.query_once(
-            "audit_append_one", {"prev_seq": prev_seq, **written[0].model_dump()}
-        )
+        return store.read_once(AUDIT_APPEND_ONE, {"prev_seq": prev_seq, **written[0].model_dump()})
     newest = written[-1]
     params: dict[str, Any] = {"prev_seq": prev_seq, "seq": newest.seq, "hash": newest.hash}
     for field in FIELDS:
         params[_column(field)] = [getattr(entry, field) for entry in written]
-    return store.query_once("audit_append", params)
+    return store.read_once(AUDIT_APPEND, params)
 
 
 def _column(field: str) -> str:
@@ -342,15 +350,15 @@ def _column(field: str) -> str:
 
 def _read_head(store: Store) -> tuple[int, str]:
     try:
-        rows = store.query("audit_head")
+        rows = store.read(AUDIT_HEAD)
         if not rows:  # a new store: its first append creates the head
-            last = store.query("audit_last")
+            last = store.read(AUDIT_LAST)
             if last:  # entries with no head: the head was deleted
                 raise StoreError(
                     "the access log's head is missing though the log has entries",
                     "run 'tacgraph audit verify' and report the log to information governance",
                 )
-            rows = store.query("audit_head_init", {"seq": 0, "hash": GENESIS})
+            rows = store.read(AUDIT_HEAD_INIT, {"seq": 0, "hash": GENESIS})
     except StoreError as exc:
         if "head is missing" in str(exc):
             raise
@@ -361,7 +369,7 @@ def _read_head(store: Store) -> tuple[int, str]:
     return int(rows[0]["seq"]), str(rows[0]["hash"])
 
 
-def _clean(row: Row) -> AuditEntry:
+def _clean(row: Mapping[str, Any]) -> AuditEntry:
     """An entry as read, a missing field (NULL) read as empty: the access report shows
     what is there; verify reports the missing field as tampering."""
     values: dict[str, Any] = {}
@@ -376,12 +384,12 @@ def _clean(row: Row) -> AuditEntry:
     return AuditEntry(**values)
 
 
-def rows(store: Store, page: int = 5_000, **wanted: str) -> Iterator[Row]:
+def rows(store: Store, page: int = 5_000, **wanted: str) -> Iterator[AuditPageRow]:
     """The log's rows in order, as stored, a page at a time."""
     after = 0
     filters = {"requester_id": "", "child_id": "", "since": "", **wanted}
     while True:
-        found = store.query("audit_page", {"after": after, "limit": page, **filters})
+        found = store.read(AUDIT_PAGE, {"after": after, "limit": page, **filters})
         yield from found
         if len(found) < page:
             return

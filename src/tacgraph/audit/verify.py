@@ -26,6 +26,7 @@ from tacgraph.audit.log import (
     entry_mac,
     rows,
 )
+from tacgraph.rows.audit import AUDIT_COUNT, AUDIT_HEAD, AUDIT_LAST
 from tacgraph.store.base import Store
 
 MAX_PROBLEMS = 100
@@ -102,7 +103,7 @@ def verify(
     witness, or ``witness_file`` checked with ``public_key``: a copy shipped elsewhere).
     Raises StoreError when the log or its keys cannot be read."""
     where = keyring.home(store)
-    has_entries = bool(store.query("audit_last"))
+    has_entries = bool(store.read(AUDIT_LAST))
     witness_path = witness_file or where.witness
     if not keyring.exists(where):
         if not has_entries and not witness.has_any(witness_path) and not _head(store):
@@ -118,7 +119,7 @@ def verify(
     count, last, seen = _walk(store, keys, newest, found)
     found.close_run()
     _ends(store, last, newest, seen, found)
-    total = int(store.query("audit_count")[0]["count"])
+    total = int(store.read(AUDIT_COUNT)[0]["count"])
     if total != count:
         found.add(
             Tampering(
@@ -208,7 +209,7 @@ def _walk(
 
 
 def _head(store: Store) -> tuple[int, str] | None:
-    head = store.query("audit_head")
+    head = store.read(AUDIT_HEAD)
     if not head:
         return None
     seq, hash_ = head[0]["seq"], head[0]["hash"]

@@ -21,6 +21,16 @@ from tacgraph.duplicates.report import (
     withhold,
 )
 from tacgraph.errors import InvalidArgument, NotFound
+from tacgraph.rows.duplicates import (
+    DUP_CANDIDATES,
+    DUP_CANDIDATES_FAMILY,
+    DUP_CANDIDATES_HOUSEHOLD,
+    DUP_CHILDREN_COUNT,
+    DUP_FAMILY,
+    DUP_FAMILY_OF,
+    DUP_OPEN_CAFS,
+    DupFamilyRow,
+)
 from tacgraph.schema import graph_schema
 from tacgraph.store.base import Row, Store
 
@@ -142,7 +152,7 @@ def _pairs(
     return pairs, dict(sorted(set_aside.items()))
 
 
-def _add_family(links: dict[str, dict[str, Any]], rows: Iterable[Row]) -> None:
+def _add_family(links: dict[str, dict[str, Any]], rows: Iterable[DupFamilyRow]) -> None:
     for row in rows:
         links[str(row["child_id"])].setdefault("family_ids", set()).add(
             str(row["family_member_id"])
@@ -178,7 +188,7 @@ def find_duplicates(
         for row in store.query(query):
             links[str(row["child_id"])][column] = row[column]
         step(f"read {key} links", len(rows))
-    _add_family(links, store.query("dup_family"))
+    _add_family(links, store.read(DUP_FAMILY))
     step("read family links", len(rows))
     children = features.records(rows, links)
     train = len(rows) >= model.TRAIN_MIN_CHILDREN
@@ -193,8 +203,8 @@ def find_duplicates(
         step("scored pairs", len(scored))
         pairs, set_aside = _pairs(scored, children, _shielded_households(children))
     open_cafs: dict[str, list[str]] = defaultdict(list)
-    for row in store.query("dup_open_cafs", {"as_of": as_of}):
-        open_cafs[str(row["child_id"])].append(str(row["caf_id"]))
+    for caf in store.read(DUP_OPEN_CAFS, {"as_of": as_of}):
+        open_cafs[str(caf["child_id"])].append(str(caf["caf_id"]))
     groups = _UnionFind()
     for pair in pairs:
         groups.union(pair.child_id, pair.other_id)
@@ -239,11 +249,11 @@ def _candidates(store: Store, child_id: str, row: Row) -> set[str]:
     dates = [d for d in (born, _swapped(born) if born else None) if d is not None]
     ids: set[str] = set()
     for query, params in (
-        ("dup_candidates", {"child_id": child_id, "dates": dates}),
-        ("dup_candidates_household", {"child_id": child_id}),
-        ("dup_candidates_family", {"child_id": child_id}),
+        (DUP_CANDIDATES, {"child_id": child_id, "dates": dates}),
+        (DUP_CANDIDATES_HOUSEHOLD, {"child_id": child_id}),
+        (DUP_CANDIDATES_FAMILY, {"child_id": child_id}),
     ):
-        ids.update(str(r["id"]) for r in store.query(query, params))
+        ids.update(str(r["id"]) for r in store.read(query, params))
     ids.discard(child_id)
     return ids
 
@@ -276,8 +286,8 @@ def probable_duplicates_of(
         if edge.field in wanted:
             for source, target, _ in store.edges_from(edge, every):
                 links[source][edge.field] = target
-    _add_family(links, store.query("dup_family_of", {"child_ids": every}))
-    population = int(store.query("dup_children_count")[0]["children"])
+    _add_family(links, store.read(DUP_FAMILY_OF, {"child_ids": every}))
+    population = int(store.read(DUP_CHILDREN_COUNT)[0]["children"])
     children = features.records(rows, links)
     table = features.frame(rows, links, probe=child_id)
     # The prior is the store's, not the candidates': pad the count the model sees.

@@ -7,16 +7,18 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from tacgraph import queries
-from tacgraph.queries import Engine
+from tacgraph.queries import Call, Engine, Query, RowT
 from tacgraph.schema import EdgeSpec, graph_schema
 
 if TYPE_CHECKING:
     from tacgraph.store.arrowfiles import ArrowFiles
 
 Row = dict[str, Any]
+R1 = TypeVar("R1", bound=Mapping[str, object])
+R2 = TypeVar("R2", bound=Mapping[str, object])
 EdgeRow = tuple[str, str, dict[str, Any]]  # source id, target id, edge properties
 
 
@@ -130,6 +132,35 @@ class Store(ABC):
         a case list's sections), which LadybugDB answers sooner on one thread; Neo4j
         ignores it."""
         return [self.query(name, params) for name, params in calls]
+
+    # --- the typed runner: named queries with the row types of tacgraph.rows ---------
+    def read(
+        self, query: Query[RowT], params: Mapping[str, Any] | None = None, *, short: bool = False
+    ) -> list[RowT]:
+        """Run a named query (as :meth:`query`; ``short`` as :meth:`query_many` takes it)
+        and return its rows as the query's row type. Raises StoreError, or QueryError
+        where the rows' columns are not the row type's."""
+        if short:
+            return query.rows(self.query_many([(query.name, params or {})], short=True)[0])
+        return query.rows(self.query(query.name, params))
+
+    def read_once(self, query: Query[RowT], params: Mapping[str, Any]) -> list[RowT]:
+        """:meth:`query_once` with the query's row type, as :meth:`read`."""
+        return query.rows(self.query_once(query.name, params))
+
+    @overload
+    def read_many(self, first: Call[R1], /, *, short: bool = False) -> tuple[list[R1]]: ...
+
+    @overload
+    def read_many(
+        self, first: Call[R1], second: Call[R2], /, *, short: bool = False
+    ) -> tuple[list[R1], list[R2]]: ...
+
+    def read_many(self, *calls: Call[Any], short: bool = False) -> tuple[list[Any], ...]:
+        """:meth:`query_many` with each query's row type, as :meth:`read`: the rows of
+        each call, in order."""
+        found = self.query_many([(c.query.name, c.params) for c in calls], short=short)
+        return tuple(c.query.rows(rows) for c, rows in zip(calls, found, strict=True))
 
     def nodes_by_id(self, label: str, ids: Sequence[str]) -> dict[str, Row]:
         if not ids:

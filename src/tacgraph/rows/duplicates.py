@@ -1,0 +1,93 @@
+"""The rows of the queries of the duplicate audit (tacgraph.duplicates)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TypedDict
+
+from tacgraph.queries import Query
+
+
+class DupCandidateRow(TypedDict):
+    """A candidate record for one child (by date of birth, household or family)."""
+
+    id: str
+
+
+DUP_CANDIDATES = Query("dup_candidates", DupCandidateRow)
+
+
+DUP_CANDIDATES_FAMILY = Query("dup_candidates_family", DupCandidateRow)
+
+
+DUP_CANDIDATES_HOUSEHOLD = Query("dup_candidates_household", DupCandidateRow)
+
+
+class DupChildrenRow(TypedDict):
+    id: str
+    given_name: str | None
+    middle_names: str | None
+    family_name: str
+    preferred_name: str | None
+    date_of_birth: date | None
+    expected_date: date | None
+    gender: str
+    nhs_number: str | None
+    address_line: str | None
+    postcode: str | None
+    shielded: bool
+
+
+DUP_CHILDREN = Query("dup_children", DupChildrenRow)
+
+
+class DupChildrenCountRow(TypedDict):
+    children: int
+
+
+DUP_CHILDREN_COUNT = Query("dup_children_count", DupChildrenCountRow)
+
+
+class DupFamilyRow(TypedDict):
+    """A child and a family member of theirs."""
+
+    child_id: str
+    family_member_id: str
+
+
+DUP_FAMILY = Query("dup_family", DupFamilyRow)
+
+
+DUP_FAMILY_OF = Query("dup_family_of", DupFamilyRow)
+
+
+class DupGpPracticesRow(TypedDict):
+    child_id: str
+    gp_practice_id: str
+
+
+DUP_GP_PRACTICES = Query("dup_gp_practices", DupGpPracticesRow)
+
+
+class DupHouseholdsRow(TypedDict):
+    child_id: str
+    household_id: str
+
+
+DUP_HOUSEHOLDS = Query("dup_households", DupHouseholdsRow)
+
+
+class DupOpenCafsRow(TypedDict):
+    child_id: str
+    caf_id: str
+
+
+DUP_OPEN_CAFS = Query("dup_open_cafs", DupOpenCafsRow)
+
+
+class DupSchoolsRow(TypedDict):
+    child_id: str
+    school_id: str
+
+
+DUP_SCHOOLS = Query("dup_schools", DupSchoolsRow)

@@ -1,0 +1,518 @@
+"""The rows of the who-else lookup's queries and the gate's: a child's case read whole
+(``case_read``), by section for a case list (``case_*``) or by chain for one child
+(``child_*``, ``lookup_*``), and the households a shielded child lives in (``gate_*``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, TypedDict
+
+from tacgraph.queries import Query
+
+
+class CaseBasesRow(TypedDict):
+    child_id: str
+    basis_id: str | None
+
+
+CASE_BASES = Query("case_bases", CaseBasesRow)
+
+
+class CaseBasisDetailsRow(TypedDict):
+    basis_id: str
+    ground: str
+    recorded_on: date | None
+    reason: str | None
+    scopes: list[str]
+    valid_until: date | None
+    recorded_by_id: str | None
+
+
+CASE_BASIS_DETAILS = Query("case_basis_details", CaseBasisDetailsRow)
+
+
+class CaseBasisRecipientsRow(TypedDict):
+    basis_id: str
+    to_label: str
+    to_id: str | None
+
+
+CASE_BASIS_RECIPIENTS = Query("case_basis_recipients", CaseBasisRecipientsRow)
+
+
+class CaseCafDetailsRow(TypedDict):
+    caf_id: str
+    caf_state: str
+    caf_level: str
+    caf_started_on: date
+
+
+CASE_CAF_DETAILS = Query("case_caf_details", CaseCafDetailsRow)
+
+
+class CaseCafsRow(TypedDict):
+    child_id: str
+    caf_id: str | None
+
+
+CASE_CAFS = Query("case_cafs", CaseCafsRow)
+
+
+class CaseChildrenRow(TypedDict):
+    id: str
+    given_name: str | None
+    preferred_name: str | None
+    family_name: str
+    date_of_birth: date | None
+    expected_date: date | None
+    gender: str
+    shielded: bool
+    address_line: str | None
+    postcode: str | None
+
+
+CASE_CHILDREN = Query("case_children", CaseChildrenRow)
+
+
+class CaseConsentDetailsRow(TypedDict):
+    consent_id: str
+    decision: str
+    kind: str
+    given_by_child: bool
+    child_competent: bool | None
+    scopes: list[str]
+    services: list[str] | None
+    given_on: date
+    expires_on: date | None
+    withdrawn_on: date | None
+    giver_id: str | None
+
+
+CASE_CONSENT_DETAILS = Query("case_consent_details", CaseConsentDetailsRow)
+
+
+class CaseConsentRecipientsRow(TypedDict):
+    consent_id: str
+    to_label: str
+    to_id: str | None
+
+
+CASE_CONSENT_RECIPIENTS = Query("case_consent_recipients", CaseConsentRecipientsRow)
+
+
+class CaseConsentsRow(TypedDict):
+    child_id: str
+    consent_id: str | None
+
+
+CASE_CONSENTS = Query("case_consents", CaseConsentsRow)
+
+
+class CaseFamilyRow(TypedDict):
+    child_id: str
+    family_member_id: str | None
+    given_name: str | None
+    family_name: str | None
+    phone: str | None
+    relationship: str | None
+    parental_responsibility: bool | None
+    carer: bool | None
+    address_line: str | None
+    postcode: str | None
+
+
+CASE_FAMILY = Query("case_family", CaseFamilyRow)
+
+
+class CaseHandoversRow(TypedDict):
+    child_id: str
+    handover_id: str | None
+    kind: str | None
+    shared_on: date | None
+    from_practitioner_id: str | None
+    involvement_id: str | None
+
+
+CASE_HANDOVERS = Query("case_handovers", CaseHandoversRow)
+
+
+class CaseInvolvementsRow(TypedDict):
+    child_id: str
+    involvement_id: str | None
+    level: str | None
+    started_on: date | None
+    ended_on: date | None
+    practitioner_id: str | None
+    given_name: str | None
+    family_name: str | None
+    role: str | None
+    email: str | None
+    phone: str | None
+    agency_id: str | None
+    agency_name: str | None
+    sensitive: bool | None
+    broker_contact: str | None
+
+
+CASE_INVOLVEMENTS = Query("case_involvements", CaseInvolvementsRow)
+
+
+class CaseReadRow(TypedDict):
+    id: str
+    given_name: str | None
+    preferred_name: str | None
+    family_name: str
+    date_of_birth: date | None
+    expected_date: date | None
+    gender: str
+    shielded: bool
+    address_line: str | None
+    postcode: str | None
+    shield: list[str | None] | None
+    involvements: list[dict[str, Any]] | None
+    handovers: list[dict[str, Any]] | None
+    cafs: list[dict[str, Any]] | None
+    teams: list[dict[str, Any]] | None
+    consents: list[dict[str, Any]] | None
+    bases: list[dict[str, Any]] | None
+    family: list[dict[str, Any]] | None
+
+
+CASE_READ = Query("case_read", CaseReadRow)
+
+
+class CaseTeamsRow(TypedDict):
+    caf_id: str
+    membership_id: str | None
+    team_role: str | None
+    since: date | None
+    practitioner_id: str | None
+    given_name: str | None
+    family_name: str | None
+    role: str | None
+    email: str | None
+    phone: str | None
+    agency_id: str | None
+    agency_name: str | None
+    sensitive: bool | None
+    broker_contact: str | None
+
+
+CASE_TEAMS = Query("case_teams", CaseTeamsRow)
+
+
+class ChildBasesRow(TypedDict):
+    basis_id: str
+    ground: str
+    recorded_on: date | None
+    reason: str | None
+    scopes: list[str]
+    valid_until: date | None
+
+
+CHILD_BASES = Query("child_bases", ChildBasesRow)
+
+
+class ChildBasisRecipientsRow(TypedDict):
+    basis_id: str
+    to_label: str
+    to_id: str
+
+
+CHILD_BASIS_RECIPIENTS = Query("child_basis_recipients", ChildBasisRecipientsRow)
+
+
+class ChildBasisRecordersRow(TypedDict):
+    basis_id: str
+    recorded_by_id: str
+
+
+CHILD_BASIS_RECORDERS = Query("child_basis_recorders", ChildBasisRecordersRow)
+
+
+class ChildCafsRow(TypedDict):
+    caf_id: str
+    caf_state: str
+    caf_level: str
+    caf_started_on: date
+    caf_closed_on: date | None
+
+
+CHILD_CAFS = Query("child_cafs", ChildCafsRow)
+
+
+class ChildConsentGiversRow(TypedDict):
+    consent_id: str
+    giver_id: str
+
+
+CHILD_CONSENT_GIVERS = Query("child_consent_givers", ChildConsentGiversRow)
+
+
+class ChildConsentRecipientsRow(TypedDict):
+    consent_id: str
+    to_label: str
+    to_id: str
+
+
+CHILD_CONSENT_RECIPIENTS = Query("child_consent_recipients", ChildConsentRecipientsRow)
+
+
+class ChildConsentsRow(TypedDict):
+    consent_id: str
+    decision: str
+    kind: str
+    given_by_child: bool
+    child_competent: bool | None
+    scopes: list[str]
+    services: list[str] | None
+    given_on: date
+    expires_on: date | None
+    withdrawn_on: date | None
+
+
+CHILD_CONSENTS = Query("child_consents", ChildConsentsRow)
+
+
+class ChildFamilyRow(TypedDict):
+    family_member_id: str
+    given_name: str
+    family_name: str
+    phone: str | None
+    relationship: str
+    parental_responsibility: bool
+    carer: bool
+
+
+CHILD_FAMILY = Query("child_family", ChildFamilyRow)
+
+
+class ChildFamilyHomesRow(TypedDict):
+    family_member_id: str
+    address_line: str
+    postcode: str
+
+
+CHILD_FAMILY_HOMES = Query("child_family_homes", ChildFamilyHomesRow)
+
+
+class ChildHandoverInvolvementsRow(TypedDict):
+    handover_id: str
+    involvement_id: str
+
+
+CHILD_HANDOVER_INVOLVEMENTS = Query("child_handover_involvements", ChildHandoverInvolvementsRow)
+
+
+class ChildHandoversRow(TypedDict):
+    handover_id: str
+    kind: str
+    shared_on: date
+    from_practitioner_id: str
+
+
+CHILD_HANDOVERS = Query("child_handovers", ChildHandoversRow)
+
+
+class ChildInvolvementAgenciesRow(TypedDict):
+    involvement_id: str
+    agency_id: str
+    agency_name: str
+    sensitive: bool
+    broker_contact: str | None
+
+
+CHILD_INVOLVEMENT_AGENCIES = Query("child_involvement_agencies", ChildInvolvementAgenciesRow)
+
+
+class ChildInvolvementsRow(TypedDict):
+    involvement_id: str
+    level: str
+    started_on: date
+    ended_on: date | None
+    practitioner_id: str
+    given_name: str
+    family_name: str
+    role: str
+    email: str | None
+    phone: str | None
+
+
+CHILD_INVOLVEMENTS = Query("child_involvements", ChildInvolvementsRow)
+
+
+class ChildShieldRow(TypedDict):
+    practitioner_id: str
+
+
+CHILD_SHIELD = Query("child_shield", ChildShieldRow)
+
+
+class ChildTeamsRow(TypedDict):
+    caf_id: str
+    caf_started_on: date
+    caf_closed_on: date | None
+    membership_id: str
+    team_role: str
+    since: date
+    membership_ended_on: date | None
+    practitioner_id: str
+    given_name: str
+    family_name: str
+    role: str
+    email: str | None
+    phone: str | None
+    agency_id: str
+    agency_name: str
+    sensitive: bool
+    broker_contact: str | None
+
+
+CHILD_TEAMS = Query("child_teams", ChildTeamsRow)
+
+
+class GateFamilyHouseholdShieldsRow(TypedDict):
+    child_id: str
+    family_member_id: str
+    other_id: str
+    shielded: bool
+    shield_practitioner_id: str | None
+
+
+GATE_FAMILY_HOUSEHOLD_SHIELDS = Query(
+    "gate_family_household_shields", GateFamilyHouseholdShieldsRow
+)
+
+
+class GateHouseholdShieldsRow(TypedDict):
+    child_id: str
+    other_id: str
+    shielded: bool
+    shield_practitioner_id: str | None
+
+
+GATE_HOUSEHOLD_SHIELDS = Query("gate_household_shields", GateHouseholdShieldsRow)
+
+
+class LookupBasesRow(TypedDict):
+    basis_id: str
+    ground: str
+    recorded_on: date | None
+    reason: str | None
+    scopes: list[str]
+    valid_until: date | None
+    recorded_by_id: str | None
+    to_practitioner_id: str | None
+    to_agency_id: str | None
+
+
+LOOKUP_BASES = Query("lookup_bases", LookupBasesRow)
+
+
+class LookupChildRow(TypedDict):
+    id: str
+    given_name: str | None
+    preferred_name: str | None
+    family_name: str
+    date_of_birth: date | None
+    expected_date: date | None
+    gender: str
+    shielded: bool
+    address_line: str | None
+    postcode: str | None
+
+
+LOOKUP_CHILD = Query("lookup_child", LookupChildRow)
+
+
+class LookupConsentsRow(TypedDict):
+    consent_id: str
+    decision: str
+    kind: str
+    given_by_child: bool
+    child_competent: bool | None
+    scopes: list[str]
+    services: list[str] | None
+    given_on: date
+    expires_on: date | None
+    withdrawn_on: date | None
+    giver_id: str | None
+    giver_parental_responsibility: bool | None
+    to_practitioner_id: str | None
+    to_agency_id: str | None
+    to_caf_id: str | None
+
+
+LOOKUP_CONSENTS = Query("lookup_consents", LookupConsentsRow)
+
+
+class LookupInvolvementsRow(TypedDict):
+    involvement_id: str
+    level: str
+    started_on: date
+    ended_on: date | None
+    practitioner_id: str
+    given_name: str
+    family_name: str
+    role: str
+    email: str | None
+    phone: str | None
+    agency_id: str
+    agency_name: str
+    agency_kind: str
+    agency_level: str
+    sensitive: bool
+    statutory: bool
+    broker_contact: str | None
+    agency_phone: str | None
+
+
+LOOKUP_INVOLVEMENTS = Query("lookup_involvements", LookupInvolvementsRow)
+
+
+class LookupRequesterRow(TypedDict):
+    id: str
+    given_name: str
+    family_name: str
+    role: str
+    lookup_authorised: bool
+    left_agency_on: date | None
+    email: str | None
+    phone: str | None
+    agency_id: str
+    agency_name: str
+    agency_kind: str
+    agency_sensitive: bool
+
+
+LOOKUP_REQUESTER = Query("lookup_requester", LookupRequesterRow)
+
+
+class LookupShieldRow(TypedDict):
+    practitioner_id: str
+
+
+LOOKUP_SHIELD = Query("lookup_shield", LookupShieldRow)
+
+
+class LookupTeamsRow(TypedDict):
+    caf_id: str
+    caf_state: str
+    caf_level: str
+    caf_started_on: date
+    membership_id: str
+    team_role: str
+    practitioner_id: str
+    given_name: str
+    family_name: str
+    role: str
+    email: str | None
+    phone: str | None
+    agency_id: str
+    agency_name: str
+    agency_kind: str
+    sensitive: bool
+    broker_contact: str | None
+
+
+LOOKUP_TEAMS = Query("lookup_teams", LookupTeamsRow)

@@ -1,0 +1,33 @@
+"""The rows of the store's own queries: DDL, writes and counts (``tacgraph.store``)."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from tacgraph.queries import NoRow, Query
+
+CLEAR_LABEL = Query("clear_label", NoRow)
+
+
+class CountNodesRow(TypedDict):
+    count: int
+
+
+COUNT_NODES = Query("count_nodes", CountNodesRow)
+
+
+class CountRelsRow(TypedDict):
+    count: int
+
+
+COUNT_RELS = Query("count_rels", CountRelsRow)
+EDGES_COPY = Query("edges_copy", NoRow)
+EDGES_DELETE = Query("edges_delete", NoRow)
+EDGES_MERGE = Query("edges_merge", NoRow)
+INIT_CONSTRAINT = Query("init_constraint", NoRow)
+INIT_INDEX = Query("init_index", NoRow)
+INIT_NODE_TABLE = Query("init_node_table", NoRow)
+INIT_REL_TABLE = Query("init_rel_table", NoRow)
+NODES_COPY = Query("nodes_copy", NoRow)
+NODES_UPDATE = Query("nodes_update", NoRow)
+NODES_UPSERT = Query("nodes_upsert", NoRow)

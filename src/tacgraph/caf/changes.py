@@ -11,22 +11,15 @@ from datetime import date
 
 from tacgraph import audit, gate
 from tacgraph.access import AccessDenied, Requester, requester_call
-from tacgraph.caf.reading import _load, _shielded_from, _team
+from tacgraph.caf.reading import load, shielded_from, team_of
 from tacgraph.caf.results import CafChange
 from tacgraph.errors import CafRefused, NotFound
 from tacgraph.importer import import_records
-from tacgraph.model import (
-    Caf,
-    CafAction,
-    CafEvent,
-    CafState,
-    Record,
-    Role,
-)
+from tacgraph.model import Caf, CafAction, CafEvent, CafState, Record, Role
 from tacgraph.store.base import Row, Store
 
 
-class _Ids:
+class Ids:
     """New record ids from a readable stem, unique in the store and in this change."""
 
     def __init__(self, store: Store) -> None:
@@ -45,18 +38,18 @@ class _Ids:
         return candidate
 
 
-def _refuse(caf_id: str, action: CafAction, reason: str) -> CafRefused:
+def refuse(caf_id: str, action: CafAction, reason: str) -> CafRefused:
     return CafRefused(f"{caf_id}: cannot {action.value.replace('_', ' ')}: {reason}")
 
 
 def _caf(store: Store, caf_id: str) -> Caf:
-    caf = _load(store, Caf, caf_id)
+    caf = load(store, Caf, caf_id)
     if caf is None:
         raise NotFound(f"no CAF {caf_id!r}", "check the CAF's id with 'tacgraph caf check'")
     return caf
 
 
-def _practitioner(store: Store, practitioner_id: str) -> Row:
+def practitioner_row(store: Store, practitioner_id: str) -> Row:
     rows = store.query("caf_practitioner", {"practitioner_id": practitioner_id})
     if not rows:
         raise NotFound(f"no practitioner {practitioner_id!r}", "check the practitioner's id")
@@ -66,18 +59,18 @@ def _practitioner(store: Store, practitioner_id: str) -> Row:
 def _changeable(caf: Caf, action: CafAction, on: date) -> None:
     if caf.state is CafState.CLOSED:
         assert caf.closed_on is not None
-        raise _refuse(caf.id, action, f"it was closed on {caf.closed_on.isoformat()}")
+        raise refuse(caf.id, action, f"it was closed on {caf.closed_on.isoformat()}")
     if on < caf.started_on:
-        raise _refuse(caf.id, action, f"{on.isoformat()} is before it started ({caf.started_on})")
+        raise refuse(caf.id, action, f"{on.isoformat()} is before it started ({caf.started_on})")
     if caf.state_changed_on is not None and on < caf.state_changed_on:
-        raise _refuse(
+        raise refuse(
             caf.id,
             action,
             f"{on.isoformat()} is before its last change ({caf.state_changed_on.isoformat()})",
         )
 
 
-def _reading() -> gate.Reading:
+def current_reading() -> gate.Reading:
     reading = gate.current()
     if reading is None:  # a change is only ever made inside the gate
         raise RuntimeError("no gate is open")
@@ -98,9 +91,9 @@ def _opened(
     _changeable(caf, action, on)
     if actor.role == Role.CAF_COORDINATOR.value:
         return caf, actor
-    members = _team(store, [caf.id])[caf.id]
+    members = team_of(store, [caf.id])[caf.id]
     if not any(m.practitioner_id == actor.id and m.current(on) for m in members):
-        raise _refuse(
+        raise refuse(
             caf.id,
             action,
             f"{actor.id} is not a current member of its Team Around the Child "
@@ -120,8 +113,22 @@ class _Change:
     disclosed: list[str] = field(default_factory=list)
 
 
+def outcome_of(exc: Exception, unknown: str, doing: str) -> tuple[str, str]:
+    """The access-log outcome and detail of a change to the register that raised
+    ``exc``: ``unknown`` when what was named does not exist, and ``doing`` names the
+    change when it failed for any other reason than a refusal."""
+    if isinstance(exc, AccessDenied):
+        return "denied", str(exc)
+    if isinstance(exc, NotFound):
+        return unknown, str(exc)
+    if isinstance(exc, CafRefused):
+        # what the refusal said is what was disclosed: no more than an enquiry
+        return "refused", str(exc)
+    return "error", f"{type(exc).__name__} while {doing}"
+
+
 @contextmanager
-def _changing(
+def changing(
     store: Store,
     caf_id: str,
     action: CafAction,
@@ -139,22 +146,13 @@ def _changing(
         outcome, detail, flags = "changed", f"{action.value} {caf_id}", gate.flags(reading)
         try:
             change.caf, change.actor = _opened(store, caf_id, action, by_id, reading)
-            change.shielded = change.caf.child_id in _shielded_from(
+            change.shielded = change.caf.child_id in shielded_from(
                 store, [change.caf.child_id], by_id
             )
             flags = gate.flags(reading, requester=change.actor)
             yield change
-        except AccessDenied as denied:
-            outcome, detail = "denied", str(denied)
-            raise
-        except NotFound as missing:
-            outcome, detail = "unknown", str(missing)
-            raise
-        except CafRefused as refused:
-            outcome, detail = "refused", str(refused)
-            raise
         except Exception as exc:
-            outcome, detail = "error", f"{type(exc).__name__} while changing {caf_id}"
+            outcome, detail = outcome_of(exc, "unknown", f"changing {caf_id}")
             raise
         finally:
             child_id = change.caf.child_id if change.caf is not None else _child_of(store, caf_id)
@@ -166,13 +164,13 @@ def _changing(
 def _child_of(store: Store, caf_id: str) -> str:
     """The child a CAF is about, for the log only (never shown); empty when unknown."""
     try:
-        caf = _load(store, Caf, caf_id)
+        caf = load(store, Caf, caf_id)
     except Exception:
         return ""
     return caf.child_id if caf is not None else ""
 
 
-def _answer(change: _Change, result: CafChange) -> CafChange:
+def answered(change: _Change, result: CafChange) -> CafChange:
     """The change as the actor may see it: for a child shielded from them, no one on
     the team is named (their agency could locate the child)."""
     change.disclosed.append(f"caf:{result.caf_id}")
@@ -188,7 +186,7 @@ def _answer(change: _Change, result: CafChange) -> CafChange:
     )
 
 
-def _event(ids: _Ids, caf: Caf, action: CafAction, by_id: str, on: date, detail: str) -> CafEvent:
+def new_event(ids: Ids, caf: Caf, action: CafAction, by_id: str, on: date, detail: str) -> CafEvent:
     return CafEvent(
         id=ids.new("CafEvent", f"{caf.id}-EV-{on:%Y%m%d}-{action.value}"),
         caf_id=caf.id,
@@ -199,7 +197,7 @@ def _event(ids: _Ids, caf: Caf, action: CafAction, by_id: str, on: date, detail:
     )
 
 
-def _write(
+def write(
     store: Store,
     caf: Caf,
     action: CafAction,

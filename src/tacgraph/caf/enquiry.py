@@ -7,17 +7,14 @@ from datetime import date
 
 from tacgraph import audit, duplicates, gate
 from tacgraph.access import AccessDenied, Requester, requester_call
-from tacgraph.caf.reading import _is_open, _Member, _shielded_from, _team
+from tacgraph.caf.reading import Member, is_open, shielded_from, team_of
 from tacgraph.caf.results import CafCheck, Contact, DuplicateRecord, OpenCaf
 from tacgraph.errors import NotFound
-from tacgraph.model import (
-    CafState,
-    TeamRole,
-)
+from tacgraph.model import CafState, TeamRole
 from tacgraph.store.base import Row, Store
 
 
-def _contact(member: _Member, role: str, shielded: bool) -> Contact:
+def _contact(member: Member, role: str, shielded: bool) -> Contact:
     if member.agency_sensitive:
         return Contact(
             role=role,
@@ -116,9 +113,9 @@ def _check(
     dups = duplicates.probable_duplicates_of(store, child_id, min_probability=min_probability)
     probability = {d.other_id: d.probability for d in dups}
     records = [child_id, *probability]
-    shielded = _shielded_from(store, records, requester.id)
-    cafs = [r for r in store.query("caf_of_children", {"child_ids": records}) if _is_open(r, as_of)]
-    teams = _team(store, [str(r["caf_id"]) for r in cafs])
+    shielded = shielded_from(store, records, requester.id)
+    cafs = [r for r in store.query("caf_of_children", {"child_ids": records}) if is_open(r, as_of)]
+    teams = team_of(store, [str(r["caf_id"]) for r in cafs])
     found: list[OpenCaf] = []
     shown = ["child:caf_open", *(f"duplicate:{d.other_id}" for d in dups)]
     for row in cafs:
@@ -127,7 +124,7 @@ def _check(
             m for m in teams[caf_id] if m.team_role == TeamRole.LEAD.value and m.current(as_of)
         ]
         hidden = record in shielded or child_id in shielded
-        member = leads[0] if leads else _Member.from_row(row, prefix="starter_")
+        member = leads[0] if leads else Member.from_row(row, prefix="starter_")
         role = "Lead Professional" if leads else "practitioner who started the CAF"
         contact = _contact(member, role, hidden)
         if hidden:

@@ -7,19 +7,20 @@ from datetime import date
 
 from tacgraph import audit
 from tacgraph.caf.changes import (
-    _answer,
-    _changing,
-    _event,
-    _Ids,
-    _practitioner,
-    _reading,
-    _refuse,
-    _write,
+    Ids,
+    answered,
+    changing,
+    current_reading,
+    new_event,
+    practitioner_row,
+    refuse,
+    write,
 )
-from tacgraph.caf.reading import _load, _team
+from tacgraph.caf.reading import load, team_of
 from tacgraph.caf.results import CafChange
-from tacgraph.caf.sharing import _caf_consent
+from tacgraph.caf.sharing import caf_consent
 from tacgraph.consent import Viewer
+from tacgraph.dates import ended_by
 from tacgraph.model import (
     LEVEL_RANK,
     Caf,
@@ -56,24 +57,24 @@ def add_member(
     CafRefused (nothing written), AccessDenied, NotFound, StoreError.
     """
     action = CafAction.ADD_MEMBER
-    with _changing(store, caf_id, action, by_id, on, clock, channel) as opened:
+    with changing(store, caf_id, action, by_id, on, clock, channel) as opened:
         assert opened.caf is not None and opened.actor is not None
         caf, actor = opened.caf, opened.actor
-        member = _practitioner(store, practitioner_id)
+        member = practitioner_row(store, practitioner_id)
         left = member["left_agency_on"]
-        if left is not None and left <= on:
-            raise _refuse(caf.id, action, f"{practitioner_id} left their agency on {left}")
-        team = _team(store, [caf.id])[caf.id]
+        if ended_by(left, on):
+            raise refuse(caf.id, action, f"{practitioner_id} left their agency on {left}")
+        team = team_of(store, [caf.id])[caf.id]
         if any(m.practitioner_id == practitioner_id and m.current(on) for m in team):
-            raise _refuse(caf.id, action, f"{practitioner_id} is already a member")
+            raise refuse(caf.id, action, f"{practitioner_id} is already a member")
         # the new member, as they will be: on the CAF's team
         viewer = Viewer(
             id=practitioner_id, agency_id=str(member["agency_id"]), teams=frozenset({caf.id})
         )
-        consent, why = _caf_consent(store, caf.child_id, viewer, _reading())
+        consent, why = caf_consent(store, caf.child_id, viewer, current_reading())
         if consent is None:
-            raise _refuse(caf.id, action, why)
-        ids = _Ids(store)
+            raise refuse(caf.id, action, why)
+        ids = Ids(store)
         membership = TeamMembership(
             id=ids.new("TeamMembership", f"{caf.id}-TM-{practitioner_id}-{on:%Y%m%d}"),
             practitioner_id=practitioner_id,
@@ -82,14 +83,14 @@ def add_member(
             started_on=on,
         )
         detail = f"{practitioner_id} joined the team under consent {consent.id}"
-        event = _event(ids, caf, action, actor.id, on, detail)
-        return _answer(
-            opened, _write(store, caf, action, actor.id, on, [membership, event], detail)
+        event = new_event(ids, caf, action, actor.id, on, detail)
+        return answered(
+            opened, write(store, caf, action, actor.id, on, [membership, event], detail)
         )
 
 
 def _ended(store: Store, membership_id: str, on: date) -> TeamMembership:
-    current = _load(store, TeamMembership, membership_id)
+    current = load(store, TeamMembership, membership_id)
     assert current is not None
     return current.model_copy(update={"ended_on": on})
 
@@ -111,20 +112,20 @@ def set_lead(
     a current member or already leads; AccessDenied, NotFound, StoreError.
     """
     action = CafAction.SET_LEAD
-    with _changing(store, caf_id, action, by_id, on, clock, channel) as opened:
+    with changing(store, caf_id, action, by_id, on, clock, channel) as opened:
         assert opened.caf is not None and opened.actor is not None
         caf, actor = opened.caf, opened.actor
-        team = [m for m in _team(store, [caf.id])[caf.id] if m.current(on)]
+        team = [m for m in team_of(store, [caf.id])[caf.id] if m.current(on)]
         theirs = [m for m in team if m.practitioner_id == practitioner_id]
         if not theirs:
-            raise _refuse(
+            raise refuse(
                 caf.id,
                 action,
                 f"{practitioner_id} is not a current member of its team (add them first)",
             )
         if any(m.team_role == TeamRole.LEAD.value for m in theirs):
-            raise _refuse(caf.id, action, f"{practitioner_id} is already its Lead Professional")
-        ids = _Ids(store)
+            raise refuse(caf.id, action, f"{practitioner_id} is already its Lead Professional")
+        ids = Ids(store)
         records: list[Record] = []
         former = [m for m in team if m.team_role == TeamRole.LEAD.value]
         for lead in former:
@@ -151,12 +152,12 @@ def set_lead(
         )
         before = ", ".join(m.practitioner_id for m in former) or "nobody"
         detail = f"{practitioner_id} is Lead Professional in place of {before}"
-        records.append(_event(ids, caf, action, actor.id, on, detail))
-        return _answer(opened, _write(store, caf, action, actor.id, on, records, detail))
+        records.append(new_event(ids, caf, action, actor.id, on, detail))
+        return answered(opened, write(store, caf, action, actor.id, on, records, detail))
 
 
 def _level_change(
-    ids: _Ids,
+    ids: Ids,
     caf: Caf,
     action: CafAction,
     by_id: str,
@@ -178,11 +179,11 @@ def _level_change(
             nxt = rank + 1 if up else rank - 1
             if not 0 <= nxt < len(LEVELS):
                 edge = "the highest" if up else "the lowest"
-                raise _refuse(caf.id, action, f"it is already at {edge} level ({caf.level.value})")
+                raise refuse(caf.id, action, f"it is already at {edge} level ({caf.level.value})")
             to_level = LEVELS[nxt]
         if (LEVEL_RANK[to_level] > rank) != up or to_level is caf.level:
             way = "higher" if up else "lower"
-            raise _refuse(
+            raise refuse(
                 caf.id,
                 action,
                 f"{to_level.value} is not {way} than its level ({caf.level.value})",
@@ -207,7 +208,7 @@ def _level_change(
 
 
 def _ending_memberships(store: Store, caf: Caf, on: date) -> list[Record]:
-    current = [m for m in _team(store, [caf.id])[caf.id] if m.current(on)]
+    current = [m for m in team_of(store, [caf.id])[caf.id] if m.current(on)]
     return [_ended(store, m.membership_id, on) for m in current]
 
 
@@ -221,16 +222,16 @@ def _move(
     clock: audit.Clock = audit.utc_now,
     channel: str = "library",
 ) -> CafChange:
-    with _changing(store, caf_id, action, by_id, on, clock, channel) as opened:
+    with changing(store, caf_id, action, by_id, on, clock, channel) as opened:
         assert opened.caf is not None and opened.actor is not None
         caf, actor = opened.caf, opened.actor
-        ids = _Ids(store)
+        ids = Ids(store)
         changed, change, detail = _level_change(ids, caf, action, actor.id, on, to_level)
         records: list[Record] = [changed, change]
         if action is CafAction.CLOSE:
             records += _ending_memberships(store, caf, on)
-        records.append(_event(ids, caf, action, actor.id, on, detail))
-        return _answer(opened, _write(store, changed, action, actor.id, on, records, detail))
+        records.append(new_event(ids, caf, action, actor.id, on, detail))
+        return answered(opened, write(store, changed, action, actor.id, on, records, detail))
 
 
 def step_up(
@@ -300,22 +301,20 @@ def review(
     move is not possible; AccessDenied, NotFound, StoreError.
     """
     action = CafAction.REVIEW
-    with _changing(store, caf_id, action, by_id, on, clock, channel) as opened:
+    with changing(store, caf_id, action, by_id, on, clock, channel) as opened:
         assert opened.caf is not None and opened.actor is not None
         caf, actor = opened.caf, opened.actor
         if outcome is ReviewOutcome.CONTINUE and next_review_on is None:
-            raise _refuse(
-                caf.id, action, "a review that continues the CAF needs a next review date"
-            )
+            raise refuse(caf.id, action, "a review that continues the CAF needs a next review date")
         if outcome is ReviewOutcome.CLOSE and next_review_on is not None:
-            raise _refuse(caf.id, action, "a review that closes the CAF takes no next review date")
+            raise refuse(caf.id, action, "a review that closes the CAF takes no next review date")
         if next_review_on is not None and next_review_on <= on:
-            raise _refuse(
+            raise refuse(
                 caf.id, action, f"the next review ({next_review_on}) is not after this one ({on})"
             )
         if to_level is not None and outcome not in (ReviewOutcome.STEP_UP, ReviewOutcome.STEP_DOWN):
-            raise _refuse(caf.id, action, "a level is given only for a step up or step down")
-        ids = _Ids(store)
+            raise refuse(caf.id, action, "a level is given only for a step up or step down")
+        ids = Ids(store)
         record = Review(
             id=ids.new("Review", f"{caf.id}-RV-{on:%Y%m%d}"),
             caf_id=caf.id,
@@ -340,5 +339,5 @@ def review(
             records = [changed, record, change]
             if move is CafAction.CLOSE:
                 records += _ending_memberships(store, caf, on)
-        records.append(_event(ids, caf, action, actor.id, on, detail))
-        return _answer(opened, _write(store, changed, action, actor.id, on, records, detail))
+        records.append(new_event(ids, caf, action, actor.id, on, detail))
+        return answered(opened, write(store, changed, action, actor.id, on, records, detail))

@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
+from tacgraph.dates import current_on, ended_by
 from tacgraph.mapping import EdgeTargets, from_graph
-from tacgraph.model import (
-    Record,
-    TeamRole,
-)
+from tacgraph.model import Record, TeamRole
 from tacgraph.schema import graph_schema
 from tacgraph.store.base import Row, Store
 
@@ -20,7 +18,7 @@ R = TypeVar("R", bound=Record)
 
 
 @dataclass(frozen=True)
-class _Member:
+class Member:
     membership_id: str
     team_role: str
     started_on: date
@@ -37,10 +35,10 @@ class _Member:
     broker_contact: str | None
 
     def current(self, on: date) -> bool:
-        return self.started_on <= on and (self.ended_on is None or self.ended_on > on)
+        return current_on(self.started_on, self.ended_on, on)
 
     @classmethod
-    def from_row(cls, row: Row, prefix: str = "") -> _Member:
+    def from_row(cls, row: Row, prefix: str = "") -> Member:
         def get(name: str) -> Any:
             return row.get(f"{prefix}{name}")
 
@@ -62,7 +60,7 @@ class _Member:
         )
 
 
-def _load(store: Store, model: type[R], record_id: str) -> R | None:
+def load(store: Store, model: type[R], record_id: str) -> R | None:
     """One stored record, rebuilt from its node and edges; None when absent."""
     label = model.label()
     rows = store.nodes_by_id(label, [record_id])
@@ -77,25 +75,23 @@ def _load(store: Store, model: type[R], record_id: str) -> R | None:
     return record
 
 
-def _team(store: Store, caf_ids: Sequence[str]) -> dict[str, list[_Member]]:
-    out: dict[str, list[_Member]] = {cid: [] for cid in caf_ids}
+def team_of(store: Store, caf_ids: Sequence[str]) -> dict[str, list[Member]]:
+    out: dict[str, list[Member]] = {cid: [] for cid in caf_ids}
     if caf_ids:
         for row in store.query("caf_team", {"caf_ids": list(caf_ids)}):
-            out[str(row["caf_id"])].append(_Member.from_row(row))
+            out[str(row["caf_id"])].append(Member.from_row(row))
     return out
 
 
-def _is_open(row: Mapping[str, Any], on: date) -> bool:
-    closed = row.get("closed_on")
-    return bool(row["started_on"] <= on and (closed is None or closed > on))
+def is_open(row: Mapping[str, Any], on: date) -> bool:
+    return current_on(row["started_on"], row.get("closed_on"), on)
 
 
-def _not_yet_closed(row: Mapping[str, Any], on: date) -> bool:
-    closed = row.get("closed_on")
-    return closed is None or closed > on
+def not_yet_closed(row: Mapping[str, Any], on: date) -> bool:
+    return not ended_by(row.get("closed_on"), on)
 
 
-def _shielded_from(store: Store, record_ids: Sequence[str], requester_id: str) -> set[str]:
+def shielded_from(store: Store, record_ids: Sequence[str], requester_id: str) -> set[str]:
     """The records whose whereabouts are shielded from the requester."""
     shielded: dict[str, bool] = {}
     named: dict[str, set[str]] = {}

@@ -6,11 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
-from tacgraph.model import (
-    CafAction,
-    CafState,
-    ServiceLevel,
-)
+from tacgraph.model import CafAction, CafState, ServiceLevel
 
 
 class Contact(BaseModel):

@@ -7,14 +7,11 @@ from datetime import date
 
 from tacgraph import gate
 from tacgraph.consent import ConsentFact, Decision, Viewer
-from tacgraph.model import (
-    ConsentDecision,
-    Scope,
-)
+from tacgraph.model import ConsentDecision, Scope
 from tacgraph.store.base import Store
 
 
-def _giver(fact: ConsentFact) -> str:
+def giver(fact: ConsentFact) -> str:
     return "child" if fact.given_by_child else f"family member {fact.giver_id}"
 
 
@@ -33,13 +30,13 @@ def _unusable(fact: ConsentFact, viewer: Viewer, on: date, decision: Decision) -
     if problem is not None:
         return f"{fact.id} is not in force: {problem}"
     if fact.decision == ConsentDecision.REFUSED.value:
-        return f"{fact.id} is a refusal from the {_giver(fact)}"
+        return f"{fact.id} is a refusal from the {giver(fact)}"
     if not decision.allowed:
         return f"{fact.id} is overridden by {decision.basis_id}: {decision.detail}"
     return None
 
 
-def _caf_consent(
+def caf_consent(
     store: Store,
     child_id: str,
     viewer: Viewer,

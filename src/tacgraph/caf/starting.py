@@ -7,19 +7,13 @@ from datetime import date
 
 from tacgraph import audit, duplicates, gate
 from tacgraph.access import AccessDenied, Requester, requester_call
-from tacgraph.caf.changes import _event, _Ids, _write
-from tacgraph.caf.reading import _not_yet_closed
+from tacgraph.caf.changes import Ids, new_event, outcome_of, write
+from tacgraph.caf.reading import not_yet_closed
 from tacgraph.caf.results import CafChange
-from tacgraph.caf.sharing import _caf_consent, _giver
+from tacgraph.caf.sharing import caf_consent, giver
 from tacgraph.consent import Viewer
 from tacgraph.errors import CafRefused, NotFound
-from tacgraph.model import (
-    Caf,
-    CafAction,
-    ServiceLevel,
-    TeamMembership,
-    TeamRole,
-)
+from tacgraph.model import Caf, CafAction, ServiceLevel, TeamMembership, TeamRole
 from tacgraph.store.base import Row, Store
 
 
@@ -59,19 +53,10 @@ def start(
             )
             detail = change.detail
             return change
-        except AccessDenied as denied:
-            outcome, detail = "denied", str(denied)
-            flags = gate.flags(reading, left=gate.left_agency(rows, reading))
-            raise
-        except NotFound as missing:
-            outcome, detail = "unknown_child", str(missing)
-            raise
-        except CafRefused as refused:
-            # what the refusal said is what was disclosed: no more than an enquiry
-            outcome, detail = "refused", str(refused)
-            raise
         except Exception as exc:
-            outcome, detail = "error", f"{type(exc).__name__} while starting a CAF"
+            outcome, detail = outcome_of(exc, "unknown_child", "starting a CAF")
+            if isinstance(exc, AccessDenied):
+                flags = gate.flags(reading, left=gate.left_agency(rows, reading))
             raise
         finally:
             shown = ["child:caf_open"] if outcome in ("changed", "refused") else []
@@ -92,7 +77,7 @@ def _start(
     if not store.query("caf_children", {"child_ids": [child_id]}):
         raise NotFound(f"no child {child_id!r}", "check the child's id")
     for row in store.query("caf_of_children", {"child_ids": [child_id]}):
-        if _not_yet_closed(row, on):
+        if not_yet_closed(row, on):
             raise CafRefused(
                 f"{child_id}: cannot start a CAF: {row['caf_id']} is open for this child "
                 f"(started {row['started_on'].isoformat()})",
@@ -102,7 +87,7 @@ def _start(
     if dups:
         probability = {d.other_id: d.probability for d in dups}
         for row in store.query("caf_of_children", {"child_ids": list(probability)}):
-            if _not_yet_closed(row, on):
+            if not_yet_closed(row, on):
                 other = str(row["child_id"])
                 raise CafRefused(
                     f"{child_id}: cannot start a CAF: {row['caf_id']} is open for "
@@ -112,13 +97,13 @@ def _start(
                     "have the duplicate records merged",
                 )
     viewer = Viewer(id=actor.id, agency_id=actor.agency_id, teams=frozenset())
-    consent, why = _caf_consent(store, child_id, viewer, reading, consent_id)
+    consent, why = caf_consent(store, child_id, viewer, reading, consent_id)
     if consent is None:
         raise CafRefused(
             f"{child_id}: cannot start a CAF: {why}",
             "record the consent of the child or a person with parental responsibility first",
         )
-    ids = _Ids(store)
+    ids = Ids(store)
     stem = f"CAF-{child_id}-{on:%Y%m%d}"
     caf = Caf(
         id=ids.new("Caf", stem),
@@ -136,7 +121,7 @@ def _start(
     )
     detail = (
         f"started at level {level.value} under consent {consent.id} from the "
-        f"{_giver(consent)}; {actor.id} leads until the team agrees another"
+        f"{giver(consent)}; {actor.id} leads until the team agrees another"
     )
-    event = _event(ids, caf, action, actor.id, on, detail)
-    return _write(store, caf, action, actor.id, on, [caf, lead, event], detail)
+    event = new_event(ids, caf, action, actor.id, on, detail)
+    return write(store, caf, action, actor.id, on, [caf, lead, event], detail)

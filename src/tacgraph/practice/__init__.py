@@ -13,7 +13,6 @@ agency and qualification of current leads only, open universal involvements only
 children with a CAF, a plan or a level change.
 """
 
-from tacgraph.practice.casebook import add_months, working_days
 from tacgraph.practice.findings import AuditSettings, Edge, Finding, PracticeReport
 from tacgraph.practice.run import CHECKS, Check, audit_practice
 
@@ -24,7 +23,5 @@ __all__ = [
     "Edge",
     "Finding",
     "PracticeReport",
-    "add_months",
     "audit_practice",
-    "working_days",
 ]

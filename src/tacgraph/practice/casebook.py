@@ -1,15 +1,14 @@
 """The casebook one practice audit reads: each named query fetched once, and the teams,
-leads and involvements the checks share built from the rows once; the date arithmetic
-the checks finish in Python, and the edges a finding names."""
+leads and involvements the checks share built from the rows once, and the edges a
+finding names."""
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
+from tacgraph.dates import open_on
 from tacgraph.model import (
     OPEN_CAF_STATES,
     STATUTORY_PLAN_KINDS,
@@ -21,45 +20,16 @@ from tacgraph.model import (
 from tacgraph.practice.findings import AuditSettings, Edge
 from tacgraph.store.base import Row, Store
 
-_DAY = timedelta(days=1)
 # enum values looked up once: the checks compare them for every team and member
-_LEAD = TeamRole.LEAD.value
-_CLOSED = CafState.CLOSED.value
-_OPEN_CAF_STATES = frozenset(s.value for s in OPEN_CAF_STATES)
-_STATUTORY_PLAN_KINDS = frozenset(k.value for k in STATUTORY_PLAN_KINDS)
-_CAF_ACTION_PLAN = PlanKind.CAF_ACTION_PLAN.value
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus whole calendar months (the 31st becomes the month's last day)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def working_days(start: date, end: date, holidays: Iterable[date] = ()) -> int:
-    """Working days after ``start`` up to and including ``end`` (weekends and
-    ``holidays`` excluded)."""
-    off = set(holidays)
-    count, day = 0, start
-    while day < end:
-        day += _DAY
-        if day.weekday() < 5 and day not in off:
-            count += 1
-    return count
-
-
-def _active(start: date | None, end: date | None, on: date) -> bool:
-    """Whether a period is running on ``on``; ``end`` is the last day included."""
-    return start is not None and start <= on and (end is None or on <= end)
-
-
-def _age(dob: date, on: date) -> int:
-    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+LEAD = TeamRole.LEAD.value
+CLOSED = CafState.CLOSED.value
+OPEN_STATES = frozenset(s.value for s in OPEN_CAF_STATES)
+STATUTORY_KINDS = frozenset(k.value for k in STATUTORY_PLAN_KINDS)
+CAF_ACTION_PLAN = PlanKind.CAF_ACTION_PLAN.value
 
 
 @dataclass
-class _Member:
+class Member:
     id: str
     practitioner_id: str
     role: str
@@ -68,7 +38,7 @@ class _Member:
 
 
 @dataclass
-class _Lead:
+class Lead:
     """What the checks need to know about a practitioner leading a team on the audit
     date."""
 
@@ -79,7 +49,7 @@ class _Lead:
 
 
 @dataclass
-class _Team:
+class Team:
     id: str
     label: str  # Caf or Plan
     child_id: str
@@ -89,19 +59,19 @@ class _Team:
     state: str | None = None
     caf_id: str | None = None
     stable: bool = False
-    members: list[_Member] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
 
     def open_on(self, on: date) -> bool:
-        if self.label == "Caf" and self.state == _CLOSED and self.end is None:
+        if self.label == "Caf" and self.state == CLOSED and self.end is None:
             return False
-        return _active(self.start, self.end, on)
+        return open_on(self.start, self.end, on)
 
-    def leads_on(self, on: date) -> list[_Member]:
-        return [m for m in self.members if m.role == _LEAD and _active(m.start, m.end, on)]
+    def leads_on(self, on: date) -> list[Member]:
+        return [m for m in self.members if m.role == LEAD and open_on(m.start, m.end, on)]
 
 
 @dataclass
-class _Inv:
+class Involved:
     id: str
     child_id: str
     practitioner_id: str
@@ -111,7 +81,7 @@ class _Inv:
     end: date | None
 
 
-class _Data:
+class Casebook:
     """Query results for one audit run, fetched once and shared by the checks, with the
     teams and involvements built from them once."""
 
@@ -120,24 +90,24 @@ class _Data:
         self.as_of = as_of
         self.settings = settings
         self._cache: dict[str, list[Row]] = {}
-        self._teams: dict[str, _Team] | None = None
-        self._teams_by_child: dict[str, list[_Team]] | None = None
-        self._leads: dict[str, _Lead] | None = None
-        self._current: list[_Team] | None = None
-        self._involvements: dict[str, list[_Inv]] | None = None
+        self._teams: dict[str, Team] | None = None
+        self._teams_by_child: dict[str, list[Team]] | None = None
+        self._leads: dict[str, Lead] | None = None
+        self._current: list[Team] | None = None
+        self._involvements: dict[str, list[Involved]] | None = None
 
     def rows(self, name: str) -> list[Row]:
         if name not in self._cache:
             self._cache[name] = self.store.query(name, {"as_of": self.as_of})
         return self._cache[name]
 
-    def teams(self) -> dict[str, _Team]:
+    def teams(self) -> dict[str, Team]:
         """Every CAF and plan started by the audit date, by id, with its members."""
         if self._teams is not None:
             return self._teams
-        teams: dict[str, _Team] = {}
+        teams: dict[str, Team] = {}
         for r in self.rows("practice_caf_teams"):
-            teams[r["team_id"]] = _Team(
+            teams[r["team_id"]] = Team(
                 id=r["team_id"],
                 label="Caf",
                 child_id=r["child_id"],
@@ -147,7 +117,7 @@ class _Data:
                 state=r["state"],
             )
         for r in self.rows("practice_plan_teams"):
-            teams[r["team_id"]] = _Team(
+            teams[r["team_id"]] = Team(
                 id=r["team_id"],
                 label="Plan",
                 child_id=r["child_id"],
@@ -161,7 +131,7 @@ class _Data:
             team = teams.get(r["team_id"])
             if team is not None:
                 team.members.append(
-                    _Member(
+                    Member(
                         id=r["membership_id"],
                         practitioner_id=r["practitioner_id"],
                         role=r["team_role"],
@@ -172,7 +142,7 @@ class _Data:
         self._teams = teams
         return teams
 
-    def current_teams(self) -> list[_Team]:
+    def current_teams(self) -> list[Team]:
         """Open CAFs and active plans on the audit date; a CAF action plan is led by its
         CAF's team, so it is not a team of its own."""
         if self._current is None:
@@ -180,16 +150,16 @@ class _Data:
                 team
                 for team in self.teams().values()
                 if team.open_on(self.as_of)
-                and not (team.label == "Caf" and team.state not in _OPEN_CAF_STATES)
-                and not (team.kind == _CAF_ACTION_PLAN and team.caf_id is not None)
+                and not (team.label == "Caf" and team.state not in OPEN_STATES)
+                and not (team.kind == CAF_ACTION_PLAN and team.caf_id is not None)
             ]
         return self._current
 
-    def leads(self) -> dict[str, _Lead]:
+    def leads(self) -> dict[str, Lead]:
         """The practitioners leading a team on the audit date, by id."""
         if self._leads is None:
             self._leads = {
-                r["practitioner_id"]: _Lead(
+                r["practitioner_id"]: Lead(
                     agency_id=r["agency_id"],
                     statutory=bool(r["statutory"]),
                     qualified=bool(r["qualified_social_worker"]),
@@ -199,15 +169,15 @@ class _Data:
             }
         return self._leads
 
-    def teams_by_child(self) -> dict[str, list[_Team]]:
+    def teams_by_child(self) -> dict[str, list[Team]]:
         if self._teams_by_child is None:
-            out: dict[str, list[_Team]] = defaultdict(list)
+            out: dict[str, list[Team]] = defaultdict(list)
             for team in self.teams().values():
                 out[team.child_id].append(team)
             self._teams_by_child = dict(out)
         return self._teams_by_child
 
-    def involvements(self) -> dict[str, list[_Inv]]:
+    def involvements(self) -> dict[str, list[Involved]]:
         """Involvements by child, each child's in id order. Open universal ones only
         for children with a CAF, a plan or a level change, unless cumulative need is
         counted from universal services."""
@@ -219,10 +189,10 @@ class _Data:
             for r in self.rows("practice_universal_involvements"):
                 merged.setdefault(r["involvement_id"], r)
             rows = [merged[k] for k in sorted(merged)]
-        out: dict[str, list[_Inv]] = defaultdict(list)
+        out: dict[str, list[Involved]] = defaultdict(list)
         for r in rows:
             out[r["child_id"]].append(
-                _Inv(
+                Involved(
                     r["involvement_id"],
                     r["child_id"],
                     r["practitioner_id"],
@@ -236,16 +206,16 @@ class _Data:
         return self._involvements
 
 
-def _edge(source: str, rel_type: str, target: str) -> Edge:
+def edge(source: str, rel_type: str, target: str) -> Edge:
     return Edge(source=source, rel_type=rel_type, target=target)
 
 
-def _team_edge(member: _Member, team: _Team) -> list[Edge]:
+def team_edges(member: Member, team: Team) -> list[Edge]:
     return [
-        _edge(member.id, "MEMBERSHIP_OF", member.practitioner_id),
-        _edge(member.id, "MEMBER_OF_TEAM", team.id),
+        edge(member.id, "MEMBERSHIP_OF", member.practitioner_id),
+        edge(member.id, "MEMBER_OF_TEAM", team.id),
     ]
 
 
-def _subject_edge(team: _Team) -> Edge:
-    return _edge(team.id, "ASSESSES" if team.label == "Caf" else "PLAN_FOR", team.child_id)
+def subject_edge(team: Team) -> Edge:
+    return edge(team.id, "ASSESSES" if team.label == "Caf" else "PLAN_FOR", team.child_id)

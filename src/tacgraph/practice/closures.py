@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from tacgraph.model import (
-    Role,
-    ServiceLevel,
-)
-from tacgraph.practice.casebook import _DAY, _STATUTORY_PLAN_KINDS, _active, _age, _Data, _edge
+from tacgraph.dates import DAY, age, open_on
+from tacgraph.model import Role, ServiceLevel
+from tacgraph.practice.casebook import STATUTORY_KINDS, Casebook, edge
 from tacgraph.practice.findings import AuditSettings, Finding
 
 _SOCIAL_CARE_LEVELS = {ServiceLevel.CHILD_IN_NEED.value, ServiceLevel.STATUTORY.value}
 
 
-def check_closures(data: _Data, settings: AuditSettings) -> list[Finding]:
+def check_closures(data: Casebook, settings: AuditSettings) -> list[Finding]:
     """Rule 6: social care closed or stepped down by someone without authority (a team
     manager, or a consultant social worker with a team manager's agreement), without a
     TACiN meeting where there was a plan, or without formal notice to each party."""
@@ -34,9 +32,7 @@ def check_closures(data: _Data, settings: AuditSettings) -> list[Finding]:
     findings: list[Finding] = []
     for r in data.rows("practice_closures"):
         cid, child, on = r["change_id"], r["child_id"], r["changed_on"]
-        social_care = r["from_level"] in _SOCIAL_CARE_LEVELS or (
-            r["plan_kind"] in _STATUTORY_PLAN_KINDS
-        )
+        social_care = r["from_level"] in _SOCIAL_CARE_LEVELS or (r["plan_kind"] in STATUTORY_KINDS)
         base = {"child_id": child, "subject_id": cid, "since": on, "check": "closures"}
         subject = r["plan_id"] or r["caf_id"]
         if social_care:
@@ -51,9 +47,9 @@ def check_closures(data: _Data, settings: AuditSettings) -> list[Finding]:
                         detail=f"{cid} ({r['direction']}) decided by {who} ({role or '-'})"
                         + (f", agreed by {r['agreed_by_id']} ({agreed})" if agreed else ""),
                         nodes=[x for x in (cid, child, r["decided_by_id"], r["agreed_by_id"]) if x],
-                        edges=[_edge(cid, "CHANGE_FOR", child)]
+                        edges=[edge(cid, "CHANGE_FOR", child)]
                         + (
-                            [_edge(cid, "DECIDED_BY", r["decided_by_id"])]
+                            [edge(cid, "DECIDED_BY", r["decided_by_id"])]
                             if r["decided_by_id"]
                             else []
                         ),
@@ -66,15 +62,15 @@ def check_closures(data: _Data, settings: AuditSettings) -> list[Finding]:
                         rule="plan closed without a TACiN meeting",
                         detail=f"{cid} closed or stepped down {r['plan_id']} with no TACiN meeting",
                         nodes=[cid, r["plan_id"], child],
-                        edges=[_edge(cid, "CHANGE_OF", r["plan_id"])],
+                        edges=[edge(cid, "CHANGE_OF", r["plan_id"])],
                     )
                 )
         required: dict[str, str] = {f: "FamilyMember" for f in family[child]}
         dob = r["date_of_birth"]
-        if dob is not None and _age(dob, on) >= settings.child_notified_from_age:
+        if dob is not None and age(dob, on) >= settings.child_notified_from_age:
             required["child"] = "Child"
         for inv in involvements.get(child, []):
-            if _active(inv.start, inv.end, on) and inv.agency_id != r["decided_by_agency_id"]:
+            if open_on(inv.start, inv.end, on) and inv.agency_id != r["decided_by_agency_id"]:
                 required[inv.agency_id] = "Agency"
         for agency in named[cid]:
             required[agency] = "Agency"
@@ -87,22 +83,22 @@ def check_closures(data: _Data, settings: AuditSettings) -> list[Finding]:
                     detail=f"{cid} ({r['direction']} of {subject}) not notified to: "
                     + ", ".join(missing),
                     nodes=[cid, child] + [child if m == "child" else m for m in missing],
-                    edges=[_edge(cid, "CHANGE_FOR", child)],
+                    edges=[edge(cid, "CHANGE_FOR", child)],
                 )
             )
     return findings
 
 
-def check_left_with_no_one(data: _Data, settings: AuditSettings) -> list[Finding]:
+def check_left_with_no_one(data: Casebook, settings: AuditSettings) -> list[Finding]:
     """A step-down or closure after which no involvement at all remains with the child;
     a step-down to universal services also counts the child's school and GP practice."""
     involvements = data.involvements()
     findings = []
     for r in data.rows("practice_closures"):
         child, on = r["child_id"], r["changed_on"]
-        after = on + _DAY
+        after = on + DAY
         invs = involvements.get(child, [])
-        if any(_active(i.start, i.end, after) or i.start > after for i in invs):
+        if any(open_on(i.start, i.end, after) or i.start > after for i in invs):
             continue
         universal = r["to_level"] in (None, ServiceLevel.UNIVERSAL.value)
         if universal and (r["school_id"] or r["gp_practice_id"]):
@@ -117,7 +113,7 @@ def check_left_with_no_one(data: _Data, settings: AuditSettings) -> list[Finding
                 detail=f"after {r['change_id']} ({r['direction']}) on {on} no practitioner "
                 "is working with the child",
                 nodes=[r["change_id"], child] + [i.id for i in invs if i.end == on],
-                edges=[_edge(r["change_id"], "CHANGE_FOR", child)],
+                edges=[edge(r["change_id"], "CHANGE_FOR", child)],
             )
         )
     return findings

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
-from tacgraph.practice.casebook import _DAY, _active, _Data, _edge, _subject_edge, _team_edge
+from tacgraph.dates import DAY, ended_by, open_on
+from tacgraph.practice.casebook import Casebook, edge, subject_edge, team_edges
 from tacgraph.practice.findings import AuditSettings, Finding
 from tacgraph.store.base import Row
 
 
-def check_disengagement(data: _Data, settings: AuditSettings) -> list[Finding]:
+def check_disengagement(data: Casebook, settings: AuditSettings) -> list[Finding]:
     """Rule 3: an involvement or TAC membership ended while the child's CAF or plan stayed
     open (or at its step-down) with no handover to the lead or the CAF within
     ``handover_days``; and open plan actions left with an agency or practitioner no
@@ -24,7 +25,7 @@ def check_disengagement(data: _Data, settings: AuditSettings) -> list[Finding]:
         return {
             m.practitioner_id
             for t in teams.get(child_id, [])
-            for d in (on, on + _DAY)
+            for d in (on, on + DAY)
             for m in t.leads_on(d)
         }
 
@@ -44,24 +45,19 @@ def check_disengagement(data: _Data, settings: AuditSettings) -> list[Finding]:
         if r["involvement_id"] is not None:
             by_inv[r["involvement_id"]].append(r)
         by_sender[(r["child_id"], r["from_practitioner_id"])].append(r)
-    ended = [
-        i
-        for invs in data.involvements().values()
-        for i in invs
-        if i.end is not None and i.end <= as_of
-    ]
-    ended_by: set[tuple[str, str, date]] = set()
+    ended = [i for invs in data.involvements().values() for i in invs if ended_by(i.end, as_of)]
+    departures: set[tuple[str, str, date]] = set()
     unhanded: dict[tuple[str, str], date] = {}
     for inv in ended:
         assert inv.end is not None
         inv_id, child, end = inv.id, inv.child_id, inv.end
-        ended_by.add((child, inv.practitioner_id, end))
+        departures.add((child, inv.practitioner_id, end))
         # a CAF counts on the day it closes (the team is told at closure); a plan that
         # closes that day takes its team with it
         still = [
             t
             for t in teams.get(child, [])
-            if t.open_on(end) and (t.label == "Caf" or t.end is None or t.end > end)
+            if t.open_on(end) and (t.label == "Caf" or not ended_by(t.end, end))
         ]
         if not still:
             continue
@@ -84,26 +80,26 @@ def check_disengagement(data: _Data, settings: AuditSettings) -> list[Finding]:
                 + " stayed open; no summary of work or updated CAF was shared",
                 nodes=[inv_id, child, inv.practitioner_id, inv.agency_id] + [t.id for t in still],
                 edges=[
-                    _edge(inv_id, "INVOLVED_WITH", child),
-                    _edge(inv_id, "INVOLVEMENT_OF", inv.practitioner_id),
-                    _edge(inv_id, "ON_BEHALF_OF", inv.agency_id),
+                    edge(inv_id, "INVOLVED_WITH", child),
+                    edge(inv_id, "INVOLVEMENT_OF", inv.practitioner_id),
+                    edge(inv_id, "ON_BEHALF_OF", inv.agency_id),
                 ]
-                + [_subject_edge(t) for t in still],
+                + [subject_edge(t) for t in still],
             )
         )
 
     for child, child_teams in teams.items():
         for team in child_teams:
             for m in team.members:
-                if m.end is None or m.end > as_of or (child, m.practitioner_id, m.end) in ended_by:
+                if not ended_by(m.end, as_of) or (child, m.practitioner_id, m.end) in departures:
                     continue
-                if team.end is not None and team.end <= m.end:
+                if ended_by(team.end, m.end):
                     continue  # the team itself closed
                 if any(
                     o.practitioner_id == m.practitioner_id
                     and o.id != m.id
-                    and o.start <= m.end + _DAY
-                    and (o.end is None or o.end > m.end)
+                    and o.start <= m.end + DAY
+                    and not ended_by(o.end, m.end)
                     for o in team.members
                 ):
                     continue  # a change of role, not a departure
@@ -122,7 +118,7 @@ def check_disengagement(data: _Data, settings: AuditSettings) -> list[Finding]:
                         detail=f"{m.practitioner_id} left the team of {team.id} on {m.end} "
                         "with no handover to the lead or the team",
                         nodes=[m.id, m.practitioner_id, team.id, child],
-                        edges=[*_team_edge(m, team), _subject_edge(team)],
+                        edges=[*team_edges(m, team), subject_edge(team)],
                     )
                 )
 
@@ -141,7 +137,7 @@ def check_disengagement(data: _Data, settings: AuditSettings) -> list[Finding]:
         else:
             mine = [i for i in invs if i.practitioner_id == who]
         left = [i.end for i in mine if i.end is not None]
-        if not left or any(_active(i.start, i.end, as_of) for i in mine):
+        if not left or any(open_on(i.start, i.end, as_of) for i in mine):
             continue
         findings.append(
             Finding(
@@ -154,8 +150,8 @@ def check_disengagement(data: _Data, settings: AuditSettings) -> list[Finding]:
                 f"which stopped working with the child on {max(left)}; no successor",
                 nodes=[r["action_id"], r["plan_id"], who, r["child_id"]],
                 edges=[
-                    _edge(r["action_id"], "ACTION_OF", r["plan_id"]),
-                    _edge(r["action_id"], "ASSIGNED_TO", who),
+                    edge(r["action_id"], "ACTION_OF", r["plan_id"]),
+                    edge(r["action_id"], "ASSIGNED_TO", who),
                 ],
             )
         )

@@ -6,9 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tacgraph.model import (
-    ServiceLevel,
-)
+from tacgraph.model import ServiceLevel
 
 
 class AuditSettings(BaseModel):

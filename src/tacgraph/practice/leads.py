@@ -5,24 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from tacgraph.model import (
-    Disability,
-    PlanKind,
-)
-from tacgraph.practice.casebook import (
-    _DAY,
-    _LEAD,
-    _active,
-    _Data,
-    _edge,
-    _subject_edge,
-    _Team,
-    _team_edge,
-)
+from tacgraph.dates import DAY, open_on
+from tacgraph.model import Disability, PlanKind
+from tacgraph.practice.casebook import LEAD, Casebook, Team, edge, subject_edge, team_edges
 from tacgraph.practice.findings import AuditSettings, Finding
 
 
-def check_lead_gap(data: _Data, settings: AuditSettings) -> list[Finding]:
+def check_lead_gap(data: Casebook, settings: AuditSettings) -> list[Finding]:
     """An open CAF or active plan with no current lead, or a lead no longer involved with
     the child or no longer with their agency."""
     as_of = data.as_of
@@ -32,8 +21,8 @@ def check_lead_gap(data: _Data, settings: AuditSettings) -> list[Finding]:
     for team in data.current_teams():
         leads = team.leads_on(as_of)
         if not leads:
-            ended = [m.end for m in team.members if m.role == _LEAD and m.end]
-            since = max(ended) + _DAY if ended else team.start
+            ended = [m.end for m in team.members if m.role == LEAD and m.end]
+            since = max(ended) + DAY if ended else team.start
             findings.append(
                 Finding(
                     check="lead_gap",
@@ -43,7 +32,7 @@ def check_lead_gap(data: _Data, settings: AuditSettings) -> list[Finding]:
                     since=since,
                     detail=f"{team.id} ({team.kind}) has had no lead since {since}",
                     nodes=[team.id, team.child_id],
-                    edges=[_subject_edge(team)],
+                    edges=[subject_edge(team)],
                 )
             )
             continue
@@ -53,15 +42,15 @@ def check_lead_gap(data: _Data, settings: AuditSettings) -> list[Finding]:
                 for i in involvements.get(team.child_id, [])
                 if i.practitioner_id == lead.practitioner_id
             ]
-            involved = any(_active(i.start, i.end, as_of) for i in mine)
+            involved = any(open_on(i.start, i.end, as_of) for i in mine)
             left_on = lead_info[lead.practitioner_id].left_on
             if involved and (left_on is None or left_on >= as_of):
                 continue
             if left_on is not None and left_on < as_of:
-                since, why = left_on + _DAY, f"left their agency on {left_on}"
+                since, why = left_on + DAY, f"left their agency on {left_on}"
             else:
                 ended = [i.end for i in mine if i.end is not None]
-                since = max(ended) + _DAY if ended else lead.start
+                since = max(ended) + DAY if ended else lead.start
                 why = "is no longer involved with the child"
             findings.append(
                 Finding(
@@ -73,7 +62,7 @@ def check_lead_gap(data: _Data, settings: AuditSettings) -> list[Finding]:
                     detail=f"the lead of {team.id}, {lead.practitioner_id}, {why}",
                     nodes=[team.id, lead.id, lead.practitioner_id, team.child_id]
                     + [i.id for i in mine],
-                    edges=[*_team_edge(lead, team), _subject_edge(team)],
+                    edges=[*team_edges(lead, team), subject_edge(team)],
                 )
             )
     return findings
@@ -89,7 +78,7 @@ _STATUTORY_FLAGS = (
 )
 
 
-def check_statutory_lead(data: _Data, settings: AuditSettings) -> list[Finding]:
+def check_statutory_lead(data: Casebook, settings: AuditSettings) -> list[Finding]:
     """A child who needs a statutory-agency lead (child protection plan, looked after,
     care leaver, to be adopted, severe SEN, complex disability, significant mental health
     needs, young offender) whose current leads are none from a statutory agency; and a
@@ -98,7 +87,7 @@ def check_statutory_lead(data: _Data, settings: AuditSettings) -> list[Finding]:
     children = {r["child_id"]: r for r in data.rows("practice_children")}
     lead_info = data.leads()
     findings: list[Finding] = []
-    by_child: dict[str, list[_Team]] = defaultdict(list)
+    by_child: dict[str, list[Team]] = defaultdict(list)
     for team in data.current_teams():
         by_child[team.child_id].append(team)
     for child_id, teams in sorted(by_child.items()):
@@ -122,10 +111,9 @@ def check_statutory_lead(data: _Data, settings: AuditSettings) -> list[Finding]:
                     + ", ".join(sorted({info.agency_id for _, _, info in leads})),
                     nodes=[child_id]
                     + [x for t, m, info in leads for x in (t.id, m.id, info.agency_id)],
-                    edges=[e for t, m, _ in leads for e in _team_edge(m, t)]
+                    edges=[e for t, m, _ in leads for e in team_edges(m, t)]
                     + [
-                        _edge(m.practitioner_id, "WORKS_FOR", info.agency_id)
-                        for _, m, info in leads
+                        edge(m.practitioner_id, "WORKS_FOR", info.agency_id) for _, m, info in leads
                     ],
                 )
             )
@@ -145,7 +133,7 @@ def check_statutory_lead(data: _Data, settings: AuditSettings) -> list[Finding]:
                         detail=f"{m.practitioner_id} leads {team.id} ({team.kind}) but is "
                         "not a qualified social worker",
                         nodes=[team.id, m.id, m.practitioner_id, child_id],
-                        edges=[*_team_edge(m, team), _subject_edge(team)],
+                        edges=[*team_edges(m, team), subject_edge(team)],
                     )
                 )
     return findings

@@ -6,22 +6,13 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from tacgraph.model import (
-    LEVEL_RANK,
-    ServiceLevel,
-)
-from tacgraph.practice.casebook import (
-    _STATUTORY_PLAN_KINDS,
-    _active,
-    _Data,
-    _edge,
-    _subject_edge,
-    _Team,
-)
+from tacgraph.dates import open_on
+from tacgraph.model import LEVEL_RANK, ServiceLevel
+from tacgraph.practice.casebook import STATUTORY_KINDS, Casebook, Team, edge, subject_edge
 from tacgraph.practice.findings import AuditSettings, Finding
 
 
-def check_cumulative_need(data: _Data, settings: AuditSettings) -> list[Finding]:
+def check_cumulative_need(data: Casebook, settings: AuditSettings) -> list[Finding]:
     """Rule 7: a child currently involved with at least ``cumulative_agencies`` agencies at
     ``cumulative_min_level`` or above, with no open CAF and no lead professional."""
     as_of = data.as_of
@@ -32,7 +23,7 @@ def check_cumulative_need(data: _Data, settings: AuditSettings) -> list[Finding]
         current = [
             i
             for i in invs
-            if _active(i.start, i.end, as_of) and LEVEL_RANK[ServiceLevel(i.level)] >= floor
+            if open_on(i.start, i.end, as_of) and LEVEL_RANK[ServiceLevel(i.level)] >= floor
         ]
         first: dict[str, date] = {}
         for i in current:
@@ -54,19 +45,19 @@ def check_cumulative_need(data: _Data, settings: AuditSettings) -> list[Finding]
                 since=since,
                 detail=f"{len(first)} agencies involved: " + ", ".join(sorted(first)),
                 nodes=[child] + sorted(first) + [i.id for i in current],
-                edges=[_edge(i.id, "INVOLVED_WITH", child) for i in current],
+                edges=[edge(i.id, "INVOLVED_WITH", child) for i in current],
             )
         )
     return findings
 
 
-def check_parallel_plans(data: _Data, settings: AuditSettings) -> list[Finding]:
+def check_parallel_plans(data: Casebook, settings: AuditSettings) -> list[Finding]:
     """More than one active statutory plan (child in need, child protection, looked after
     care) for a child."""
     as_of = data.as_of
-    by_child: dict[str, list[_Team]] = defaultdict(list)
+    by_child: dict[str, list[Team]] = defaultdict(list)
     for team in data.teams().values():
-        if team.label == "Plan" and team.kind in _STATUTORY_PLAN_KINDS and team.open_on(as_of):
+        if team.label == "Plan" and team.kind in STATUTORY_KINDS and team.open_on(as_of):
             by_child[team.child_id].append(team)
     findings = []
     for child, plans in sorted(by_child.items()):
@@ -82,7 +73,7 @@ def check_parallel_plans(data: _Data, settings: AuditSettings) -> list[Finding]:
                 since=plans[1].start,
                 detail=", ".join(f"{t.id} ({t.kind}, from {t.start})" for t in plans),
                 nodes=[child] + [t.id for t in plans],
-                edges=[_subject_edge(t) for t in plans],
+                edges=[subject_edge(t) for t in plans],
             )
         )
     return findings

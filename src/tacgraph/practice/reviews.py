@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tacgraph.model import (
-    PlanKind,
-)
-from tacgraph.practice.casebook import _DAY, _Data, _edge, _subject_edge, add_months, working_days
+from tacgraph.dates import DAY, add_months, add_working_days, working_days
+from tacgraph.model import PlanKind
+from tacgraph.practice.casebook import Casebook, edge, subject_edge
 from tacgraph.practice.findings import AuditSettings, Finding
 
 
-def check_reviews(data: _Data, settings: AuditSettings) -> list[Finding]:
+def check_reviews(data: Casebook, settings: AuditSettings) -> list[Finding]:
     """Rule 4 and 5: CAF, CIN plan and stable long-term plan reviews overdue; initial
     assessments past their working days; written outcomes not sent in time."""
     as_of = data.as_of
@@ -42,12 +41,12 @@ def check_reviews(data: _Data, settings: AuditSettings) -> list[Finding]:
                 rule=f"{what} not reviewed within {months} months",
                 child_id=team.child_id,
                 subject_id=team.id,
-                since=due + _DAY,
+                since=due + DAY,
                 detail=f"{team.id} was last {'reviewed' if review_id else 'started'} on "
                 f"{since_review}; a review was due by {due}",
                 nodes=[team.id, team.child_id] + ([review_id] if review_id else []),
-                edges=[_subject_edge(team)]
-                + ([_edge(review_id, "REVIEW_OF", team.id)] if review_id else []),
+                edges=[subject_edge(team)]
+                + ([edge(review_id, "REVIEW_OF", team.id)] if review_id else []),
             )
         )
     limit = settings.initial_assessment_working_days
@@ -56,11 +55,8 @@ def check_reviews(data: _Data, settings: AuditSettings) -> list[Finding]:
         taken = working_days(r["started_on"], end, settings.bank_holidays)
         if taken <= limit:
             continue
-        day, count = r["started_on"], 0
-        while count <= limit:
-            day += _DAY
-            if day.weekday() < 5 and day not in settings.bank_holidays:
-                count += 1
+        # the first day past the limit
+        day = add_working_days(r["started_on"], limit + 1, settings.bank_holidays)
         findings.append(
             Finding(
                 check="reviews",
@@ -72,7 +68,7 @@ def check_reviews(data: _Data, settings: AuditSettings) -> list[Finding]:
                 + (f"completed {r['completed_on']}" if r["completed_on"] else "not completed")
                 + f" ({taken} working days)",
                 nodes=[r["assessment_id"], r["child_id"]],
-                edges=[_edge(r["assessment_id"], "ASSESSMENT_OF", r["child_id"])],
+                edges=[edge(r["assessment_id"], "ASSESSMENT_OF", r["child_id"])],
             )
         )
     days = timedelta(days=settings.written_outcome_days)
@@ -88,11 +84,11 @@ def check_reviews(data: _Data, settings: AuditSettings) -> list[Finding]:
                 "days of a meeting",
                 child_id=r["child_id"],
                 subject_id=r["meeting_id"],
-                since=due + _DAY,
+                since=due + DAY,
                 detail=f"{r['meeting_id']} ({r['kind']}) held {r['held_on']}; written outcome "
                 + (f"sent {sent}" if sent else "not sent"),
                 nodes=[r["meeting_id"], r["child_id"]],
-                edges=[_edge(r["meeting_id"], "MEETING_ABOUT", r["child_id"])],
+                edges=[edge(r["meeting_id"], "MEETING_ABOUT", r["child_id"])],
             )
         )
     return findings

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from tacgraph.errors import InvalidArgument
-from tacgraph.practice.casebook import _Data
+from tacgraph.practice.casebook import Casebook
 from tacgraph.practice.closures import check_closures, check_left_with_no_one
 from tacgraph.practice.disengagement import check_disengagement
 from tacgraph.practice.findings import AuditSettings, Finding, PracticeReport
@@ -16,7 +16,7 @@ from tacgraph.practice.need import check_cumulative_need, check_parallel_plans
 from tacgraph.practice.reviews import check_reviews
 from tacgraph.store.base import Store
 
-Check = Callable[[_Data, AuditSettings], list[Finding]]
+Check = Callable[[Casebook, AuditSettings], list[Finding]]
 
 CHECKS: dict[str, Check] = {
     "disengagement": check_disengagement,
@@ -49,7 +49,7 @@ def audit_practice(
             f"unknown check {', '.join(unknown)}", f"choose from {', '.join(CHECKS)}"
         )
     settings = settings or AuditSettings()
-    data = _Data(store, as_of, settings)
+    data = Casebook(store, as_of, settings)
     findings: list[Finding] = []
     for done, name in enumerate(chosen, start=1):
         findings.extend(CHECKS[name](data, settings))

@@ -15,15 +15,10 @@ from typer.testing import CliRunner
 from conftest import SALLY, same_answer
 from tacgraph.cli import exits
 from tacgraph.cli.app import app
+from tacgraph.dates import add_months, add_working_days, current_on, ended_by, open_on, working_days
 from tacgraph.importer import import_files, import_records
 from tacgraph.model import Involvement, PlanAction, ServiceLevel
-from tacgraph.practice import (
-    AuditSettings,
-    PracticeReport,
-    add_months,
-    audit_practice,
-    working_days,
-)
+from tacgraph.practice import AuditSettings, PracticeReport, audit_practice
 from tacgraph.store import Store
 from tacgraph.synth import Synthesiser
 
@@ -67,6 +62,19 @@ def test_dates() -> None:
     assert working_days(date(2026, 8, 25), date(2026, 9, 2)) == 6
     assert working_days(date(2026, 8, 21), date(2026, 8, 25), [date(2026, 8, 31)]) == 2
     assert working_days(date(2026, 8, 28), date(2026, 9, 1), [date(2026, 8, 31)]) == 1
+    # the day past ten working days from Friday 21 August, the bank holiday skipped
+    assert add_working_days(date(2026, 8, 21), 11, [date(2026, 8, 31)]) == date(2026, 9, 8)
+
+
+def test_the_two_kinds_of_end_date() -> None:
+    start, end = date(2026, 3, 1), date(2026, 3, 10)
+    # a period's last day: still open on it
+    assert open_on(start, end, end) and not open_on(start, end, date(2026, 3, 11))
+    # the first day something no longer holds: not current on it
+    assert current_on(start, end, date(2026, 3, 9)) and not current_on(start, end, end)
+    assert ended_by(end, end) and not ended_by(end, date(2026, 3, 9)) and not ended_by(None, end)
+    assert not open_on(None, None, end) and not current_on(None, None, end)
+    assert not open_on(start, None, date(2026, 2, 28)) and current_on(start, None, start)
 
 
 # --------------------------------------------------------------------------- Sally

@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from tacgraph.dates import ended_by, open_on
 from tacgraph.model import ConsentDecision, Scope
 
 SPECIFICITY = {"practitioner": 0, "agency": 1, "caf": 2}
@@ -116,9 +117,9 @@ class ConsentFact:
     def time_problem(self, on: date) -> str | None:
         if self.given_on > on:
             return f"not given until {self.given_on.isoformat()}"
-        if self.withdrawn_on is not None and self.withdrawn_on <= on:
+        if ended_by(self.withdrawn_on, on):
             return f"withdrawn on {self.withdrawn_on.isoformat()}"
-        if self.expires_on is not None and self.expires_on <= on:
+        if ended_by(self.expires_on, on):
             return f"expired on {self.expires_on.isoformat()}"
         return None
 
@@ -166,7 +167,7 @@ class BasisFact:
 
     def in_force(self, on: date) -> bool:
         assert self.recorded_on is not None
-        return self.recorded_on <= on and (self.valid_until is None or self.valid_until >= on)
+        return open_on(self.recorded_on, self.valid_until, on)
 
 
 class Decision(BaseModel):

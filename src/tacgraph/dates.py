@@ -1,21 +1,34 @@
 """Calendar arithmetic shared by the rules and the synthesiser: ages, periods open on a
-date, working days. Weekends are never working days; bank holidays are the caller's."""
+date, calendar months, working days. Weekends are never working days; bank holidays are
+the caller's.
+
+Two kinds of end date are recorded. A period's last day (a plan's ``ended_on``, a
+statutory basis's ``valid_until``): :func:`open_on`. The first day something no longer
+holds (an involvement or membership ended on a date no longer counts on that date, nor
+does a CAF closed on it, a consent withdrawn or expired on it): :func:`ended_by` and
+:func:`current_on`."""
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import TypeGuard
 
 __all__ = [
+    "DAY",
+    "add_months",
     "add_working_days",
     "age",
+    "current_on",
+    "ended_by",
     "next_weekday",
     "open_on",
     "working_days",
     "years_before",
 ]
 
-_DAY = timedelta(days=1)
+DAY = timedelta(days=1)
 
 
 def age(dob: date, on: date) -> int:
@@ -29,13 +42,32 @@ def open_on(start: date | None, end: date | None, on: date) -> bool:
     return start is not None and start <= on and (end is None or on <= end)
 
 
+def ended_by(end: date | None, on: date) -> TypeGuard[date]:
+    """Whether something that stopped on ``end`` (the first day it no longer held;
+    ``None``: it still holds) has stopped by ``on`` (then ``end`` is a date)."""
+    return end is not None and end <= on
+
+
+def current_on(start: date | None, end: date | None, on: date) -> bool:
+    """Whether something that began on ``start`` and stopped on ``end`` (the first day it
+    no longer held; ``None``: still holding) holds on ``on``. With no start it never does."""
+    return start is not None and start <= on and not ended_by(end, on)
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus whole calendar months (the 31st becomes the month's last day)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 def working_days(start: date, end: date, holidays: Iterable[date] = ()) -> int:
     """Working days after ``start`` up to and including ``end`` (weekends and
     ``holidays`` excluded); 0 when ``end`` is not after ``start``."""
     off = set(holidays)
     count, day = 0, start
     while day < end:
-        day += _DAY
+        day += DAY
         if day.weekday() < 5 and day not in off:
             count += 1
     return count
@@ -46,7 +78,7 @@ def add_working_days(start: date, n: int, holidays: Iterable[date] = ()) -> date
     off = set(holidays)
     day = start
     while n > 0:
-        day += _DAY
+        day += DAY
         if day.weekday() < 5 and day not in off:
             n -= 1
     return day
@@ -55,7 +87,7 @@ def add_working_days(start: date, n: int, holidays: Iterable[date] = ()) -> date
 def next_weekday(day: date) -> date:
     """``day`` itself on a weekday, else the Monday after it."""
     while day.weekday() >= 5:
-        day += _DAY
+        day += DAY
     return day
 
 

@@ -123,6 +123,8 @@ class CafRefused(TacgraphError):
 class QueryError(TacgraphError):
     """A named query is missing, malformed, or was asked for with a bad template value."""
 
+    hint = "the query files in cypher/ do not match this tacgraph: reinstall it, or fix the file"
+
 
 class RenderError(TacgraphError):
     """A map could not be drawn, written or photographed."""

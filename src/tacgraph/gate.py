@@ -54,7 +54,7 @@ READ_PATHS: dict[str, str] = {
     "timeline": "tacgraph.timeline.timeline",
     "caf_check": "tacgraph.caf.check",
     "caf_start": "tacgraph.caf.start",
-    "caf_change": "tacgraph.caf._opened",
+    "caf_change": "tacgraph.caf.changes._opened",
     "map": "tacgraph.render.tacmap.map_for",
     "export": "tacgraph.export.export_file",
     "practice_audit": "tacgraph.practice_report.practice_report",

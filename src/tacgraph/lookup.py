@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from tacgraph import audit, gate
+from tacgraph import audit, dates, gate
 from tacgraph.access import AccessDenied, Requester, requester_call
 from tacgraph.cases import read_cases, read_with
 from tacgraph.consent import BasisFact, ConsentFact, Decision, Viewer
@@ -133,12 +133,6 @@ class WhoElse(BaseModel):
     consents: list[ConsentView] = Field(default_factory=list)
     ended: list[EndedView] = Field(default_factory=list)  # with history only
     explanation: list[Explanation] = Field(default_factory=list)
-
-
-def _age(dob: date | None, on: date) -> int | None:
-    if dob is None:
-        return None
-    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
 
 
 def who_else(
@@ -317,9 +311,7 @@ def _involved(case: Row, requester_id: str, on: date) -> bool:
     """Whether the requester works with the child on ``on``: a current involvement, or a
     place on the team of an open CAF."""
     for row in case["involvements"]:
-        if row["practitioner_id"] == requester_id and (
-            row["ended_on"] is None or row["ended_on"] > on
-        ):
+        if row["practitioner_id"] == requester_id and not dates.ended_by(row["ended_on"], on):
             return True
     return any(r["practitioner_id"] == requester_id for r in case["teams"])
 
@@ -353,7 +345,7 @@ def _answer(
     only (the viewer neither works with the child nor may see anything more)."""
     on = reading.on
     involvements = _present(child["involvements"], "involvement_id")
-    current = [r for r in involvements if r["ended_on"] is None or r["ended_on"] > on]
+    current = [r for r in involvements if not dates.ended_by(r["ended_on"], on)]
     teams = sorted(
         _present(child["teams"], "membership_id"), key=lambda r: (r["caf_id"], r["membership_id"])
     )
@@ -384,7 +376,7 @@ def _answer(
         purpose=reading.purpose,
         known=True,
         name=name,
-        age=_age(child["date_of_birth"], on),
+        age=None if child["date_of_birth"] is None else dates.age(child["date_of_birth"], on),
         gender=child["gender"],
         unborn=child["date_of_birth"] is None,
         shielded_from_viewer=shielded,
@@ -619,7 +611,7 @@ def _show_ended(
         key=lambda h: (h["shared_on"], h["handover_id"]),
     )
     for row in involvements:
-        if row["ended_on"] is None or row["ended_on"] > on:
+        if not dates.ended_by(row["ended_on"], on):
             continue
         view = _show_involvement(decided, requester, row, shielded, "ended involvement")
         if view is None:

@@ -19,7 +19,7 @@ from functools import lru_cache
 import jellyfish
 from pydantic import BaseModel
 
-from tacgraph import audit, gate
+from tacgraph import audit, dates, gate
 from tacgraph.access import AccessDenied, authorise
 from tacgraph.errors import InvalidArgument
 from tacgraph.rows.search import SEARCH_CHILDREN, SearchChildrenRow
@@ -195,9 +195,7 @@ def _name_score(words: list[str], row: SearchChildrenRow) -> float:
 
 
 def _age(dob: date | None, on: date) -> int | None:
-    if dob is None:
-        return None
-    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+    return None if dob is None else dates.age(dob, on)
 
 
 @dataclass

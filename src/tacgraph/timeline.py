@@ -11,7 +11,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from tacgraph import audit, gate
+from tacgraph import audit, dates, gate
 from tacgraph.access import AccessDenied
 from tacgraph.consent import BasisFact, ConsentFact, Viewer
 from tacgraph.errors import NotFound
@@ -177,7 +177,7 @@ def _timeline(
             )
         )
         end = row["ended_on"]
-        if end is not None and end <= as_of:
+        if dates.ended_by(end, as_of):
             events.append(
                 Event(
                     on=end,
@@ -186,7 +186,7 @@ def _timeline(
                     detail=f"{who} stopped working with the child",
                 )
             )
-        if row["started_on"] <= as_of and (end is None or as_of <= end):
+        if dates.open_on(row["started_on"], end, as_of):
             working.append(
                 Working(
                     involvement_id=row["involvement_id"],

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from tacgraph import caf as register
+from tacgraph import caf
 from tacgraph.cli import output
 from tacgraph.cli.common import (
     CsvOpt,
@@ -59,7 +59,7 @@ LevelOpt = Annotated[
 ]
 
 
-Change = Callable[[Store, date], register.CafChange]
+Change = Callable[[Store, date], caf.CafChange]
 
 
 def _change(on: str | None, store: str | None, db: Path | None, json: bool, make: Change) -> None:
@@ -122,9 +122,7 @@ def check(
     one_format(json=json, csv_out=csv_out)
     when = parse_date(as_of)
     with store_from(store, db) as s:
-        result = register.check(
-            s, child_id, as_, when, min_probability=min_probability, channel="cli"
-        )
+        result = caf.check(s, child_id, as_, when, min_probability=min_probability, channel="cli")
     if json:
         output.print_json(result)
         return
@@ -213,7 +211,7 @@ def start(
         store,
         db,
         json,
-        lambda s, d: register.start(
+        lambda s, d: caf.start(
             s,
             child_id,
             as_,
@@ -246,7 +244,7 @@ def add_member(
         store,
         db,
         json,
-        lambda s, d: register.add_member(s, caf_id, practitioner_id, as_, d, channel="cli"),
+        lambda s, d: caf.add_member(s, caf_id, practitioner_id, as_, d, channel="cli"),
     )
 
 
@@ -270,7 +268,7 @@ def set_lead(
         store,
         db,
         json,
-        lambda s, d: register.set_lead(s, caf_id, practitioner_id, as_, d, channel="cli"),
+        lambda s, d: caf.set_lead(s, caf_id, practitioner_id, as_, d, channel="cli"),
     )
 
 
@@ -304,7 +302,7 @@ def review(
         store,
         db,
         json,
-        lambda s, d: register.review(
+        lambda s, d: caf.review(
             s,
             caf_id,
             as_,
@@ -337,7 +335,7 @@ def step_up(
         store,
         db,
         json,
-        lambda s, d: register.step_up(s, caf_id, as_, d, to_level=to_level, channel="cli"),
+        lambda s, d: caf.step_up(s, caf_id, as_, d, to_level=to_level, channel="cli"),
     )
 
 
@@ -361,7 +359,7 @@ def step_down(
         store,
         db,
         json,
-        lambda s, d: register.step_down(s, caf_id, as_, d, to_level=to_level, channel="cli"),
+        lambda s, d: caf.step_down(s, caf_id, as_, d, to_level=to_level, channel="cli"),
     )
 
 
@@ -379,4 +377,4 @@ def close(
 
     Example: tacgraph caf close CAF-SALLY --as PR-HOY --on 2026-12-01
     """
-    _change(on, store, db, json, lambda s, d: register.close(s, caf_id, as_, d, channel="cli"))
+    _change(on, store, db, json, lambda s, d: caf.close(s, caf_id, as_, d, channel="cli"))

@@ -13,7 +13,7 @@ Typical use::
     stop(info.home)
 
 ``start(home, tls=True)`` serves Bolt over TLS only, with a self-signed certificate
-for 127.0.0.1 and localhost that it makes with the ``openssl`` command line; clients
+for 127.0.0.1 and localhost that it makes with ``cryptography``; clients
 trust that certificate as their CA (``ServerInfo.certificate``).
 
 The server runs in the background in its own process group and outlives the

@@ -398,7 +398,6 @@ def start(
                 stderr=subprocess.STDOUT,
                 cwd=home,
                 start_new_session=True,
-                close_fds=True,
             )
         except OSError as exc:
             raise Neo4jServerError(f"could not launch {java}: {exc}") from exc

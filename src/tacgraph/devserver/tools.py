@@ -1,4 +1,4 @@
-"""Running the helper programs (the JDK, Maven, openssl, neo4j-admin) and reading their output."""
+"""Running the helper programs (the JDK, Maven, neo4j-admin) and reading their output."""
 
 from __future__ import annotations
 

@@ -10,13 +10,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from tacgraph import audit, gate
-from tacgraph.access import AccessDenied, Requester, requester_call
+from tacgraph.access import AccessDenied, Requester
 from tacgraph.caf.reading import load, shielded_from, team_of
 from tacgraph.caf.results import CafChange
 from tacgraph.errors import CafRefused, NotFound
 from tacgraph.importer import import_records
 from tacgraph.model import Caf, CafAction, CafEvent, CafState, Record, Role
-from tacgraph.store.base import Row, Store
+from tacgraph.rows.caf import CAF_PRACTITIONER, CafPractitionerRow
+from tacgraph.rows.lookup import LOOKUP_REQUESTER
+from tacgraph.store.base import Store
 
 
 class Ids:
@@ -49,8 +51,8 @@ def _caf(store: Store, caf_id: str) -> Caf:
     return caf
 
 
-def practitioner_row(store: Store, practitioner_id: str) -> Row:
-    rows = store.query("caf_practitioner", {"practitioner_id": practitioner_id})
+def practitioner_row(store: Store, practitioner_id: str) -> CafPractitionerRow:
+    rows = store.read(CAF_PRACTITIONER, {"practitioner_id": practitioner_id})
     if not rows:
         raise NotFound(f"no practitioner {practitioner_id!r}", "check the practitioner's id")
     return rows[0]
@@ -85,7 +87,7 @@ def _opened(
     about the CAF is said), the CAF must exist and be open on that date, and the
     practitioner must be on its team or a CAF co-ordinator."""
     on = reading.on
-    (rows,) = store.query_many([requester_call(by_id)], short=True)
+    rows = store.read(LOOKUP_REQUESTER, {"requester_id": by_id}, short=True)
     actor = gate.check_requester(rows, by_id, reading)
     caf = _caf(store, caf_id)
     _changeable(caf, action, on)

@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import date
 
 from tacgraph import audit, duplicates, gate
-from tacgraph.access import AccessDenied, Requester, requester_call
+from tacgraph.access import AccessDenied, Requester
 from tacgraph.caf.reading import Member, is_open, shielded_from, team_of
 from tacgraph.caf.results import CafCheck, Contact, DuplicateRecord, OpenCaf
 from tacgraph.errors import NotFound
 from tacgraph.model import CafState, TeamRole
-from tacgraph.store.base import Row, Store
+from tacgraph.rows.caf import CAF_CHILDREN, CAF_OF_CHILDREN
+from tacgraph.rows.lookup import LOOKUP_REQUESTER, LookupRequesterRow
+from tacgraph.store.base import Store
 
 
 def _contact(member: Member, role: str, shielded: bool) -> Contact:
@@ -75,20 +77,20 @@ def check(
     with gate.opened(
         "caf_check", requester_id, on=as_of, clock=clock, channel=channel, purpose=purpose
     ) as reading:
-        rows: list[Row] = []
+        rows: list[LookupRequesterRow] = []
 
         def log(outcome: str, disclosed: list[str], detail: str, flags: tuple[str, ...]) -> None:
             gate.log(store, reading, child_id, outcome, disclosed, [], detail, flags, clock=clock)
 
         try:
-            (rows,) = store.query_many([requester_call(requester_id)], short=True)
+            rows = store.read(LOOKUP_REQUESTER, {"requester_id": requester_id}, short=True)
             requester = gate.check_requester(rows, requester_id, reading)
         except AccessDenied as denied:
             log(
                 "denied", [], str(denied), gate.flags(reading, left=gate.left_agency(rows, reading))
             )
             raise
-        child = store.query("caf_children", {"child_ids": [child_id]})
+        child = store.read(CAF_CHILDREN, {"child_ids": [child_id]})
         if not child:
             log("unknown_child", [], "no child with this id", gate.flags(reading))
             raise NotFound(f"no child {child_id!r}", "check the child's id")
@@ -114,7 +116,7 @@ def _check(
     probability = {d.other_id: d.probability for d in dups}
     records = [child_id, *probability]
     shielded = shielded_from(store, records, requester.id)
-    cafs = [r for r in store.query("caf_of_children", {"child_ids": records}) if is_open(r, as_of)]
+    cafs = [r for r in store.read(CAF_OF_CHILDREN, {"child_ids": records}) if is_open(r, as_of)]
     teams = team_of(store, [str(r["caf_id"]) for r in cafs])
     found: list[OpenCaf] = []
     shown = ["child:caf_open", *(f"duplicate:{d.other_id}" for d in dups)]

@@ -11,8 +11,9 @@ from typing import Any, TypeVar
 from tacgraph.dates import current_on, ended_by
 from tacgraph.mapping import EdgeTargets, from_graph
 from tacgraph.model import Record, TeamRole
+from tacgraph.rows.caf import CAF_CHILDREN, CAF_TEAM
 from tacgraph.schema import graph_schema
-from tacgraph.store.base import Row, Store
+from tacgraph.store.base import Store
 
 R = TypeVar("R", bound=Record)
 
@@ -38,7 +39,7 @@ class Member:
         return current_on(self.started_on, self.ended_on, on)
 
     @classmethod
-    def from_row(cls, row: Row, prefix: str = "") -> Member:
+    def from_row(cls, row: Mapping[str, Any], prefix: str = "") -> Member:
         def get(name: str) -> Any:
             return row.get(f"{prefix}{name}")
 
@@ -78,7 +79,7 @@ def load(store: Store, model: type[R], record_id: str) -> R | None:
 def team_of(store: Store, caf_ids: Sequence[str]) -> dict[str, list[Member]]:
     out: dict[str, list[Member]] = {cid: [] for cid in caf_ids}
     if caf_ids:
-        for row in store.query("caf_team", {"caf_ids": list(caf_ids)}):
+        for row in store.read(CAF_TEAM, {"caf_ids": list(caf_ids)}):
             out[str(row["caf_id"])].append(Member.from_row(row))
     return out
 
@@ -95,7 +96,7 @@ def shielded_from(store: Store, record_ids: Sequence[str], requester_id: str) ->
     """The records whose whereabouts are shielded from the requester."""
     shielded: dict[str, bool] = {}
     named: dict[str, set[str]] = {}
-    for row in store.query("caf_children", {"child_ids": list(record_ids)}):
+    for row in store.read(CAF_CHILDREN, {"child_ids": list(record_ids)}):
         cid = str(row["child_id"])
         shielded[cid] = bool(row["shielded"])
         if row["shield_practitioner_id"] is not None:

@@ -8,6 +8,7 @@ from datetime import date
 from tacgraph import gate
 from tacgraph.consent import ConsentFact, Decision, Viewer
 from tacgraph.model import ConsentDecision, Scope
+from tacgraph.rows.lookup import LOOKUP_CONSENTS
 from tacgraph.store.base import Store
 
 
@@ -55,9 +56,7 @@ def caf_consent(
     4.1). ``consent_id`` names the consent to use; it must itself be one the gate
     accepts. The reasons name only consents addressed to the viewer (their own access):
     anything else about the child's consents is more than an enquiry may learn."""
-    facts = [
-        ConsentFact.from_row(r) for r in store.query("lookup_consents", {"child_id": child_id})
-    ]
+    facts = [ConsentFact.from_row(r) for r in store.read(LOOKUP_CONSENTS, {"child_id": child_id})]
     today = reading.today
 
     def decided(chosen: list[ConsentFact]) -> Decision:

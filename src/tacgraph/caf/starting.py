@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from tacgraph import audit, duplicates, gate
-from tacgraph.access import AccessDenied, Requester, requester_call
+from tacgraph.access import AccessDenied, Requester
 from tacgraph.caf.changes import Ids, new_event, outcome_of, write
 from tacgraph.caf.reading import not_yet_closed
 from tacgraph.caf.results import CafChange
@@ -14,7 +14,9 @@ from tacgraph.caf.sharing import caf_consent, giver
 from tacgraph.consent import Viewer
 from tacgraph.errors import CafRefused, NotFound
 from tacgraph.model import Caf, CafAction, ServiceLevel, TeamMembership, TeamRole
-from tacgraph.store.base import Row, Store
+from tacgraph.rows.caf import CAF_CHILDREN, CAF_OF_CHILDREN
+from tacgraph.rows.lookup import LOOKUP_REQUESTER, LookupRequesterRow
+from tacgraph.store.base import Store
 
 
 def start(
@@ -42,10 +44,10 @@ def start(
     with gate.opened(
         "caf_start", by_id, on=on, clock=clock, channel=channel, purpose="caf start"
     ) as reading:
-        rows: list[Row] = []
+        rows: list[LookupRequesterRow] = []
         outcome, detail, flags = "changed", "", gate.flags(reading)
         try:
-            (rows,) = store.query_many([requester_call(by_id)], short=True)
+            rows = store.read(LOOKUP_REQUESTER, {"requester_id": by_id}, short=True)
             actor = gate.check_requester(rows, by_id, reading)
             flags = gate.flags(reading, requester=actor)
             change = _start(
@@ -74,9 +76,9 @@ def _start(
     min_probability: float,
 ) -> CafChange:
     on = reading.on
-    if not store.query("caf_children", {"child_ids": [child_id]}):
+    if not store.read(CAF_CHILDREN, {"child_ids": [child_id]}):
         raise NotFound(f"no child {child_id!r}", "check the child's id")
-    for row in store.query("caf_of_children", {"child_ids": [child_id]}):
+    for row in store.read(CAF_OF_CHILDREN, {"child_ids": [child_id]}):
         if not_yet_closed(row, on):
             raise CafRefused(
                 f"{child_id}: cannot start a CAF: {row['caf_id']} is open for this child "
@@ -86,7 +88,7 @@ def _start(
     dups = duplicates.probable_duplicates_of(store, child_id, min_probability=min_probability)
     if dups:
         probability = {d.other_id: d.probability for d in dups}
-        for row in store.query("caf_of_children", {"child_ids": list(probability)}):
+        for row in store.read(CAF_OF_CHILDREN, {"child_ids": list(probability)}):
             if not_yet_closed(row, on):
                 other = str(row["child_id"])
                 raise CafRefused(

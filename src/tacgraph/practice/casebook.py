@@ -18,6 +18,15 @@ from tacgraph.model import (
     TeamRole,
 )
 from tacgraph.practice.findings import AuditSettings, Edge
+from tacgraph.queries import Query, RowT
+from tacgraph.rows.practice import (
+    PRACTICE_CAF_TEAMS,
+    PRACTICE_INVOLVEMENTS,
+    PRACTICE_LEADS,
+    PRACTICE_MEMBERSHIPS,
+    PRACTICE_PLAN_TEAMS,
+    PRACTICE_UNIVERSAL_INVOLVEMENTS,
+)
 from tacgraph.store.base import Row, Store
 
 # enum values looked up once: the checks compare them for every team and member
@@ -96,17 +105,18 @@ class Casebook:
         self._current: list[Team] | None = None
         self._involvements: dict[str, list[Involved]] | None = None
 
-    def rows(self, name: str) -> list[Row]:
-        if name not in self._cache:
-            self._cache[name] = self.store.query(name, {"as_of": self.as_of})
-        return self._cache[name]
+    def rows(self, query: Query[RowT]) -> list[RowT]:
+        """The rows of ``query`` on the audit date, read once."""
+        if query.name not in self._cache:
+            self._cache[query.name] = self.store.query(query.name, {"as_of": self.as_of})
+        return query.rows(self._cache[query.name])
 
     def teams(self) -> dict[str, Team]:
         """Every CAF and plan started by the audit date, by id, with its members."""
         if self._teams is not None:
             return self._teams
         teams: dict[str, Team] = {}
-        for r in self.rows("practice_caf_teams"):
+        for r in self.rows(PRACTICE_CAF_TEAMS):
             teams[r["team_id"]] = Team(
                 id=r["team_id"],
                 label="Caf",
@@ -116,27 +126,27 @@ class Casebook:
                 end=r["closed_on"],
                 state=r["state"],
             )
-        for r in self.rows("practice_plan_teams"):
-            teams[r["team_id"]] = Team(
-                id=r["team_id"],
+        for plan in self.rows(PRACTICE_PLAN_TEAMS):
+            teams[plan["team_id"]] = Team(
+                id=plan["team_id"],
                 label="Plan",
-                child_id=r["child_id"],
-                kind=r["kind"],
-                start=r["started_on"],
-                end=r["ended_on"],
-                caf_id=r["caf_id"],
-                stable=bool(r["stable_long_term"]),
+                child_id=plan["child_id"],
+                kind=plan["kind"],
+                start=plan["started_on"],
+                end=plan["ended_on"],
+                caf_id=plan["caf_id"],
+                stable=bool(plan["stable_long_term"]),
             )
-        for r in self.rows("practice_memberships"):
-            team = teams.get(r["team_id"])
+        for member in self.rows(PRACTICE_MEMBERSHIPS):
+            team = teams.get(member["team_id"])
             if team is not None:
                 team.members.append(
                     Member(
-                        id=r["membership_id"],
-                        practitioner_id=r["practitioner_id"],
-                        role=r["team_role"],
-                        start=r["started_on"],
-                        end=r["ended_on"],
+                        id=member["membership_id"],
+                        practitioner_id=member["practitioner_id"],
+                        role=member["team_role"],
+                        start=member["started_on"],
+                        end=member["ended_on"],
                     )
                 )
         self._teams = teams
@@ -165,7 +175,7 @@ class Casebook:
                     qualified=bool(r["qualified_social_worker"]),
                     left_on=r["left_agency_on"],
                 )
-                for r in self.rows("practice_leads")
+                for r in self.rows(PRACTICE_LEADS)
             }
         return self._leads
 
@@ -183,10 +193,10 @@ class Casebook:
         counted from universal services."""
         if self._involvements is not None:
             return self._involvements
-        rows = self.rows("practice_involvements")
+        rows = self.rows(PRACTICE_INVOLVEMENTS)
         if self.settings.cumulative_min_level == ServiceLevel.UNIVERSAL:
             merged = {r["involvement_id"]: r for r in rows}
-            for r in self.rows("practice_universal_involvements"):
+            for r in self.rows(PRACTICE_UNIVERSAL_INVOLVEMENTS):
                 merged.setdefault(r["involvement_id"], r)
             rows = [merged[k] for k in sorted(merged)]
         out: dict[str, list[Involved]] = defaultdict(list)

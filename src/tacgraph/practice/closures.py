@@ -9,6 +9,12 @@ from tacgraph.dates import DAY, age, open_on
 from tacgraph.model import Role, ServiceLevel
 from tacgraph.practice.casebook import STATUTORY_KINDS, Casebook, edge
 from tacgraph.practice.findings import AuditSettings, Finding
+from tacgraph.rows.practice import (
+    PRACTICE_CLOSURES,
+    PRACTICE_FAMILY,
+    PRACTICE_NAMED_AGENCIES,
+    PRACTICE_NOTIFICATIONS,
+)
 
 _SOCIAL_CARE_LEVELS = {ServiceLevel.CHILD_IN_NEED.value, ServiceLevel.STATUTORY.value}
 
@@ -19,18 +25,22 @@ def check_closures(data: Casebook, settings: AuditSettings) -> list[Finding]:
     TACiN meeting where there was a plan, or without formal notice to each party."""
     involvements = data.involvements()
     family: dict[str, set[str]] = defaultdict(set)
-    for r in data.rows("practice_family"):
-        family[r["child_id"]].add(r["family_member_id"])
+    for relative in data.rows(PRACTICE_FAMILY):
+        family[relative["child_id"]].add(relative["family_member_id"])
     named: dict[str, set[str]] = defaultdict(set)
-    for r in data.rows("practice_named_agencies"):
-        named[r["change_id"]].add(r["agency_id"])
+    for naming in data.rows(PRACTICE_NAMED_AGENCIES):
+        named[naming["change_id"]].add(naming["agency_id"])
     told: dict[str, set[str]] = defaultdict(set)
-    for r in data.rows("practice_notifications"):
-        target = r["family_member_id"] or r["agency_id"] or ("child" if r["to_child"] else None)
+    for notice in data.rows(PRACTICE_NOTIFICATIONS):
+        target = (
+            notice["family_member_id"]
+            or notice["agency_id"]
+            or ("child" if notice["to_child"] else None)
+        )
         if target:
-            told[r["change_id"]].add(target)
+            told[notice["change_id"]].add(target)
     findings: list[Finding] = []
-    for r in data.rows("practice_closures"):
+    for r in data.rows(PRACTICE_CLOSURES):
         cid, child, on = r["change_id"], r["child_id"], r["changed_on"]
         social_care = r["from_level"] in _SOCIAL_CARE_LEVELS or (r["plan_kind"] in STATUTORY_KINDS)
         base = {"child_id": child, "subject_id": cid, "since": on, "check": "closures"}
@@ -94,7 +104,7 @@ def check_left_with_no_one(data: Casebook, settings: AuditSettings) -> list[Find
     a step-down to universal services also counts the child's school and GP practice."""
     involvements = data.involvements()
     findings = []
-    for r in data.rows("practice_closures"):
+    for r in data.rows(PRACTICE_CLOSURES):
         child, on = r["child_id"], r["changed_on"]
         after = on + DAY
         invs = involvements.get(child, [])

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from tacgraph.dates import DAY, ended_by, open_on
 from tacgraph.practice.casebook import Casebook, edge, subject_edge, team_edges
 from tacgraph.practice.findings import AuditSettings, Finding
-from tacgraph.store.base import Row
+from tacgraph.rows.practice import PRACTICE_HANDOVERS, PRACTICE_PLAN_ACTIONS, PracticeHandoversRow
 
 
 def check_disengagement(data: Casebook, settings: AuditSettings) -> list[Finding]:
@@ -29,7 +29,7 @@ def check_disengagement(data: Casebook, settings: AuditSettings) -> list[Finding
             for m in t.leads_on(d)
         }
 
-    def good(child_id: str, on: date, rows: list[Row], who: str) -> bool:
+    def good(child_id: str, on: date, rows: list[PracticeHandoversRow], who: str) -> bool:
         cafs = {t.id for t in teams.get(child_id, []) if t.label == "Caf"}
         leads = leads_around(child_id, on) - {who}
         for r in rows:
@@ -39,9 +39,9 @@ def check_disengagement(data: Casebook, settings: AuditSettings) -> list[Finding
                 return True
         return False
 
-    by_inv: dict[str, list[Row]] = defaultdict(list)
-    by_sender: dict[tuple[str, str], list[Row]] = defaultdict(list)
-    for r in data.rows("practice_handovers"):
+    by_inv: dict[str, list[PracticeHandoversRow]] = defaultdict(list)
+    by_sender: dict[tuple[str, str], list[PracticeHandoversRow]] = defaultdict(list)
+    for r in data.rows(PRACTICE_HANDOVERS):
         if r["involvement_id"] is not None:
             by_inv[r["involvement_id"]].append(r)
         by_sender[(r["child_id"], r["from_practitioner_id"])].append(r)
@@ -124,15 +124,15 @@ def check_disengagement(data: Casebook, settings: AuditSettings) -> list[Finding
 
     involvements = data.involvements()
     all_teams = data.teams()
-    for r in data.rows("practice_plan_actions"):
-        plan = all_teams.get(r["plan_id"])
+    for action in data.rows(PRACTICE_PLAN_ACTIONS):
+        plan = all_teams.get(action["plan_id"])
         if plan is None or not plan.open_on(as_of):
             continue
-        who = r["agency_id"] or r["practitioner_id"]
-        if who is None or (r["child_id"], who) not in unhanded:
+        who = action["agency_id"] or action["practitioner_id"]
+        if who is None or (action["child_id"], who) not in unhanded:
             continue  # unassigned, or a handover passed the work to the lead or the team
-        invs = involvements.get(r["child_id"], [])
-        if r["agency_id"] is not None:
+        invs = involvements.get(action["child_id"], [])
+        if action["agency_id"] is not None:
             mine = [i for i in invs if i.agency_id == who]
         else:
             mine = [i for i in invs if i.practitioner_id == who]
@@ -143,15 +143,15 @@ def check_disengagement(data: Casebook, settings: AuditSettings) -> list[Finding
             Finding(
                 check="disengagement",
                 rule="plan action left with an agency or practitioner no longer involved",
-                child_id=r["child_id"],
-                subject_id=r["action_id"],
+                child_id=action["child_id"],
+                subject_id=action["action_id"],
                 since=max(left),
-                detail=f"{r['action_id']} of {r['plan_id']} is still assigned to {who}, "
+                detail=f"{action['action_id']} of {action['plan_id']} is still assigned to {who}, "
                 f"which stopped working with the child on {max(left)}; no successor",
-                nodes=[r["action_id"], r["plan_id"], who, r["child_id"]],
+                nodes=[action["action_id"], action["plan_id"], who, action["child_id"]],
                 edges=[
-                    edge(r["action_id"], "ACTION_OF", r["plan_id"]),
-                    edge(r["action_id"], "ASSIGNED_TO", who),
+                    edge(action["action_id"], "ACTION_OF", action["plan_id"]),
+                    edge(action["action_id"], "ASSIGNED_TO", who),
                 ],
             )
         )

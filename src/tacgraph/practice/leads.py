@@ -4,11 +4,13 @@ need a statutory-agency lead or a qualified social worker as key worker."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 from tacgraph.dates import DAY, open_on
 from tacgraph.model import Disability, PlanKind
 from tacgraph.practice.casebook import LEAD, Casebook, Team, edge, subject_edge, team_edges
 from tacgraph.practice.findings import AuditSettings, Finding
+from tacgraph.rows.practice import PRACTICE_CHILDREN
 
 
 def check_lead_gap(data: Casebook, settings: AuditSettings) -> list[Finding]:
@@ -84,14 +86,14 @@ def check_statutory_lead(data: Casebook, settings: AuditSettings) -> list[Findin
     needs, young offender) whose current leads are none from a statutory agency; and a
     CP or LAC plan led by someone who is not a qualified social worker."""
     as_of = data.as_of
-    children = {r["child_id"]: r for r in data.rows("practice_children")}
+    children = {r["child_id"]: r for r in data.rows(PRACTICE_CHILDREN)}
     lead_info = data.leads()
     findings: list[Finding] = []
     by_child: dict[str, list[Team]] = defaultdict(list)
     for team in data.current_teams():
         by_child[team.child_id].append(team)
     for child_id, teams in sorted(by_child.items()):
-        row = children.get(child_id, {})
+        row: Mapping[str, object] = children.get(child_id, {})
         reasons = [f for f in _STATUTORY_FLAGS if row.get(f)]
         if row.get("disability") == Disability.COMPLEX.value:
             reasons.append("complex_disability")

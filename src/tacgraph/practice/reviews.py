@@ -8,6 +8,7 @@ from tacgraph.dates import DAY, add_months, add_working_days, working_days
 from tacgraph.model import PlanKind
 from tacgraph.practice.casebook import Casebook, edge, subject_edge
 from tacgraph.practice.findings import AuditSettings, Finding
+from tacgraph.rows.practice import PRACTICE_ASSESSMENTS, PRACTICE_MEETINGS, PRACTICE_REVIEWS
 
 
 def check_reviews(data: Casebook, settings: AuditSettings) -> list[Finding]:
@@ -15,7 +16,7 @@ def check_reviews(data: Casebook, settings: AuditSettings) -> list[Finding]:
     assessments past their working days; written outcomes not sent in time."""
     as_of = data.as_of
     last: dict[str, tuple[date, str]] = {}
-    for r in data.rows("practice_reviews"):
+    for r in data.rows(PRACTICE_REVIEWS):
         team_id = r["caf_id"] or r["plan_id"]
         if team_id is None:
             continue
@@ -50,31 +51,35 @@ def check_reviews(data: Casebook, settings: AuditSettings) -> list[Finding]:
             )
         )
     limit = settings.initial_assessment_working_days
-    for r in data.rows("practice_assessments"):
-        end = r["completed_on"] or as_of
-        taken = working_days(r["started_on"], end, settings.bank_holidays)
+    for assessment in data.rows(PRACTICE_ASSESSMENTS):
+        end = assessment["completed_on"] or as_of
+        taken = working_days(assessment["started_on"], end, settings.bank_holidays)
         if taken <= limit:
             continue
         # the first day past the limit
-        day = add_working_days(r["started_on"], limit + 1, settings.bank_holidays)
+        day = add_working_days(assessment["started_on"], limit + 1, settings.bank_holidays)
         findings.append(
             Finding(
                 check="reviews",
                 rule=f"initial assessment not completed within {limit} working days",
-                child_id=r["child_id"],
-                subject_id=r["assessment_id"],
+                child_id=assessment["child_id"],
+                subject_id=assessment["assessment_id"],
                 since=day,
-                detail=f"{r['assessment_id']} started {r['started_on']}, "
-                + (f"completed {r['completed_on']}" if r["completed_on"] else "not completed")
+                detail=f"{assessment['assessment_id']} started {assessment['started_on']}, "
+                + (
+                    f"completed {assessment['completed_on']}"
+                    if assessment["completed_on"]
+                    else "not completed"
+                )
                 + f" ({taken} working days)",
-                nodes=[r["assessment_id"], r["child_id"]],
-                edges=[edge(r["assessment_id"], "ASSESSMENT_OF", r["child_id"])],
+                nodes=[assessment["assessment_id"], assessment["child_id"]],
+                edges=[edge(assessment["assessment_id"], "ASSESSMENT_OF", assessment["child_id"])],
             )
         )
     days = timedelta(days=settings.written_outcome_days)
-    for r in data.rows("practice_meetings"):
-        due = r["held_on"] + days
-        sent = r["written_outcome_sent_on"]
+    for meeting in data.rows(PRACTICE_MEETINGS):
+        due = meeting["held_on"] + days
+        sent = meeting["written_outcome_sent_on"]
         if (sent is not None and sent <= due) or (sent is None and as_of <= due):
             continue
         findings.append(
@@ -82,13 +87,13 @@ def check_reviews(data: Casebook, settings: AuditSettings) -> list[Finding]:
                 check="reviews",
                 rule=f"no written outcome to the family within {settings.written_outcome_days} "
                 "days of a meeting",
-                child_id=r["child_id"],
-                subject_id=r["meeting_id"],
+                child_id=meeting["child_id"],
+                subject_id=meeting["meeting_id"],
                 since=due + DAY,
-                detail=f"{r['meeting_id']} ({r['kind']}) held {r['held_on']}; written outcome "
-                + (f"sent {sent}" if sent else "not sent"),
-                nodes=[r["meeting_id"], r["child_id"]],
-                edges=[edge(r["meeting_id"], "MEETING_ABOUT", r["child_id"])],
+                detail=f"{meeting['meeting_id']} ({meeting['kind']}) held {meeting['held_on']}; "
+                "written outcome " + (f"sent {sent}" if sent else "not sent"),
+                nodes=[meeting["meeting_id"], meeting["child_id"]],
+                edges=[edge(meeting["meeting_id"], "MEETING_ABOUT", meeting["child_id"])],
             )
         )
     return findings

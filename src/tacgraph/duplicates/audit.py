@@ -21,14 +21,19 @@ from tacgraph.duplicates.report import (
     withhold,
 )
 from tacgraph.errors import InvalidArgument, NotFound
+from tacgraph.queries import Query
 from tacgraph.rows.duplicates import (
     DUP_CANDIDATES,
     DUP_CANDIDATES_FAMILY,
     DUP_CANDIDATES_HOUSEHOLD,
+    DUP_CHILDREN,
     DUP_CHILDREN_COUNT,
     DUP_FAMILY,
     DUP_FAMILY_OF,
+    DUP_GP_PRACTICES,
+    DUP_HOUSEHOLDS,
     DUP_OPEN_CAFS,
+    DUP_SCHOOLS,
     DupFamilyRow,
 )
 from tacgraph.schema import graph_schema
@@ -38,10 +43,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 DEFAULT_MIN_PROBABILITY = 0.9
-_EDGES = (
-    ("household", "dup_households", "household_id"),
-    ("school", "dup_schools", "school_id"),
-    ("gp_practice", "dup_gp_practices", "gp_practice_id"),
+_EDGES: tuple[tuple[str, Query[Any], str], ...] = (
+    ("household", DUP_HOUSEHOLDS, "household_id"),
+    ("school", DUP_SCHOOLS, "school_id"),
+    ("gp_practice", DUP_GP_PRACTICES, "gp_practice_id"),
 )
 
 Progress = Callable[[str, int], None]
@@ -181,11 +186,11 @@ def find_duplicates(
     check_probability(min_probability)
     engine = model.backend(backend)
     step = progress or (lambda phase, done: None)
-    rows = store.query("dup_children")
+    rows = store.read(DUP_CHILDREN)
     step("read children", len(rows))
     links: dict[str, dict[str, Any]] = defaultdict(dict)
     for key, query, column in _EDGES:
-        for row in store.query(query):
+        for row in store.read(query):
             links[str(row["child_id"])][column] = row[column]
         step(f"read {key} links", len(rows))
     _add_family(links, store.read(DUP_FAMILY))

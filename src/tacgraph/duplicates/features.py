@@ -10,7 +10,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from tacgraph.duplicates.names import name_forms, normalise_name, spelling_key
-from tacgraph.store.base import Row
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,7 +58,9 @@ def _address(value: str | None) -> str | None:
     return " ".join(text.split()) or None
 
 
-def records(rows: Sequence[Row], links: Mapping[str, Mapping[str, Any]]) -> dict[str, ChildRecord]:
+def records(
+    rows: Sequence[Mapping[str, Any]], links: Mapping[str, Mapping[str, Any]]
+) -> dict[str, ChildRecord]:
     """Each child record by id, with its links."""
     out: dict[str, ChildRecord] = {}
     for row in rows:
@@ -113,7 +114,9 @@ COLUMNS = (
 
 
 def frame(
-    rows: Sequence[Row], links: Mapping[str, Mapping[str, Any]], probe: str | None = None
+    rows: Sequence[Mapping[str, Any]],
+    links: Mapping[str, Mapping[str, Any]],
+    probe: str | None = None,
 ) -> pd.DataFrame:
     """The linkage table (and, when one child is being matched, which row is that
     child, in a boolean ``probe`` column)."""

@@ -11,11 +11,11 @@ from pydantic import BaseModel, ConfigDict
 
 from tacgraph.errors import AccessDenied as AccessDenied
 from tacgraph.rows.lookup import LOOKUP_REQUESTER, LookupRequesterRow
-from tacgraph.store.base import Row, Store
+from tacgraph.store.base import Store
 
-# A requester's rows as read: typed by store.read; plain rows where the requester is read
-# with other queries (the lookup's cases.read_with) or by a module not yet typed (caf).
-RequesterRows = Sequence[LookupRequesterRow] | Sequence[Row]
+# A requester's rows as read: by store.read, or by LOOKUP_REQUESTER.rows where the
+# requester is read with other queries (the lookup's cases.read_with).
+RequesterRows = Sequence[LookupRequesterRow]
 
 
 class Requester(BaseModel):
@@ -48,7 +48,8 @@ def authorise(store: Store, requester_id: str, as_of: date) -> Requester:
 
 def requester_call(requester_id: str) -> tuple[str, dict[str, Any]]:
     """The named query that reads a requester, with its parameters: for a caller that
-    reads it in one unit with other reads and then calls :func:`requester_from`."""
+    reads it in one unit with other reads, then types its rows with
+    ``LOOKUP_REQUESTER.rows`` and calls :func:`requester_from`."""
     return ("lookup_requester", {"requester_id": requester_id})
 
 

@@ -22,6 +22,7 @@ from tacgraph.cases import read_cases, read_with
 from tacgraph.consent import BasisFact, ConsentFact, Decision, Viewer
 from tacgraph.gate import ALWAYS, HOUSEHOLD_SHIELD, OWN, SHIELD, Gate, front_door
 from tacgraph.model import Scope
+from tacgraph.rows.lookup import LOOKUP_REQUESTER, LookupRequesterRow
 from tacgraph.store.base import Row, Store
 
 __all__ = ["WhoElse", "front_door", "who_else", "who_else_many"]
@@ -206,7 +207,7 @@ def _who_else(
         reading.requester_id,
         reading.purpose,
     )
-    rows: list[Row] = []
+    rows: list[LookupRequesterRow] = []
 
     def log(outcome: str, detail: str, flags: tuple[str, ...] = ()) -> None:
         entries = [gate.pending(reading, c, outcome, [], [], detail, flags) for c in ids]
@@ -216,7 +217,7 @@ def _who_else(
         # The requester is read in the same unit as the cases (one read transaction on
         # Neo4j), and checked before anything is decided from them.
         read = read_with(store, [requester_call(requester_id)], ids, on, history=history)
-        rows = read.extra[0]
+        rows = LOOKUP_REQUESTER.rows(read.extra[0])
         requester = gate.check_requester(rows, requester_id, reading)
         cases = read.cases
         as_was = gate.as_it_was(requester, reading)

@@ -214,3 +214,18 @@ def test_every_form_of_the_review_goes_through_the_gate(tmp_path: Path, output: 
     shown = runner.invoke(app, ["audit", "access", "--as", "PR-IG-OFFICER", "--json", *db])
     paths = [(e["requester_id"], e["outcome"]) for e in json.loads(shown.stdout)["entries"]]
     assert paths == [("PR-HOY", "denied"), ("PR-IG-OFFICER", "disclosed")]
+
+
+def test_the_review_does_not_locate_a_shielded_child_through_the_requester_s_agency(
+    logged: dict[str, Store],
+) -> None:
+    """Robin is shielded and his shield does not name the officer: that a teacher at
+    Elm Road Primary looked him up would say where he may be. Sally is not shielded."""
+    clock = lambda: datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # noqa: E731
+    report = same_answer(
+        logged, lambda s: access_review(s, requester_id="PR-IG-OFFICER", clock=clock)
+    )
+    agencies = {(e.requester_id, e.child_id): e.requester_agency for e in report.entries}
+    assert agencies[("PR-UNINVOLVED", "CH-ROBIN")] is None
+    assert agencies[("PR-CARTER", "CH-SALLY")] == "Northfield Medical Practice"
+    assert "Elm Road" not in report.model_dump_json()

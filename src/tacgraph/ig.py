@@ -127,6 +127,7 @@ def access_review(
             as_of=reading.on,
             expiring_within=expiring_within,
         )
+        _shield(store, report, requester_id)
         named = {r.child_id for r in report.entries if r.child_id != "*"}
         for section in (report.statutory_bases, report.left_but_in_team, report.consents_expiring):
             named |= {str(row["child_id"]) for row in section}
@@ -143,6 +144,20 @@ def access_review(
             clock=clock,
         )
         return report
+
+
+def _shield(store: Store, report: AccessReport, requester_id: str) -> None:
+    """Leave out the requester's agency beside a lookup of a shielded child whose shield
+    does not name the officer: "a teacher at this school looked him up" locates him."""
+    ids = sorted({r.child_id for r in report.entries} - {"*", ""})
+    shielded = sorted(i for i, n in store.nodes_by_id("Child", ids).items() if n.get("shielded"))
+    if not shielded:
+        return
+    names = next(e for e in graph_schema().edges_from("Child") if e.field == "shield_named")
+    named = {(child, p) for child, p, _ in store.edges_from(names, shielded)}
+    for row in report.entries:
+        if row.child_id in shielded and (row.child_id, requester_id) not in named:
+            row.requester_agency = None
 
 
 def access_report(

@@ -86,10 +86,10 @@ def test_import_stats_export_round_trip_on_embedded(tmp_path: Path) -> None:
     code, out, _ = run("db", "stats", "--db", db, "--json")
     assert code == exits.OK and json.loads(out)["nodes"]["Involvement"] == 9
     code, out, _ = run("import", str(SALLY), "--db", db, "--json")
-    assert json.loads(out)["unchanged"] == 81
+    assert json.loads(out)["unchanged"] == 82
     exported = tmp_path / "out.json"
     code, out, _ = run("export", "--out", str(exported), "--as", "PR-HOY", "--db", db, "--json")
-    assert code == exits.OK and json.loads(out)["records"] == 81
+    assert code == exits.OK and json.loads(out)["records"] == 82
     code, out, _ = run("summary", "--db", db, "--as-of", "2026-11-23", "--json")
     assert json.loads(out)["children"] == 2
 
@@ -152,7 +152,7 @@ def test_bad_date_is_invalid_input(tmp_path: Path) -> None:
     [
         ["who-else", "CH-SALLY", "--as", "PR-HOY"],
         ["audit", "verify"],
-        ["audit", "access"],
+        ["audit", "access", "--as=PR-IG-OFFICER", "--purpose=review"],
         ["db", "stats"],
         ["summary"],
     ],

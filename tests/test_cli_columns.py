@@ -146,7 +146,9 @@ def test_practice_audit_is_a_paragraph_a_finding_with_agencies_by_name(db: list[
 
 
 def test_access_report_names_requesters_and_children(db: list[str]) -> None:
-    code, out, _ = run("audit", "access", "--as-of", "2026-11-23", *db)
+    code, out, _ = run(
+        "audit", "access", "--as=PR-IG-OFFICER", "--purpose=review", "--as-of", "2026-11-23", *db
+    )
     assert code == exits.OK
     assert_readable(out)
     for named in (
@@ -211,7 +213,10 @@ def _csv(text: str) -> list[dict[str, str]]:
         (["timeline", "CH-SALLY", "--as", "PR-HOY", "--as-of", "2026-11-23"], "on"),
         (["caf", "check", "CH-SALLY", "--as", "PR-HOY", "--as-of", "2026-11-23"], "may_start"),
         (["audit", "practice", "--as", "PR-HOY", "--as-of", "2026-11-23"], "child_name"),
-        (["audit", "access", "--as-of", "2026-11-23"], "same_surname"),
+        (
+            ["audit", "access", "--as=PR-IG-OFFICER", "--purpose=review", "--as-of", "2026-11-23"],
+            "same_surname",
+        ),
     ],
 )
 def test_every_listing_prints_csv_and_refuses_csv_with_json(
@@ -233,7 +238,7 @@ def test_csv_is_in_spreadsheet_conventions(db: list[str]) -> None:
     rows = _csv(run("who-else", "CH-SALLY", "--as", "PR-HOY", "--history", "--csv", *db)[1])
     assert {r["lead"] for r in rows} == {"true", "false"}
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d", r["since"]) for r in rows)
-    access = _csv(run("audit", "access", "--csv", *db)[1])
+    access = _csv(run("audit", "access", "--as=PR-IG-OFFICER", "--purpose=review", "--csv", *db)[1])
     assert {r["requester_name"] for r in access} >= {"Helen Okafor", "Claire Dawson"}
     assert {r["requester_not_involved"] for r in access} == {"true", "false"}
 
@@ -254,7 +259,9 @@ def test_a_purpose_written_as_a_formula_reaches_the_csv_as_text(tmp_path: Path) 
     assert run("import", str(SALLY), *where)[0] == exits.OK
     purpose = "=cmd|' /C calc'!A0"
     assert run("who-else", "CH-SALLY", "--as", "PR-HOY", "--purpose", purpose, *where)[0] == 0
-    rows = _csv(run("audit", "access", "--csv", *where)[1])
+    rows = _csv(
+        run("audit", "access", "--as=PR-IG-OFFICER", "--purpose=review", "--csv", *where)[1]
+    )
     assert rows[0]["purpose"] == "'" + purpose
 
 
@@ -280,8 +287,14 @@ def test_a_child_not_known_exits_8_after_the_answer(db: list[str]) -> None:
         (["who-else", "CH-NOBODY", "--as", "PR-HOY"], exits.NOT_KNOWN),
         (["timeline", "CH-NOBODY", "--as", "PR-HOY"], exits.NOT_FOUND),
         (["caf", "check", "CH-NOBODY", "--as", "PR-HOY"], exits.NOT_FOUND),
-        (["audit", "access", "--since", "last week"], exits.INVALID_INPUT),
-        (["audit", "access", "--json", "--csv"], exits.INVALID_INPUT),
+        (
+            ["audit", "access", "--as=PR-IG-OFFICER", "--purpose=review", "--since", "last week"],
+            exits.INVALID_INPUT,
+        ),
+        (
+            ["audit", "access", "--as=PR-IG-OFFICER", "--purpose=review", "--json", "--csv"],
+            exits.INVALID_INPUT,
+        ),
         (
             ["audit", "practice", "--as", "PR-HOY", "--fail-on-findings", "--as-of", "2026-11-23"],
             exits.FINDINGS,

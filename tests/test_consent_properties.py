@@ -1,22 +1,28 @@
-"""Property-based tests of who may see what, over generated graphs and viewers, on both
-engines: nothing is disclosed without a permitting consent or a recorded statutory
-basis; withdrawn and expired consent never grant; a shielded child's locating details
-never appear; both engines give identical answers.
+"""Property-based tests of who may see what, over generated graphs, viewers and dates, on
+both engines, through every registered read path: nothing is disclosed without a
+permitting consent or a recorded statutory basis; withdrawn and expired consent never
+grant; a shielded child's locating details never appear; both engines give identical
+answers; and every read writes its access-log entry.
 
-Each hypothesis example is one generated graph holding CHILDREN independent children,
-each with its own involvements, team, consents and statutory bases, read by its own
-generated viewer about its own generated date, on a real date (the clock) up to 60 days
-later, through every per-child read path (who-else with its explanation and history,
-the timeline, the CAF check, the map): so TACGRAPH_PROPERTY_EXAMPLES (default 100, as in
-CI) examples make 10 times as many generated cases (1,000 in CI) per path, each on both
-engines, each read leaving its access-log entry. The bulk paths (export, practice
-audit) are covered by tests/test_gate.py and tests/test_gate_paths.py."""
+Each hypothesis example is one generated child (its involvements, team, consents and
+statutory bases) read by a generated viewer about a generated date, on a real date (the
+clock, pinned) up to 60 days later, through who-else (with its explanation and history),
+the timeline, the CAF check, the map, search, a CAF start and a CAF change (refused or
+allowed), and the access review (refused to the viewer, allowed to an information
+governance officer). The bulk paths (export, practice audit, duplicate audit) read the
+whole store, which holds every child generated so far: an example draws whether it runs
+them, and they are then checked for every shielded child in it. So that an example costs
+milliseconds, not seconds, each engine's store is made once for the module and each
+example's records go in under ids of their own (``E<n>``): no store is made, cleared or
+reopened per example. TACGRAPH_PROPERTY_EXAMPLES sets the count (default 1,000, as CI).
+"""
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,7 +32,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import same_answer
-from tacgraph import audit, caf
+from tacgraph import audit, caf, search
+from tacgraph.duplicates_report import duplicates_report
+from tacgraph.errors import TacgraphError
+from tacgraph.export import export_file
+from tacgraph.ig import access_review
 from tacgraph.importer import import_records
 from tacgraph.lookup import who_else
 from tacgraph.model import (
@@ -42,14 +52,13 @@ from tacgraph.model import (
     StatutoryBasis,
     TeamMembership,
 )
+from tacgraph.practice_report import practice_report
 from tacgraph.render.tacmap import map_for
 from tacgraph.store import Store
-from tacgraph.store.embedded import EmbeddedStore
 from tacgraph.timeline import timeline
 
 pytestmark = pytest.mark.neo4j
-EXAMPLES = int(os.environ.get("TACGRAPH_PROPERTY_EXAMPLES", "100"))
-CHILDREN = 10
+EXAMPLES = int(os.environ.get("TACGRAPH_PROPERTY_EXAMPLES", "1000"))
 START = date(2026, 1, 1)
 
 
@@ -81,16 +90,30 @@ AGENCIES = [
 ]
 STAFF = [("PR-1", "AG-S"), ("PR-2", "AG-S"), ("PR-3", "AG-G"), ("PR-4", "AG-D"), ("PR-5", "AG-C")]
 SCOPES = ["contact_details", "involvement", "sensitive_services", "caf_content"]
-LOCATING = ["Larkrise", "Beech GP", "7 Hidden Lane", "WV9 9ZZ", "2016-04-04"]
+LOCATING = ["Larkrise", "Beech GP", "7 Hidden Lane", "WV9 9ZZ", "WV9 "]
+IG = "PR-IG"  # an information governance officer: the access review's requester
 
 
 def day(n: int) -> date:
     return START + timedelta(days=n)
 
 
+def letters(n: int) -> str:
+    """``n`` written in letters (a name may not hold digits): 0 a, 25 z, 26 ba, ..."""
+    out = ""
+    while True:
+        n, r = divmod(n, 26)
+        out = "abcdefghijklmnopqrstuvwxyz"[r] + out
+        if not n:
+            return out
+
+
 @st.composite
-def child_graph(draw: st.DrawFn, n: int) -> list[Record]:
+def child_graph(draw: st.DrawFn, n: str, number: int) -> list[Record]:
+    """One child's records, every id ending ``n``: a family name and a date of birth of
+    its own, so no example's child is a probable duplicate of another's."""
     shielded = draw(st.booleans())
+    has_caf = draw(st.booleans())
     named = draw(st.lists(st.sampled_from([p for p, _ in STAFF]), unique=True, max_size=2))
     records: list[Record] = []
     records.append(
@@ -98,8 +121,8 @@ def child_graph(draw: st.DrawFn, n: int) -> list[Record]:
             Child,
             id=f"CH-X{n}",
             given_name="Alex",
-            family_name="Moor",
-            date_of_birth=date(2016, 4, 4),
+            family_name=f"Moor{letters(number)}",
+            date_of_birth=date(2010, 1, 1) + timedelta(days=number % 3000),
             address_line="7 Hidden Lane",
             postcode="WV9 9ZZ",
             school_id="AG-S",
@@ -133,9 +156,10 @@ def child_graph(draw: st.DrawFn, n: int) -> list[Record]:
             relations=[mk(FamilyRelation, child_id=f"CH-X{n}", relationship="aunt_uncle")],
         )
     )
-    records.append(
-        mk(Caf, id=f"CAF-X{n}", child_id=f"CH-X{n}", started_by_id="PR-1", started_on=day(0))
-    )
+    if has_caf:
+        records.append(
+            mk(Caf, id=f"CAF-X{n}", child_id=f"CH-X{n}", started_by_id="PR-1", started_on=day(0))
+        )
     involved = draw(st.lists(st.sampled_from(STAFF), unique=True, min_size=1, max_size=5))
     for p, a in involved:
         end = draw(st.one_of(st.none(), st.integers(10, 300)))
@@ -152,6 +176,7 @@ def child_graph(draw: st.DrawFn, n: int) -> list[Record]:
             )
         )
     members = draw(st.lists(st.sampled_from([p for p, _ in STAFF]), unique=True, max_size=4))
+    members = members if has_caf else []
     for i, p in enumerate(members):
         records.append(
             mk(
@@ -167,7 +192,7 @@ def child_graph(draw: st.DrawFn, n: int) -> list[Record]:
         giver = draw(
             st.sampled_from([f"FM-PR{n}", f"FM-NOPR{n}", "child-competent", "child-unsure"])
         )
-        to = draw(st.sampled_from(["practitioner", "agency", "caf"]))
+        to = draw(st.sampled_from(["practitioner", "agency", "caf"] if has_caf else ["agency"]))
         given = draw(st.integers(0, 200))
         records.append(
             mk(
@@ -222,12 +247,17 @@ STAFF_RECORDS: list[Record] = [
         email=f"{p.lower()}@example.org",
     )
     for p, a in STAFF
+] + [
+    mk(
+        Practitioner,
+        id=IG,
+        given_name="I",
+        family_name="Governance",
+        agency_id="AG-C",
+        role="information_governance_officer",
+        lookup_authorised=True,
+    )
 ]
-
-
-@st.composite
-def graphs(draw: st.DrawFn) -> list[list[Record]]:
-    return [draw(child_graph(n)) for n in range(CHILDREN)]
 
 
 def _permits(
@@ -259,68 +289,119 @@ def _permits(
     return giver_ok and in_force and covers and scope in [s.value for s in record.scopes]
 
 
+class Book:
+    """The two stores of the module, the children generated so far, and every
+    access-log entry written (as the gate built it), per engine."""
+
+    def __init__(self, stores: dict[str, Store]) -> None:
+        self.stores = stores
+        self.children: dict[str, Child] = {}
+        self.written: dict[str, list[audit.Pending]] = {k: [] for k in stores}
+        self.count = 0
+
+    def entries_since(self, marks: dict[str, int]) -> dict[str, list[audit.Pending]]:
+        return {k: self.written[k][marks[k] :] for k in self.stores}
+
+    def marks(self) -> dict[str, int]:
+        return {k: len(v) for k, v in self.written.items()}
+
+
 @pytest.fixture(scope="module")
-def stores(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+def book(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Book]:
     from conftest import _open, wipe
 
     tmp = tmp_path_factory.mktemp("properties")
-    neo4j = _open("neo4j", tmp, request)
-    yield {"neo4j": neo4j, "tmp": tmp}
-    wipe(neo4j)
-    neo4j.close()
+    stores = {engine: _open(engine, tmp, request) for engine in ("embedded", "neo4j")}
+    for s in stores.values():
+        import_records(s, [*AGENCIES, *STAFF_RECORDS])
+    made = Book(stores)
+    original = audit.append_many
+    engine_of = {id(s): k for k, s in stores.items()}
+
+    def capture(store: Store, items: list[audit.Pending], **kw: Any) -> Any:
+        made.written[engine_of[id(store)]].extend(items)
+        return original(store, items, **kw)
+
+    audit.append_many = capture
+    try:
+        yield made
+    finally:
+        audit.append_many = original
+        wipe(stores["neo4j"])
+        for s in stores.values():
+            s.close()
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
-    children=graphs(),
-    viewers=st.lists(st.sampled_from(STAFF), min_size=CHILDREN, max_size=CHILDREN),
-    dates=st.lists(st.integers(0, 330), min_size=CHILDREN, max_size=CHILDREN),
-    later=st.lists(st.integers(0, 60), min_size=CHILDREN, max_size=CHILDREN),
+    data=st.data(),
+    viewer=st.sampled_from(STAFF),
+    when=st.integers(0, 330),
+    later=st.integers(0, 60),
+    bulk=st.integers(0, 99),
 )
 def test_nothing_is_disclosed_without_a_permitting_edge(
-    stores: dict[str, Any],
-    children: list[list[Record]],
-    viewers: list[tuple[str, str]],
-    dates: list[int],
-    later: list[int],
+    book: Book,
+    data: st.DataObject,
+    viewer: tuple[str, str],
+    when: int,
+    later: int,
+    bulk: int,
 ) -> None:
-    graph = [*AGENCIES, *STAFF_RECORDS, *(r for child in children for r in child)]
-    # A new embedded store each time: clearing one over and over fills its buffer pool.
-    embedded = EmbeddedStore(Path(tempfile.mkdtemp(prefix="embedded-", dir=stores["tmp"])))
-    embedded.init_schema()
-    pair = {"embedded": embedded, "neo4j": stores["neo4j"]}
+    number = book.count
+    book.count += 1
+    n = f"E{number}"
+    graph = data.draw(child_graph(n, number))
+    for s in book.stores.values():
+        import_records(s, graph)
+    child = graph[0]
+    assert isinstance(child, Child)
+    book.children[child.id] = child
+    check_one(book, graph, child.id, viewer, day(when), day(when + later))
+    if bulk == 0:  # about one example in a hundred: the bulk paths over the whole store
+        check_bulk(book, viewer, day(when + later))
+
+
+def logged(book: Book, marks: dict[str, int], path: str, child_id: str) -> None:
+    """The read wrote its entry, on each engine, naming its path (and child or ``*``)."""
+    for engine, items in book.entries_since(marks).items():
+        assert [(e.path, e.child_id) for e in items] == [(path, child_id)], (engine, items)
+
+
+def outcome(run: Any) -> Any:
+    """What a path answered, or the refusal it raised (type and words)."""
     try:
-        pair["neo4j"].clear()
-        for s in pair.values():
-            import_records(s, graph)
-        before = {k: len(list(audit.entries(s))) for k, s in pair.items()}
-        for n, (viewer, when) in enumerate(zip(viewers, dates, strict=True)):
-            # asked about a date on or before the real one (the clock)
-            today = day(when + later[n])
-            check_one(pair, children[n], f"CH-X{n}", viewer, day(when), today)
-        # every read through the gate wrote its entry: 4 read paths per child
-        after = {k: len(list(audit.entries(s))) for k, s in pair.items()}
-        assert all(after[k] - before[k] == 4 * CHILDREN for k in pair)
-    finally:
-        embedded.close()
-        shutil.rmtree(embedded.path, ignore_errors=True)
+        return run().model_dump()
+    except TacgraphError as exc:
+        return {"refused": type(exc).__name__, "said": str(exc)}
 
 
 def check_one(
-    stores: dict[str, Store],
+    book: Book,
     graph: list[Record],
     child_id: str,
     viewer: tuple[str, str],
     on: date,
     today: date,
 ) -> None:
-    """Every registered read path of one child for one viewer: who-else (with its
-    explanation and history), the timeline, the CAF check and the map. Nothing shown
-    without an edge permitting it both on the date asked about and today; nothing
-    locating a shielded child outside the shield; both engines alike."""
+    """Every per-child read path of one child for one viewer: who-else (with its
+    explanation and history), the timeline, the CAF check, the map, search, a CAF start
+    and a CAF change, and the access review. Nothing shown without an edge permitting
+    it both on the date asked about and today; nothing locating a shielded child outside
+    the shield; both engines alike; one entry for each read."""
+    stores = book.stores
     clock = lambda: datetime(today.year, today.month, today.day, 12, tzinfo=UTC)  # noqa: E731
-    result = same_answer(
-        stores,
+
+    def through(path: str, ask: Any, child: str | None = None) -> Any:
+        marks = book.marks()
+        answer = same_answer(stores, ask)
+        logged(book, marks, path, child_id if child is None else child)
+        return answer
+
+    result = through(
+        "who_else",
         lambda s: who_else(
             s,
             child_id,
@@ -361,14 +442,11 @@ def check_one(
         assert grants, f"{inv['practitioner_id']} shown with no permitting consent or basis"
     hidden = child.shielded and viewer[0] not in child.shield_named
     if hidden:
-        text = str(result)
-        for word in LOCATING:
-            assert word not in text
+        assert_not_locating(result)
         assert result["involved"] == [] and result["ended"] == []
         assert result["family"] == [] and result["consents"] == [] and result["team"] == []
-    # the same child through the other read paths
-    story = same_answer(
-        stores,
+    story = through(
+        "timeline",
         lambda s: timeline(
             s, child_id, viewer[0], as_of=on, purpose="property", clock=clock
         ).model_dump(),
@@ -381,17 +459,109 @@ def check_one(
     assert not others or grants, "an involvement in the timeline with no permitting edge"
     if hidden:
         assert others == [] and story["working_on_date"] == []
-    checked = same_answer(
-        stores,
-        lambda s: caf.check(s, child_id, viewer[0], on, clock=clock).model_dump(),
+    checked = through(
+        "caf_check", lambda s: caf.check(s, child_id, viewer[0], on, clock=clock).model_dump()
     )
-    drawn = same_answer(
-        stores,
+    drawn = through(
+        "map",
         lambda s: map_for(
             s, child_id, viewer[0], as_of=on, purpose="property", clock=clock
         ).model_dump(),
     )
+    found = through(
+        "search",
+        lambda s: search.find(
+            s, viewer[0], search.Criteria(name=f"Alex {child.family_name}"), clock=clock
+        ).model_dump(),
+        child="",  # a search names no one child: its entry lists whom it showed
+    )
+    assert child_id in [m["child_id"] for m in found["matches"]]
+    for match in found["matches"]:  # a search may also find children of other examples
+        other = book.children[match["child_id"]]
+        if other.shielded and viewer[0] not in other.shield_named:
+            assert_not_locating(match)
+    started = through(
+        "caf_start",
+        lambda s: outcome(lambda: caf.start(s, child_id, viewer[0], today, clock=clock)),
+    )
     if hidden:
-        for word in LOCATING:
-            assert word not in str(story) and word not in str(checked) and word not in str(drawn)
+        for answer in (story, checked, drawn, started):
+            assert_not_locating(answer)
         assert all(c["contact"]["phone"] is None for c in checked["open_cafs"])
+    review = through(
+        "audit_access",
+        lambda s: outcome(lambda: access_review(s, requester_id=viewer[0], clock=clock)),
+        child="*",
+    )
+    assert review["refused"] == "AccessDenied"  # no generated viewer is an IG officer
+    reviewed = through(
+        "audit_access",
+        lambda s: access_review(s, requester_id=IG, child=child_id, clock=clock).model_dump(),
+    )
+    assert {e["child_id"] for e in reviewed["entries"]} == {child_id}
+    if child.shielded:
+        assert_not_locating(reviewed)
+    caf_id = f"CAF-X{child_id[len('CH-X') :]}"
+    if caf_id in by_id:  # last: a change to the CAF, refused or allowed
+        changed = through(
+            "caf_change",
+            lambda s: outcome(
+                lambda: caf.add_member(s, caf_id, "PR-5", viewer[0], today, clock=clock)
+            ),
+        )
+        if hidden:
+            assert_not_locating(changed)
+
+
+def assert_not_locating(answer: object) -> None:
+    text = str(answer)
+    for word in LOCATING:
+        assert word not in text, word
+
+
+def check_bulk(book: Book, viewer: tuple[str, str], today: date) -> None:
+    """The bulk read paths over every child generated so far: a redacted export, the
+    practice audit and the duplicate audit, each one entry naming its scope (``*``)."""
+    stores = book.stores
+    clock = lambda: datetime(today.year, today.month, today.day, 12, tzinfo=UTC)  # noqa: E731
+    shielded = {c.id for c in book.children.values() if c.shielded}
+    marks = book.marks()
+    with tempfile.TemporaryDirectory() as folder:
+        texts = []
+        for engine, s in stores.items():
+            out = Path(folder) / f"{engine}.json"
+            export_file(s, out, requester_id=viewer[0], clock=clock)
+            texts.append(out.read_text(encoding="utf-8"))
+    assert texts[0] == texts[1]
+    logged(book, marks, "export", "*")
+    doc = json.loads(texts[0])
+    for record in doc["children"]:
+        if record["id"] in shielded:
+            assert not {
+                "address_line",
+                "postcode",
+                "household_id",
+                "school_id",
+                "gp_practice_id",
+            } & set(record)
+    locating = {"AG-S", "AG-G"} | {p for p, a in STAFF if a in ("AG-S", "AG-G")}
+    for record in doc["involvements"]:
+        assert not (record["child_id"] in shielded and record["agency_id"] in locating)
+    for record in doc["cafs"]:
+        assert record["child_id"] not in shielded or "started_by_id" not in record
+    reports: list[tuple[str, Any]] = [
+        (
+            "practice_audit",
+            lambda s: practice_report(s, requester_id=viewer[0], as_of=today, clock=clock),
+        ),
+        (
+            "duplicates_audit",
+            lambda s: duplicates_report(s, requester_id=viewer[0], as_of=today, clock=clock),
+        ),
+    ]
+    for path, ask in reports:
+        marks = book.marks()
+        report = same_answer(stores, lambda s, ask=ask: ask(s).model_dump())  # type: ignore[misc]
+        logged(book, marks, path, "*")
+        for word in LOCATING[2:]:  # the shielded children's address and postcode
+            assert word not in str(report)

@@ -401,7 +401,18 @@ def test_hostile_lookup_arguments(cli: Cli, child: str, requester: str, purpose:
         (["timeline", f"--as={requester}", day, "--json", "--", child], DOCUMENTED),
         (["timeline", "--as=PR-HOY", day, "--json", "--", child], DOCUMENTED),
         (["caf", "check", f"--as={requester}", day, "--json", "--", child], DOCUMENTED | {0}),
-        (["audit", "access", f"--practitioner={requester}", f"--child={child}", "--json"], {0}),
+        (
+            [
+                "audit",
+                "access",
+                "--as=PR-IG-OFFICER",
+                "--purpose=review",
+                f"--practitioner={requester}",
+                f"--child={child}",
+                "--json",
+            ],
+            {0},
+        ),
         (
             ["audit", "practice", "--as=PR-HOY", f"--check={purpose}", "--json"],
             {exits.USAGE} | DOCUMENTED,
@@ -418,7 +429,7 @@ def test_hostile_lookup_arguments(cli: Cli, child: str, requester: str, purpose:
         if argv[0] == "who-else" and argv[1] == "--as=PR-HOY" and code != exits.INVALID_INPUT:
             answer = json.loads(out)
             assert answer["child_id"] == child and answer["known"] is (child == "CH-SALLY")
-        if argv[:2] == ["audit", "access"]:
+        if argv[:2] == ["audit", "access", "--as=PR-IG-OFFICER", "--purpose=review"]:
             entries = json.loads(out)["entries"]
             # an empty filter means "no filter"
             assert not requester or all(e["requester_id"] == requester for e in entries)
@@ -443,11 +454,26 @@ def test_a_hostile_purpose_is_logged_as_written(cli: Cli, purpose: str) -> None:
         return
     _clear_error(code, out, err, {0})
     assert json.loads(out)["known"] is True
-    code, out, err = cli.invoke("audit", "access", "--practitioner=PR-HOY", "--json", *cli.args)
+    code, out, err = cli.invoke(
+        "audit",
+        "access",
+        "--as=PR-IG-OFFICER",
+        "--purpose=review",
+        "--practitioner=PR-HOY",
+        "--json",
+        *cli.args,
+    )
     _clear_error(code, out, err, {0})
     assert json.loads(out)["entries"][-1]["purpose"] == purpose
     # the table too: the purpose is shown, never read as markup ("[/]" stopped it)
-    code, out, err = cli.invoke("audit", "access", "--practitioner=PR-HOY", *cli.args)
+    code, out, err = cli.invoke(
+        "audit",
+        "access",
+        "--as=PR-IG-OFFICER",
+        "--purpose=review",
+        "--practitioner=PR-HOY",
+        *cli.args,
+    )
     _clear_error(code, out, err, {0})
     cli.recorder.assert_only_named()
 

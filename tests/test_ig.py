@@ -13,10 +13,11 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import SALLY, same_answer
+from tacgraph import audit
 from tacgraph.access import AccessDenied
 from tacgraph.cli import exits
 from tacgraph.cli.app import app
-from tacgraph.ig import access_report
+from tacgraph.ig import access_report, access_review
 from tacgraph.importer import import_files
 from tacgraph.lookup import who_else
 from tacgraph.store import Store
@@ -127,14 +128,16 @@ def test_the_table_shows_the_newest_entries_and_says_how_many_more(tmp_path: Pat
         why = ["--purpose", "enquiry"] if viewer == "PR-UNINVOLVED" else []
         looked = runner.invoke(app, ["who-else", "CH-SALLY", "--as", viewer, *why, *db, "--json"])
         assert looked.exit_code == exits.OK, looked.stderr
-    shown = runner.invoke(app, ["audit", "access", "--limit", "2", *db], env={"COLUMNS": "200"})
+    review = ["audit", "access", "--as=PR-IG-OFFICER", "--limit", "2", *db]
+    shown = runner.invoke(app, review, env={"COLUMNS": "200"})
     assert shown.exit_code == exits.OK, shown.stderr
     assert "PR-MIDWIFE" in shown.stdout and "PR-UNINVOLVED" in shown.stdout
     assert "PR-HOY" not in shown.stdout.split("Statutory bases")[0]
     assert "The newest 2 of 3 entries" in shown.stdout
     assert "by a requester not involved with the child: 1;" in shown.stdout
-    every = runner.invoke(app, ["audit", "access", "--limit", "2", *db, "--csv"])
-    assert every.exit_code == exits.OK and len(every.stdout.splitlines()) == 4
+    every = runner.invoke(app, [*review, "--csv"])
+    # the three lookups and the review before (an entry of its own), and the header
+    assert every.exit_code == exits.OK and len(every.stdout.splitlines()) == 5
 
 
 def test_the_table_shows_each_purpose_as_written_and_every_id_whole(tmp_path: Path) -> None:
@@ -149,7 +152,8 @@ def test_the_table_shows_each_purpose_as_written_and_every_id_whole(tmp_path: Pa
             app, ["who-else", "CH-SALLY", "--as", viewer, "--purpose", purpose, *db, "--json"]
         )
         assert looked.exit_code == exits.OK, looked.stderr
-    shown = runner.invoke(app, ["audit", "access", *db], env={"COLUMNS": "80"})
+    review = ["audit", "access", "--as=PR-IG-OFFICER", *db]
+    shown = runner.invoke(app, review, env={"COLUMNS": "80"})
     assert shown.exit_code == exits.OK, shown.stderr
     assert (
         max(len(line) for line in shown.stdout.splitlines() if line.startswith(tuple("┏┃┡│└")))
@@ -159,3 +163,69 @@ def test_the_table_shows_each_purpose_as_written_and_every_id_whole(tmp_path: Pa
     for text in (*purposes, "PR-SCHOOL-NURSE", "CH-SALLY"):
         assert text in shown.stdout, text
     assert "Statutory bases: none." in shown.stdout
+
+
+def test_the_access_review_is_for_an_information_governance_officer_only(
+    logged: dict[str, Store],
+) -> None:
+    """It names children, requesters and purposes: a read through the gate, refused
+    (and logged) to anyone without the role, one entry naming what it showed when run."""
+    clock = lambda: datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # noqa: E731
+    for s in logged.values():
+        for refused in ("PR-HOY", "PR-CAF-COORD", "PR-NOBODY"):
+            with pytest.raises(AccessDenied):
+                access_review(s, requester_id=refused, clock=clock)
+    report = same_answer(
+        logged,
+        lambda s: access_review(s, requester_id="PR-IG-OFFICER", child="CH-ROBIN", clock=clock),
+    )
+    assert [e.seq for e in report.entries] == [6]
+    for s in logged.values():
+        *denied, run = [e for e in audit.entries(s) if e.path == "audit_access"]
+        assert [(e.requester_id, e.outcome) for e in denied] == [
+            ("PR-HOY", "denied"),
+            ("PR-CAF-COORD", "denied"),
+            ("PR-NOBODY", "denied"),
+        ]
+        assert "not an information governance officer" in denied[1].detail
+        assert (run.requester_id, run.child_id, run.outcome) == (
+            "PR-IG-OFFICER",
+            "CH-ROBIN",
+            "disclosed",
+        )
+        assert run.disclosed == ["child:CH-ROBIN"] and "bulk" in run.flags
+
+
+@pytest.mark.parametrize("output", ["--csv", "--json", "--html"])
+def test_every_form_of_the_review_goes_through_the_gate(tmp_path: Path, output: str) -> None:
+    runner = CliRunner()
+    db = ["--db", str(tmp_path / "db")]
+    assert runner.invoke(app, ["import", str(SALLY), *db]).exit_code == exits.OK
+    page = tmp_path / "review.html"
+    form = [output, str(page)] if output == "--html" else [output]
+    refused = runner.invoke(app, ["audit", "access", "--as", "PR-HOY", *form, *db])
+    assert refused.exit_code == exits.ACCESS_DENIED and refused.stdout == ""
+    assert "not an information governance officer" in refused.stderr
+    assert not page.exists()
+    missing = runner.invoke(app, ["audit", "access", *form, *db])
+    assert missing.exit_code == exits.USAGE
+    allowed = runner.invoke(app, ["audit", "access", "--as", "PR-IG-OFFICER", *form, *db])
+    assert allowed.exit_code == exits.OK, allowed.stderr
+    shown = runner.invoke(app, ["audit", "access", "--as", "PR-IG-OFFICER", "--json", *db])
+    paths = [(e["requester_id"], e["outcome"]) for e in json.loads(shown.stdout)["entries"]]
+    assert paths == [("PR-HOY", "denied"), ("PR-IG-OFFICER", "disclosed")]
+
+
+def test_the_review_does_not_locate_a_shielded_child_through_the_requester_s_agency(
+    logged: dict[str, Store],
+) -> None:
+    """Robin is shielded and his shield does not name the officer: that a teacher at
+    Elm Road Primary looked him up would say where he may be. Sally is not shielded."""
+    clock = lambda: datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # noqa: E731
+    report = same_answer(
+        logged, lambda s: access_review(s, requester_id="PR-IG-OFFICER", clock=clock)
+    )
+    agencies = {(e.requester_id, e.child_id): e.requester_agency for e in report.entries}
+    assert agencies[("PR-UNINVOLVED", "CH-ROBIN")] is None
+    assert agencies[("PR-CARTER", "CH-SALLY")] == "Northfield Medical Practice"
+    assert "Elm Road" not in report.model_dump_json()

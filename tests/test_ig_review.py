@@ -85,7 +85,18 @@ def test_the_board_review_is_one_offline_page_of_the_same_figures(tmp_path: Path
         assert done.exit_code == exits.OK, done.stderr
     page = tmp_path / "review.html"
     done = runner.invoke(
-        app, ["audit", "access", "--as-of", "2026-11-23", "--html", str(page), *db]
+        app,
+        [
+            "audit",
+            "access",
+            "--as=PR-IG-OFFICER",
+            "--purpose=review",
+            "--as-of",
+            "2026-11-23",
+            "--html",
+            str(page),
+            *db,
+        ],
     )
     assert done.exit_code == exits.OK, done.stderr
     html = page.read_text(encoding="utf-8")
@@ -108,7 +119,16 @@ def test_the_board_review_is_one_offline_page_of_the_same_figures(tmp_path: Path
     flagged = html.split("Entries that need a look", 1)[1].split("<h2>", 1)[0]
     assert "Claire Dawson" in flagged and "Helen Okafor" not in flagged
     missing = runner.invoke(
-        app, ["audit", "access", "--html", str(tmp_path / "no" / "such" / "r.html"), *db]
+        app,
+        [
+            "audit",
+            "access",
+            "--as=PR-IG-OFFICER",
+            "--purpose=review",
+            "--html",
+            str(tmp_path / "no" / "such" / "r.html"),
+            *db,
+        ],
     )
     assert missing.exit_code == exits.INVALID_INPUT
     assert missing.stderr.startswith("Error: cannot write the access review to ")
@@ -123,6 +143,8 @@ def test_the_board_review_prints_to_pdf_through_chromium(tmp_path: Path) -> None
     asked = ["who-else", "CH-ROBIN", "--as", "PR-UNINVOLVED", "--purpose", "enquiry", *db]
     assert runner.invoke(app, asked).exit_code == 0
     pdf = tmp_path / "review.pdf"
-    done = runner.invoke(app, ["audit", "access", "--pdf", str(pdf), *db])
+    done = runner.invoke(
+        app, ["audit", "access", "--as=PR-IG-OFFICER", "--purpose=review", "--pdf", str(pdf), *db]
+    )
     assert done.exit_code == exits.OK, done.stderr
     assert pdf.read_bytes().startswith(b"%PDF-") and pdf.stat().st_size > 10_000

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from conftest import SALLY, same_answer
+from conftest import ROBIN, SALLY, same_answer
 from tacgraph.errors import InvalidInput
 from tacgraph.export import canonical_hash, export_file
-from tacgraph.importer import import_files
+from tacgraph.importer import import_files, import_records
+from tacgraph.model import CafAction, CafEvent
 from tacgraph.store import Store
 
 pytestmark = pytest.mark.neo4j
@@ -128,9 +130,9 @@ def test_importing_twice_changes_nothing(store: Store, tmp_path: Path) -> None:
     first = import_files(store, [path, SALLY])
     stats, digest = store.stats(), canonical_hash(store)
     second = import_files(store, [path, SALLY])
-    assert sum(first.created.values()) == 1000 + 81
+    assert sum(first.created.values()) == 1000 + 82
     assert second.created == {} and second.updated == {} and second.edges_created == 0
-    assert second.unchanged == 1000 + 81
+    assert second.unchanged == 1000 + 82
     assert (store.stats(), canonical_hash(store)) == (stats, digest)
 
 
@@ -258,3 +260,42 @@ def test_the_progress_counts_end_at_the_summary_counts(store: Store, tmp_path: P
     assert seen["relationships"][0] == report.edges_created
     for done, total in seen.values():
         assert total is None or done == total
+
+
+def test_a_redacted_export_says_not_who_started_a_shielded_child_s_caf(
+    both: dict[str, Store], tmp_path: Path
+) -> None:
+    """Who started Robin's CAF (a teacher at the school he moved to) would locate him:
+    a redacted export leaves the starter out, and the CAF's events (who did what), and
+    importing it back into the same store changes nothing, the starter included."""
+    event = CafEvent(
+        id="CAF-ROBIN-EV-START",
+        caf_id="CAF-ROBIN",
+        by_id="PR-REFUGE-TEACHER",
+        changed_on=date(2026, 9, 14),
+        action=CafAction.START,
+        detail="started at St Anne's",
+    )
+    texts = []
+    for engine, s in both.items():
+        import_files(s, [SALLY, ROBIN])
+        import_records(s, [event])
+        out = tmp_path / f"{engine}.json"
+        export_file(s, out, requester_id="PR-HOY")
+        texts.append(out.read_text())
+        doc = json.loads(texts[-1])
+        robin = next(c for c in doc["cafs"] if c["id"] == "CAF-ROBIN")
+        assert "started_by_id" not in robin and robin["state"] == "open"
+        sally = next(c for c in doc["cafs"] if c["id"] == "CAF-SALLY")
+        assert sally["started_by_id"]  # an unshielded child's CAF keeps its starter
+        assert "CAF-ROBIN" not in {e["caf_id"] for e in doc.get("caf_events", [])}
+        assert "PR-REFUGE-TEACHER" not in [v for c in doc["cafs"] for v in c.values()]
+        before = (s.stats(), canonical_hash(s))
+        report = import_files(s, [out])
+        assert (report.updated, report.edges_deleted, report.edges_created) == ({}, 0, 0)
+        assert (s.stats(), canonical_hash(s)) == before
+        full = tmp_path / f"{engine}-full.json"
+        export_file(s, full, requester_id="PR-HOY", full=True)
+        kept = next(c for c in json.loads(full.read_text())["cafs"] if c["id"] == "CAF-ROBIN")
+        assert kept["started_by_id"] == "PR-REFUGE-TEACHER"
+    assert texts[0] == texts[1]

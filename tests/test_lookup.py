@@ -371,7 +371,8 @@ def test_who_else_cli(tmp_path: Path) -> None:
     assert result.exit_code == exits.OK and "No longer involved" in result.stdout
     result = runner.invoke(app, ["audit", "verify", "--db", db, "--json"])
     assert result.exit_code == exits.OK and json.loads(result.stdout)["entries"] == 6
-    result = runner.invoke(app, ["audit", "access", "--db", db, "--csv", "--as-of", "2026-11-23"])
+    review = ["audit", "access", "--as", "PR-IG-OFFICER", "--purpose", "review", "--db", db]
+    result = runner.invoke(app, [*review, "--csv", "--as-of", "2026-11-23"])
     assert result.exit_code == exits.OK and result.stdout.startswith("seq,at,requester_id")
 
 

@@ -49,7 +49,7 @@ class Site:
             ("hoy", "PR-HOY", ["directory_user"]),
             ("uninvolved", "PR-UNINVOLVED", ["directory_user"]),
             ("gp", "PR-GP", ["directory_user"]),
-            ("ig", "PR-CAF-COORD", ["ig_officer"]),
+            ("ig", "PR-IG-OFFICER", ["ig_officer"]),
             ("admin", "PR-TEAM-MANAGER", ["account_admin"]),
         ):
             made = accounts.create(

@@ -6,8 +6,11 @@ line.
 
 By default an export leaves out whatever could locate a shielded child: their address,
 school and GP practice, the households they live in and those their family members live
-in, the addresses and household links of everyone in those households, and their
-involvements with and team places held by a school or GP practice. Its header says so
+in, the addresses and household links of everyone in those households, their
+involvements with and team places held by a school or GP practice, who started their
+CAF, and its register events (who changed it, and how). The importer treats a field a
+redacted record leaves out as unknown, so importing such an export back into the store
+it came from changes nothing. Its header says so
 (``"redacted": true``). ``full=True`` writes everything, for a complete backup held
 under the same protection as the store.
 
@@ -21,15 +24,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from tacgraph import audit, gate
-from tacgraph.access import AccessDenied
 from tacgraph.mapping import EdgeTargets, from_graph
 from tacgraph.model import (
     RECORD_TYPES,
+    Caf,
+    CafEvent,
     Child,
     FamilyMember,
     Handover,
@@ -44,7 +48,6 @@ from tacgraph.rows.export import (
     EXPORT_SHIELDED_INVOLVEMENTS,
     EXPORT_SHIELDED_MEMBERSHIPS,
 )
-from tacgraph.rows.lookup import LOOKUP_REQUESTER, LookupRequesterRow
 from tacgraph.schema import graph_schema
 from tacgraph.store.base import Store
 
@@ -60,6 +63,8 @@ class Shield:
     involvements: frozenset[str] = frozenset()
     memberships: frozenset[str] = frozenset()
     shielded: frozenset[str] = frozenset()
+    # the CAFs of shielded children, gathered as the CAFs are redacted (before events)
+    cafs: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, store: Store) -> Shield:
@@ -92,6 +97,11 @@ class Shield:
             return None if record.id in self.involvements else record
         if isinstance(record, TeamMembership):
             return None if record.id in self.memberships else record
+        if isinstance(record, Caf) and record.child_id in self.shielded:
+            self.cafs.add(record.id)
+            return record.model_copy(update={"started_by_id": None})
+        if isinstance(record, CafEvent):
+            return None if record.caf_id in self.cafs else record
         if isinstance(record, Handover) and record.involvement_id in self.involvements:
             return record.model_copy(update={"involvement_id": None})
         if isinstance(record, Child) and (
@@ -192,14 +202,7 @@ def export_file(
     with gate.opened(
         "export", requester_id, on=None, clock=clock, channel=channel, purpose=purpose
     ) as reading:
-        rows: list[LookupRequesterRow] = []
-        try:
-            rows = store.read(LOOKUP_REQUESTER, {"requester_id": requester_id}, short=True)
-            gate.check_requester(rows, requester_id, reading)
-        except AccessDenied as denied:
-            flags = gate.flags(reading, left=gate.left_agency(rows, reading), bulk=True)
-            gate.log(store, reading, "*", "denied", [], [], str(denied), flags, clock=clock)
-            raise
+        gate.bulk_requester(store, reading, requester_id, clock=clock)
         flags = gate.flags(reading, bulk=True) + (("full_export",) if full else ())
         disclosed = ["export:full" if full else "export:redacted"]
         gate.log(

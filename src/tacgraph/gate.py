@@ -60,6 +60,7 @@ READ_PATHS: dict[str, str] = {
     "practice_audit": "tacgraph.practice_report.practice_report",
     "duplicates_audit": "tacgraph.duplicates_report.duplicates_report",
     "search": "tacgraph.search.find",
+    "audit_access": "tacgraph.ig.access_review",
 }
 
 # Each command that reads child data, and the read path it goes through.
@@ -79,6 +80,7 @@ COMMANDS: dict[str, str] = {
     "audit practice": "practice_audit",
     "audit duplicates": "duplicates_audit",
     "search": "search",
+    "audit access": "audit_access",
 }
 
 # Agencies whose name would say where a shielded child is.
@@ -423,15 +425,24 @@ def log(
 
 
 def bulk_requester(
-    store: Store, reading: Reading, requester_id: str, *, clock: audit.Clock
+    store: Store,
+    reading: Reading,
+    requester_id: str,
+    *,
+    clock: audit.Clock,
+    officer: bool = False,
 ) -> Requester:
-    """The requester of a bulk read (a population audit), checked as of the real date;
-    a refusal is written to the log (one entry naming every child, ``*``) and raised
-    as AccessDenied."""
+    """The requester of a bulk read (a population audit, the access review), checked as
+    of the real date, and with ``officer`` holding the information governance officer
+    role; a refusal is written to the log (one entry naming every child, ``*``) and
+    raised as AccessDenied."""
     rows: list[LookupRequesterRow] = []
     try:
         rows = store.read(LOOKUP_REQUESTER, {"requester_id": requester_id}, short=True)
-        return check_requester(rows, requester_id, reading)
+        requester = check_requester(rows, requester_id, reading)
+        if officer and not governance_officer(requester):
+            raise AccessDenied(f"{requester_id} is not an information governance officer")
+        return requester
     except AccessDenied as denied:
         refused = flags(reading, left=left_agency(rows, reading), bulk=True)
         log(store, reading, "*", "denied", [], [], str(denied), refused, clock=clock)

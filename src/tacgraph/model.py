@@ -426,7 +426,9 @@ class Caf(Record):
 
     collection: ClassVar[str] = "cafs"
     child_id: Annotated[Id, Ref("Child", "ASSESSES")]
-    started_by_id: Annotated[Id, Ref("Practitioner", "STARTED_BY")]
+    # Always recorded by `caf start`; None in a redacted export's record of a shielded
+    # child's CAF (who started it would locate the child), where it is unknown, not empty.
+    started_by_id: Annotated[Id | None, Ref("Practitioner", "STARTED_BY")] = None
     started_on: date
     state: CafState = CafState.OPEN
     state_changed_on: date | None = None

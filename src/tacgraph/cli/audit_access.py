@@ -9,26 +9,20 @@ from typing import Annotated
 import typer
 
 from tacgraph import review
-from tacgraph.cli import output
-from tacgraph.cli.common import (
-    AsOfOpt,
-    DbOpt,
-    JsonOpt,
-    StoreOpt,
-    guarded,
-    one_format,
-    parse_date,
-    store_from,
-)
-from tacgraph.ig import AccessReport, AccessRow, access_report
+from tacgraph.cli import common, output
+from tacgraph.ig import AccessReport, AccessRow, access_review
 
 
 def register(app: typer.Typer) -> None:
     app.command("access")(access)
 
 
-@guarded
+@common.guarded
 def access(
+    requester: Annotated[
+        str,
+        typer.Option("--as", help="Your practitioner id: an information governance officer."),
+    ],
     practitioner: Annotated[
         str | None,
         typer.Option(help="Only this practitioner: their lookups, bases, departures, consents."),
@@ -42,7 +36,7 @@ def access(
         typer.Option(help="Only lookups, bases and departures on or after (YYYY-MM-DD)."),
     ] = None,
     expiring_within: Annotated[int, typer.Option(help="Days ahead for expiring consents.")] = 30,
-    as_of: AsOfOpt = None,
+    as_of: common.AsOfOpt = None,
     csv_out: Annotated[bool, typer.Option("--csv", help="Print the access log as CSV.")] = False,
     html: Annotated[
         Path | None,
@@ -66,33 +60,38 @@ def access(
             min=1, help="Entries of the log the table shows, the newest; --csv and --json give all."
         ),
     ] = 100,
-    store: StoreOpt = None,
-    db: DbOpt = None,
-    json: JsonOpt = False,
+    purpose: Annotated[str, typer.Option(help="Why you are reviewing (recorded).")] = "",
+    store: common.StoreOpt = None,
+    db: common.DbOpt = None,
+    json: common.JsonOpt = False,
 ) -> None:
     """The access log and the information governance reports drawn from it.
 
     Each lookup with its requester and child by name and its flags (no involvement
     with the child, a shared surname), disclosures on a statutory basis, leavers still
     in a TAC, and consents about to expire. Each filter applies to every section it
-    names, and the report says how.
+    names, and the report says how. Only an information governance officer may run it,
+    and each run is an entry in the log.
 
     --html writes a review a board can read: the period, counts by agency and by flag,
     and the entries that need a look; --pdf prints it through Chromium.
 
-    Example: tacgraph audit access --practitioner PR-MIDWIFE --since 2026-11-01 --csv
+    Example: tacgraph audit access --as PR-IG-OFFICER --practitioner PR-MIDWIFE --csv
     """
-    one_format(json=json, csv_out=csv_out)
-    since_date = parse_date(since, "--since") if since else None
-    with store_from(store, db) as s:
-        report = access_report(
+    common.one_format(json=json, csv_out=csv_out)
+    since_date = common.parse_date(since, "--since") if since else None
+    with common.store_from(store, db) as s:
+        report = access_review(
             s,
+            requester_id=requester,
             practitioner=practitioner,
             child=child,
             agency=agency,
             since=since_date,
-            as_of=parse_date(as_of),
+            as_of=common.parse_date(as_of),
             expiring_within=expiring_within,
+            purpose=purpose,
+            channel="cli",
         )
     if html is not None:
         review.write_html(report, html, expiring_within=expiring_within)

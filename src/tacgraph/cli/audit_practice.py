@@ -7,18 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tacgraph.cli import exits, output
-from tacgraph.cli.common import (
-    AsOfOpt,
-    CsvOpt,
-    DbOpt,
-    JsonOpt,
-    StoreOpt,
-    guarded,
-    one_format,
-    parse_date,
-    store_from,
-)
+from tacgraph.cli import common, exits, output
 from tacgraph.ig import names
 from tacgraph.practice import CHECKS, AuditSettings, Finding, PracticeReport
 from tacgraph.practice_report import practice_report
@@ -30,14 +19,14 @@ def register(app: typer.Typer) -> None:
     app.command("practice")(practice)
 
 
-@guarded
+@common.guarded
 def practice(
     requester: Annotated[str, typer.Option("--as", help="Your practitioner id (recorded).")],
     check: Annotated[
         list[str] | None,
         typer.Option("--check", help=f"Only this check (repeatable): {', '.join(CHECKS)}."),
     ] = None,
-    as_of: AsOfOpt = None,
+    as_of: common.AsOfOpt = None,
     purpose: Annotated[str, typer.Option(help="Why you are auditing (recorded).")] = "",
     handover_days: Annotated[
         int, typer.Option(help="Days allowed to share a handover after leaving.")
@@ -45,13 +34,13 @@ def practice(
     agencies: Annotated[
         int, typer.Option(help="Agencies that together make cumulative need.")
     ] = AuditSettings().cumulative_agencies,
-    csv_out: CsvOpt = False,
+    csv_out: common.CsvOpt = False,
     fail_on_findings: Annotated[
         bool, typer.Option("--fail-on-findings", help="Exit 6 if anything is found.")
     ] = False,
-    store: StoreOpt = None,
-    db: DbOpt = None,
-    json: JsonOpt = False,
+    store: common.StoreOpt = None,
+    db: common.DbOpt = None,
+    json: common.JsonOpt = False,
 ) -> None:
     """Audit every child for practice faults.
 
@@ -61,10 +50,10 @@ def practice(
 
     Example: tacgraph audit practice --as PR-HOY --check disengagement --as-of 2026-11-23 --json
     """
-    one_format(json=json, csv_out=csv_out)
+    common.one_format(json=json, csv_out=csv_out)
     settings = AuditSettings(handover_days=handover_days, cumulative_agencies=agencies)
-    on = parse_date(as_of)
-    with store_from(store, db) as s, output.progress("practice audit") as update:
+    on = common.parse_date(as_of)
+    with common.store_from(store, db) as s, output.progress("practice audit") as update:
         report = practice_report(
             s,
             requester_id=requester,

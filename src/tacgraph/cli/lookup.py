@@ -7,18 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tacgraph.cli import exits, output
-from tacgraph.cli.common import (
-    AsOfOpt,
-    CsvOpt,
-    DbOpt,
-    JsonOpt,
-    StoreOpt,
-    guarded,
-    one_format,
-    parse_date,
-    store_from,
-)
+from tacgraph.cli import common, exits, output
 from tacgraph.lookup import WhoElse, who_else_many
 
 
@@ -207,7 +196,7 @@ def _people_rows(results: list[WhoElse]) -> list[list[object]]:
     return rows
 
 
-@guarded
+@common.guarded
 def who_else_command(
     child_ids: Annotated[
         list[str],
@@ -219,11 +208,11 @@ def who_else_command(
     history: Annotated[
         bool, typer.Option(help="Also show who has stopped working with the child, and handovers.")
     ] = False,
-    as_of: AsOfOpt = None,
-    store: StoreOpt = None,
-    db: DbOpt = None,
-    json: JsonOpt = False,
-    csv_out: CsvOpt = False,
+    as_of: common.AsOfOpt = None,
+    store: common.StoreOpt = None,
+    db: common.DbOpt = None,
+    json: common.JsonOpt = False,
+    csv_out: common.CsvOpt = False,
 ) -> None:
     """Who else is working with this child, as far as consent lets you see.
 
@@ -234,9 +223,9 @@ def who_else_command(
 
     Example: tacgraph who-else CH-SALLY --as PR-MIDWIFE --purpose "antenatal visit" --explain
     """
-    one_format(json=json, csv_out=csv_out)
-    when = parse_date(as_of) if as_of else None
-    with store_from(store, db) as s:
+    common.one_format(json=json, csv_out=csv_out)
+    when = common.parse_date(as_of) if as_of else None
+    with common.store_from(store, db) as s:
         results = who_else_many(
             s,
             child_ids,

@@ -6,18 +6,7 @@ from typing import Annotated
 
 import typer
 
-from tacgraph.cli import output
-from tacgraph.cli.common import (
-    AsOfOpt,
-    CsvOpt,
-    DbOpt,
-    JsonOpt,
-    StoreOpt,
-    guarded,
-    one_format,
-    parse_date,
-    store_from,
-)
+from tacgraph.cli import common, output
 from tacgraph.timeline import Timeline
 from tacgraph.timeline import timeline as build_timeline
 
@@ -26,16 +15,16 @@ def register(app: typer.Typer) -> None:
     app.command("timeline")(timeline)
 
 
-@guarded
+@common.guarded
 def timeline(
     child_id: Annotated[str, typer.Argument(help="The child's id.")],
     as_: Annotated[str, typer.Option("--as", help="The requesting practitioner's id.")],
-    as_of: AsOfOpt = None,
+    as_of: common.AsOfOpt = None,
     purpose: Annotated[str, typer.Option(help="Why you are looking (recorded).")] = "",
-    store: StoreOpt = None,
-    db: DbOpt = None,
-    json: JsonOpt = False,
-    csv_out: CsvOpt = False,
+    store: common.StoreOpt = None,
+    db: common.DbOpt = None,
+    json: common.JsonOpt = False,
+    csv_out: common.CsvOpt = False,
 ) -> None:
     """A child's history, and who was working with the child on the date.
 
@@ -45,9 +34,9 @@ def timeline(
 
     Example: tacgraph timeline CH-SALLY --as PR-HOY --as-of 2026-11-23
     """
-    one_format(json=json, csv_out=csv_out)
-    on = parse_date(as_of)
-    with store_from(store, db) as s:
+    common.one_format(json=json, csv_out=csv_out)
+    on = common.parse_date(as_of)
+    with common.store_from(store, db) as s:
         result = build_timeline(s, child_id, as_, as_of=on, purpose=purpose, channel="cli")
     if json:
         output.print_json(result)

@@ -154,7 +154,7 @@ class Finishing(Ids):
         events: list[tuple[date, int, str, str, CafAction, str | None]] = []
         order = {a: i for i, a in enumerate(CafAction)}
 
-        def add(caf_id: str, on: date, by: str, action: CafAction, ref: str | None) -> None:
+        def add(caf_id: str, on: date, by: str | None, action: CafAction, ref: str | None) -> None:
             events.append((on, order[action], ref or "", caf_id, action, by))
 
         for caf in cafs.values():

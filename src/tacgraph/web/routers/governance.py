@@ -30,12 +30,14 @@ def _report(
             when = date.fromisoformat(since.strip())
         except ValueError:
             errors.append({"text": "Since must be a date like 2026-11-01", "href": "#since"})
-    report = ig.access_report(
+    report = ig.access_review(
         store,
+        requester_id=request.state.user.practitioner_id,
         practitioner=practitioner.strip() or None,
         child=child.strip() or None,
         since=when,
-        as_of=settings_of(request).clock().date(),
+        clock=settings_of(request).clock,
+        channel="web",
     )
     return report, errors
 

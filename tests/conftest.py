@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from hypothesis import settings
 
 from tacgraph import devserver
 from tacgraph.config import StoreConfig
@@ -28,6 +29,12 @@ SALLY = DATA / "sally.json"
 ROBIN = DATA / "robin.json"  # a shielded child, statutory bases; needs SALLY's agencies
 ENGINES = ("embedded", "neo4j")
 T = TypeVar("T")
+
+# Hypothesis's 200 ms deadline per example measures the machine, not the code: on a
+# shared or slow CI machine a correct example can take longer. Tests that want a
+# bound on time belong in benchmarks/.
+settings.register_profile("tacgraph", deadline=None)
+settings.load_profile("tacgraph")
 
 
 def require_neo4j() -> None:

@@ -17,6 +17,7 @@ values and no edge of it is removed.
 
 from __future__ import annotations
 
+import csv
 import errno
 import hashlib
 import json
@@ -30,11 +31,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from tacgraph.errors import InvalidInput, StoreError
+from tacgraph.errors import InvalidInput, StoreError, UnreadableFile
 from tacgraph.mapping import EdgeTargets, from_graph, to_graph
 from tacgraph.model import BY_LABEL, Record, dump_record
 from tacgraph.schema import EdgeSpec, graph_schema
-from tacgraph.sources import RawRecord, is_unreadable, read_records, unreadable
+from tacgraph.sources import RawRecord, file_format, is_unreadable, read_records, unreadable
 from tacgraph.store.arrowfiles import ArrowFiles
 from tacgraph.store.base import ChangeSet, EdgeRow, Row, Store
 
@@ -77,6 +78,7 @@ class ImportReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     unchanged: int = 0
+    relationships: int = 0  # held by the records written: the relationships bar's count
     edges_created: int = 0
     edges_deleted: int = 0
     problems: list[Problem] = field(default_factory=list)
@@ -90,6 +92,7 @@ class ImportReport:
             "created": dict(sorted(self.created.items())),
             "updated": dict(sorted(self.updated.items())),
             "unchanged": self.unchanged,
+            "relationships": self.relationships,
             "edges_created": self.edges_created,
             "edges_deleted": self.edges_deleted,
             "problems": [p.to_json() for p in self.problems],
@@ -285,13 +288,38 @@ class _Validation:
     read: int = 0
 
 
+def count_records(path: Path) -> int:
+    """How many records ``path`` holds, by a cheap first pass (the validate phase's
+    total): JSON Lines and CSV count their non-blank lines and rows without parsing a
+    record; a JSON document is parsed whole (it is read whole to import anyway). A file
+    that cannot be read counts 0: reading it again names the problem."""
+    try:
+        fmt = file_format(path)
+        if fmt == "jsonl":
+            with path.open("rb") as handle:
+                return sum(1 for line in handle if line.strip(b" \t\r\n\xef\xbb\xbf"))
+        if fmt == "csv":
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                return max(sum(1 for cells in csv.reader(handle) if cells) - 1, 0)
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError, csv.Error, UnreadableFile, RecursionError):
+        return 0
+    if not isinstance(doc, dict):
+        return 0
+    return sum(len(v) for k, v in doc.items() if isinstance(v, list) and k != "format")
+
+
 def _validate(paths: Sequence[Path], spill: _Spill, progress: Progress | None) -> _Validation:
     state = _Validation()
+    # The count is a first pass over the input, so it is only taken for a bar to show.
+    total = sum(count_records(path) for path in paths) if progress else 0
     for path in paths:
         for raw in read_records(path):
             _validate_one(raw, spill, state)
             if progress and state.read % 10_000 == 0:
-                progress("validate", state.read, None)
+                progress("validate", state.read, max(total, state.read))
+    if progress:
+        progress("validate", state.read, state.read)  # the count read, which the summary says
     spill.close()
     return state
 
@@ -324,30 +352,40 @@ def _validate_one(raw: RawRecord, spill: _Spill, state: _Validation) -> None:
             needed.add(target)
 
 
-def _missing_targets(store: Store, state: _Validation) -> dict[str, set[str]]:
+def _missing_targets(
+    store: Store, state: _Validation, progress: Progress | None = None
+) -> dict[str, set[str]]:
+    """Referenced ids neither in the input nor in the store, by label; the ones not in
+    the input are looked up in the store (the "check" phase, counted in references)."""
+    outside = {label: ids - state.fingerprints[label].keys() for label, ids in state.needed.items()}
+    total = sum(len(ids) for ids in outside.values())
+    done = 0
     missing: dict[str, set[str]] = {}
-    for label, ids in state.needed.items():
-        absent = ids - state.fingerprints[label].keys()
-        if absent:
-            absent = absent - _existing_ids(store, label, sorted(absent))
+    for label, absent in outside.items():
+        wanted = sorted(absent)
+        for start in range(0, len(wanted), BATCH):
+            part = wanted[start : start + BATCH]
+            absent = absent - store.nodes_by_id(label, part).keys()
+            done += len(part)
+            if progress:
+                progress("check", done, total)
         if absent:
             missing[label] = absent
     return missing
 
 
-def _existing_ids(store: Store, label: str, ids: list[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(ids), BATCH):
-        found |= store.nodes_by_id(label, ids[start : start + BATCH]).keys()
-    return found
-
-
-def _reject_dangling(spill: _Spill, store: Store, state: _Validation, cascade: bool) -> None:
+def _reject_dangling(
+    spill: _Spill,
+    store: Store,
+    state: _Validation,
+    cascade: bool,
+    progress: Progress | None = None,
+) -> None:
     """Reject records pointing at ids that exist nowhere. A reference to a record that
     was itself rejected is the same problem seen twice: it is reported only when
     ``cascade`` (skipping invalid records) has to leave the referring record out too,
     and then repeatedly, since each rejection can leave others dangling."""
-    missing = _missing_targets(store, state)
+    missing = _missing_targets(store, state, progress)
     while missing:
         newly: list[tuple[str, str]] = []
         for kept in spill:
@@ -378,6 +416,18 @@ def _reject_dangling(spill: _Spill, store: Store, state: _Validation, cascade: b
         missing = _missing_targets(store, state) if newly else {}
 
 
+def _to_write(spill: _Spill, state: _Validation) -> Iterator[_Node]:
+    """Each valid record to write, once per id: the first time an id comes, its
+    fingerprint is dropped (a repeat of the same record finds none), freeing memory as
+    it goes."""
+    for kept in spill:
+        if kept.row is None or kept.edges is None or kept.location in state.rejected_at:
+            continue
+        label = str(kept.label)
+        if state.fingerprints[label].pop(str(kept.row["id"]), None) is not None:
+            yield label, kept.row, kept.edges, kept.redacted
+
+
 def _write(
     spill: _Spill,
     store: Store,
@@ -399,15 +449,8 @@ def _write(
         if progress:
             progress("records", done, total)
 
-    for kept in spill:
-        if kept.row is None or kept.edges is None or kept.location in state.rejected_at:
-            continue
-        label, rid = str(kept.label), str(kept.row["id"])
-        # Each valid id is written once: the first time it comes, its fingerprint is
-        # dropped (a repeat of the same record finds none), freeing memory as it goes.
-        if state.fingerprints[label].pop(rid, None) is None:
-            continue
-        batch.append((label, kept.row, kept.edges, kept.redacted))
+    for node in _to_write(spill, state):
+        batch.append(node)
         if len(batch) >= BATCH:
             flush()
     flush()
@@ -423,25 +466,18 @@ def _gather(
 ) -> None:
     """Put every record to write into ``files`` for the engine's bulk loader: a first
     load, so every node and edge is new."""
-    done = 0
     total = sum(len(ids) for ids in state.fingerprints.values())
-    for kept in spill:
-        if kept.row is None or kept.edges is None or kept.location in state.rejected_at:
-            continue
-        label, rid = str(kept.label), str(kept.row["id"])
-        # Each valid id is written once: the first time it comes, its fingerprint is
-        # dropped (a repeat of the same record finds none), freeing memory as it goes.
-        if state.fingerprints[label].pop(rid, None) is None:
-            continue
-        files.add_node(label, kept.row)
+    for done, (label, row, edges, _) in enumerate(_to_write(spill, state), start=1):
+        rid = str(row["id"])
+        files.add_node(label, row)
         report.created[label] = report.created.get(label, 0) + 1
-        for edge, targets in kept.edges.items():
+        for edge, targets in edges.items():
             for target, props in targets:
                 files.add_edge(edge, rid, target, props)
             report.edges_created += len(targets)
-        done += 1
+            report.relationships += len(targets)
         if progress and (done % 10_000 == 0 or done == total):
-            progress("records", done, total)
+            progress("prepare", done, total)
 
 
 def _write_all_edges(
@@ -455,6 +491,7 @@ def _write_all_edges(
     bulk load has a fixed cost, so fewer and larger is faster)."""
     # Counted in relationships, as the summary counts them (records were counted before).
     total = sum(len(targets) for sources in pending.values() for _, targets, _ in sources)
+    report.relationships += total
     done = 0
     for edge, sources in pending.items():
         for start in range(0, len(sources), BATCH):
@@ -585,7 +622,7 @@ def _import(
 ) -> ImportReport:
     report = ImportReport([str(p) for p in files])
     state = _validate(files, spill, progress)
-    _reject_dangling(spill, store, state, cascade=skip_invalid)
+    _reject_dangling(spill, store, state, cascade=skip_invalid, progress=progress)
     state.needed.clear()  # checked: the ids references need are not needed again
     report.records_read = state.read
     report.problems = state.problems

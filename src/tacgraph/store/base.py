@@ -85,8 +85,8 @@ class Store(ABC):
         self, files: ArrowFiles, progress: Callable[[str, int, int | None], None] | None = None
     ) -> None:
         """Load the files :meth:`bulk_files` gave, inside :meth:`transaction`, calling
-        ``progress("records", nodes, None)`` and ``progress("relationships", edges,
-        None)`` as it goes. Raises StoreError."""
+        ``progress("records", nodes, total)`` and ``progress("relationships", edges,
+        total)`` as it goes. Raises StoreError."""
         raise NotImplementedError(f"{self.engine} has no bulk load")
 
     @abstractmethod

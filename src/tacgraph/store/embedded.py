@@ -225,6 +225,10 @@ class EmbeddedStore(Store):
         copying the same rows a batch at a time at 10,000 children)."""
         files.close()
         done = {"records": 0, "relationships": 0}
+        total = {
+            "records": sum(sink.rows for sink in files.nodes.values()),
+            "relationships": sum(sink.rows for sink in files.edges.values()),
+        }
         for key, table in files.tables():
             if isinstance(key, str):
                 text, phase = queries.node_query("nodes_copy", self.engine, key), "records"
@@ -233,7 +237,7 @@ class EmbeddedStore(Store):
             self.run(text, {"rows": table})
             done[phase] += table.num_rows
             if progress:
-                progress(phase, done[phase], None)
+                progress(phase, done[phase], total[phase])
 
     def _copy_edges(self, edge: EdgeSpec, rows: list[tuple[str, str, dict[str, Any]]]) -> None:
         props: tuple[Prop, ...] = edge.props

@@ -74,16 +74,21 @@ def test_every_phase_of_an_import_has_a_total_and_the_counts_match_the_summary(
     source = tmp_path / "la.jsonl"
     write_jsonl(Synthesiser(60, 5).records(), source)
     lines = source.read_text(encoding="utf-8").splitlines()
-    # a later feed: records pointing at children and practitioners only the store holds
-    feed = tmp_path / "feed.jsonl"
+    # the first load without the plan actions; then a feed of the plan actions alone,
+    # pointing at plans and practitioners only the store holds
+    first, feed = tmp_path / "first.jsonl", tmp_path / "feed.jsonl"
+    first.write_text(
+        "\n".join(line for line in lines if '"PlanAction"' not in line) + "\n", encoding="utf-8"
+    )
     feed.write_text(
-        "\n".join(line for line in lines if '"Involvement"' in line) + "\n", encoding="utf-8"
+        "\n".join(line for line in lines if '"PlanAction"' in line) + "\n", encoding="utf-8"
     )
     db = str(tmp_path / "db")
     for args, phases in (
-        ([str(source), "--db", db], {"validate", "prepare", "records", "relationships"}),
+        ([str(first), "--db", db], {"validate", "prepare", "records", "relationships"}),
         ([str(feed), "--db", db], {"validate", "check", "records", "relationships"}),
-        ([str(source), "--db", db], {"validate", "records", "relationships"}),
+        # the first file again: every record is as stored, so no relationship is compared
+        ([str(source), "--db", db], {"validate", "records"}),
     ):
         bars, summary = _import_bars(monkeypatch, args)
         assert set(bars) == phases
@@ -92,5 +97,6 @@ def test_every_phase_of_an_import_has_a_total_and_the_counts_match_the_summary(
             assert frames[-1][0] == frames[-1][1], (phase, frames)  # ends full
         read = int(re.search(r"read ([\d,]+)\s+records", summary).group(1).replace(",", ""))  # type: ignore[union-attr]
         assert bars["validate"][-1] == (read, read)
-        assert bars["relationships"][-1][1] == _summary_relationships(summary)
-        assert _summary_relationships(summary) > 0
+        shown = bars["relationships"][-1][1] if "relationships" in bars else 0
+        assert shown == _summary_relationships(summary)
+        assert shown > 0 or "relationships" not in phases

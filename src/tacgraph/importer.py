@@ -46,8 +46,8 @@ Progress = Callable[[str, int, int | None], None]
 # additive: from a redacted record, so no stored edge of the source is removed).
 Sources = list[tuple[str, list[tuple[str, dict[str, Any]]], bool]]
 Pending = dict[EdgeSpec, Sources]
-# A node to write: label, row, edges, additive.
-_Node = tuple[str, Row, EdgeTargets, bool]
+# A node to write: label, row, edges, additive, and the content hash to keep with it.
+_Node = tuple[str, Row, EdgeTargets, bool, str]
 
 
 @dataclass(frozen=True)
@@ -169,6 +169,22 @@ def _json_value(value: Any) -> Any:
     raise TypeError(f"cannot keep {type(value).__name__} in the working copy")
 
 
+def _body(row: Row, edges: EdgeTargets, order: Sequence[EdgeSpec]) -> str:
+    """A valid record as kept: its node row and its edges in the schema's order."""
+    return json.dumps([row, [edges[edge] for edge in order]], default=_json_value)
+
+
+def _fingerprint(body: str) -> bytes:
+    return hashlib.blake2b(body.encode(), digest_size=12).digest()
+
+
+def content_hash(fingerprint: bytes, redacted: bool) -> str:
+    """The hash kept with a node: its record's fingerprint, marked when the record came
+    from a redacted export (written as an addition to what was stored, so the node it
+    leaves is not the one the same record unredacted would leave)."""
+    return fingerprint.hex() + ("r" if redacted else "")
+
+
 @dataclass(frozen=True)
 class _Kept:
     """A record as the working copy holds it: validated and mapped to its node row and
@@ -223,10 +239,10 @@ class _Spill:
     ) -> bytes:
         """Keep a valid record; returns its fingerprint, which tells two records with
         one id apart (a hash of its row and edges as kept)."""
-        body = json.dumps([row, [edges[edge] for edge in self._edges[label]]], default=_json_value)
+        body = _body(row, edges, self._edges[label])
         head = json.dumps([location, label, redacted])
         self._write(f'["v",{head},{body}]')
-        return hashlib.blake2b(body.encode(), digest_size=12).digest()
+        return _fingerprint(body)
 
     def add_invalid(self, raw: RawRecord) -> RawRecord:
         """Keep a record that failed validation, for the rejects file; returns it as the
@@ -424,8 +440,9 @@ def _to_write(spill: _Spill, state: _Validation) -> Iterator[_Node]:
         if kept.row is None or kept.edges is None or kept.location in state.rejected_at:
             continue
         label = str(kept.label)
-        if state.fingerprints[label].pop(str(kept.row["id"]), None) is not None:
-            yield label, kept.row, kept.edges, kept.redacted
+        mark = state.fingerprints[label].pop(str(kept.row["id"]), None)
+        if mark is not None:
+            yield label, kept.row, kept.edges, kept.redacted, content_hash(mark, kept.redacted)
 
 
 def _write(
@@ -437,13 +454,14 @@ def _write(
     fresh: bool = False,
 ) -> None:
     pending_edges: Pending = defaultdict(list)
+    marks: list[tuple[str, str, str]] = []
     batch: list[_Node] = []
     done = 0
     total = sum(len(ids) for ids in state.fingerprints.values())
 
     def flush() -> None:
         nonlocal done
-        _write_nodes(store, batch, report, pending_edges, fresh)
+        _write_nodes(store, batch, report, pending_edges, marks, fresh)
         done += len(batch)
         batch.clear()
         if progress:
@@ -455,6 +473,7 @@ def _write(
             flush()
     flush()
     _write_all_edges(store, pending_edges, report, progress, fresh)
+    _keep_hashes(store, marks)
 
 
 def _gather(
@@ -467,9 +486,9 @@ def _gather(
     """Put every record to write into ``files`` for the engine's bulk loader: a first
     load, so every node and edge is new."""
     total = sum(len(ids) for ids in state.fingerprints.values())
-    for done, (label, row, edges, _) in enumerate(_to_write(spill, state), start=1):
+    for done, (label, row, edges, _, mark) in enumerate(_to_write(spill, state), start=1):
         rid = str(row["id"])
-        files.add_node(label, row)
+        files.add_node(label, row, mark)
         report.created[label] = report.created.get(label, 0) + 1
         for edge, targets in edges.items():
             for target, props in targets:
@@ -507,20 +526,31 @@ def _write_nodes(
     nodes: list[_Node],
     report: ImportReport,
     pending_edges: Pending,
+    marks: list[tuple[str, str, str]],
     fresh: bool = False,
 ) -> None:
     """Write a batch of nodes, each with whether it is additive (from a redacted export:
-    its absent properties keep their stored values)."""
-    by_label: dict[str, list[tuple[Row, bool]]] = defaultdict(list)
-    for label, row, edges, additive in nodes:
-        by_label[label].append((row, additive))
-        for edge, targets in edges.items():
-            pending_edges[edge].append((str(row["id"]), targets, additive))
+    its absent properties keep their stored values). A node whose stored content hash is
+    its record's was written from this very record and is left alone, edges and all;
+    the others are compared property by property, their edges queued, and their hashes
+    added to ``marks``, to be kept once their edges are written too."""
+    by_label: dict[str, list[_Node]] = defaultdict(list)
+    for node in nodes:
+        by_label[node[0]].append(node)
     changes = ChangeSet()
-    for label, pairs in by_label.items():
-        existing = {} if fresh else store.nodes_by_id(label, [r["id"] for r, _ in pairs])
-        for row, additive in pairs:
-            before = existing.get(row["id"])
+    for label, group in by_label.items():
+        if not fresh:
+            kept = store.node_hashes(label, [str(row["id"]) for _, row, _, _, _ in group])
+            changed = [node for node in group if kept.get(str(node[1]["id"])) != node[4]]
+            report.unchanged += len(group) - len(changed)
+            group = changed
+        existing = {} if fresh else store.nodes_by_id(label, [row["id"] for _, row, *_ in group])
+        for _, row, edges, additive, mark in group:
+            rid = str(row["id"])
+            marks.append((label, rid, mark))
+            for edge, targets in edges.items():
+                pending_edges[edge].append((rid, targets, additive))
+            before = existing.get(rid)
             if before is not None and additive:
                 row = {k: before.get(k) if v is None else v for k, v in row.items()}
             if before is None:
@@ -532,6 +562,18 @@ def _write_nodes(
             else:
                 report.unchanged += 1
     store.write(changes)
+
+
+def _keep_hashes(store: Store, marks: list[tuple[str, str, str]]) -> None:
+    """Keep each written record's content hash with its node: last, so that an import
+    stopped part of the way (Neo4j commits batch by batch) leaves no node whose hash
+    says it is up to date while its edges are not; the re-run compares those again."""
+    by_label: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for label, rid, mark in marks:
+        by_label[label].append((rid, mark))
+    for label, pairs in by_label.items():
+        for start in range(0, len(pairs), BATCH):
+            store.set_node_hashes(label, pairs[start : start + BATCH])
 
 
 def _write_edges(
@@ -657,16 +699,21 @@ def import_records(store: Store, records: Iterable[Record]) -> ImportReport:
     """
     report = ImportReport(["(records)"])
     pending: Pending = defaultdict(list)
+    marks: list[tuple[str, str, str]] = []
     items = list(records)
     report.records_read = len(items)
+    schema = graph_schema()
     with store.transaction():
         for start in range(0, len(items), BATCH):
-            batch = [
-                (record.label(), *to_graph(record), False)
-                for record in items[start : start + BATCH]
-            ]
-            _write_nodes(store, batch, report, pending)
+            batch: list[_Node] = []
+            for record in items[start : start + BATCH]:
+                label = record.label()
+                row, edges = to_graph(record)
+                mark = _fingerprint(_body(row, edges, schema.edges_from(label)))
+                batch.append((label, row, edges, False, content_hash(mark, False)))
+            _write_nodes(store, batch, report, pending, marks)
         _write_all_edges(store, pending, report)
+        _keep_hashes(store, marks)
     return report
 
 

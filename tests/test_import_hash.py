@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from conftest import SALLY
-from tacgraph.errors import StoreError
+from tacgraph import importer
+from tacgraph.errors import InvalidInput, StoreError
 from tacgraph.export import canonical_hash
 from tacgraph.importer import import_files
 from tacgraph.schema import graph_schema
@@ -64,12 +65,21 @@ def _changed(source: Path, out: Path, every: int) -> set[str]:
 
 
 def test_an_unchanged_file_is_compared_by_hash_and_writes_nothing(
-    store: Store, source: Path
+    store: Store, source: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import_files(store, [source])
     before = canonical_hash(store)
     watch = _Watch(store)
+    validated: list[Any] = []
+    parse = importer.parse
+
+    def counted(raw: Any) -> Any:
+        validated.append(raw)
+        return parse(raw)
+
+    monkeypatch.setattr(importer, "parse", counted)
     again = import_files(store, [source])
+    assert validated == []  # known unchanged by their hashes: not even validated again
     assert watch.compared == [] and watch.writes == []
     assert again.unchanged == again.records_read and again.relationships == 0
     assert canonical_hash(store) == before
@@ -173,3 +183,22 @@ def test_a_redacted_record_is_not_taken_for_its_unredacted_twin(
     watch = _Watch(store)
     import_files(store, [unredacted])
     assert "CH-SALLY" in watch.compared  # (the others: its references, checked)
+
+
+def test_a_record_as_stored_and_a_different_one_with_its_id_are_refused(
+    store: Store, source: Path, tmp_path: Path
+) -> None:
+    """The copy equal to the stored record is not validated again, yet a second,
+    different record with its id is still a conflict, whichever comes first."""
+    import_files(store, [source])
+    lines = source.read_text(encoding="utf-8").splitlines()
+    child = next(line for line in lines if '"type": "Child"' in line or '"Child"' in line)
+    item = json.loads(child)
+    item["record"]["family_name"] = "Other"
+    other = json.dumps(item)
+    for order in ([child, other], [other, child]):
+        feed = tmp_path / "feed.jsonl"
+        feed.write_text("\n".join([*lines, *order]) + "\n", encoding="utf-8")
+        with pytest.raises(InvalidInput) as refused:
+            import_files(store, [feed])
+        assert any("has this id" in str(p) for p in refused.value.problems)

@@ -7,7 +7,9 @@ a temporary folder, and every later pass reads that, never the input again: a fi
 replaced while the import runs cannot be written unvalidated. Nothing is written unless
 every record is good, or ``skip_invalid`` is set, when the good records are written and
 the rejects saved to a file. The write pass writes what differs from the store: new
-nodes, changed properties, added and removed edges.
+nodes, changed properties, added and removed edges. Each node keeps the content hash of
+the record it was written from; a record whose hash is its stored node's is counted
+unchanged as it is read, neither validated nor written again (docs/data-format.md).
 
 A record from a redacted export (its header says ``"redacted": true``) leaves out what
 could locate a shielded child; a field it does not give is unknown there, not empty, so
@@ -26,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +36,7 @@ from pydantic import ValidationError
 
 from tacgraph.errors import InvalidInput, StoreError, UnreadableFile
 from tacgraph.mapping import EdgeTargets, from_graph, to_graph
-from tacgraph.model import BY_LABEL, Record, dump_record
+from tacgraph.model import BY_LABEL, Dataset, Record, dump_record
 from tacgraph.schema import EdgeSpec, graph_schema
 from tacgraph.sources import RawRecord, file_format, is_unreadable, read_records, unreadable
 from tacgraph.store.arrowfiles import ArrowFiles
@@ -169,15 +172,6 @@ def _json_value(value: Any) -> Any:
     raise TypeError(f"cannot keep {type(value).__name__} in the working copy")
 
 
-def _body(row: Row, edges: EdgeTargets, order: Sequence[EdgeSpec]) -> str:
-    """A valid record as kept: its node row and its edges in the schema's order."""
-    return json.dumps([row, [edges[edge] for edge in order]], default=_json_value)
-
-
-def _fingerprint(body: str) -> bytes:
-    return hashlib.blake2b(body.encode(), digest_size=12).digest()
-
-
 def content_hash(fingerprint: bytes, redacted: bool) -> str:
     """The hash kept with a node: its record's fingerprint, marked when the record came
     from a redacted export (written as an addition to what was stored, so the node it
@@ -236,13 +230,11 @@ class _Spill:
 
     def add_valid(
         self, location: str, label: str, row: Row, edges: EdgeTargets, redacted: bool
-    ) -> bytes:
-        """Keep a valid record; returns its fingerprint, which tells two records with
-        one id apart (a hash of its row and edges as kept)."""
-        body = _body(row, edges, self._edges[label])
+    ) -> None:
+        """Keep a valid record: its node row and its edges in the schema's order."""
+        body = json.dumps([row, [edges[edge] for edge in self._edges[label]]], default=_json_value)
         head = json.dumps([location, label, redacted])
         self._write(f'["v",{head},{body}]')
-        return _fingerprint(body)
 
     def add_invalid(self, raw: RawRecord) -> RawRecord:
         """Keep a record that failed validation, for the rejects file; returns it as the
@@ -301,7 +293,13 @@ class _Validation:
     rejected_ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     problems: list[Problem] = field(default_factory=list)
     needed: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # Records whose content hash is the stored node's: neither validated nor written
+    # again, but present for references and duplicates (label, id, fingerprint).
+    unchanged: dict[str, dict[str, bytes]] = field(default_factory=lambda: defaultdict(dict))
     read: int = 0
+
+    def known(self, label: str, rid: str) -> bytes | None:
+        return self.fingerprints[label].get(rid) or self.unchanged[label].get(rid)
 
 
 def count_records(path: Path) -> int:
@@ -325,22 +323,85 @@ def count_records(path: Path) -> int:
     return sum(len(v) for k, v in doc.items() if isinstance(v, list) and k != "format")
 
 
-def _validate(paths: Sequence[Path], spill: _Spill, progress: Progress | None) -> _Validation:
+def fingerprint(raw: RawRecord) -> bytes | None:
+    """A record's fingerprint as read: a hash of its type and its data with keys sorted
+    (None for a record with no type or no id, or unreadable). Two records with one id
+    and different fingerprints are different records; the node a record is written to
+    keeps it (:func:`content_hash`), so a later load knows the record unchanged without
+    validating it again."""
+    if raw.label is None or _record_id(raw.data) is None:
+        return None
+    try:
+        text = json.dumps(raw.data, sort_keys=True)
+    except (RecursionError, TypeError, ValueError):
+        return None
+    return _hashed(raw.label, text)
+
+
+def _hashed(label: str, text: str) -> bytes:
+    return hashlib.blake2b(f"{_model_version()}{label}\n{text}".encode(), digest_size=12).digest()
+
+
+@cache
+def _model_version() -> str:
+    """A short hash of the record model: a new model validates every record again."""
+    text = json.dumps(Dataset.model_json_schema(), sort_keys=True)
+    return hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
+
+
+def _validate(
+    paths: Sequence[Path], spill: _Spill, store: Store, progress: Progress | None
+) -> _Validation:
+    """Validate every record, a batch at a time; a record whose content hash is its
+    stored node's is counted unchanged instead (its stored form was validated)."""
     state = _Validation()
+    compare = not store.is_empty()
     # The count is a first pass over the input, so it is only taken for a bar to show.
     total = sum(count_records(path) for path in paths) if progress else 0
-    for path in paths:
-        for raw in read_records(path):
-            _validate_one(raw, spill, state)
+    batch: list[tuple[RawRecord, bytes | None]] = []
+
+    def flush() -> None:
+        stored: dict[str, dict[str, str | None]] = {}
+        if compare:
+            wanted: dict[str, list[str]] = defaultdict(list)
+            for raw, mark in batch:
+                if mark is not None:
+                    wanted[str(raw.label)].append(str(raw.data["id"]))
+            stored = {
+                label: store.node_hashes(label, ids)
+                for label, ids in wanted.items()
+                if label in BY_LABEL
+            }
+        for raw, mark in batch:
+            label, rid = str(raw.label), _record_id(raw.data)
+            if (
+                mark is not None
+                and rid is not None
+                and stored.get(label, {}).get(rid) == content_hash(mark, raw.redacted)
+                and rid not in state.fingerprints[label]
+                and state.unchanged[label].get(rid, mark) == mark
+            ):
+                state.read += 1
+                state.unchanged[label][rid] = mark
+            else:
+                _validate_one(raw, mark, spill, state)
             if progress and state.read % 10_000 == 0:
                 progress("validate", state.read, max(total, state.read))
+        batch.clear()
+
+    for path in paths:
+        for raw in read_records(path):
+            batch.append((raw, fingerprint(raw)))
+            if len(batch) >= BATCH:
+                flush()
+    flush()
     if progress:
         progress("validate", state.read, state.read)  # the count read, which the summary says
     spill.close()
     return state
 
 
-def _validate_one(raw: RawRecord, spill: _Spill, state: _Validation) -> None:
+def _validate_one(raw: RawRecord, mark: bytes | None, spill: _Spill, state: _Validation) -> None:
     state.read += 1
     record, problems = parse(raw)
     if record is None:
@@ -353,8 +414,9 @@ def _validate_one(raw: RawRecord, spill: _Spill, state: _Validation) -> None:
         return
     label = record.label()
     row, edges = to_graph(record)
-    mark = spill.add_valid(raw.location, label, row, edges, raw.redacted)
-    known = state.fingerprints[label].get(record.id)
+    spill.add_valid(raw.location, label, row, edges, raw.redacted)
+    mark = mark or b""  # a valid record has a type and an id, so a fingerprint
+    known = state.known(label, record.id)
     if known is not None and known != mark:
         state.problems.append(
             Problem(raw.location, record.id, "id", f"a different {label} has this id")
@@ -373,7 +435,10 @@ def _missing_targets(
 ) -> dict[str, set[str]]:
     """Referenced ids neither in the input nor in the store, by label; the ones not in
     the input are looked up in the store (the "check" phase, counted in references)."""
-    outside = {label: ids - state.fingerprints[label].keys() for label, ids in state.needed.items()}
+    outside = {
+        label: ids - state.fingerprints[label].keys() - state.unchanged[label].keys()
+        for label, ids in state.needed.items()
+    }
     total = sum(len(ids) for ids in outside.values())
     done = 0
     missing: dict[str, set[str]] = {}
@@ -663,10 +728,12 @@ def _import(
     progress: Progress | None,
 ) -> ImportReport:
     report = ImportReport([str(p) for p in files])
-    state = _validate(files, spill, progress)
+    state = _validate(files, spill, store, progress)
     _reject_dangling(spill, store, state, cascade=skip_invalid, progress=progress)
     state.needed.clear()  # checked: the ids references need are not needed again
     report.records_read = state.read
+    report.unchanged = sum(len(ids) for ids in state.unchanged.values())
+    state.unchanged.clear()
     report.problems = state.problems
     report.rejected = len(state.rejected_at)
     if state.problems and not skip_invalid:
@@ -702,14 +769,13 @@ def import_records(store: Store, records: Iterable[Record]) -> ImportReport:
     marks: list[tuple[str, str, str]] = []
     items = list(records)
     report.records_read = len(items)
-    schema = graph_schema()
     with store.transaction():
         for start in range(0, len(items), BATCH):
             batch: list[_Node] = []
             for record in items[start : start + BATCH]:
                 label = record.label()
                 row, edges = to_graph(record)
-                mark = _fingerprint(_body(row, edges, schema.edges_from(label)))
+                mark = _hashed(label, json.dumps(dump_record(record), sort_keys=True))
                 batch.append((label, row, edges, False, content_hash(mark, False)))
             _write_nodes(store, batch, report, pending, marks)
         _write_all_edges(store, pending, report)

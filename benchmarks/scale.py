@@ -63,6 +63,7 @@ from tacgraph.practice import audit_practice  # noqa: E402
 from tacgraph.schema import EdgeSpec, graph_schema  # noqa: E402
 from tacgraph.sources import read_records  # noqa: E402
 from tacgraph.store import Store  # noqa: E402
+from tacgraph.store.arrowfiles import HASH  # noqa: E402
 from tacgraph.store.embedded import EmbeddedStore, arrow_type  # noqa: E402
 from tacgraph.store.neo4j import Neo4jStore  # noqa: E402
 from tacgraph.synth import Synthesiser  # noqa: E402
@@ -190,7 +191,11 @@ def write_tables(parts: list[Path], folder: Path, engine: str) -> Tables:
                 f"id:ID({label})" if p.name == "id" else f"{p.name}:{_NEO4J_TYPE[p.type]}"
                 for p in props
             ]
-            sink(label, label, columns, header).add([row[p.name] for p in props])
+            values = [row[p.name] for p in props]
+            if engine == "embedded":  # the table's column for the import's content hash
+                columns.append((HASH, "STRING"))
+                values.append(None)
+            sink(label, label, columns, header).add(values)
             tables.per_label[label] = tables.per_label.get(label, 0) + 1
             for edge, targets in edges.items():
                 if not targets:

@@ -121,7 +121,7 @@ def test_a_file_replaced_while_it_is_imported_is_written_as_it_was_validated(
     swapped.write_text("".join(child(i, "Swapped") for i in range(count)))
 
     def progress(phase: str, done: int, total: int | None) -> None:
-        if phase == "validate" and done == count:
+        if phase == "validate" and done == count and swapped.exists():
             swapped.replace(path)
 
     with EmbeddedStore(tmp_path / "db") as store:

@@ -68,7 +68,7 @@ def seeded_queries() -> list[tuple[str, str]]:
             continue
         if not qf.template:
             found.append((name, qf.body))
-        elif name == "nodes_by_id":
+        elif name in ("nodes_by_id", "node_hashes"):
             found += [
                 (f"{name}[{n.label}]", queries.node_query(name, "neo4j", n.label))
                 for n in schema.nodes

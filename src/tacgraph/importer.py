@@ -7,7 +7,9 @@ a temporary folder, and every later pass reads that, never the input again: a fi
 replaced while the import runs cannot be written unvalidated. Nothing is written unless
 every record is good, or ``skip_invalid`` is set, when the good records are written and
 the rejects saved to a file. The write pass writes what differs from the store: new
-nodes, changed properties, added and removed edges.
+nodes, changed properties, added and removed edges. Each node keeps the content hash of
+the record it was written from; a record whose hash is its stored node's is counted
+unchanged as it is read, neither validated nor written again (docs/data-format.md).
 
 A record from a redacted export (its header says ``"redacted": true``) leaves out what
 could locate a shielded child; a field it does not give is unknown there, not empty, so
@@ -17,6 +19,7 @@ values and no edge of it is removed.
 
 from __future__ import annotations
 
+import csv
 import errno
 import hashlib
 import json
@@ -25,16 +28,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from tacgraph.errors import InvalidInput, StoreError
+from tacgraph.errors import InvalidInput, StoreError, UnreadableFile
 from tacgraph.mapping import EdgeTargets, from_graph, to_graph
-from tacgraph.model import BY_LABEL, Record, dump_record
+from tacgraph.model import BY_LABEL, Dataset, Record, dump_record
 from tacgraph.schema import EdgeSpec, graph_schema
-from tacgraph.sources import RawRecord, is_unreadable, read_records, unreadable
+from tacgraph.sources import RawRecord, file_format, is_unreadable, read_records, unreadable
 from tacgraph.store.arrowfiles import ArrowFiles
 from tacgraph.store.base import ChangeSet, EdgeRow, Row, Store
 
@@ -45,8 +49,8 @@ Progress = Callable[[str, int, int | None], None]
 # additive: from a redacted record, so no stored edge of the source is removed).
 Sources = list[tuple[str, list[tuple[str, dict[str, Any]]], bool]]
 Pending = dict[EdgeSpec, Sources]
-# A node to write: label, row, edges, additive.
-_Node = tuple[str, Row, EdgeTargets, bool]
+# A node to write: label, row, edges, additive, and the content hash to keep with it.
+_Node = tuple[str, Row, EdgeTargets, bool, str]
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ class ImportReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     unchanged: int = 0
+    relationships: int = 0  # held by the records written: the relationships bar's count
     edges_created: int = 0
     edges_deleted: int = 0
     problems: list[Problem] = field(default_factory=list)
@@ -90,6 +95,7 @@ class ImportReport:
             "created": dict(sorted(self.created.items())),
             "updated": dict(sorted(self.updated.items())),
             "unchanged": self.unchanged,
+            "relationships": self.relationships,
             "edges_created": self.edges_created,
             "edges_deleted": self.edges_deleted,
             "problems": [p.to_json() for p in self.problems],
@@ -166,6 +172,13 @@ def _json_value(value: Any) -> Any:
     raise TypeError(f"cannot keep {type(value).__name__} in the working copy")
 
 
+def content_hash(fingerprint: bytes, redacted: bool) -> str:
+    """The hash kept with a node: its record's fingerprint, marked when the record came
+    from a redacted export (written as an addition to what was stored, so the node it
+    leaves is not the one the same record unredacted would leave)."""
+    return fingerprint.hex() + ("r" if redacted else "")
+
+
 @dataclass(frozen=True)
 class _Kept:
     """A record as the working copy holds it: validated and mapped to its node row and
@@ -217,13 +230,11 @@ class _Spill:
 
     def add_valid(
         self, location: str, label: str, row: Row, edges: EdgeTargets, redacted: bool
-    ) -> bytes:
-        """Keep a valid record; returns its fingerprint, which tells two records with
-        one id apart (a hash of its row and edges as kept)."""
+    ) -> None:
+        """Keep a valid record: its node row and its edges in the schema's order."""
         body = json.dumps([row, [edges[edge] for edge in self._edges[label]]], default=_json_value)
         head = json.dumps([location, label, redacted])
         self._write(f'["v",{head},{body}]')
-        return hashlib.blake2b(body.encode(), digest_size=12).digest()
 
     def add_invalid(self, raw: RawRecord) -> RawRecord:
         """Keep a record that failed validation, for the rejects file; returns it as the
@@ -282,21 +293,115 @@ class _Validation:
     rejected_ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     problems: list[Problem] = field(default_factory=list)
     needed: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # Records whose content hash is the stored node's: neither validated nor written
+    # again, but present for references and duplicates (label, id, fingerprint).
+    unchanged: dict[str, dict[str, bytes]] = field(default_factory=lambda: defaultdict(dict))
     read: int = 0
 
+    def known(self, label: str, rid: str) -> bytes | None:
+        return self.fingerprints[label].get(rid) or self.unchanged[label].get(rid)
 
-def _validate(paths: Sequence[Path], spill: _Spill, progress: Progress | None) -> _Validation:
+
+def count_records(path: Path) -> int:
+    """How many records ``path`` holds, by a cheap first pass (the validate phase's
+    total): JSON Lines and CSV count their non-blank lines and rows without parsing a
+    record; a JSON document is parsed whole (it is read whole to import anyway). A file
+    that cannot be read counts 0: reading it again names the problem."""
+    try:
+        fmt = file_format(path)
+        if fmt == "jsonl":
+            with path.open("rb") as handle:
+                return sum(1 for line in handle if line.strip(b" \t\r\n\xef\xbb\xbf"))
+        if fmt == "csv":
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                return max(sum(1 for cells in csv.reader(handle) if cells) - 1, 0)
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError, csv.Error, UnreadableFile, RecursionError):
+        return 0
+    if not isinstance(doc, dict):
+        return 0
+    return sum(len(v) for k, v in doc.items() if isinstance(v, list) and k != "format")
+
+
+def fingerprint(raw: RawRecord) -> bytes | None:
+    """A record's fingerprint as read: a hash of its type and its data with keys sorted
+    (None for a record with no type or no id, or unreadable). Two records with one id
+    and different fingerprints are different records; the node a record is written to
+    keeps it (:func:`content_hash`), so a later load knows the record unchanged without
+    validating it again."""
+    if raw.label is None or _record_id(raw.data) is None:
+        return None
+    try:
+        text = json.dumps(raw.data, sort_keys=True)
+    except (RecursionError, TypeError, ValueError):
+        return None
+    return _hashed(raw.label, text)
+
+
+def _hashed(label: str, text: str) -> bytes:
+    return hashlib.blake2b(f"{_model_version()}{label}\n{text}".encode(), digest_size=12).digest()
+
+
+@cache
+def _model_version() -> str:
+    """A short hash of the record model: a new model validates every record again."""
+    text = json.dumps(Dataset.model_json_schema(), sort_keys=True)
+    return hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
+
+
+def _validate(
+    paths: Sequence[Path], spill: _Spill, store: Store, progress: Progress | None
+) -> _Validation:
+    """Validate every record, a batch at a time; a record whose content hash is its
+    stored node's is counted unchanged instead (its stored form was validated)."""
     state = _Validation()
+    compare = not store.is_empty()
+    # The count is a first pass over the input, so it is only taken for a bar to show.
+    total = sum(count_records(path) for path in paths) if progress else 0
+    batch: list[tuple[RawRecord, bytes | None]] = []
+
+    def flush() -> None:
+        stored: dict[str, dict[str, str | None]] = {}
+        if compare:
+            wanted: dict[str, list[str]] = defaultdict(list)
+            for raw, mark in batch:
+                if mark is not None:
+                    wanted[str(raw.label)].append(str(raw.data["id"]))
+            stored = {
+                label: store.node_hashes(label, ids)
+                for label, ids in wanted.items()
+                if label in BY_LABEL
+            }
+        for raw, mark in batch:
+            label, rid = str(raw.label), _record_id(raw.data)
+            if (
+                mark is not None
+                and rid is not None
+                and stored.get(label, {}).get(rid) == content_hash(mark, raw.redacted)
+                and rid not in state.fingerprints[label]
+                and state.unchanged[label].get(rid, mark) == mark
+            ):
+                state.read += 1
+                state.unchanged[label][rid] = mark
+            else:
+                _validate_one(raw, mark, spill, state)
+            if progress and state.read % 10_000 == 0:
+                progress("validate", state.read, max(total, state.read))
+        batch.clear()
+
     for path in paths:
         for raw in read_records(path):
-            _validate_one(raw, spill, state)
-            if progress and state.read % 10_000 == 0:
-                progress("validate", state.read, None)
+            batch.append((raw, fingerprint(raw)))
+            if len(batch) >= BATCH:
+                flush()
+    flush()
+    if progress:
+        progress("validate", state.read, state.read)  # the count read, which the summary says
     spill.close()
     return state
 
 
-def _validate_one(raw: RawRecord, spill: _Spill, state: _Validation) -> None:
+def _validate_one(raw: RawRecord, mark: bytes | None, spill: _Spill, state: _Validation) -> None:
     state.read += 1
     record, problems = parse(raw)
     if record is None:
@@ -309,8 +414,9 @@ def _validate_one(raw: RawRecord, spill: _Spill, state: _Validation) -> None:
         return
     label = record.label()
     row, edges = to_graph(record)
-    mark = spill.add_valid(raw.location, label, row, edges, raw.redacted)
-    known = state.fingerprints[label].get(record.id)
+    spill.add_valid(raw.location, label, row, edges, raw.redacted)
+    mark = mark or b""  # a valid record has a type and an id, so a fingerprint
+    known = state.known(label, record.id)
     if known is not None and known != mark:
         state.problems.append(
             Problem(raw.location, record.id, "id", f"a different {label} has this id")
@@ -324,30 +430,43 @@ def _validate_one(raw: RawRecord, spill: _Spill, state: _Validation) -> None:
             needed.add(target)
 
 
-def _missing_targets(store: Store, state: _Validation) -> dict[str, set[str]]:
+def _missing_targets(
+    store: Store, state: _Validation, progress: Progress | None = None
+) -> dict[str, set[str]]:
+    """Referenced ids neither in the input nor in the store, by label; the ones not in
+    the input are looked up in the store (the "check" phase, counted in references)."""
+    outside = {
+        label: ids - state.fingerprints[label].keys() - state.unchanged[label].keys()
+        for label, ids in state.needed.items()
+    }
+    total = sum(len(ids) for ids in outside.values())
+    done = 0
     missing: dict[str, set[str]] = {}
-    for label, ids in state.needed.items():
-        absent = ids - state.fingerprints[label].keys()
-        if absent:
-            absent = absent - _existing_ids(store, label, sorted(absent))
+    for label, absent in outside.items():
+        wanted = sorted(absent)
+        for start in range(0, len(wanted), BATCH):
+            part = wanted[start : start + BATCH]
+            absent = absent - store.nodes_by_id(label, part).keys()
+            done += len(part)
+            if progress:
+                progress("check", done, total)
         if absent:
             missing[label] = absent
     return missing
 
 
-def _existing_ids(store: Store, label: str, ids: list[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(ids), BATCH):
-        found |= store.nodes_by_id(label, ids[start : start + BATCH]).keys()
-    return found
-
-
-def _reject_dangling(spill: _Spill, store: Store, state: _Validation, cascade: bool) -> None:
+def _reject_dangling(
+    spill: _Spill,
+    store: Store,
+    state: _Validation,
+    cascade: bool,
+    progress: Progress | None = None,
+) -> None:
     """Reject records pointing at ids that exist nowhere. A reference to a record that
     was itself rejected is the same problem seen twice: it is reported only when
     ``cascade`` (skipping invalid records) has to leave the referring record out too,
     and then repeatedly, since each rejection can leave others dangling."""
-    missing = _missing_targets(store, state)
+    missing = _missing_targets(store, state, progress)
     while missing:
         newly: list[tuple[str, str]] = []
         for kept in spill:
@@ -378,6 +497,19 @@ def _reject_dangling(spill: _Spill, store: Store, state: _Validation, cascade: b
         missing = _missing_targets(store, state) if newly else {}
 
 
+def _to_write(spill: _Spill, state: _Validation) -> Iterator[_Node]:
+    """Each valid record to write, once per id: the first time an id comes, its
+    fingerprint is dropped (a repeat of the same record finds none), freeing memory as
+    it goes."""
+    for kept in spill:
+        if kept.row is None or kept.edges is None or kept.location in state.rejected_at:
+            continue
+        label = str(kept.label)
+        mark = state.fingerprints[label].pop(str(kept.row["id"]), None)
+        if mark is not None:
+            yield label, kept.row, kept.edges, kept.redacted, content_hash(mark, kept.redacted)
+
+
 def _write(
     spill: _Spill,
     store: Store,
@@ -387,31 +519,26 @@ def _write(
     fresh: bool = False,
 ) -> None:
     pending_edges: Pending = defaultdict(list)
+    marks: list[tuple[str, str, str]] = []
     batch: list[_Node] = []
     done = 0
     total = sum(len(ids) for ids in state.fingerprints.values())
 
     def flush() -> None:
         nonlocal done
-        _write_nodes(store, batch, report, pending_edges, fresh)
+        _write_nodes(store, batch, report, pending_edges, marks, fresh)
         done += len(batch)
         batch.clear()
         if progress:
             progress("records", done, total)
 
-    for kept in spill:
-        if kept.row is None or kept.edges is None or kept.location in state.rejected_at:
-            continue
-        label, rid = str(kept.label), str(kept.row["id"])
-        # Each valid id is written once: the first time it comes, its fingerprint is
-        # dropped (a repeat of the same record finds none), freeing memory as it goes.
-        if state.fingerprints[label].pop(rid, None) is None:
-            continue
-        batch.append((label, kept.row, kept.edges, kept.redacted))
+    for node in _to_write(spill, state):
+        batch.append(node)
         if len(batch) >= BATCH:
             flush()
     flush()
     _write_all_edges(store, pending_edges, report, progress, fresh)
+    _keep_hashes(store, marks)
 
 
 def _gather(
@@ -423,25 +550,18 @@ def _gather(
 ) -> None:
     """Put every record to write into ``files`` for the engine's bulk loader: a first
     load, so every node and edge is new."""
-    done = 0
     total = sum(len(ids) for ids in state.fingerprints.values())
-    for kept in spill:
-        if kept.row is None or kept.edges is None or kept.location in state.rejected_at:
-            continue
-        label, rid = str(kept.label), str(kept.row["id"])
-        # Each valid id is written once: the first time it comes, its fingerprint is
-        # dropped (a repeat of the same record finds none), freeing memory as it goes.
-        if state.fingerprints[label].pop(rid, None) is None:
-            continue
-        files.add_node(label, kept.row)
+    for done, (label, row, edges, _, mark) in enumerate(_to_write(spill, state), start=1):
+        rid = str(row["id"])
+        files.add_node(label, row, mark)
         report.created[label] = report.created.get(label, 0) + 1
-        for edge, targets in kept.edges.items():
+        for edge, targets in edges.items():
             for target, props in targets:
                 files.add_edge(edge, rid, target, props)
             report.edges_created += len(targets)
-        done += 1
+            report.relationships += len(targets)
         if progress and (done % 10_000 == 0 or done == total):
-            progress("records", done, total)
+            progress("prepare", done, total)
 
 
 def _write_all_edges(
@@ -455,6 +575,7 @@ def _write_all_edges(
     bulk load has a fixed cost, so fewer and larger is faster)."""
     # Counted in relationships, as the summary counts them (records were counted before).
     total = sum(len(targets) for sources in pending.values() for _, targets, _ in sources)
+    report.relationships += total
     done = 0
     for edge, sources in pending.items():
         for start in range(0, len(sources), BATCH):
@@ -470,20 +591,31 @@ def _write_nodes(
     nodes: list[_Node],
     report: ImportReport,
     pending_edges: Pending,
+    marks: list[tuple[str, str, str]],
     fresh: bool = False,
 ) -> None:
     """Write a batch of nodes, each with whether it is additive (from a redacted export:
-    its absent properties keep their stored values)."""
-    by_label: dict[str, list[tuple[Row, bool]]] = defaultdict(list)
-    for label, row, edges, additive in nodes:
-        by_label[label].append((row, additive))
-        for edge, targets in edges.items():
-            pending_edges[edge].append((str(row["id"]), targets, additive))
+    its absent properties keep their stored values). A node whose stored content hash is
+    its record's was written from this very record and is left alone, edges and all;
+    the others are compared property by property, their edges queued, and their hashes
+    added to ``marks``, to be kept once their edges are written too."""
+    by_label: dict[str, list[_Node]] = defaultdict(list)
+    for node in nodes:
+        by_label[node[0]].append(node)
     changes = ChangeSet()
-    for label, pairs in by_label.items():
-        existing = {} if fresh else store.nodes_by_id(label, [r["id"] for r, _ in pairs])
-        for row, additive in pairs:
-            before = existing.get(row["id"])
+    for label, group in by_label.items():
+        if not fresh:
+            kept = store.node_hashes(label, [str(row["id"]) for _, row, _, _, _ in group])
+            changed = [node for node in group if kept.get(str(node[1]["id"])) != node[4]]
+            report.unchanged += len(group) - len(changed)
+            group = changed
+        existing = {} if fresh else store.nodes_by_id(label, [row["id"] for _, row, *_ in group])
+        for _, row, edges, additive, mark in group:
+            rid = str(row["id"])
+            marks.append((label, rid, mark))
+            for edge, targets in edges.items():
+                pending_edges[edge].append((rid, targets, additive))
+            before = existing.get(rid)
             if before is not None and additive:
                 row = {k: before.get(k) if v is None else v for k, v in row.items()}
             if before is None:
@@ -495,6 +627,18 @@ def _write_nodes(
             else:
                 report.unchanged += 1
     store.write(changes)
+
+
+def _keep_hashes(store: Store, marks: list[tuple[str, str, str]]) -> None:
+    """Keep each written record's content hash with its node: last, so that an import
+    stopped part of the way (Neo4j commits batch by batch) leaves no node whose hash
+    says it is up to date while its edges are not; the re-run compares those again."""
+    by_label: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for label, rid, mark in marks:
+        by_label[label].append((rid, mark))
+    for label, pairs in by_label.items():
+        for start in range(0, len(pairs), BATCH):
+            store.set_node_hashes(label, pairs[start : start + BATCH])
 
 
 def _write_edges(
@@ -584,10 +728,12 @@ def _import(
     progress: Progress | None,
 ) -> ImportReport:
     report = ImportReport([str(p) for p in files])
-    state = _validate(files, spill, progress)
-    _reject_dangling(spill, store, state, cascade=skip_invalid)
+    state = _validate(files, spill, store, progress)
+    _reject_dangling(spill, store, state, cascade=skip_invalid, progress=progress)
     state.needed.clear()  # checked: the ids references need are not needed again
     report.records_read = state.read
+    report.unchanged = sum(len(ids) for ids in state.unchanged.values())
+    state.unchanged.clear()
     report.problems = state.problems
     report.rejected = len(state.rejected_at)
     if state.problems and not skip_invalid:
@@ -620,16 +766,20 @@ def import_records(store: Store, records: Iterable[Record]) -> ImportReport:
     """
     report = ImportReport(["(records)"])
     pending: Pending = defaultdict(list)
+    marks: list[tuple[str, str, str]] = []
     items = list(records)
     report.records_read = len(items)
     with store.transaction():
         for start in range(0, len(items), BATCH):
-            batch = [
-                (record.label(), *to_graph(record), False)
-                for record in items[start : start + BATCH]
-            ]
-            _write_nodes(store, batch, report, pending)
+            batch: list[_Node] = []
+            for record in items[start : start + BATCH]:
+                label = record.label()
+                row, edges = to_graph(record)
+                mark = _hashed(label, json.dumps(dump_record(record), sort_keys=True))
+                batch.append((label, row, edges, False, content_hash(mark, False)))
+            _write_nodes(store, batch, report, pending, marks)
         _write_all_edges(store, pending, report)
+        _keep_hashes(store, marks)
     return report
 
 

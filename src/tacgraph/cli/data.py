@@ -23,7 +23,8 @@ def _print_report(report: ImportReport) -> None:
     output.print_line(
         f"read {report.records_read:,} records: {created:,} created, {updated:,} updated, "
         f"{report.unchanged:,} unchanged, {report.rejected:,} rejected; "
-        f"{report.edges_created:,} relationships added, {report.edges_deleted:,} removed"
+        f"{report.relationships:,} relationships: {report.edges_created:,} added, "
+        f"{report.edges_deleted:,} removed"
     )
     if report.rejects_file:
         output.note(f"rejected records written to {report.rejects_file}")

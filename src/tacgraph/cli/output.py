@@ -301,6 +301,10 @@ def error(message: str, hint: str = "") -> None:
     stderr.print(visible(text), style="red", highlight=False, markup=False)
 
 
+# What a phase counts, where it is not records.
+_UNITS = {"relationships": "relationships", "check": "references"}
+
+
 @contextmanager
 def progress(description: str, enabled: bool = True) -> Iterator[Any]:
     """A progress display on stderr; yields ``update(phase, done, total=None)``. Given
@@ -329,7 +333,8 @@ def progress(description: str, enabled: bool = True) -> Iterator[Any]:
                 )
             task = tasks[phase]
             count = f"{done:,} of {total:,}" if total is not None else f"{done:,}"
-            bar.update(task, completed=done, total=total, count=f"{count} records")
+            unit = _UNITS.get(phase, "records")
+            bar.update(task, completed=done, total=total, count=f"{count} {unit}")
             speed = bar.tasks[task].speed
             bar.update(task, rate=f"{speed:,.0f}/s" if speed else "")
 

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 ROWS_PER_BATCH = 50_000
+# The property each node keeps the content hash of the record it was written from in
+# (not part of the graph schema: no record has it).
+HASH = "content_hash"
 
 
 class _Sink:
@@ -68,12 +71,13 @@ class ArrowFiles:
     nodes: dict[str, _Sink] = field(default_factory=dict)
     edges: dict[EdgeSpec, _Sink] = field(default_factory=dict)
 
-    def add_node(self, label: str, row: dict[str, Any]) -> None:
+    def add_node(self, label: str, row: dict[str, Any], content_hash: str) -> None:
         sink = self.nodes.get(label)
         if sink is None:
             columns = [(p.name, p.type) for p in graph_schema().node(label).props]
+            columns.append((HASH, "STRING"))
             sink = self.nodes[label] = _Sink(self.folder / f"{label}.arrow", columns, self.kind)
-        sink.add([row[name] for name in sink.schema.names])
+        sink.add([row[name] for name in sink.schema.names[:-1]] + [content_hash])
 
     def add_edge(self, edge: EdgeSpec, source: str, target: str, props: dict[str, Any]) -> None:
         sink = self.edges.get(edge)

@@ -87,8 +87,8 @@ class Store(ABC):
         self, files: ArrowFiles, progress: Callable[[str, int, int | None], None] | None = None
     ) -> None:
         """Load the files :meth:`bulk_files` gave, inside :meth:`transaction`, calling
-        ``progress("records", nodes, None)`` and ``progress("relationships", edges,
-        None)`` as it goes. Raises StoreError."""
+        ``progress("records", nodes, total)`` and ``progress("relationships", edges,
+        total)`` as it goes. Raises StoreError."""
         raise NotImplementedError(f"{self.engine} has no bulk load")
 
     @abstractmethod
@@ -167,6 +167,20 @@ class Store(ABC):
             return {}
         rows = self.run(queries.node_query("nodes_by_id", self.engine, label), {"ids": list(ids)})
         return {row["id"]: row for row in rows}
+
+    def node_hashes(self, label: str, ids: Sequence[str]) -> dict[str, str | None]:
+        """The content hash kept with each stored node of ``label`` among ``ids`` (None
+        where none is kept); ids not stored are left out."""
+        if not ids:
+            return {}
+        text = queries.node_query("node_hashes", self.engine, label)
+        return {row["id"]: row["content_hash"] for row in self.run(text, {"ids": list(ids)})}
+
+    def set_node_hashes(self, label: str, hashes: Sequence[tuple[str, str]]) -> None:
+        """Keep each (id, content hash) with its stored node of ``label``."""
+        if hashes:
+            text = queries.node_query("node_hashes_set", self.engine, label)
+            self.run(text, {"rows": [{"id": rid, "hash": mark} for rid, mark in hashes]})
 
     def edges_from(self, edge: EdgeSpec, ids: Sequence[str]) -> list[EdgeRow]:
         if not ids:

@@ -19,7 +19,7 @@ import ladybug
 from tacgraph import queries
 from tacgraph.errors import StoreError, StoreUnavailable
 from tacgraph.schema import EdgeSpec, Prop, graph_schema
-from tacgraph.store.arrowfiles import ArrowFiles
+from tacgraph.store.arrowfiles import HASH, ArrowFiles
 from tacgraph.store.base import ChangeSet, Row, Store
 
 if TYPE_CHECKING:
@@ -189,6 +189,7 @@ class EmbeddedStore(Store):
         schema = graph_schema()
         for node in schema.nodes:
             self.run(queries.node_query("init_node_table", self.engine, node.label))
+            self.run(queries.node_query("init_node_hash", self.engine, node.label))
         for rel in schema.rels:
             self.run(queries.rel_table_query(rel))
         self.query("init_audit")
@@ -203,8 +204,10 @@ class EmbeddedStore(Store):
             for label, rows in part.items():
                 if not rows:
                     continue
+                # the content hash last: it is set once the record's edges are written
                 columns = [(p.name, p.type) for p in schema.node(label).props]
-                table = _arrow_table(columns, [[row[n] for n, _ in columns] for row in rows])
+                columns.append((HASH, "STRING"))
+                table = _arrow_table(columns, [[row.get(n) for n, _ in columns] for row in rows])
                 self.run(queries.node_query(name, self.engine, label), {"rows": table})
         for edge, pairs in changes.deleted_edges.items():
             if pairs:
@@ -225,6 +228,10 @@ class EmbeddedStore(Store):
         copying the same rows a batch at a time at 10,000 children)."""
         files.close()
         done = {"records": 0, "relationships": 0}
+        total = {
+            "records": sum(sink.rows for sink in files.nodes.values()),
+            "relationships": sum(sink.rows for sink in files.edges.values()),
+        }
         for key, table in files.tables():
             if isinstance(key, str):
                 text, phase = queries.node_query("nodes_copy", self.engine, key), "records"
@@ -233,7 +240,7 @@ class EmbeddedStore(Store):
             self.run(text, {"rows": table})
             done[phase] += table.num_rows
             if progress:
-                progress(phase, done[phase], None)
+                progress(phase, done[phase], total[phase])
 
     def _copy_edges(self, edge: EdgeSpec, rows: list[tuple[str, str, dict[str, Any]]]) -> None:
         props: tuple[Prop, ...] = edge.props

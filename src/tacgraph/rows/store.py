@@ -26,8 +26,18 @@ EDGES_DELETE = Query("edges_delete", NoRow)
 EDGES_MERGE = Query("edges_merge", NoRow)
 INIT_CONSTRAINT = Query("init_constraint", NoRow)
 INIT_INDEX = Query("init_index", NoRow)
+INIT_NODE_HASH = Query("init_node_hash", NoRow)
 INIT_NODE_TABLE = Query("init_node_table", NoRow)
 INIT_REL_TABLE = Query("init_rel_table", NoRow)
 NODES_COPY = Query("nodes_copy", NoRow)
+
+
+class NodeHashesRow(TypedDict):
+    id: str
+    content_hash: str | None
+
+
+NODE_HASHES = Query("node_hashes", NodeHashesRow)
+NODE_HASHES_SET = Query("node_hashes_set", NoRow)
 NODES_UPDATE = Query("nodes_update", NoRow)
 NODES_UPSERT = Query("nodes_upsert", NoRow)

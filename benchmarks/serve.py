@@ -27,9 +27,9 @@ from typing import Any
 
 import httpx
 
-from tacgraph import accounts, audit
+from tacgraph import accounts, audit, devserver
 from tacgraph.config import StoreConfig
-from tacgraph.store import Store, neo4j_server, open_store
+from tacgraph.store import Store, open_store
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,14 +47,20 @@ class User:
     account: str
     password: str
     secret: str
-    children: list[tuple[str, str, Any]]  # (child id, name and date of birth to search by)
+    # (child id, name, date of birth, NHS number): what a practitioner searches by
+    children: list[tuple[str, str, Any, str]]
 
 
 @dataclass
 class Timings:
     pages: dict[str, list[float]] = field(default_factory=dict)
     errors: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)  # what each error was
     wall: float = 0.0
+
+    def error(self, reason: str) -> None:
+        self.errors += 1
+        self.reasons[reason] = self.reasons.get(reason, 0) + 1
 
     def add(self, page: str, seconds: float) -> None:
         self.pages.setdefault(page, []).append(seconds)
@@ -102,6 +108,7 @@ def _users(store: Store, count: int) -> list[User]:
                 cid,
                 f"{names[cid].get('given_name') or ''} {names[cid]['family_name']}".strip(),
                 names[cid].get("date_of_birth"),
+                str(names[cid].get("nhs_number") or ""),
             )
             for cid in ids
         ]
@@ -139,8 +146,8 @@ async def _one_user(
     for i in range(rounds):
         if time.monotonic() > deadline:
             return
-        child_id, name, born = user.children[i % len(user.children)]
-        form = {"csrf_token": token, "name": name}
+        child_id, name, born, nhs = user.children[i % len(user.children)]
+        form = {"csrf_token": token, "name": name, "nhs_number": nhs}
         if born is not None:  # as a practitioner would: the name and the date of birth
             form |= {
                 "dob_day": str(born.day),
@@ -151,12 +158,14 @@ async def _one_user(
         found = await client.post("/search", data=form)
         timings.add("search", time.perf_counter() - start)
         if found.status_code != 200 or child_id not in found.text:
-            timings.errors += 1
+            timings.error(
+                f"search {found.status_code}" + (" not found" * (found.status_code == 200))
+            )
         start = time.perf_counter()
         page = await client.post("/child", data={"csrf_token": token, "child_id": child_id})
         timings.add("who-else", time.perf_counter() - start)
         if page.status_code != 200 or "Who else is working with this child" not in page.text:
-            timings.errors += 1
+            timings.error(f"who-else {page.status_code}")
 
 
 async def _round(base: str, users: list[User], rounds: int, seconds: float) -> Timings:
@@ -189,15 +198,14 @@ async def _round(base: str, users: list[User], rounds: int, seconds: float) -> T
     return timings
 
 
-def _serve(config: StoreConfig, port: int, workers: int) -> subprocess.Popen[bytes]:
+def _serve(config: StoreConfig, port: int, workers: int, work: Path) -> subprocess.Popen[bytes]:
     args = [*TACGRAPH, "serve", "--host", "127.0.0.1", "--port", str(port)]
     if config.kind == "embedded":
         args += ["--db", str(config.db_path)]
     else:
         args += ["--store", "neo4j", "--workers", str(workers)]
-    proc = subprocess.Popen(
-        args, env=_env(config), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    log = (work / "server.log").open("ab")  # the server's own log, shown if it fails
+    proc = subprocess.Popen(args, env=_env(config), stdout=log, stderr=log)
     deadline = time.monotonic() + 240  # several workers each import the application
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -221,7 +229,7 @@ def run(
         if engine == "embedded":
             config = StoreConfig(kind="embedded", db_path=work / "db")
         else:
-            info = neo4j_server.start(home, heap="1g", page_cache="512m")
+            info = devserver.start(home, heap="1g", page_cache="512m")
             config = StoreConfig(kind="neo4j", uri=info.uri)
         _build(children, config, work)
         need = max(user_counts)
@@ -234,9 +242,12 @@ def run(
             # Fresh accounts each round: a TOTP code is good once per account.
             group = users[used : used + count] if used + count <= len(users) else users[:count]
             used += count
-            server = _serve(config, port, workers if engine == "neo4j" else 1)
+            server = _serve(config, port, workers if engine == "neo4j" else 1, work)
             try:
                 timings = asyncio.run(_round(f"http://127.0.0.1:{port}", group, rounds, seconds))
+            except httpx.HTTPError:
+                print((work / "server.log").read_text()[-3000:], file=sys.stderr)
+                raise
             finally:
                 server.terminate()
                 try:
@@ -244,6 +255,8 @@ def run(
                 except subprocess.TimeoutExpired:
                     server.kill()
                     server.wait()
+            if timings.reasons:
+                print(f"{engine}, {count} users, errors: {timings.reasons}", file=sys.stderr)
             total = sum(len(v) for v in timings.pages.values())
             for page, values in sorted(timings.pages.items()):
                 rows.append(
@@ -277,7 +290,7 @@ def run(
         )
     finally:
         if engine == "neo4j":
-            neo4j_server.stop(home)
+            devserver.stop(home)
         shutil.rmtree(work, ignore_errors=True)
     return rows
 

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from tacgraph import accounts
 from tacgraph.web.deps import StoreDep, csrf_protect, session_of, settings_of
@@ -135,10 +136,11 @@ async def oidc_callback(request: Request) -> Response:
             errors=[{"text": "Single sign-on did not succeed. Try again.", "href": "#account"}],
         )
     subject = str((token.get("userinfo") or {}).get("sub") or "")
-    holder = request.app.state.holder
+    store = request.app.state.holder.store
     try:
-        async with holder.use() as store:
-            account = accounts.sign_in_subject(store, subject, clock=settings_of(request).clock)
+        account = await run_in_threadpool(
+            accounts.sign_in_subject, store, subject, clock=settings_of(request).clock
+        )
     except accounts.SignInRefused:
         return render(
             request,

@@ -80,12 +80,18 @@ def test_refusals_say_the_same_and_are_logged(ready: Store, wrong: str) -> None:
     assert last.outcome == "account_sign_in_refused"
 
 
-def test_lockout_after_five_failures_then_unlock(ready: Store) -> None:
-    clock = Clock()
-    created = _account(ready, clock)
+def _locked_out(store: Store, clock: Clock) -> accounts.Created:
+    """An account that has just failed to sign in as often as it may."""
+    created = _account(store, clock)
     for _ in range(accounts.MAX_FAILURES):
         with pytest.raises(accounts.SignInRefused):
-            accounts.sign_in(ready, "hoy", "wrong password here", "000000", clock=clock)
+            accounts.sign_in(store, "hoy", "wrong password here", "000000", clock=clock)
+    return created
+
+
+def test_lockout_after_five_failures_then_unlock(ready: Store) -> None:
+    clock = Clock()
+    created = _locked_out(ready, clock)
     clock.step()
     code = accounts.current_code(created.totp_secret, clock())
     with pytest.raises(accounts.SignInRefused) as refused:
@@ -97,10 +103,7 @@ def test_lockout_after_five_failures_then_unlock(ready: Store) -> None:
 
 def test_lock_ends_by_itself(ready: Store) -> None:
     clock = Clock()
-    created = _account(ready, clock)
-    for _ in range(accounts.MAX_FAILURES):
-        with pytest.raises(accounts.SignInRefused):
-            accounts.sign_in(ready, "hoy", "wrong password here", "000000", clock=clock)
+    created = _locked_out(ready, clock)
     clock.step(accounts.LOCKOUT.total_seconds() + 60)
     code = accounts.current_code(created.totp_secret, clock())
     assert accounts.sign_in(ready, "hoy", PASSWORD, code, clock=clock).id == "hoy"

@@ -128,14 +128,20 @@ class EmbeddedStore(Store):
     def run(self, text: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         try:
             with self._lock:
-                result = self._conn.execute(text, dict(params or {}))
-                if isinstance(result, list):  # several statements: keep the last result
-                    result = result[-1]
-                names: list[str] = result.get_column_names()
-                rows: list[Row] = []
-                while result.has_next():
-                    rows.append(dict(zip(names, result.get_next(), strict=True)))
-                return rows
+                results = self._conn.execute(text, dict(params or {}))
+                every = results if isinstance(results, list) else [results]
+                try:
+                    result = every[-1]  # several statements: keep the last result
+                    names: list[str] = result.get_column_names()
+                    rows: list[Row] = []
+                    while result.has_next():
+                        rows.append(dict(zip(names, result.get_next(), strict=True)))
+                    return rows
+                finally:
+                    # Closed here, under the lock: left to the garbage collector, a
+                    # result closed on one thread while another ran a statement.
+                    for each in every:
+                        each.close()
         except RuntimeError as exc:
             raise self._failed(exc) from exc
 

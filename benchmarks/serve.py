@@ -1,7 +1,9 @@
 """The web directory under load, on loopback only: 1, 10 and 50 signed-in users each
 doing search + who-else, against `tacgraph serve` on the embedded store (one process)
-and on Neo4j (several workers). Prints requests a second, p50 and p99 per page, errors,
-and whether `audit verify` finds the access log intact afterwards.
+and on Neo4j (several workers). Prints requests a second, p50 and p99 per page, errors
+(a refused or failed request, or a child's page without its answer), misses (a search
+answered without the child searched for), and whether `audit verify` finds the access
+log intact afterwards.
 
 Every request goes to 127.0.0.1; each round is bounded in requests and in time.
 
@@ -27,9 +29,9 @@ from typing import Any
 
 import httpx
 
-from tacgraph import accounts, audit
+from tacgraph import accounts, audit, devserver
 from tacgraph.config import StoreConfig
-from tacgraph.store import Store, neo4j_server, open_store
+from tacgraph.store import Store, open_store
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,14 +49,21 @@ class User:
     account: str
     password: str
     secret: str
-    children: list[tuple[str, str, Any]]  # (child id, name and date of birth to search by)
+    # (child id, name, date of birth, NHS number): what a practitioner searches by
+    children: list[tuple[str, str, Any, str]]
 
 
 @dataclass
 class Timings:
     pages: dict[str, list[float]] = field(default_factory=dict)
     errors: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)  # what each error was
+    misses: int = 0  # searches answered without the child searched for
     wall: float = 0.0
+
+    def error(self, reason: str) -> None:
+        self.errors += 1
+        self.reasons[reason] = self.reasons.get(reason, 0) + 1
 
     def add(self, page: str, seconds: float) -> None:
         self.pages.setdefault(page, []).append(seconds)
@@ -102,6 +111,7 @@ def _users(store: Store, count: int) -> list[User]:
                 cid,
                 f"{names[cid].get('given_name') or ''} {names[cid]['family_name']}".strip(),
                 names[cid].get("date_of_birth"),
+                str(names[cid].get("nhs_number") or ""),
             )
             for cid in ids
         ]
@@ -139,8 +149,8 @@ async def _one_user(
     for i in range(rounds):
         if time.monotonic() > deadline:
             return
-        child_id, name, born = user.children[i % len(user.children)]
-        form = {"csrf_token": token, "name": name}
+        child_id, name, born, nhs = user.children[i % len(user.children)]
+        form = {"csrf_token": token, "name": name, "nhs_number": nhs}
         if born is not None:  # as a practitioner would: the name and the date of birth
             form |= {
                 "dob_day": str(born.day),
@@ -150,13 +160,15 @@ async def _one_user(
         start = time.perf_counter()
         found = await client.post("/search", data=form)
         timings.add("search", time.perf_counter() - start)
-        if found.status_code != 200 or child_id not in found.text:
-            timings.errors += 1
+        if found.status_code != 200:
+            timings.error(f"search {found.status_code}")
+        elif child_id not in found.text:  # answered, but the child was not among the results
+            timings.misses += 1
         start = time.perf_counter()
         page = await client.post("/child", data={"csrf_token": token, "child_id": child_id})
         timings.add("who-else", time.perf_counter() - start)
         if page.status_code != 200 or "Who else is working with this child" not in page.text:
-            timings.errors += 1
+            timings.error(f"who-else {page.status_code}")
 
 
 async def _round(base: str, users: list[User], rounds: int, seconds: float) -> Timings:
@@ -189,15 +201,14 @@ async def _round(base: str, users: list[User], rounds: int, seconds: float) -> T
     return timings
 
 
-def _serve(config: StoreConfig, port: int, workers: int) -> subprocess.Popen[bytes]:
+def _serve(config: StoreConfig, port: int, workers: int, work: Path) -> subprocess.Popen[bytes]:
     args = [*TACGRAPH, "serve", "--host", "127.0.0.1", "--port", str(port)]
     if config.kind == "embedded":
         args += ["--db", str(config.db_path)]
     else:
         args += ["--store", "neo4j", "--workers", str(workers)]
-    proc = subprocess.Popen(
-        args, env=_env(config), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    log = (work / "server.log").open("ab")  # the server's own log, shown if it fails
+    proc = subprocess.Popen(args, env=_env(config), stdout=log, stderr=log)
     deadline = time.monotonic() + 240  # several workers each import the application
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -221,7 +232,7 @@ def run(
         if engine == "embedded":
             config = StoreConfig(kind="embedded", db_path=work / "db")
         else:
-            info = neo4j_server.start(home, heap="1g", page_cache="512m")
+            info = devserver.start(home, heap="1g", page_cache="512m")
             config = StoreConfig(kind="neo4j", uri=info.uri)
         _build(children, config, work)
         need = max(user_counts)
@@ -234,9 +245,12 @@ def run(
             # Fresh accounts each round: a TOTP code is good once per account.
             group = users[used : used + count] if used + count <= len(users) else users[:count]
             used += count
-            server = _serve(config, port, workers if engine == "neo4j" else 1)
+            server = _serve(config, port, workers if engine == "neo4j" else 1, work)
             try:
                 timings = asyncio.run(_round(f"http://127.0.0.1:{port}", group, rounds, seconds))
+            except httpx.HTTPError:
+                print((work / "server.log").read_text()[-3000:], file=sys.stderr)
+                raise
             finally:
                 server.terminate()
                 try:
@@ -244,6 +258,8 @@ def run(
                 except subprocess.TimeoutExpired:
                     server.kill()
                     server.wait()
+            if timings.reasons:
+                print(f"{engine}, {count} users, errors: {timings.reasons}", file=sys.stderr)
             total = sum(len(v) for v in timings.pages.values())
             for page, values in sorted(timings.pages.items()):
                 rows.append(
@@ -256,6 +272,7 @@ def run(
                         f"{statistics.median(values) * 1000:.1f}",
                         f"{_percentile(values, 99) * 1000:.1f}",
                         timings.errors if page == "who-else" else "",
+                        timings.misses if page == "search" else "",
                         f"{total / timings.wall:,.0f}" if page == "who-else" else "",
                     ]
                 )
@@ -273,11 +290,12 @@ def run(
                 "",
                 "intact" if verified.ok else f"BROKEN: {len(verified.problems)}",
                 "",
+                "",
             ]
         )
     finally:
         if engine == "neo4j":
-            neo4j_server.stop(home)
+            devserver.stop(home)
         shutil.rmtree(work, ignore_errors=True)
     return rows
 
@@ -303,6 +321,7 @@ def main() -> None:
         "p50 ms",
         "p99 ms",
         "errors",
+        "misses",
         "all req/s",
     ]
     rows: list[list[Any]] = []

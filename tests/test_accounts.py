@@ -3,13 +3,14 @@ lockout, and every change in the access log."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from conftest import ROBIN, SALLY, load
 from tacgraph import accounts, audit
-from tacgraph.errors import InvalidArgument, NotFound
+from tacgraph.errors import InvalidArgument, NotFound, StoreError
 from tacgraph.store import Store
 
 PASSWORD = "correct horse battery staple"
@@ -79,12 +80,18 @@ def test_refusals_say_the_same_and_are_logged(ready: Store, wrong: str) -> None:
     assert last.outcome == "account_sign_in_refused"
 
 
-def test_lockout_after_five_failures_then_unlock(ready: Store) -> None:
-    clock = Clock()
-    created = _account(ready, clock)
+def _locked_out(store: Store, clock: Clock) -> accounts.Created:
+    """An account that has just failed to sign in as often as it may."""
+    created = _account(store, clock)
     for _ in range(accounts.MAX_FAILURES):
         with pytest.raises(accounts.SignInRefused):
-            accounts.sign_in(ready, "hoy", "wrong password here", "000000", clock=clock)
+            accounts.sign_in(store, "hoy", "wrong password here", "000000", clock=clock)
+    return created
+
+
+def test_lockout_after_five_failures_then_unlock(ready: Store) -> None:
+    clock = Clock()
+    created = _locked_out(ready, clock)
     clock.step()
     code = accounts.current_code(created.totp_secret, clock())
     with pytest.raises(accounts.SignInRefused) as refused:
@@ -96,10 +103,7 @@ def test_lockout_after_five_failures_then_unlock(ready: Store) -> None:
 
 def test_lock_ends_by_itself(ready: Store) -> None:
     clock = Clock()
-    created = _account(ready, clock)
-    for _ in range(accounts.MAX_FAILURES):
-        with pytest.raises(accounts.SignInRefused):
-            accounts.sign_in(ready, "hoy", "wrong password here", "000000", clock=clock)
+    created = _locked_out(ready, clock)
     clock.step(accounts.LOCKOUT.total_seconds() + 60)
     code = accounts.current_code(created.totp_secret, clock())
     assert accounts.sign_in(ready, "hoy", PASSWORD, code, clock=clock).id == "hoy"
@@ -160,3 +164,29 @@ def test_demo_accounts(ready: Store) -> None:
     assert set(made[0].roles) == set(accounts.ROLES)
     assert all(m.roles == ("directory_user",) for m in made[1:])
     assert accounts.create_demo(ready, limit=3) == []  # idempotent
+
+
+def test_totp_secrets_are_sealed_at_rest(ready: Store) -> None:
+    clock = Clock()
+    created = _account(ready, clock)
+    stored = ready.query("account_get", {"account_id": "hoy"})[0]["totp_secret"]
+    assert stored != created.totp_secret and created.totp_secret not in stored
+    assert stored.startswith(accounts.SEALED)
+    # Sealed for this account: moved onto another account it does not open.
+    moved = accounts.Account(id="other", practitioner_id="PR-HOY", roles=(), state="active")
+    with pytest.raises(StoreError):
+        accounts.unseal(ready, dataclasses.replace(moved, totp_secret=stored))
+    code = accounts.current_code(created.totp_secret, clock())
+    assert accounts.sign_in(ready, "hoy", PASSWORD, code, clock=clock).id == "hoy"
+
+
+def test_a_secret_stored_plain_is_sealed_at_sign_in(ready: Store) -> None:
+    clock = Clock()
+    created = _account(ready, clock)
+    account = accounts.get(ready, "hoy")
+    assert account is not None
+    accounts._save(ready, dataclasses.replace(account, totp_secret=created.totp_secret))
+    code = accounts.current_code(created.totp_secret, clock())
+    accounts.sign_in(ready, "hoy", PASSWORD, code, clock=clock)
+    stored = ready.query("account_get", {"account_id": "hoy"})[0]["totp_secret"]
+    assert stored.startswith(accounts.SEALED)

@@ -105,37 +105,19 @@ def test_a_statutory_basis_shares_at_once(books: Store) -> None:
     assert any(e.outcome == "recorded" and basis in e.bases for e in audit.entries(books))
 
 
-def test_a_basis_needs_its_reason_and_a_known_agency(books: Store) -> None:
-    with pytest.raises(InvalidArgument, match="reason"):
+@pytest.mark.parametrize(
+    ("requester", "reason", "agency", "error", "says"),
+    [
+        ("PR-SOCIAL-WORKER", " ", "AG-NHS-SCHOOL", InvalidArgument, "reason"),
+        ("PR-SOCIAL-WORKER", "x", "AG-NOWHERE", NotFound, "AG-NOWHERE"),
+        ("PR-UNTRAINED", "x", "AG-NHS-SCHOOL", AccessDenied, "PR-UNTRAINED"),
+    ],
+)
+def test_a_basis_needs_its_reason_and_a_known_agency(
+    books: Store, requester: str, reason: str, agency: str, error: type[Exception], says: str
+) -> None:
+    with pytest.raises(error, match=says):
         casework.record_basis(
-            books,
-            "PR-SOCIAL-WORKER",
-            "CH-SALLY",
-            "significant_harm",
-            " ",
-            "AG-NHS-SCHOOL",
-            ["involvement"],
+            books, requester, "CH-SALLY", "significant_harm", reason, agency, ["involvement"],
             clock=clock,
-        )
-    with pytest.raises(NotFound):
-        casework.record_basis(
-            books,
-            "PR-SOCIAL-WORKER",
-            "CH-SALLY",
-            "significant_harm",
-            "x",
-            "AG-NOWHERE",
-            ["involvement"],
-            clock=clock,
-        )
-    with pytest.raises(AccessDenied):
-        casework.record_basis(
-            books,
-            "PR-UNTRAINED",
-            "CH-SALLY",
-            "significant_harm",
-            "x",
-            "AG-NHS-SCHOOL",
-            ["involvement"],
-            clock=clock,
-        )
+        )  # fmt: skip

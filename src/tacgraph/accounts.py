@@ -11,18 +11,25 @@ an account, and every refused sign-in, are written to the access log.
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from tacgraph import audit
-from tacgraph.errors import InvalidArgument, NotFound
+from tacgraph.audit import keys as keyring
+from tacgraph.errors import InvalidArgument, NotFound, StoreError
 from tacgraph.errors import SignInRefused as SignInRefused
 from tacgraph.rows.accounts import (
     ACCOUNT_BY_SUBJECT,
@@ -153,6 +160,75 @@ def _save(store: Store, account: Account) -> None:
     )
 
 
+# TOTP secrets are kept sealed (AES-256-GCM, the account id bound in) under a key kept
+# outside the store, beside the access log's keys: someone who copies the store alone
+# cannot make an account's security codes.
+SECRETS_KEY = "accounts.key"
+SEALED = "aesgcm1:"
+_secret_keys: WeakKeyDictionary[Store, bytes] = WeakKeyDictionary()
+
+
+def _secrets_key(store: Store) -> bytes:
+    """The key that seals the store's TOTP secrets: TACGRAPH_ACCOUNTS_KEY (hex), else
+    ``accounts.key`` in the access log's home, made there (0600) when missing."""
+    found = _secret_keys.get(store)
+    if found is not None:
+        return found
+    given = os.environ.get("TACGRAPH_ACCOUNTS_KEY", "").strip()
+    if given:
+        try:
+            key = bytes.fromhex(given)
+        except ValueError:
+            key = b""
+        if len(key) != 32:
+            raise StoreError(
+                "TACGRAPH_ACCOUNTS_KEY is not 64 hex digits",
+                "set it to a 32-byte key in hex, or unset it to use accounts.key",
+            )
+    else:
+        path = keyring.home(store).folder / SECRETS_KEY
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            with contextlib.suppress(FileExistsError):  # another worker made it first
+                made = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(made, "w") as f:
+                    f.write(secrets.token_hex(32) + "\n")
+                    f.flush()
+                    os.fsync(f.fileno())
+        try:
+            key = bytes.fromhex(path.read_text().strip())
+        except (OSError, ValueError) as exc:
+            raise StoreError(
+                f"cannot read the accounts key {path}: {exc}",
+                "restore accounts.key from a backup of the access log's keys",
+            ) from exc
+    _secret_keys[store] = key
+    return key
+
+
+def seal(store: Store, account_id: str, secret: str) -> str:
+    """A TOTP secret as stored: sealed with the accounts key, bound to the account."""
+    nonce = secrets.token_bytes(12)
+    sealed = AESGCM(_secrets_key(store)).encrypt(nonce, secret.encode(), account_id.encode())
+    return SEALED + base64.b64encode(nonce + sealed).decode()
+
+
+def unseal(store: Store, account: Account) -> str:
+    """The account's TOTP secret. A secret stored before secrets were sealed is read as
+    it is (sign-in seals it). Raises StoreError when the key does not open it."""
+    stored = account.totp_secret
+    if not stored.startswith(SEALED):
+        return stored
+    raw = base64.b64decode(stored[len(SEALED) :])
+    try:
+        return AESGCM(_secrets_key(store)).decrypt(raw[:12], raw[12:], account.id.encode()).decode()
+    except InvalidTag as exc:
+        raise StoreError(
+            f"the security-code secret of account {account.id} does not open with the accounts key",
+            "restore accounts.key (or TACGRAPH_ACCOUNTS_KEY) that the accounts were made with",
+        ) from exc
+
+
 def _log(
     store: Store,
     actor: str,
@@ -242,7 +318,7 @@ def create(
             "practitioner_id": practitioner_id,
             "roles": list(wanted),
             "password_hash": _hasher.hash(password) if password is not None else "",
-            "totp_secret": secret,
+            "totp_secret": seal(store, account_id, secret),
             "oidc_subject": oidc_subject,
             "state": "active",
             "created_at": now.isoformat(timespec="seconds"),
@@ -365,10 +441,13 @@ def sign_in(
         raise refuse("account locked", None)
     if not account.password_hash or not _verify(account.password_hash, password):
         raise refuse("wrong password", account)
-    step = _totp_step(account.totp_secret, code, now)
+    secret = unseal(store, account)
+    step = _totp_step(secret, code, now)
     if step is None or step <= account.totp_last:
         raise refuse("wrong or reused security code", account)
     signed_in = _replace(account, failures=0, locked_until="", totp_last=step)
+    if not account.totp_secret.startswith(SEALED):
+        signed_in = _replace(signed_in, totp_secret=seal(store, account.id, secret))
     if _hasher.check_needs_rehash(account.password_hash):
         signed_in = _replace(signed_in, password_hash=_hasher.hash(password))
     _save(store, signed_in)

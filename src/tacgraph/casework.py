@@ -138,6 +138,27 @@ def my_involvements(store: Store, practitioner_id: str) -> list[CaseInvolvement]
     ]
 
 
+def _record(
+    store: Store,
+    record: Record,
+    requester_id: str,
+    child_id: str,
+    on: date,
+    detail: str,
+    *,
+    channel: str,
+    clock: audit.Clock,
+    bases: list[str] | None = None,
+) -> str:
+    """Write a new record and its access-log entry; return its id."""
+    import_records(store, [record])
+    _log(
+        store, requester_id, child_id, on, "recorded", [record.id], detail,
+        channel=channel, clock=clock, bases=bases,
+    )  # fmt: skip
+    return record.id
+
+
 def record_involvement(
     store: Store,
     requester_id: str,
@@ -176,19 +197,10 @@ def record_involvement(
         level=level,
         started_on=start,
     )
-    import_records(store, [involvement])
-    _log(
-        store,
-        requester_id,
-        child_id,
-        on,
-        "recorded",
-        [involvement.id],
-        "involvement recorded",
-        channel=channel,
-        clock=clock,
-    )
-    return involvement.id
+    return _record(
+        store, involvement, requester_id, child_id, on, "involvement recorded",
+        channel=channel, clock=clock,
+    )  # fmt: skip
 
 
 def end_involvement(
@@ -355,17 +367,8 @@ def record_basis(
         to_agency_id=to_agency_id,
         scopes=sorted(set(scopes)),
     )
-    import_records(store, [basis])
-    _log(
-        store,
-        requester_id,
-        child_id,
-        on,
-        "recorded",
-        [basis.id],
+    return _record(
+        store, basis, requester_id, child_id, on,
         f"statutory basis ({ground}) for {to_agency_id}",
-        channel=channel,
-        clock=clock,
-        bases=[basis.id],
-    )
-    return basis.id
+        channel=channel, clock=clock, bases=[basis.id],
+    )  # fmt: skip

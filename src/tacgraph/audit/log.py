@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -237,21 +238,119 @@ def append_many(
     store: Store, items: list[Pending], *, clock: Clock = utc_now, attempts: int = 40
 ) -> list[AuditEntry]:
     """Append entries after the newest, in order, in one write: all of them or none.
-    Retries when another writer moved the log's head; raises StoreError when it cannot
-    write (the caller then discloses nothing)."""
+    Returns once they are durable. Entries that other threads of this process append at
+    the same moment are written with them, in the same write (group commit): each caller
+    is answered only after that write. Retries when another writer moved the log's head;
+    raises StoreError when it cannot write (the caller then discloses nothing)."""
     if not items:
         return []
-    return _append(store, items, clock=clock, attempts=attempts)
+    return _group_for(store).append(store, items, clock, attempts)
+
+
+@dataclass
+class _Ticket:
+    """One caller's entries waiting in a group, and what became of them."""
+
+    items: list[Pending]
+    at: str  # when the caller asked: the entries' time, in the order they were queued
+    done: bool = False
+    written: list[AuditEntry] | None = None
+    error: StoreError | None = None
+
+
+class _Group:
+    """Group commit for one store in this process. The first caller to find no write
+    under way writes what is queued, its own entries and any that arrived while the
+    previous write ran, in one write; the others wait for theirs to be done."""
+
+    def __init__(self) -> None:
+        self.ready = threading.Condition()
+        self.queue: list[_Ticket] = []
+        self.writing = False
+
+    def append(
+        self, store: Store, items: list[Pending], clock: Clock, attempts: int
+    ) -> list[AuditEntry]:
+        with self.ready:
+            ticket = _Ticket(items, clock().isoformat(timespec="microseconds"))
+            self.queue.append(ticket)
+            while self.writing and not ticket.done:
+                self.ready.wait()
+            if not ticket.done:
+                self.writing = True
+                batch, self.queue = self.queue, []
+        if not ticket.done:
+            try:
+                self._write(store, batch, attempts)
+            finally:
+                with self.ready:
+                    self.writing = False
+                    for waiting in batch:
+                        if not waiting.done:  # an error other than StoreError
+                            waiting.done = True
+                            waiting.error = StoreError("the access log write was interrupted")
+                    self.ready.notify_all()
+        if ticket.error is not None:
+            raise ticket.error
+        assert ticket.written is not None
+        return ticket.written
+
+    @contextlib.contextmanager
+    def alone(self) -> Iterator[None]:
+        """Hold the log's write for one writer outside the group (a key rotation)."""
+        with self.ready:
+            while self.writing:
+                self.ready.wait()
+            self.writing = True
+        try:
+            yield
+        finally:
+            with self.ready:
+                self.writing = False
+                self.ready.notify_all()
+
+    @staticmethod
+    def _write(store: Store, batch: list[_Ticket], attempts: int) -> None:
+        """Write the batch in one append; should that fail, each caller's entries alone,
+        so that one caller's failure is not another's."""
+        try:
+            written = _append(store, [t for t in batch for _ in t.items], batch, attempts)
+        except StoreError as exc:
+            if len(batch) == 1:
+                batch[0].error, batch[0].done = exc, True
+                return
+            for ticket in batch:
+                _Group._write(store, [ticket], attempts)
+            return
+        at = 0
+        for ticket in batch:
+            ticket.written = written[at : at + len(ticket.items)]
+            ticket.done = True
+            at += len(ticket.items)
+
+
+_groups: WeakKeyDictionary[Store, _Group] = WeakKeyDictionary()
+_groups_made = threading.Lock()
+
+
+def _group_for(store: Store) -> _Group:
+    with _groups_made:
+        group = _groups.get(store)
+        if group is None:
+            group = _groups[store] = _Group()
+        return group
 
 
 def _append(
     store: Store,
-    items: list[Pending],
-    *,
-    clock: Clock,
+    tickets: list[_Ticket],
+    batch: list[_Ticket],
     attempts: int,
     key: str | None = None,
 ) -> list[AuditEntry]:
+    """Write every ticket's entries (``tickets`` names each entry's ticket, in order; the
+    batch is their distinct list), chained after the head, in one write."""
+    items = [item for ticket in batch for item in ticket.items]
     for attempt in range(attempts):
         seq, prev = _heads.get(store) or _read_head(store)
         log = _log_for(store, seq)
@@ -259,12 +358,11 @@ def _append(
         secret = log.keys.macs[key_name]
         start = seq
         written: list[AuditEntry] = []
-        at = clock().isoformat(timespec="microseconds")
-        for item in items:
+        for item, ticket in zip(items, tickets, strict=True):
             seq += 1
             fields: dict[str, Any] = {
                 "seq": seq,
-                "at": at,
+                "at": ticket.at,
                 "requester_id": item.requester_id,
                 "child_id": item.child_id,
                 "purpose": item.purpose,
@@ -323,7 +421,9 @@ def rotate_key(store: Store, *, requester_id: str, clock: Clock = utc_now) -> Au
         requester_id, "", "key rotation", clock().date(), KEY_ROTATED, [], [], new,
         path="access_log", channel="cli",
     )  # fmt: skip
-    entry = _append(store, [item], clock=clock, attempts=5, key=old)[0]
+    ticket = _Ticket([item], clock().isoformat(timespec="microseconds"))
+    with _group_for(store).alone():
+        entry = _append(store, [ticket], [ticket], 5, key=old)[0]
     log.unsigned = max(log.unsigned, 1)
     log.checkpoint(sync=True)
     return entry

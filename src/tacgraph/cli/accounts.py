@@ -4,6 +4,7 @@ reinstate, close, unlock, list; demo accounts; a TOTP code from a secret)."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -11,6 +12,7 @@ import typer
 from tacgraph import accounts
 from tacgraph.cli import output
 from tacgraph.cli.common import DbOpt, JsonOpt, ProseGroup, StoreOpt, guarded, store_from
+from tacgraph.store.base import Store
 
 app = typer.Typer(
     cls=ProseGroup, help="Sign-in accounts for the web directory.", no_args_is_help=True
@@ -75,70 +77,56 @@ def create_command(
     output.print_line(created.totp_uri)
 
 
-def _state(account_id: str, state: str, store: str | None, db: object) -> None:
-    with store_from(store, db) as s:  # type: ignore[arg-type]
-        accounts.init(s)
-        changed = accounts.set_state(s, account_id, state)
-    output.print_line(f"{changed.id} is {changed.state}; its sessions have ended.")
+# The commands that change one account's state: name, what the library does, what is
+# printed, and the command's help (its docstring).
+_CHANGES: tuple[tuple[str, Callable[[Store, str], accounts.Account], str, str], ...] = (
+    (
+        "suspend",
+        lambda s, a: accounts.set_state(s, a, "suspended"),
+        "{id} is suspended; its sessions have ended.",
+        "Suspend an account at once (reinstate undoes it). Audited.",
+    ),
+    (
+        "reinstate",
+        lambda s, a: accounts.set_state(s, a, "active"),
+        "{id} is active; its sessions have ended.",
+        "Make a suspended account active again. Audited.",
+    ),
+    (
+        "close",
+        lambda s, a: accounts.set_state(s, a, "closed"),
+        "{id} is closed; its sessions have ended.",
+        "Close an account for good. Audited.",
+    ),
+    (
+        "unlock",
+        accounts.unlock,
+        "{id} is unlocked.",
+        "Clear an account's failed sign-ins and lock. Audited.",
+    ),
+)
 
 
-@app.command("suspend")
-@guarded
-def suspend_command(
-    account_id: Annotated[str, typer.Argument(help="The account.")],
-    store: StoreOpt = None,
-    db: DbOpt = None,
+def _change_command(
+    name: str, change: Callable[[Store, str], accounts.Account], said: str, help_: str
 ) -> None:
-    """Suspend an account at once (reinstate undoes it). Audited.
+    def command(
+        account_id: Annotated[str, typer.Argument(help="The account.")],
+        store: StoreOpt = None,
+        db: DbOpt = None,
+    ) -> None:
+        with store_from(store, db) as s:
+            accounts.init(s)
+            changed = change(s, account_id)
+        output.print_line(said.format(id=changed.id))
 
-    Example: tacgraph accounts suspend j.smith
-    """
-    _state(account_id, "suspended", store, db)
-
-
-@app.command("reinstate")
-@guarded
-def reinstate_command(
-    account_id: Annotated[str, typer.Argument(help="The account.")],
-    store: StoreOpt = None,
-    db: DbOpt = None,
-) -> None:
-    """Make a suspended account active again. Audited.
-
-    Example: tacgraph accounts reinstate j.smith
-    """
-    _state(account_id, "active", store, db)
+    command.__name__ = f"{name}_command"
+    command.__doc__ = f"{help_}\n\n    Example: tacgraph accounts {name} j.smith\n    "
+    app.command(name)(guarded(command))
 
 
-@app.command("close")
-@guarded
-def close_command(
-    account_id: Annotated[str, typer.Argument(help="The account.")],
-    store: StoreOpt = None,
-    db: DbOpt = None,
-) -> None:
-    """Close an account for good. Audited.
-
-    Example: tacgraph accounts close j.smith
-    """
-    _state(account_id, "closed", store, db)
-
-
-@app.command("unlock")
-@guarded
-def unlock_command(
-    account_id: Annotated[str, typer.Argument(help="The account.")],
-    store: StoreOpt = None,
-    db: DbOpt = None,
-) -> None:
-    """Clear an account's failed sign-ins and lock. Audited.
-
-    Example: tacgraph accounts unlock j.smith
-    """
-    with store_from(store, db) as s:
-        accounts.init(s)
-        changed = accounts.unlock(s, account_id)
-    output.print_line(f"{changed.id} is unlocked.")
+for _change in _CHANGES:
+    _change_command(*_change)
 
 
 @app.command("list")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -120,17 +121,27 @@ class EmbeddedStore(Store):
                 "check the path, and that no other tacgraph process has it open",
             ) from exc
         self._in_transaction = False
+        # One connection, shared by a server's request threads: each statement, and a
+        # transaction from BEGIN to COMMIT, holds it alone.
+        self._lock = threading.RLock()
 
     def run(self, text: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         try:
-            result = self._conn.execute(text, dict(params or {}))
-            if isinstance(result, list):  # several statements: keep the last result
-                result = result[-1]
-            names: list[str] = result.get_column_names()
-            rows: list[Row] = []
-            while result.has_next():
-                rows.append(dict(zip(names, result.get_next(), strict=True)))
-            return rows
+            with self._lock:
+                results = self._conn.execute(text, dict(params or {}))
+                every = results if isinstance(results, list) else [results]
+                try:
+                    result = every[-1]  # several statements: keep the last result
+                    names: list[str] = result.get_column_names()
+                    rows: list[Row] = []
+                    while result.has_next():
+                        rows.append(dict(zip(names, result.get_next(), strict=True)))
+                    return rows
+                finally:
+                    # Closed here, under the lock: left to the garbage collector, a
+                    # result closed on one thread while another ran a statement.
+                    for each in every:
+                        each.close()
         except RuntimeError as exc:
             raise self._failed(exc) from exc
 
@@ -161,14 +172,19 @@ class EmbeddedStore(Store):
         limit (docs/benchmarks.md)."""
         if not short:
             return super().query_many(calls)
-        self._conn.set_max_threads_for_exec(1)
-        try:
-            return super().query_many(calls)
-        finally:
-            self._conn.set_max_threads_for_exec(0)
+        with self._lock:
+            self._conn.set_max_threads_for_exec(1)
+            try:
+                return super().query_many(calls)
+            finally:
+                self._conn.set_max_threads_for_exec(0)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        with self._lock:
+            yield from self._transaction()
+
+    def _transaction(self) -> Iterator[None]:
         if self._in_transaction:
             yield
             return

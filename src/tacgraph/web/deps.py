@@ -6,10 +6,7 @@ every lookup is the signed-in account's practitioner, never a request parameter.
 
 from __future__ import annotations
 
-import asyncio
 import secrets
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -25,24 +22,13 @@ from tacgraph.web.settings import WebSettings
 
 
 class StoreHolder:
-    """The store the application serves. The embedded engine is used by one request
-    at a time (one connection, owned by this process); Neo4j's driver is shared.
-
-    The lock is taken on the event loop, not in a worker thread: with a thread's lock,
-    requests waiting for the store held every worker thread, and the request holding
-    the store could not get one to run in (50 users at once stopped the server)."""
+    """The store the application serves, shared by every request: Neo4j's driver is
+    safe to share, and the embedded store gives each statement (and each transaction)
+    the connection alone. Requests therefore overlap, and the access-log entries of
+    lookups that finish together are written in one durable append (group commit)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._lock = asyncio.Lock() if store.engine == "embedded" else None
-
-    @asynccontextmanager
-    async def use(self) -> AsyncIterator[Store]:
-        if self._lock is None:
-            yield self.store
-            return
-        async with self._lock:
-            yield self.store
 
 
 @dataclass(frozen=True)
@@ -70,10 +56,9 @@ def session_of(request: Request) -> Session:
     return session
 
 
-async def store_dep(request: Request) -> AsyncIterator[Store]:
+def store_dep(request: Request) -> Store:
     holder: StoreHolder = request.app.state.holder
-    async with holder.use() as store:
-        yield store
+    return holder.store
 
 
 StoreDep = Annotated[Store, Depends(store_dep)]

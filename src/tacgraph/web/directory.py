@@ -7,51 +7,61 @@ takes away (sensitive services, phone numbers, emails, ids) from what the lookup
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 
-from tacgraph import audit, lookup
+from tacgraph import audit, casework, lookup
+from tacgraph.casework import CaseInvolvement
 from tacgraph.lookup import Explanation, WhoElse
 from tacgraph.render.tacmap import TacMap, build_map
 from tacgraph.store.base import Store
+from tacgraph.web.deps import User
 
 
 def who_else(
     store: Store,
+    user: User,
     child_id: str,
-    requester_id: str,
     *,
     purpose: str,
-    channel: str,
     clock: audit.Clock,
     history: bool = False,
 ) -> WhoElse:
-    """``lookup.who_else`` for the signed-in requester, explained, with the channel the
-    request came through, which the access-log entry records."""
+    """``lookup.who_else`` for the signed-in user, explained, with the channel the
+    request came through, which the access-log entry records. The purpose is the one
+    the request carried: no default stands in for it, so a practitioner not involved
+    with the child cannot look without having said why."""
     return lookup.who_else(
         store,
         child_id,
-        requester_id,
+        user.practitioner_id,
         purpose=purpose,
         explain=True,
         history=history,
         clock=clock,
-        channel=channel,
+        channel=user.channel,
     )
 
 
-def case_list(
-    store: Store,
-    child_ids: Sequence[str],
-    requester_id: str,
-    *,
-    channel: str,
-    clock: audit.Clock,
-) -> list[WhoElse]:
-    """``lookup.who_else_many`` for the requester's own case list."""
-    return lookup.who_else_many(
-        store, child_ids, requester_id, purpose="my case list", clock=clock, channel=channel
+def my_cases(
+    store: Store, user: User, *, clock: audit.Clock
+) -> list[tuple[CaseInvolvement, WhoElse | None]]:
+    """The user's current involvements, each with ``lookup.who_else_many``'s answer for
+    its child (one read and one audit write for the whole case list)."""
+    current = [
+        i for i in casework.my_involvements(store, user.practitioner_id) if i.ended_on is None
+    ]
+    if not current:
+        return []
+    answers = lookup.who_else_many(
+        store,
+        [i.child_id for i in current],
+        user.practitioner_id,
+        purpose="my case list",
+        clock=clock,
+        channel=user.channel,
     )
+    by_child = {a.child_id: a for a in answers}
+    return [(i, by_child.get(i.child_id)) for i in current]
 
 
 _RULES = {

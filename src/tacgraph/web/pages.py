@@ -48,6 +48,19 @@ def first_upper(text: object) -> str:
 _env.filters["words"] = words
 _env.filters["first_upper"] = first_upper
 
+# The GOV.UK Frontend components the pages use, each macro a global of every template
+# (govukButton, govukDateInput, ...), so that no page repeats their imports.
+COMPONENTS = (
+    "button", "checkboxes", "date-input", "details", "error-summary", "input", "inset-text",
+    "notification-banner", "panel", "radios", "select", "service-navigation",
+    "summary-list", "tag", "textarea", "warning-text",
+)  # fmt: skip
+for _component in COMPONENTS:
+    _macro = "govuk" + "".join(part.capitalize() for part in _component.split("-"))
+    _module = _env.get_template(f"govuk_frontend_jinja/components/{_component}/macro.html").module
+    _env.globals[_macro] = getattr(_module, _macro)
+_env.globals["rowForm"] = _env.get_template("macros.html").module.rowForm  # type: ignore[attr-defined]
+
 
 def render(request: Request, template: str, *, status_code: int = 200, **context: Any) -> Response:
     """The page ``template`` with the request's user, CSRF token and CSP nonce."""

@@ -127,10 +127,9 @@ def api_who_else(body: WhoElseRequest, request: Request, store: StoreDep, user: 
     _directory(user)
     return directory.who_else(
         store,
+        user,
         body.child_id,
-        user.practitioner_id,
         purpose=body.purpose,
-        channel=user.channel,
         clock=settings_of(request).clock,
         history=body.history,
     )
@@ -140,18 +139,8 @@ def api_who_else(body: WhoElseRequest, request: Request, store: StoreDep, user: 
 def api_cases(request: Request, store: StoreDep, user: ApiUser) -> list[WhoElse]:
     """The caller's case list: a lookup of each child they are involved with."""
     _directory(user)
-    current = [
-        i for i in casework.my_involvements(store, user.practitioner_id) if i.ended_on is None
-    ]
-    if not current:
-        return []
-    return directory.case_list(
-        store,
-        [i.child_id for i in current],
-        user.practitioner_id,
-        channel=user.channel,
-        clock=settings_of(request).clock,
-    )
+    rows = directory.my_cases(store, user, clock=settings_of(request).clock)
+    return [answer for _, answer in rows if answer is not None]
 
 
 @router.post("/involvements", dependencies=[Depends(api_csrf)])

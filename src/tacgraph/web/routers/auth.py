@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from tacgraph import accounts
 from tacgraph.web.deps import StoreDep, csrf_protect, session_of, settings_of
@@ -23,6 +24,26 @@ def start_session(request: Request, account: accounts.Account) -> None:
     )
 
 
+def _sign_in_page(
+    request: Request,
+    errors: list[dict[str, str]],
+    *,
+    status_code: int = 400,
+    expired: bool = False,
+    values: dict[str, str] | None = None,
+) -> Response:
+    """The sign-in page, with what went wrong (if anything) in its error summary."""
+    return render(
+        request,
+        "sign_in.html",
+        status_code=status_code,
+        expired=expired,
+        oidc=settings_of(request).oidc,
+        errors=errors,
+        values=values or {},
+    )
+
+
 @router.get("/")
 def home(request: Request) -> Response:
     target = "/search" if session_of(request).signed_in else "/sign-in"
@@ -35,14 +56,7 @@ def sign_in_page(request: Request) -> Response:
     expired = session.expired
     if expired:
         request.state.session = Session()
-    return render(
-        request,
-        "sign_in.html",
-        expired=expired,
-        oidc=settings_of(request).oidc,
-        errors=[],
-        values={},
-    )
+    return _sign_in_page(request, [], status_code=200, expired=expired)
 
 
 @router.post("/sign-in")
@@ -83,15 +97,7 @@ def sign_in(
         else:
             start_session(request, signed_in)
             return RedirectResponse("/search", status_code=303)
-    return render(
-        request,
-        "sign_in.html",
-        status_code=400,
-        expired=False,
-        oidc=settings_of(request).oidc,
-        errors=errors,
-        values={"account": account},
-    )
+    return _sign_in_page(request, errors, values={"account": account})
 
 
 @router.post("/sign-out")
@@ -125,35 +131,20 @@ async def oidc_callback(request: Request) -> Response:
     try:
         token = await client.authorize_access_token(request)
     except Exception:  # the provider refused or the state did not match
-        return render(
-            request,
-            "sign_in.html",
-            status_code=400,
-            expired=False,
-            oidc=settings_of(request).oidc,
-            values={},
-            errors=[{"text": "Single sign-on did not succeed. Try again.", "href": "#account"}],
-        )
+        failed = {"text": "Single sign-on did not succeed. Try again.", "href": "#account"}
+        return _sign_in_page(request, [failed])
     subject = str((token.get("userinfo") or {}).get("sub") or "")
-    holder = request.app.state.holder
+    store = request.app.state.holder.store
     try:
-        async with holder.use() as store:
-            account = accounts.sign_in_subject(store, subject, clock=settings_of(request).clock)
-    except accounts.SignInRefused:
-        return render(
-            request,
-            "sign_in.html",
-            status_code=403,
-            expired=False,
-            oidc=settings_of(request).oidc,
-            values={},
-            errors=[
-                {
-                    "text": "Your single sign-on account has no directory account, "
-                    "or it is suspended. Ask your account administrator.",
-                    "href": "#account",
-                }
-            ],
+        account = await run_in_threadpool(
+            accounts.sign_in_subject, store, subject, clock=settings_of(request).clock
         )
+    except accounts.SignInRefused:
+        refused = {
+            "text": "Your single sign-on account has no directory account, "
+            "or it is suspended. Ask your account administrator.",
+            "href": "#account",
+        }
+        return _sign_in_page(request, [refused], status_code=403)
     start_session(request, account)
     return RedirectResponse("/search", status_code=303)

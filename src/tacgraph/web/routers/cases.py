@@ -19,23 +19,7 @@ DirectoryUser = require("directory_user")
 
 @router.get("/cases", dependencies=[DirectoryUser])
 def case_list(request: Request, store: StoreDep) -> Response:
-    user = request.state.user
-    current = [
-        i for i in casework.my_involvements(store, user.practitioner_id) if i.ended_on is None
-    ]
-    answers = (
-        directory.case_list(
-            store,
-            [i.child_id for i in current],
-            user.practitioner_id,
-            channel=user.channel,
-            clock=settings_of(request).clock,
-        )
-        if current
-        else []
-    )
-    by_child = {a.child_id: a for a in answers}
-    rows = [(i, by_child.get(i.child_id)) for i in current]
+    rows = directory.my_cases(store, request.state.user, clock=settings_of(request).clock)
     return render(request, "cases.html", rows=rows)
 
 

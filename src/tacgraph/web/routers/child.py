@@ -34,12 +34,7 @@ def _child_page(
     user = request.state.user
     try:
         result = directory.who_else(
-            store,
-            child_id,
-            user.practitioner_id,
-            purpose=purpose,
-            channel=user.channel,
-            clock=settings_of(request).clock,
+            store, user, child_id, purpose=purpose, clock=settings_of(request).clock
         )
     except PurposeRequired:
         # Asked again as a question page (the refusal is in the access log already).

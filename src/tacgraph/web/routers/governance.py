@@ -42,30 +42,17 @@ def _report(
     return report, errors
 
 
-@router.get("/governance", dependencies=[IgOfficer])
-def governance_page(request: Request, store: StoreDep) -> Response:
-    report, errors = _report(request, store, "", "", "")
-    return render(
-        request,
-        "governance.html",
-        report=report,
-        entries=report.entries[-SHOWN:][::-1],
-        values={},
-        errors=errors,
-        verified=None,
-    )
-
-
-@router.post("/governance", dependencies=[IgOfficer])
-def governance_filtered(
+def _page(
     request: Request,
     store: StoreDep,
-    practitioner: Annotated[str, Form()] = "",
-    child: Annotated[str, Form()] = "",
-    since: Annotated[str, Form()] = "",
+    values: dict[str, str],
+    verified: audit.VerifyReport | None = None,
 ) -> Response:
-    report, errors = _report(request, store, practitioner, child, since)
-    values = {"practitioner": practitioner, "child": child, "since": since}
+    """The access report filtered by ``values`` (and, after verify, its outcome)."""
+    report, errors = _report(
+        request, store, values.get("practitioner", ""), values.get("child", ""),
+        values.get("since", ""),
+    )  # fmt: skip
     return render(
         request,
         "governance.html",
@@ -73,20 +60,36 @@ def governance_filtered(
         entries=report.entries[-SHOWN:][::-1],
         values=values,
         errors=errors,
-        verified=None,
+        verified=verified,
         status_code=400 if errors else 200,
     )
 
 
-@router.post("/governance/access.csv", dependencies=[IgOfficer])
-def governance_csv(
-    request: Request,
-    store: StoreDep,
+@router.get("/governance", dependencies=[IgOfficer])
+def governance_page(request: Request, store: StoreDep) -> Response:
+    return _page(request, store, {})
+
+
+def _filters(
     practitioner: Annotated[str, Form()] = "",
     child: Annotated[str, Form()] = "",
     since: Annotated[str, Form()] = "",
-) -> Response:
-    report, _ = _report(request, store, practitioner, child, since)
+) -> dict[str, str]:
+    """The report's filters as the form gave them."""
+    return {"practitioner": practitioner, "child": child, "since": since}
+
+
+Filters = Annotated[dict[str, str], Depends(_filters)]
+
+
+@router.post("/governance", dependencies=[IgOfficer])
+def governance_filtered(request: Request, store: StoreDep, values: Filters) -> Response:
+    return _page(request, store, values)
+
+
+@router.post("/governance/access.csv", dependencies=[IgOfficer])
+def governance_csv(request: Request, store: StoreDep, values: Filters) -> Response:
+    report, _ = _report(request, store, values["practitioner"], values["child"], values["since"])
     out = io.StringIO()
     fields = list(ig.AccessRow.model_fields)
     writer = csv.DictWriter(out, fieldnames=fields)
@@ -104,14 +107,4 @@ def governance_csv(
 
 @router.post("/governance/verify", dependencies=[IgOfficer])
 def governance_verify(request: Request, store: StoreDep) -> Response:
-    verified = audit.verify(store)
-    report, errors = _report(request, store, "", "", "")
-    return render(
-        request,
-        "governance.html",
-        report=report,
-        entries=report.entries[-SHOWN:][::-1],
-        values={},
-        errors=errors,
-        verified=verified,
-    )
+    return _page(request, store, {}, audit.verify(store))

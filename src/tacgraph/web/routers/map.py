@@ -4,7 +4,7 @@ family sees (server-drawn, large type, no sensitive services, no contact details
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -28,44 +28,35 @@ MAP_CSP = (
 )
 
 
-def _lookup(
-    request: Request, store: StoreDep, child_id: str, purpose: str, *, history: bool = False
-) -> WhoElse:
-    """Who-else for the signed-in practitioner, with the purpose the child's page carried:
-    no default stands in for it, so a practitioner not involved with the child cannot
-    open a map without having said why."""
-    user = request.state.user
-    return directory.who_else(
-        store,
-        child_id,
-        user.practitioner_id,
-        purpose=purpose,
-        channel=user.channel,
-        clock=settings_of(request).clock,
-        history=history,
-    )
+def _looked_up(history: bool) -> Any:
+    """The child's lookup for the signed-in practitioner, with the purpose the child's
+    page carried: no default stands in for it (directory.who_else)."""
+
+    def lookup(
+        request: Request,
+        store: StoreDep,
+        child_id: Annotated[str, Form()],
+        purpose: Annotated[str, Form()] = "",
+    ) -> WhoElse:
+        clock = settings_of(request).clock
+        user = request.state.user
+        return directory.who_else(
+            store, user, child_id, purpose=purpose, clock=clock, history=history
+        )
+
+    return Depends(lookup)
 
 
 @router.post("/map", dependencies=[DirectoryUser])
-def full_map(
-    request: Request,
-    store: StoreDep,
-    child_id: Annotated[str, Form()],
-    purpose: Annotated[str, Form()] = "",
-) -> Response:
-    result = _lookup(request, store, child_id, purpose, history=True)
+def full_map(result: Annotated[WhoElse, _looked_up(True)]) -> Response:
     page = to_html(build_map(result, history=True))
     return HTMLResponse(page, headers={"Content-Security-Policy": MAP_CSP})
 
 
 @router.post("/map/meeting", dependencies=[DirectoryUser])
 def meeting(
-    request: Request,
-    store: StoreDep,
-    child_id: Annotated[str, Form()],
-    purpose: Annotated[str, Form()] = "",
+    request: Request, store: StoreDep, result: Annotated[WhoElse, _looked_up(False)]
 ) -> Response:
-    result = _lookup(request, store, child_id, purpose)
     sensitive = {str(a["id"]) for a in casework.agencies(store) if a["sensitive"]}
     tacmap, shown = directory.meeting_map(result, sensitive)
     xs = [n.x for n in tacmap.nodes] or [0.0]

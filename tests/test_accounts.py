@@ -160,9 +160,12 @@ def test_single_sign_on_subject(ready: Store) -> None:
 
 def test_demo_accounts(ready: Store) -> None:
     made = accounts.create_demo(ready, limit=3, clock=Clock())
-    assert len(made) == 3
-    assert set(made[0].roles) == set(accounts.ROLES)
-    assert all(m.roles == ("directory_user",) for m in made[1:])
+    assert len(made) == 4
+    assert made[0].roles == ("directory_user", "account_admin")
+    assert all(m.roles == ("directory_user",) for m in made[1:3])
+    # The governance account is the one practitioner whose record holds the role: an
+    # account's ig_officer role alone would be refused the access review by the gate.
+    assert (made[3].practitioner_id, made[3].roles) == ("PR-IG-OFFICER", ("ig_officer",))
     assert accounts.create_demo(ready, limit=3) == []  # idempotent
 
 

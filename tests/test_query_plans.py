@@ -39,6 +39,7 @@ POPULATION: dict[str, str] = {
     "audit_count": "counts the whole access log",
     "account_list": "administrators list every account",
     "account_candidates": "demo accounts rank every authorised practitioner by open cases",
+    "account_officers": "demo accounts find the governance officers among all practitioners",
     "casework_agencies": "a statutory basis is shared with agencies chosen from all of them",
     "search_children": "a search scores every child record (no name index yet: a known gap)",
     "account_by_subject": "single sign-on finds its account by subject (no index yet: a known "

@@ -31,6 +31,7 @@ from tacgraph import audit
 from tacgraph.audit import keys as keyring
 from tacgraph.errors import InvalidArgument, NotFound, StoreError
 from tacgraph.errors import SignInRefused as SignInRefused
+from tacgraph.model import Role
 from tacgraph.rows.accounts import (
     ACCOUNT_BY_SUBJECT,
     ACCOUNT_CANDIDATES,
@@ -38,6 +39,7 @@ from tacgraph.rows.accounts import (
     ACCOUNT_GET,
     ACCOUNT_INIT,
     ACCOUNT_LIST,
+    ACCOUNT_OFFICERS,
     ACCOUNT_PRACTITIONER,
     ACCOUNT_UPDATE,
     AccountPractitionerRow,
@@ -519,17 +521,21 @@ def create_demo(
     store: Store, *, limit: int = 8, clock: audit.Clock = audit.utc_now
 ) -> list[DemoAccount]:
     """Accounts for a demonstration store: a directory user for each of the ``limit``
-    authorised practitioners with the most open cases, the first also an information
-    governance officer and an account administrator, each with a random password.
-    Accounts that exist already are left as they are (and not listed). Audited."""
+    authorised practitioners with the most open cases, the first also an account
+    administrator; and an information governance officer's account for each practitioner
+    in post whose record holds that role (the access review is theirs alone, as the gate
+    decides from the record, not the account). Each has a random password. Accounts that
+    exist already are left as they are (and not listed). Audited."""
+    wanted: list[tuple[str, list[str]]] = []
+    for index, row in enumerate(store.read(ACCOUNT_CANDIDATES, {"limit": limit})):
+        wanted.append((row["id"], ["directory_user"] + (["account_admin"] if index == 0 else [])))
+    officers = store.read(ACCOUNT_OFFICERS, {"role": Role.INFORMATION_GOVERNANCE_OFFICER.value})
+    wanted += [(row["id"], ["ig_officer"]) for row in officers]
     made: list[DemoAccount] = []
-    rows = store.read(ACCOUNT_CANDIDATES, {"limit": limit})
-    for index, row in enumerate(rows):
-        practitioner_id = str(row["id"])
+    for practitioner_id, roles in wanted:
         account_id = practitioner_id.lower()
         if get(store, account_id) is not None:
             continue
-        roles = ["directory_user"] + (["ig_officer", "account_admin"] if index == 0 else [])
         password = "-".join(secrets.token_hex(3) for _ in range(3))
         created = create(
             store,

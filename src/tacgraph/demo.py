@@ -3,16 +3,44 @@ summarised, in one call (what ``tacgraph demo`` and ``scripts/demo`` run)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from tacgraph.importer import ImportReport, Progress, import_files
+from tacgraph.model import Agency, AgencyKind, Practitioner, Record, Role
 from tacgraph.store.base import Store
 from tacgraph.summary import Summary, summarise
 from tacgraph.synth import Synthesiser, write_jsonl
 
 __all__ = ["Demo", "build_demo"]
+
+
+# The synthetic authority's agencies are front-line services; its information governance
+# officer (who alone may read the access review) is added to the demonstration, in the
+# first early help team, the council's own service.
+GOVERNANCE_OFFICER_ID = "PR-GOVERNANCE"
+
+
+def with_governance_officer(records: Iterable[Record]) -> Iterator[Record]:
+    """``records``, then an information governance officer employed by the first early
+    help team among them (none where there is no such team)."""
+    council: Agency | None = None
+    for record in records:
+        if council is None and isinstance(record, Agency) and record.kind is AgencyKind.EARLY_HELP:
+            council = record
+        yield record
+    if council is not None:
+        yield Practitioner(
+            id=GOVERNANCE_OFFICER_ID,
+            given_name="Morgan",
+            family_name="Ashby",
+            agency_id=council.id,
+            role=Role.INFORMATION_GOVERNANCE_OFFICER,
+            lookup_authorised=True,
+            email="information.governance@example.org",
+        )
 
 
 @dataclass(frozen=True)
@@ -33,7 +61,8 @@ def build_demo(
     seed: int = 7,
     progress: Progress | None = None,
 ) -> Demo:
-    """Synthesise ``children`` children with ``seed`` into
+    """Synthesise ``children`` children with ``seed``, and the authority's information
+    governance officer (:func:`with_governance_officer`), into
     ``folder/synthetic-<children>-<seed>.jsonl``, import the file into ``store`` (its
     schema made first) and summarise the store on the synthesis' as-of date.
 
@@ -45,7 +74,7 @@ def build_demo(
     source = folder / f"synthetic-{children}-{seed}.jsonl"
     generator = Synthesiser(children, seed)
     write_jsonl(
-        generator.records(),
+        with_governance_officer(generator.records()),
         source,
         progress=None if progress is None else (lambda done: progress("synth", done, None)),
     )

@@ -30,6 +30,13 @@ class AccountCreateRow(TypedDict):
 ACCOUNT_CREATE = Query("account_create", AccountCreateRow)
 
 
+class AccountOfficersRow(TypedDict):
+    id: str
+
+
+ACCOUNT_OFFICERS = Query("account_officers", AccountOfficersRow)
+
+
 class AccountGetRow(TypedDict):
     id: str
     practitioner_id: str

@@ -31,11 +31,23 @@ def fill(db: Path, entries: int) -> None:
     from common import machine
     from who_else import AS_OF, pairs
 
+    from tacgraph.demo import GOVERNANCE_OFFICER_ID, governance_officer
+    from tacgraph.importer import import_files
     from tacgraph.lookup import who_else_many
     from tacgraph.store.embedded import EmbeddedStore
+    from tacgraph.synth import write_jsonl
 
     store = EmbeddedStore(db)
     try:
+        # The access review is an information governance officer's: the store's own, or
+        # the demonstration's, added in the first early help team.
+        if not store.nodes_by_id("Practitioner", [GOVERNANCE_OFFICER_ID]):
+            (team,) = store.run(
+                "MATCH (a:Agency) WHERE a.kind = 'early_help' RETURN a.id AS id ORDER BY id LIMIT 1"
+            )
+            staff = db.with_name(f"{db.name}-governance.jsonl")
+            write_jsonl([governance_officer(team["id"])], staff)
+            import_files(store, [staff])
         count = int(store.run("MATCH (e:AuditEntry) RETURN count(e) AS n")[0]["n"])
         sample = pairs(store, 20_000, 3)
         rng = random.Random(5)
@@ -48,6 +60,7 @@ def fill(db: Path, entries: int) -> None:
     finally:
         store.close()
     print(f"machine: {machine()}; {db}, {count:,} access log entries")
+    print(GOVERNANCE_OFFICER_ID)
     print(sample[0][1])
 
 
@@ -77,10 +90,11 @@ def main() -> None:
         capture_output=True,
         text=True,
     )
-    header, requester = filled.stdout.strip().splitlines()[-2:]
+    header, officer, requester = filled.stdout.strip().splitlines()[-3:]
     tacgraph = str(Path(sys.executable).with_name("tacgraph"))
     given = ["--db", str(args.db)]
-    access = [tacgraph, "audit", "access", *given, "--as-of", "2026-11-01"]
+    access = [tacgraph, "audit", "access", *given, "--as-of", "2026-11-01", "--as", officer]
+    access += ["--purpose", "quarterly access review"]
     commands = {
         "audit verify": [tacgraph, "audit", "verify", *given, "--json"],
         "audit access --json": [*access, "--json"],

@@ -23,24 +23,29 @@ __all__ = ["Demo", "build_demo"]
 GOVERNANCE_OFFICER_ID = "PR-GOVERNANCE"
 
 
+def governance_officer(agency_id: str) -> Practitioner:
+    """The demonstration's information governance officer, employed by ``agency_id``."""
+    return Practitioner(
+        id=GOVERNANCE_OFFICER_ID,
+        given_name="Morgan",
+        family_name="Ashby",
+        agency_id=agency_id,
+        role=Role.INFORMATION_GOVERNANCE_OFFICER,
+        lookup_authorised=True,
+        email="information.governance@example.org",
+    )
+
+
 def with_governance_officer(records: Iterable[Record]) -> Iterator[Record]:
-    """``records``, then an information governance officer employed by the first early
-    help team among them (none where there is no such team)."""
+    """``records``, then the :func:`governance_officer` of the first early help team
+    among them (none where there is no such team)."""
     council: Agency | None = None
     for record in records:
         if council is None and isinstance(record, Agency) and record.kind is AgencyKind.EARLY_HELP:
             council = record
         yield record
     if council is not None:
-        yield Practitioner(
-            id=GOVERNANCE_OFFICER_ID,
-            given_name="Morgan",
-            family_name="Ashby",
-            agency_id=council.id,
-            role=Role.INFORMATION_GOVERNANCE_OFFICER,
-            lookup_authorised=True,
-            email="information.governance@example.org",
-        )
+        yield governance_officer(council.id)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@ same gate and the same access log as the library, and the refused paths."""
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import re
 
@@ -154,13 +156,22 @@ def test_ig_report_csv_and_verify(site: Site) -> None:
     hoy = site.client()
     hoy.sign_in("hoy")
     hoy.post("/child", {"child_id": "CH-SALLY"})
+    # A purpose a spreadsheet would run as a formula is downloaded as text.
+    planted = '=HYPERLINK("http://evil.example","open")'
+    enquirer = site.client()
+    enquirer.sign_in("uninvolved")
+    enquirer.post("/child", {"child_id": "CH-SALLY", "purpose": planted})
     ig = site.client()
     ig.sign_in("ig")
+    planted_csv = ig.post("/governance/access.csv", {"practitioner": "PR-UNINVOLVED"})
+    purposes = [row["purpose"] for row in csv.DictReader(io.StringIO(planted_csv.text))]
+    assert purposes and all(p == "'" + planted for p in purposes if "HYPERLINK" in p)
+    assert any("HYPERLINK" in p for p in purposes)
     report = ig.post("/governance", {"practitioner": "PR-HOY"})
     assert report.status_code == 200 and "CH-SALLY" in report.text
-    csv = ig.post("/governance/access.csv", {"practitioner": "PR-HOY"})
-    assert csv.headers["content-type"].startswith("text/csv")
-    lines = csv.text.splitlines()
+    download = ig.post("/governance/access.csv", {"practitioner": "PR-HOY"})
+    assert download.headers["content-type"].startswith("text/csv")
+    lines = download.text.splitlines()
     header = lines[0].split(",")
     assert header[:3] == ["seq", "at", "requester_id"] and "child_id" in header
     assert any("CH-SALLY" in x for x in lines)

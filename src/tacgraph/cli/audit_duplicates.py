@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated
 
 import typer
@@ -23,24 +21,14 @@ def register(app: typer.Typer) -> None:
 
 
 def _csv(report: DuplicateReport) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        ["child_id", "other_id", "probability", "agreed", "shared", "contrary", "explanation"]
+    """The pairs as CSV in spreadsheet conventions (lists joined by "; ")."""
+    columns = ["child_id", "other_id", "probability", "agreed", "shared", "contrary"]
+    rows = (
+        [pair.child_id, pair.other_id, f"{pair.probability:.6f}"]
+        + [pair.agreed, pair.shared, pair.contrary, pair.explanation]
+        for pair in report.pairs
     )
-    for pair in report.pairs:
-        writer.writerow(
-            [
-                pair.child_id,
-                pair.other_id,
-                f"{pair.probability:.6f}",
-                "; ".join(pair.agreed),
-                "; ".join(pair.shared),
-                "; ".join(pair.contrary),
-                pair.explanation,
-            ]
-        )
-    return buffer.getvalue().rstrip("\n")
+    return output.csv_text([*columns, "explanation"], rows).rstrip("\n")
 
 
 def _tables(report: DuplicateReport) -> None:

@@ -3,9 +3,7 @@ The only module that imports ``rich``."""
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import json
 import os
 import re
@@ -30,6 +28,8 @@ from rich.table import Table
 from rich.text import Text
 
 from tacgraph.errors import visible
+from tacgraph.spreadsheet import csv_cell as csv_cell
+from tacgraph.spreadsheet import csv_text as csv_text
 
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
@@ -234,39 +234,6 @@ def named(name: str | None, record_id: str | None) -> str:
     if not record_id:
         return name or ""
     return f"{name} ({record_id})" if name else record_id
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> str:
-    """One CSV cell in spreadsheet conventions: ``true``/``false``, ISO dates and
-    times, lists joined by "; ", nothing for None, and a text cell that a spreadsheet
-    would read as a formula (starting with = + - @, a tab or a carriage return)
-    prefixed with an apostrophe so that it is shown as text. Numbers are written as
-    they are."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        value = "; ".join(csv_cell(v) for v in value)
-    cell = str(value)
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
-
-
-def csv_text(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """A CSV document (a header row, then one row each; "\\n" line ends) with every cell
-    through ``csv_cell``."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([csv_cell(c) for c in columns])
-    writer.writerows([csv_cell(v) for v in row] for row in rows)
-    return buffer.getvalue()
 
 
 def print_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

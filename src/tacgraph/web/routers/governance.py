@@ -3,8 +3,6 @@ and CSV download, and verifying the access log's chain."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Annotated
 
@@ -12,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from tacgraph import audit, ig
+from tacgraph.spreadsheet import csv_text
 from tacgraph.web.deps import StoreDep, csrf_protect, require, settings_of
 from tacgraph.web.pages import render
 
@@ -90,16 +89,10 @@ def governance_filtered(request: Request, store: StoreDep, values: Filters) -> R
 @router.post("/governance/access.csv", dependencies=[IgOfficer])
 def governance_csv(request: Request, store: StoreDep, values: Filters) -> Response:
     report, _ = _report(request, store, values["practitioner"], values["child"], values["since"])
-    out = io.StringIO()
     fields = list(ig.AccessRow.model_fields)
-    writer = csv.DictWriter(out, fieldnames=fields)
-    writer.writeheader()
-    for row in report.entries:
-        data = row.model_dump()
-        data["bases"] = " ".join(row.bases)
-        writer.writerow(data)
+    text = csv_text(fields, ([getattr(row, f) for f in fields] for row in report.entries))
     return Response(
-        out.getvalue(),
+        text,
         media_type="text/csv",
         headers={"Content-Disposition": 'attachment; filename="access-report.csv"'},
     )

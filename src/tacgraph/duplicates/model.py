@@ -320,6 +320,15 @@ def evidence_by_level() -> dict[str, dict[int, tuple[str | None, str | None]]]:
     }
 
 
+def level_conditions(backend_name: str) -> list[str]:
+    """The SQL condition of every comparison level, as Splink writes it for
+    ``backend_name`` (``duckdb`` or ``spark``): what each level asks of the engine."""
+    from splink.internals.dialects import SplinkDialect
+
+    dialect = SplinkDialect.from_string(backend_name)
+    return [level.make().create_sql(dialect) for c in COMPARISONS for level in c.levels]
+
+
 def backend(value: str | None) -> str:
     """The backend to run the linkage on: ``value``, else ``$TACGRAPH_DUPLICATES_BACKEND``,
     else DuckDB. Raises InvalidArgument for another name."""

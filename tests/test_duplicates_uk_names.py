@@ -234,30 +234,17 @@ def strangers(more: int) -> list[Record]:
     """Two Oliver Smiths born on one day, with different parents, postcodes and
     schools; and ``more`` other children."""
     born = date(2015, 6, 1)
+
+    def oliver(n: int, postcode: str, address: str, school: str, gp: str) -> Child:
+        where = {"postcode": postcode, "address_line": address, "gender": Gender.MALE}
+        return child(
+            f"CH-OS-{n}", "Oliver", "Smith", born, school_id=school, gp_practice_id=gp, **where
+        )
+
     out: list[Record] = [
         *agencies(),
-        child(
-            "CH-OS-1",
-            "Oliver",
-            "Smith",
-            born,
-            postcode="WV1 1AA",
-            address_line="1 Church Street, Whitmore Reans",
-            school_id="AG-OAK",
-            gp_practice_id="AG-GP-NORTH",
-            gender=Gender.MALE,
-        ),
-        child(
-            "CH-OS-2",
-            "Oliver",
-            "Smith",
-            born,
-            postcode="WV14 9ZZ",
-            address_line="88 Park Road, Bilston",
-            school_id="AG-ASH",
-            gp_practice_id="AG-GP-SOUTH",
-            gender=Gender.MALE,
-        ),
+        oliver(1, "WV1 1AA", "1 Church Street, Whitmore Reans", "AG-OAK", "AG-GP-NORTH"),
+        oliver(2, "WV14 9ZZ", "88 Park Road, Bilston", "AG-ASH", "AG-GP-SOUTH"),
         parent("FM-OS-1", "CH-OS-1"),
         parent("FM-OS-2", "CH-OS-2"),
     ]
@@ -286,6 +273,34 @@ def test_two_common_same_name_same_birthday_children_are_not_one(
     report = same_answer(both, lambda s: find_duplicates(s, ON))
     assert ("CH-OS-1", "CH-OS-2") not in [(p.child_id, p.other_id) for p in report.pairs]
     assert report.u_measured is (more > 0)
+
+
+@pytest.mark.neo4j
+def test_a_home_counts_once_and_names_that_look_alike_are_not_one_name(
+    both: dict[str, Store],
+) -> None:
+    """Charles and Charlotte Orchard, brother and sister at one address: the names look
+    alike but are not one name, and the address and postcode are one home, counted once
+    (counted twice, with the family name, they outweighed two different given names and
+    dates of birth). Luke Hindess recorded again with the names swapped, one misspelt, is
+    his name."""
+    home = {"postcode": "WV10 7AB", "address_line": "3 Rowan Way, Northfield"}
+    load(
+        both,
+        [
+            child("CH-C1", "Charles", "Orchard", date(2009, 10, 7), **home),
+            child("CH-C2", "Charlotte", "Orchard", date(2016, 3, 30), **home),
+            child("CH-L1", "Luke", "Hindess", date(2012, 11, 9), postcode="WV3 9QQ"),
+            child("CH-L2", "Hindess", "Lutke", date(2012, 11, 9), postcode="WV3 9QQ"),
+        ],
+    )
+    report = same_answer(both, lambda s: find_duplicates(s, ON, min_probability=1e-6))
+    pairs = {(p.child_id, p.other_id): p for p in report.pairs}
+    assert pairs[("CH-C1", "CH-C2")].agreed == ["family name", "address and postcode"]
+    assert pairs[("CH-L1", "CH-L2")].agreed[:2] == [
+        "given and family names swapped",
+        "date of birth",
+    ]
 
 
 def test_spellings_and_short_forms_as_one_given_name() -> None:
@@ -347,14 +362,8 @@ def test_the_cli_withholds_location_in_every_output(tmp_path: Path) -> None:
     store = EmbeddedStore(db)
     try:
         store.init_schema()
-        auditor = Practitioner(
-            id="PR-AUDIT",
-            given_name="Ada",
-            family_name="Okoro",
-            agency_id="AG-ELM",
-            role=Role.CAF_COORDINATOR,
-            lookup_authorised=True,
-        )
+        who = {"id": "PR-AUDIT", "given_name": "Ada", "family_name": "Okoro", "agency_id": "AG-ELM"}
+        auditor = Practitioner(**who, role=Role.CAF_COORDINATOR, lookup_authorised=True)
         import_records(store, [*shielded_family(), auditor])
     finally:
         store.close()

@@ -4,7 +4,7 @@ linkage table as a Spark DataFrame.
 The session is ``$TACGRAPH_SPARK_MASTER`` (default ``local[*]``: Spark inside this
 process's JVM, for a test or one machine); a region's cluster is reached by setting it
 to the cluster's master URL (see docs/scaling.md). Splink's string-similarity functions
-(Jaro-Winkler, Damerau-Levenshtein) come from the jar Splink ships, added to the session.
+(Damerau-Levenshtein) come from the jar Splink ships, added to the session.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -205,14 +206,13 @@ def test_a_full_disk_under_the_working_copy_is_a_clear_error(
     assert store.is_empty()
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A real 8 MB tmpfs (a full disk produced for real, not mocked); needs the right to
-    mount, which root in a container has."""
-    where = tmp_path / "small"
+@contextmanager
+def _tmpfs(where: Path, size: str) -> Iterator[Path]:
+    """A real tmpfs of ``size`` at ``where`` (a full disk produced for real, not
+    mocked); needs the right to mount, which root in a container has."""
     where.mkdir()
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(where)],
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
         capture_output=True,
         check=False,
     )
@@ -222,6 +222,47 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         yield where
     finally:
         subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    with _tmpfs(tmp_path / "small", "8m") as where:
+        yield where
+
+
+def _fill(disk: Path) -> Path:
+    """Fill ``disk`` to the last byte; the file that fills it."""
+    filler = disk / "filler"
+    with filler.open("wb") as out:
+        try:
+            while True:
+                out.write(b"\0" * 2**20)
+                out.flush()
+        except OSError:
+            pass
+    return filler
+
+
+def test_a_lookup_on_a_full_disk_withholds_within_seconds_and_says_why(tmp_path: Path) -> None:
+    """The lookup's access-log entry cannot be written: nothing is shown, the error says
+    the disk is full (LadybugDB waited for ever under a commit on a full disk, and the
+    process then aborted on close), and once there is room the log is intact."""
+    with _tmpfs(tmp_path / "disk", "32m") as disk:
+        db = str(disk / "sally")
+        assert _cli("import", str(SALLY), str(ROBIN), "--db", db).returncode == 0
+        lookup = ("who-else", "CH-SALLY", "--as", "PR-HOY", "--db", db)
+        assert _cli(*lookup).returncode == exits.OK  # the log's head exists
+        filler = _fill(disk)
+        run = _cli(*lookup)  # times out (and fails) if it hangs
+        assert run.returncode == exits.ERROR, run
+        error = _one_line_error(run)
+        assert "disk is full" in error and "db init" not in error, error
+        assert run.stdout == ""
+        filler.unlink()
+        verify = _cli("audit", "verify", "--db", db)
+        assert verify.returncode == exits.OK and "intact" in verify.stdout, verify
+        again = _cli(*lookup)
+        assert again.returncode == exits.OK and "Larch Close" in again.stdout
 
 
 def test_an_embedded_import_onto_a_full_disk_fails_within_seconds_and_never_says_durable(

@@ -462,9 +462,12 @@ def _read_head(store: Store) -> tuple[int, str]:
     except StoreError as exc:
         if "head is missing" in str(exc):
             raise
+        # The engine's own advice (a full disk) stands; otherwise the log's schema is
+        # what is most likely missing.
+        own = exc.hint if exc.hint != StoreError.hint else ""
         raise StoreError(
             f"cannot read the access log: {exc}",
-            "run 'tacgraph db init' to bring the store's schema up to date",
+            own or "run 'tacgraph db init' to bring the store's schema up to date",
         ) from exc
     return int(rows[0]["seq"]), str(rows[0]["hash"])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from typing import Annotated
 
 import typer
@@ -14,6 +15,8 @@ from tacgraph.cli import map as map_cli
 from tacgraph.cli import search as search_cli
 from tacgraph.cli import serve as serve_cli
 from tacgraph.cli.common import ProseGroup
+from tacgraph.cli.exits import ERROR as ERROR_EXIT
+from tacgraph.store import must_exit_at_once
 
 app = typer.Typer(
     cls=ProseGroup,
@@ -53,7 +56,14 @@ def main() -> None:
         # Python would print them to stderr. The CLI reports the outcome as one error
         # line instead (--debug shows them).
         logging.getLogger("neo4j").addHandler(logging.NullHandler())
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        if must_exit_at_once():  # a full disk: the error is printed; end as after a crash
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(done.code if isinstance(done.code, int) else ERROR_EXIT)
+        raise
 
 
 if __name__ == "__main__":

@@ -19,4 +19,13 @@ def open_store(config: StoreConfig, *, create: bool = True) -> Store:
     return EmbeddedStore(config.db_path, create=create)
 
 
-__all__ = ["ChangeSet", "Stats", "Store", "StoreConfig", "open_store"]
+def must_exit_at_once() -> bool:
+    """Whether this process must end without closing its stores (an embedded store whose
+    disk filled: :func:`tacgraph.store.embedded.abandoned`)."""
+    import sys
+
+    embedded = sys.modules.get("tacgraph.store.embedded")
+    return embedded is not None and bool(embedded.abandoned())
+
+
+__all__ = ["ChangeSet", "Stats", "Store", "StoreConfig", "must_exit_at_once", "open_store"]

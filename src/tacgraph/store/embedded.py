@@ -7,7 +7,9 @@ at all.
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -90,6 +92,35 @@ def _checkpoint_threshold() -> int:
     return kb * 2**10 if kb else -1
 
 
+def _min_free() -> int:
+    """The free space in bytes below which the store refuses a write, from
+    TACGRAPH_MIN_FREE_MB (default 4). LadybugDB waits for ever for its write-ahead log to
+    be made durable when the disk fills under a commit (a who-else lookup hung with
+    nothing shown rather than failing), so a write is refused before the disk is full."""
+    return _setting("TACGRAPH_MIN_FREE_MB", 4) * 2**20
+
+
+_WRITES = re.compile(r"\b(CREATE|MERGE|SET|DELETE|REMOVE|COPY|ALTER|DROP)\b", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _writes(text: str) -> bool:
+    return _WRITES.search(text) is not None
+
+
+# Stores left open after their disk filled (see EmbeddedStore.close): the process must
+# end without closing them, as after a crash.
+_ABANDONED: list[object] = []
+
+
+def abandoned() -> bool:
+    """Whether a store of this process was left open after its disk filled: the process
+    must then end without running the engine's close (``os._exit``), which on a full disk
+    aborts the whole process from LadybugDB's C++ layer (an uncaught IOException while
+    writing its write-ahead log), instead of exiting with tacgraph's own error."""
+    return bool(_ABANDONED)
+
+
 class EmbeddedStore(Store):
     engine = "embedded"
 
@@ -121,11 +152,15 @@ class EmbeddedStore(Store):
                 "check the path, and that no other tacgraph process has it open",
             ) from exc
         self._in_transaction = False
+        self._disk_full = False
+        self._min_free = _min_free()
         # One connection, shared by a server's request threads: each statement, and a
         # transaction from BEGIN to COMMIT, holds it alone.
         self._lock = threading.RLock()
 
     def run(self, text: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        if _writes(text):
+            self._room_to_write()
         try:
             with self._lock:
                 results = self._conn.execute(text, dict(params or {}))
@@ -152,13 +187,27 @@ class EmbeddedStore(Store):
         that claim is never passed on."""
         text = str(exc)
         if "No space left on device" in text or "Errno 28" in text:
-            return StoreError(
-                f"embedded store at {self.path}: the disk is full (no space left on the "
-                "device); the write did not complete and none of it can be counted on",
-                "free space on that disk or move the store, then run the command again "
-                "(an import can be re-run safely; 'tacgraph db stats' shows what is held)",
-            )
+            return self._full()
         return StoreError(f"embedded store: {text}")
+
+    def _room_to_write(self) -> None:
+        """Refuse a write while less than TACGRAPH_MIN_FREE_MB is free on the store's
+        disk (see ``_min_free``)."""
+        try:
+            disk = os.statvfs(self.path)
+        except OSError:
+            return  # the write itself will say what is wrong
+        if disk.f_bavail * disk.f_frsize < self._min_free:
+            raise self._full()
+
+    def _full(self) -> StoreError:
+        self._disk_full = True
+        return StoreError(
+            f"embedded store at {self.path}: the disk is full (no space left on the "
+            "device); the write did not complete and none of it can be counted on",
+            "free space on that disk or move the store, then run the command again "
+            "(an import can be re-run safely; 'tacgraph db stats' shows what is held)",
+        )
 
     def query_many(
         self, calls: Sequence[tuple[str, Mapping[str, Any]]], *, short: bool = False
@@ -267,6 +316,12 @@ class EmbeddedStore(Store):
 
     def close(self) -> None:
         self._closing()
+        if self._disk_full:
+            # Closing checkpoints; on a full disk LadybugDB then aborts the process. Left
+            # open, what was committed is in the write-ahead log, replayed when the
+            # store is next opened, as after a crash (docs/data-format.md).
+            _ABANDONED.append((self._conn, self._db))
+            return
         try:
             self._conn.close()
             self._db.close()

@@ -4,7 +4,9 @@ search audited."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -38,6 +40,50 @@ def test_misspelt_names_and_nicknames_find_sally(books: dict[str, Store], name: 
     found = same_answer(books, lambda s: _find(s, name=name))
     assert "CH-SALLY" in [m.child_id for m in found.matches]
     assert found.matches[0].child_id in ("CH-SALLY", "CH-SALLY-BABY") or name == "Carter"
+
+
+@pytest.fixture
+def steven(books: dict[str, Store], tmp_path: Path) -> dict[str, Store]:
+    """A child with a hyphenated family name, beside Sally and Robin."""
+    child = {
+        "id": "CH-STEVEN",
+        "given_name": "Steven",
+        "family_name": "James-Bailey",
+        "date_of_birth": "2012-09-03",
+        "gender": "male",
+        "address_line": "3 Elm Row, Northfield",
+        "postcode": "WV10 6QA",
+    }
+    path = tmp_path / "steven.json"
+    path.write_text(json.dumps({"format": "tacgraph", "version": 1, "children": [child]}))
+    for s in books.values():
+        load(s, path)
+    return books
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Steve James-Bailey",
+        "Steven James Bailey",
+        "steven jamesbailey",
+        "Stephen James-Baily",
+        "James-Bailey",
+        "Bailey",
+    ],
+)
+def test_a_two_word_family_name_is_found(steven: dict[str, Store], name: str) -> None:
+    found = same_answer(steven, lambda s: _find(s, name=name))
+    assert [m.child_id for m in found.matches][:1] == ["CH-STEVEN"], name
+
+
+def test_a_two_word_family_name_does_not_match_another_child(
+    steven: dict[str, Store],
+) -> None:
+    for name in ("Sally James-Bailey", "Steven Carter", "Steven Bailey-Smith"):
+        found = same_answer(steven, lambda s, n=name: _find(s, name=n))  # type: ignore[misc]
+        assert "CH-STEVEN" not in [m.child_id for m in found.matches], name
+        assert "CH-SALLY" not in [m.child_id for m in found.matches], name
 
 
 def test_a_different_name_does_not_match(books: dict[str, Store]) -> None:

@@ -166,9 +166,28 @@ def _name_similarity(wanted: str, held: str) -> float:
     return score
 
 
+def _best(word: str, pool: list[str]) -> float:
+    return max((_name_similarity(word, held) for held in pool), default=0.0)
+
+
+def _family_score(words: list[str], family_words: list[str]) -> float:
+    """How well the words taken as the family name match it: each word to its best
+    family word (no more words than the name has), or the words run together against
+    the name run together ("James Bailey", "JamesBailey", "James-Bailey" alike)."""
+    joined = _name_similarity("".join(words), "".join(family_words))
+    if len(words) > len(family_words):
+        return joined
+    each = [_best(word, family_words) for word in words]
+    if min(each) < NAME_THRESHOLD:
+        return joined
+    return max(joined, sum(each) / len(each))
+
+
 def _name_score(words: list[str], row: SearchChildrenRow) -> float:
-    """How well the searched words match the child's names: each word to its best
-    name, averaged; 0 when any word matches nothing well enough."""
+    """How well the searched words match the child's names: the best way of reading the
+    words as given names followed by a family name of one or more words (or a family
+    name alone), each given word to its best given name, averaged; 0 when any word
+    matches nothing well enough."""
     given = [
         normalise(str(row[k]))
         for k in ("given_name", "preferred_name", "middle_names")
@@ -178,20 +197,20 @@ def _name_score(words: list[str], row: SearchChildrenRow) -> float:
     family_words = normalise(str(row.get("family_name") or "")).split()
     if not words:
         return 0.0
-    scores = []
-    for index, word in enumerate(words):
-        # The last word of two or more is the family name; a single word may be either.
-        if len(words) > 1 and index == len(words) - 1:
-            pool = family_words
-        elif len(words) > 1:
-            pool = given_words
-        else:
-            pool = given_words + family_words
-        best = max((_name_similarity(word, held) for held in pool), default=0.0)
-        if best < NAME_THRESHOLD:
-            return 0.0
-        scores.append(best)
-    return sum(scores) / len(scores)
+    if len(words) == 1:  # a single word may be a given name or a family name
+        best = _best(words[0], given_words + family_words)
+        return best if best >= NAME_THRESHOLD else 0.0
+    found = 0.0
+    for split in range(len(words) - 1, -1, -1):  # the family name is the last words
+        scores = [_best(word, given_words) for word in words[:split]]
+        if scores and min(scores) < NAME_THRESHOLD:
+            continue
+        family = _family_score(words[split:], family_words)
+        if family < NAME_THRESHOLD:
+            continue
+        scores += [family] * (len(words) - split)
+        found = max(found, sum(scores) / len(scores))
+    return found
 
 
 def _age(dob: date | None, on: date) -> int | None:

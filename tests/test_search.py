@@ -14,6 +14,7 @@ from conftest import ROBIN, SALLY, load, same_answer
 from tacgraph import audit, search
 from tacgraph.access import AccessDenied
 from tacgraph.errors import InvalidArgument
+from tacgraph.rows.search import SEARCH_CHILDREN
 from tacgraph.store import Store
 
 
@@ -128,6 +129,25 @@ def test_date_of_birth_age_postcode_and_nhs_number(books: dict[str, Store]) -> N
         assert "CH-SALLY" in [m.child_id for m in found.matches], given
     wrong = same_answer(books, lambda s: _find(s, name="Sally", date_of_birth="2011-05-14"))
     assert "CH-SALLY" not in [m.child_id for m in wrong.matches]
+
+
+def test_a_date_of_birth_or_nhs_number_reads_only_the_children_it_can_match(
+    steven: dict[str, Store],
+) -> None:
+    for s in steven.values():
+        every = s.read(SEARCH_CHILDREN)
+        for row in every:
+            for criteria, held in (
+                (search.Criteria(date_of_birth=row["date_of_birth"]), "date_of_birth"),
+                (search.Criteria(nhs_number=str(row["nhs_number"] or "")), "nhs_number"),
+            ):
+                if not row[held]:  # type: ignore[literal-required]
+                    continue
+                read = search.candidates(s, criteria)
+                kept = [r for r in every if r[held] == row[held]]  # type: ignore[literal-required]
+                assert read == kept and row in read, (row["id"], held)
+    spaced = search.Criteria(nhs_number="943 476 5919")
+    assert [r["id"] for r in search.candidates(steven["embedded"], spaced)] == ["CH-SALLY"]
 
 
 def test_every_search_is_audited_with_what_it_showed(books: dict[str, Store]) -> None:

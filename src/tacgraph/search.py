@@ -22,7 +22,12 @@ from pydantic import BaseModel
 from tacgraph import audit, dates, gate
 from tacgraph.access import AccessDenied, authorise
 from tacgraph.errors import InvalidArgument
-from tacgraph.rows.search import SEARCH_CHILDREN, SearchChildrenRow
+from tacgraph.rows.search import (
+    SEARCH_CHILDREN,
+    SEARCH_CHILDREN_BORN,
+    SEARCH_CHILDREN_NHS,
+    SearchChildrenRow,
+)
 from tacgraph.store.base import Store
 
 MAX_RESULTS = 20
@@ -333,6 +338,18 @@ def find(
         return _found(store, criteria, on, kinds, log)
 
 
+def candidates(store: Store, criteria: Criteria) -> list[SearchChildrenRow]:
+    """The children a search compares: those with the NHS number or the date of birth
+    given, read by the query (every child besides would fail that criterion), else every
+    child. The search still checks every criterion of every row read."""
+    nhs_number = re.sub(r"\D", "", criteria.nhs_number)
+    if nhs_number:
+        return store.read(SEARCH_CHILDREN_NHS, {"nhs_number": nhs_number})
+    if criteria.date_of_birth is not None:
+        return store.read(SEARCH_CHILDREN_BORN, {"date_of_birth": criteria.date_of_birth})
+    return store.read(SEARCH_CHILDREN)
+
+
 def _found(
     store: Store,
     criteria: Criteria,
@@ -342,7 +359,7 @@ def _found(
 ) -> SearchResult:
     check = _Check(criteria, on)
     scored: list[tuple[float, SearchChildrenRow]] = []
-    for row in store.read(SEARCH_CHILDREN):
+    for row in candidates(store, criteria):
         score = check.score(row)
         if score > 0:
             scored.append((score, row))

@@ -4,7 +4,9 @@ search audited."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +14,7 @@ from conftest import ROBIN, SALLY, load, same_answer
 from tacgraph import audit, search
 from tacgraph.access import AccessDenied
 from tacgraph.errors import InvalidArgument
+from tacgraph.rows.search import SEARCH_CHILDREN
 from tacgraph.store import Store
 
 
@@ -38,6 +41,50 @@ def test_misspelt_names_and_nicknames_find_sally(books: dict[str, Store], name: 
     found = same_answer(books, lambda s: _find(s, name=name))
     assert "CH-SALLY" in [m.child_id for m in found.matches]
     assert found.matches[0].child_id in ("CH-SALLY", "CH-SALLY-BABY") or name == "Carter"
+
+
+@pytest.fixture
+def steven(books: dict[str, Store], tmp_path: Path) -> dict[str, Store]:
+    """A child with a hyphenated family name, beside Sally and Robin."""
+    child = {
+        "id": "CH-STEVEN",
+        "given_name": "Steven",
+        "family_name": "James-Bailey",
+        "date_of_birth": "2012-09-03",
+        "gender": "male",
+        "address_line": "3 Elm Row, Northfield",
+        "postcode": "WV10 6QA",
+    }
+    path = tmp_path / "steven.json"
+    path.write_text(json.dumps({"format": "tacgraph", "version": 1, "children": [child]}))
+    for s in books.values():
+        load(s, path)
+    return books
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Steve James-Bailey",
+        "Steven James Bailey",
+        "steven jamesbailey",
+        "Stephen James-Baily",
+        "James-Bailey",
+        "Bailey",
+    ],
+)
+def test_a_two_word_family_name_is_found(steven: dict[str, Store], name: str) -> None:
+    found = same_answer(steven, lambda s: _find(s, name=name))
+    assert [m.child_id for m in found.matches][:1] == ["CH-STEVEN"], name
+
+
+def test_a_two_word_family_name_does_not_match_another_child(
+    steven: dict[str, Store],
+) -> None:
+    for name in ("Sally James-Bailey", "Steven Carter", "Steven Bailey-Smith"):
+        found = same_answer(steven, lambda s, n=name: _find(s, name=n))  # type: ignore[misc]
+        assert "CH-STEVEN" not in [m.child_id for m in found.matches], name
+        assert "CH-SALLY" not in [m.child_id for m in found.matches], name
 
 
 def test_a_different_name_does_not_match(books: dict[str, Store]) -> None:
@@ -82,6 +129,25 @@ def test_date_of_birth_age_postcode_and_nhs_number(books: dict[str, Store]) -> N
         assert "CH-SALLY" in [m.child_id for m in found.matches], given
     wrong = same_answer(books, lambda s: _find(s, name="Sally", date_of_birth="2011-05-14"))
     assert "CH-SALLY" not in [m.child_id for m in wrong.matches]
+
+
+def test_a_date_of_birth_or_nhs_number_reads_only_the_children_it_can_match(
+    steven: dict[str, Store],
+) -> None:
+    for s in steven.values():
+        every = s.read(SEARCH_CHILDREN)
+        for row in every:
+            for criteria, held in (
+                (search.Criteria(date_of_birth=row["date_of_birth"]), "date_of_birth"),
+                (search.Criteria(nhs_number=str(row["nhs_number"] or "")), "nhs_number"),
+            ):
+                if not row[held]:  # type: ignore[literal-required]
+                    continue
+                read = search.candidates(s, criteria)
+                kept = [r for r in every if r[held] == row[held]]  # type: ignore[literal-required]
+                assert read == kept and row in read, (row["id"], held)
+    spaced = search.Criteria(nhs_number="943 476 5919")
+    assert [r["id"] for r in search.candidates(steven["embedded"], spaced)] == ["CH-SALLY"]
 
 
 def test_every_search_is_audited_with_what_it_showed(books: dict[str, Store]) -> None:

@@ -22,7 +22,12 @@ from pydantic import BaseModel
 from tacgraph import audit, dates, gate
 from tacgraph.access import AccessDenied, authorise
 from tacgraph.errors import InvalidArgument
-from tacgraph.rows.search import SEARCH_CHILDREN, SearchChildrenRow
+from tacgraph.rows.search import (
+    SEARCH_CHILDREN,
+    SEARCH_CHILDREN_BORN,
+    SEARCH_CHILDREN_NHS,
+    SearchChildrenRow,
+)
 from tacgraph.store.base import Store
 
 MAX_RESULTS = 20
@@ -166,9 +171,28 @@ def _name_similarity(wanted: str, held: str) -> float:
     return score
 
 
+def _best(word: str, pool: list[str]) -> float:
+    return max((_name_similarity(word, held) for held in pool), default=0.0)
+
+
+def _family_score(words: list[str], family_words: list[str]) -> float:
+    """How well the words taken as the family name match it: each word to its best
+    family word (no more words than the name has), or the words run together against
+    the name run together ("James Bailey", "JamesBailey", "James-Bailey" alike)."""
+    joined = _name_similarity("".join(words), "".join(family_words))
+    if len(words) > len(family_words):
+        return joined
+    each = [_best(word, family_words) for word in words]
+    if min(each) < NAME_THRESHOLD:
+        return joined
+    return max(joined, sum(each) / len(each))
+
+
 def _name_score(words: list[str], row: SearchChildrenRow) -> float:
-    """How well the searched words match the child's names: each word to its best
-    name, averaged; 0 when any word matches nothing well enough."""
+    """How well the searched words match the child's names: the best way of reading the
+    words as given names followed by a family name of one or more words (or a family
+    name alone), each given word to its best given name, averaged; 0 when any word
+    matches nothing well enough."""
     given = [
         normalise(str(row[k]))
         for k in ("given_name", "preferred_name", "middle_names")
@@ -178,20 +202,20 @@ def _name_score(words: list[str], row: SearchChildrenRow) -> float:
     family_words = normalise(str(row.get("family_name") or "")).split()
     if not words:
         return 0.0
-    scores = []
-    for index, word in enumerate(words):
-        # The last word of two or more is the family name; a single word may be either.
-        if len(words) > 1 and index == len(words) - 1:
-            pool = family_words
-        elif len(words) > 1:
-            pool = given_words
-        else:
-            pool = given_words + family_words
-        best = max((_name_similarity(word, held) for held in pool), default=0.0)
-        if best < NAME_THRESHOLD:
-            return 0.0
-        scores.append(best)
-    return sum(scores) / len(scores)
+    if len(words) == 1:  # a single word may be a given name or a family name
+        best = _best(words[0], given_words + family_words)
+        return best if best >= NAME_THRESHOLD else 0.0
+    found = 0.0
+    for split in range(len(words) - 1, -1, -1):  # the family name is the last words
+        scores = [_best(word, given_words) for word in words[:split]]
+        if scores and min(scores) < NAME_THRESHOLD:
+            continue
+        family = _family_score(words[split:], family_words)
+        if family < NAME_THRESHOLD:
+            continue
+        scores += [family] * (len(words) - split)
+        found = max(found, sum(scores) / len(scores))
+    return found
 
 
 def _age(dob: date | None, on: date) -> int | None:
@@ -314,6 +338,18 @@ def find(
         return _found(store, criteria, on, kinds, log)
 
 
+def candidates(store: Store, criteria: Criteria) -> list[SearchChildrenRow]:
+    """The children a search compares: those with the NHS number or the date of birth
+    given, read by the query (every child besides would fail that criterion), else every
+    child. The search still checks every criterion of every row read."""
+    nhs_number = re.sub(r"\D", "", criteria.nhs_number)
+    if nhs_number:
+        return store.read(SEARCH_CHILDREN_NHS, {"nhs_number": nhs_number})
+    if criteria.date_of_birth is not None:
+        return store.read(SEARCH_CHILDREN_BORN, {"date_of_birth": criteria.date_of_birth})
+    return store.read(SEARCH_CHILDREN)
+
+
 def _found(
     store: Store,
     criteria: Criteria,
@@ -323,7 +359,7 @@ def _found(
 ) -> SearchResult:
     check = _Check(criteria, on)
     scored: list[tuple[float, SearchChildrenRow]] = []
-    for row in store.read(SEARCH_CHILDREN):
+    for row in candidates(store, criteria):
         score = check.score(row)
         if score > 0:
             scored.append((score, row))

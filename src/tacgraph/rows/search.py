@@ -23,3 +23,5 @@ class SearchChildrenRow(TypedDict):
 
 
 SEARCH_CHILDREN = Query("search_children", SearchChildrenRow)
+SEARCH_CHILDREN_BORN = Query("search_children_born", SearchChildrenRow)
+SEARCH_CHILDREN_NHS = Query("search_children_nhs", SearchChildrenRow)

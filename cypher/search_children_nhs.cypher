@@ -1,0 +1,11 @@
+// search_children_nhs: what a search compares, for the children with one NHS number (a
+// search that gives an NHS number keeps no other child: the rest are never read).
+// params: nhs_number (string of 10 digits)
+// returns: id, given_name, middle_names, family_name, preferred_name, date_of_birth, expected_date, gender, postcode, nhs_number, shielded
+MATCH (c:Child)
+WHERE c.nhs_number = $nhs_number
+RETURN c.id AS id, c.given_name AS given_name, c.middle_names AS middle_names,
+  c.family_name AS family_name, c.preferred_name AS preferred_name,
+  c.date_of_birth AS date_of_birth, c.expected_date AS expected_date, c.gender AS gender,
+  c.postcode AS postcode, c.nhs_number AS nhs_number, c.shielded AS shielded
+ORDER BY id

@@ -34,6 +34,12 @@ T = TypeVar("T")
 # shared or slow CI machine a correct example can take longer. Tests that want a
 # bound on time belong in benchmarks/.
 settings.register_profile("tacgraph", deadline=None)
+
+# LadybugDB's buffer pool defaults to most of the machine's memory and is filled rather
+# than evicted: a long-lived store (the disclosure property test keeps one per engine for
+# a thousand examples) grew to 22 GB and was killed. Tests cap it (and the command-line
+# runs they start inherit the cap).
+os.environ.setdefault("TACGRAPH_BUFFER_POOL_MB", "1024")
 settings.load_profile("tacgraph")
 
 

@@ -14,8 +14,9 @@ whole store, which holds every child generated so far: an example draws whether 
 them, and they are then checked for every shielded child in it. So that an example costs
 milliseconds, not seconds, each engine's store is made once for the module and each
 example's records go in under ids of their own (``E<n>``): no store is made, cleared or
-reopened per example. TACGRAPH_PROPERTY_EXAMPLES sets the count (default 150, as CI: the embedded store's
-buffer pool grows with every example and is not freed, so 1,000 need about 10 GB).
+reopened per example. TACGRAPH_PROPERTY_EXAMPLES sets the count (default 150, as CI:
+the embedded store's buffer pool grows with every example and is not freed, so 1,000
+need about 10 GB).
 """
 
 from __future__ import annotations

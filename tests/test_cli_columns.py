@@ -336,3 +336,13 @@ def test_explain_counts_withheld_items_rather_than_numbering_them(db: list[str])
     listed = re.findall(r"  - withheld item \d+", out)
     assert counted and all(n > 1 for n in counted)
     assert sum(counted) + len(listed) == len(hidden)
+
+
+def test_accounts_list_as_csv(db: list[str]) -> None:
+    assert run("accounts", "demo", "--limit", "2", *db)[0] == exits.OK
+    code, out, _ = run("accounts", "list", "--csv", *db)
+    assert code == exits.OK
+    rows = _csv(out)
+    assert {row["practitioner_id"] for row in rows} >= {"PR-IG-OFFICER"}
+    assert all(row["roles"] and "[" not in row["roles"] for row in rows)  # "; " joined
+    assert {row["state"] for row in rows} == {"active"}

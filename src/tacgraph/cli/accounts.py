@@ -11,7 +11,15 @@ import typer
 
 from tacgraph import accounts
 from tacgraph.cli import output
-from tacgraph.cli.common import DbOpt, JsonOpt, ProseGroup, StoreOpt, guarded, store_from
+from tacgraph.cli.common import (
+    CsvOpt,
+    DbOpt,
+    JsonOpt,
+    ProseGroup,
+    StoreOpt,
+    guarded,
+    store_from,
+)
 from tacgraph.store.base import Store
 
 app = typer.Typer(
@@ -131,10 +139,12 @@ for _change in _CHANGES:
 
 @app.command("list")
 @guarded
-def list_command(store: StoreOpt = None, db: DbOpt = None, json: JsonOpt = False) -> None:
+def list_command(
+    store: StoreOpt = None, db: DbOpt = None, json: JsonOpt = False, csv_out: CsvOpt = False
+) -> None:
     """Every account, its practitioner, roles and state (no secrets).
 
-    Example: tacgraph accounts list --json
+    Example: tacgraph accounts list --csv > accounts.csv
     """
     with store_from(store, db) as s:
         accounts.init(s)
@@ -152,6 +162,10 @@ def list_command(store: StoreOpt = None, db: DbOpt = None, json: JsonOpt = False
     ]
     if json:
         output.print_json(rows)
+        return
+    if csv_out:
+        columns = list(rows[0]) if rows else ["account_id", "practitioner_id", "roles", "state"]
+        output.print_csv(columns, ([row[c] for c in columns] for row in rows))
         return
     output.print_table(
         "Accounts",

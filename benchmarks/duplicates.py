@@ -71,7 +71,7 @@ def _pairs(predictions: pd.DataFrame) -> set[Pair]:
 
 
 def plain_baseline(df: pd.DataFrame) -> set[Pair]:
-    """/work/shared/baselines/splink_febrl3_plain.py, in the Splink 5 API."""
+    """../shared/baselines/splink_febrl3_plain.py, in the Splink 5 API."""
     settings = SettingsCreator(
         link_type="dedupe_only",
         blocking_rules_to_generate_predictions=[
@@ -101,7 +101,7 @@ def plain_baseline(df: pd.DataFrame) -> set[Pair]:
 
 
 def tuned_baseline(df: pd.DataFrame) -> set[Pair]:
-    """/work/shared/baselines/splink_febrl3_tuned.py, in the Splink 5 API, at its
+    """../shared/baselines/splink_febrl3_tuned.py, in the Splink 5 API, at its
     reported threshold of 0.5."""
     settings = SettingsCreator(
         link_type="dedupe_only",

@@ -107,7 +107,6 @@ def test_the_board_review_is_one_offline_page_of_the_same_figures(tmp_path: Path
         "requester not involved with the child",
         "disclosed on a statutory basis",
         "child shares the requester&#x27;s surname",
-        "Elm Road Primary School",
         "Northfield High School",
         "Claire Dawson",
         "Robin Hale",
@@ -115,6 +114,9 @@ def test_the_board_review_is_one_offline_page_of_the_same_figures(tmp_path: Path
         "Gary Hale",
     ):
         assert words in html, words
+    # The one lookup from Elm Road Primary School was of Robin, who is shielded and whose
+    # shield does not name the officer: the school beside it would locate him.
+    assert "Elm Road Primary School" not in html
     assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
     flagged = html.split("Entries that need a look", 1)[1].split("<h2>", 1)[0]
     assert "Claire Dawson" in flagged and "Helen Okafor" not in flagged

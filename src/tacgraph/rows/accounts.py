@@ -23,15 +23,13 @@ class AccountCandidatesRow(TypedDict):
 ACCOUNT_CANDIDATES = Query("account_candidates", AccountCandidatesRow)
 
 
-class AccountCreateRow(TypedDict):
-    id: str
+AccountCreateRow = AccountBySubjectRow  # the same columns
 
 
 ACCOUNT_CREATE = Query("account_create", AccountCreateRow)
 
 
-class AccountOfficersRow(TypedDict):
-    id: str
+AccountOfficersRow = AccountBySubjectRow  # the same columns
 
 
 ACCOUNT_OFFICERS = Query("account_officers", AccountOfficersRow)
@@ -86,8 +84,7 @@ class AccountPractitionerRow(TypedDict):
 ACCOUNT_PRACTITIONER = Query("account_practitioner", AccountPractitionerRow)
 
 
-class AccountUpdateRow(TypedDict):
-    id: str
+AccountUpdateRow = AccountBySubjectRow  # the same columns
 
 
 ACCOUNT_UPDATE = Query("account_update", AccountUpdateRow)

@@ -34,9 +34,7 @@ class AuditHeadRow(TypedDict):
 AUDIT_HEAD = Query("audit_head", AuditHeadRow)
 
 
-class AuditHeadInitRow(TypedDict):
-    seq: int
-    hash: str
+AuditHeadInitRow = AuditHeadRow  # the same columns
 
 
 AUDIT_HEAD_INIT = Query("audit_head_init", AuditHeadInitRow)

@@ -51,10 +51,7 @@ class IgLeftButInTeamRow(TypedDict):
 IG_LEFT_BUT_IN_TEAM = Query("ig_left_but_in_team", IgLeftButInTeamRow)
 
 
-class IgMembershipLinksRow(TypedDict):
-    requester_id: str
-    child_id: str | None
-    started_on: date | None
+IgMembershipLinksRow = IgLinksRow  # the same columns
 
 
 IG_MEMBERSHIP_LINKS = Query("ig_membership_links", IgLinksRow)

@@ -409,17 +409,7 @@ class LookupBasesRow(TypedDict):
 LOOKUP_BASES = Query("lookup_bases", LookupBasesRow)
 
 
-class LookupChildRow(TypedDict):
-    id: str
-    given_name: str | None
-    preferred_name: str | None
-    family_name: str
-    date_of_birth: date | None
-    expected_date: date | None
-    gender: str
-    shielded: bool
-    address_line: str | None
-    postcode: str | None
+LookupChildRow = CaseChildrenRow  # the same columns
 
 
 LOOKUP_CHILD = Query("lookup_child", LookupChildRow)
@@ -488,8 +478,7 @@ class LookupRequesterRow(TypedDict):
 LOOKUP_REQUESTER = Query("lookup_requester", LookupRequesterRow)
 
 
-class LookupShieldRow(TypedDict):
-    practitioner_id: str
+LookupShieldRow = ChildShieldRow  # the same columns
 
 
 LOOKUP_SHIELD = Query("lookup_shield", LookupShieldRow)

@@ -202,14 +202,7 @@ class PracticeSensitiveServicesRow(TypedDict):
 PRACTICE_SENSITIVE_SERVICES = Query("practice_sensitive_services", PracticeSensitiveServicesRow)
 
 
-class PracticeUniversalInvolvementsRow(TypedDict):
-    involvement_id: str
-    child_id: str
-    practitioner_id: str
-    agency_id: str
-    level: str
-    started_on: date
-    ended_on: date | None
+PracticeUniversalInvolvementsRow = PracticeInvolvementsRow  # the same columns
 
 
 PRACTICE_UNIVERSAL_INVOLVEMENTS = Query(

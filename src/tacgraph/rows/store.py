@@ -16,8 +16,7 @@ class CountNodesRow(TypedDict):
 COUNT_NODES = Query("count_nodes", CountNodesRow)
 
 
-class CountRelsRow(TypedDict):
-    count: int
+CountRelsRow = CountNodesRow  # the same columns
 
 
 COUNT_RELS = Query("count_rels", CountRelsRow)

@@ -183,6 +183,49 @@ def test_other_reports_read_at_80_columns(db: list[str], argv: list[str]) -> Non
     assert_readable(out)
 
 
+CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # a stored code, such as child_in_need
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """A small synthetic authority, which has duplicate records and CAFs in it."""
+    where = ["--db", str(tmp_path_factory.mktemp("demo") / "db")]
+    assert run("demo", "--children", "300", *where)[0] == exits.OK
+    return where
+
+
+def test_the_summary_says_levels_and_states_in_words(demo: list[str]) -> None:
+    code, out, _ = run("summary", *demo)
+    assert code == exits.OK
+    assert_readable(out)
+    assert not CODE.findall(out)
+    assert "child in need" in out and out.startswith("Records in the embedded store at")
+
+
+def test_the_duplicate_audit_names_each_record_and_agency_at_80_columns(
+    demo: list[str],
+) -> None:
+    argv = ["audit", "duplicates", "--as", "PR-GOVERNANCE", *demo]
+    code, out, err = run(*argv)
+    assert code == exits.OK
+    answer = json.loads(run(*argv, "--json")[1])
+    known = answer["names"]
+    assert answer["pairs"]
+    assert_readable(out)
+    assert_readable(err)  # the model and the pairs set aside, wrapped at spaces
+    said = " ".join(out.split())  # a name may wrap inside its cell
+    for pair in answer["pairs"]:
+        for record in (pair["child_id"], pair["other_id"]):
+            assert f"{known[record]} ({record})" in said
+        for shared in pair["shared"]:
+            agency = next(iter(re.findall(r"AG-\w+", shared)), None)
+            assert agency is None or f"{known[agency]} ({agency})" in said
+    rows = list(csv.DictReader(io.StringIO(run(*argv, "--csv")[1])))
+    assert [(r["child_name"], r["other_name"]) for r in rows] == [
+        (known[p["child_id"]], known[p["other_id"]]) for p in answer["pairs"]
+    ]
+
+
 def _commands(group: Any, prefix: str = "") -> list[str]:
     found = []
     for name, command in group.commands.items():
@@ -210,6 +253,7 @@ def _csv(text: str) -> list[dict[str, str]]:
     ("argv", "column"),
     [
         (["who-else", "CH-SALLY", "--as", "PR-HOY", "--history"], "lead"),
+        (["search", "Sally Carter", "--as", "PR-HOY"], "locality"),
         (["timeline", "CH-SALLY", "--as", "PR-HOY", "--as-of", "2026-11-23"], "on"),
         (["caf", "check", "CH-SALLY", "--as", "PR-HOY", "--as-of", "2026-11-23"], "may_start"),
         (["audit", "practice", "--as", "PR-HOY", "--as-of", "2026-11-23"], "child_name"),

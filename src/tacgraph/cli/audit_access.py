@@ -211,7 +211,9 @@ def _access_cells(row: AccessRow) -> tuple[object, ...]:
         when = f"{at:%Y-%m-%d}\n{at:%H:%M:%S} {at.tzname() or ''}".rstrip()
     except ValueError:  # not a time: show it as written
         when = row.at
-    outcome = f"{row.outcome}: {row.disclosed} items" if row.disclosed else row.outcome
+    outcome = output.words(row.outcome)
+    if row.disclosed:
+        outcome += f": {row.disclosed} item{'' if row.disclosed == 1 else 's'}"
     return (
         row.seq,
         when,

@@ -11,6 +11,7 @@ from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, parse_date, s
 from tacgraph.duplicates import BACKEND_ENV, DEFAULT_MIN_PROBABILITY, DuplicateReport
 from tacgraph.duplicates_report import duplicates_report
 from tacgraph.errors import InvalidArgument
+from tacgraph.ig import names
 
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print the duplicate pairs as CSV.")]
 
@@ -20,28 +21,42 @@ def register(app: typer.Typer) -> None:
     app.command("duplicates")(duplicates)
 
 
-def _csv(report: DuplicateReport) -> str:
-    """The pairs as CSV in spreadsheet conventions (lists joined by "; ")."""
-    columns = ["child_id", "other_id", "probability", "agreed", "shared", "contrary"]
+def _ids(report: DuplicateReport) -> set[str]:
+    """Every record id the report names: the children and what their pairs share."""
+    found = {c for p in report.pairs for c in (p.child_id, p.other_id)}
+    found |= {c for d in report.duplicate_cafs for c in d.child_ids}
+    found |= {s.child_id for s in report.several_open_cafs}
+    return found | output.ids_in(s for p in report.pairs for s in p.shared)
+
+
+def _csv(report: DuplicateReport, known: dict[str, str]) -> str:
+    """The pairs as CSV in spreadsheet conventions (lists joined by "; "), each child's
+    name beside its id."""
+    columns = ["child_id", "child_name", "other_id", "other_name", "probability"]
     rows = (
-        [pair.child_id, pair.other_id, f"{pair.probability:.6f}"]
-        + [pair.agreed, pair.shared, pair.contrary, pair.explanation]
+        [pair.child_id, known.get(pair.child_id), pair.other_id, known.get(pair.other_id)]
+        + [f"{pair.probability:.6f}", pair.agreed, pair.shared, pair.contrary, pair.explanation]
         for pair in report.pairs
     )
-    return output.csv_text([*columns, "explanation"], rows).rstrip("\n")
+    return output.csv_text([*columns, "agreed", "shared", "contrary", "explanation"], rows).rstrip(
+        "\n"
+    )
 
 
-def _tables(report: DuplicateReport) -> None:
+def _tables(report: DuplicateReport, known: dict[str, str]) -> None:
+    def named(ids: list[str]) -> str:
+        return output.cell_lines(*(output.named(known.get(i), i) for i in ids))
+
     output.print_table(
         f"Probable duplicate child records (probability at least {report.min_probability})",
         ["child", "other record", "probability", "agreed", "shared", "against"],
         [
             (
-                p.child_id,
-                p.other_id,
+                named([p.child_id]),
+                named([p.other_id]),
                 f"{p.probability:.3f}",
                 ", ".join(p.agreed),
-                ", ".join(p.shared),
+                output.with_names(", ".join(p.shared), known),
                 ", ".join(p.contrary),
             )
             for p in report.pairs
@@ -50,12 +65,13 @@ def _tables(report: DuplicateReport) -> None:
     output.print_table(
         "Duplicate CAFs: one child, open CAFs on more than one record",
         ["records", "open CAFs"],
-        [(", ".join(c.child_ids), ", ".join(c.open_caf_ids)) for c in report.duplicate_cafs],
+        [(named(c.child_ids), ", ".join(c.open_caf_ids)) for c in report.duplicate_cafs],
+        lines=True,
     )
     output.print_table(
         "Records with more than one open CAF",
         ["child", "open CAFs"],
-        [(s.child_id, ", ".join(s.caf_ids)) for s in report.several_open_cafs],
+        [(named([s.child_id]), ", ".join(s.caf_ids)) for s in report.several_open_cafs],
     )
     output.print_line(
         f"{report.children:,} children: {len(report.pairs):,} probable duplicate pairs in "
@@ -125,12 +141,13 @@ def duplicates(
             purpose=purpose,
             channel="cli",
         )
+        known = names(s, _ids(report))
     if json:
-        output.print_json(report)
+        output.print_json({**report.model_dump(mode="json"), "names": known})
     elif as_csv:
-        output.print_data(_csv(report))
+        output.print_data(_csv(report, known))
     else:
-        _tables(report)
+        _tables(report, known)
     found = report.pairs or report.duplicate_cafs or report.several_open_cafs
     if fail_on_findings and found:
         raise typer.Exit(exits.FINDINGS)

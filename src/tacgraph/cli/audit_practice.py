@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 import typer
@@ -78,15 +77,9 @@ def practice(
         raise typer.Exit(exits.FINDINGS)
 
 
-_ID = re.compile(r"\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\b")
-
-
 def _ids(findings: list[Finding]) -> set[str]:
     """Every record id a finding names: its child and those in its detail."""
-    found = {f.child_id for f in findings}
-    for f in findings:
-        found.update(_ID.findall(f.detail))
-    return found
+    return {f.child_id for f in findings} | output.ids_in(f.detail for f in findings)
 
 
 def _print(report: PracticeReport, known: dict[str, str]) -> None:
@@ -94,10 +87,6 @@ def _print(report: PracticeReport, known: dict[str, str]) -> None:
     paragraph a finding: the child by name, the date, the record, and what was found
     with each agency, practitioner and child named beside its id. A check with no
     findings is one line in the summary at the end."""
-
-    def named(match: re.Match[str]) -> str:
-        found = match.group(0)
-        return output.named(known.get(found), found)
 
     groups: dict[tuple[str, str], list[Finding]] = {}
     for f in report.findings:
@@ -110,7 +99,7 @@ def _print(report: PracticeReport, known: dict[str, str]) -> None:
             child = output.named(known.get(f.child_id), f.child_id)
             output.print_line(
                 f"- {child}, since {f.since}, {f.subject_id}: "
-                f"{output.plain(_ID.sub(named, f.detail))}",
+                f"{output.plain(output.with_names(f.detail, known))}",
                 indent="    ",
                 first="  ",
             )

@@ -166,9 +166,9 @@ def guarded(func: F) -> F:
                 raise
             if isinstance(exc, InvalidInput):
                 for problem in exc.problems[:200]:
-                    output.note(f"  {problem}")
+                    output.note(f"  {problem}", whole=True)
                 if len(exc.problems) > 200:
-                    output.note(f"  ... and {len(exc.problems) - 200} more")
+                    output.note(f"  ... and {len(exc.problems) - 200} more", whole=True)
             output.error(str(exc), exc.hint)
             raise typer.Exit(exits.code_for(exc)) from None
         except OSError as exc:

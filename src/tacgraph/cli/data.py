@@ -30,25 +30,37 @@ def _print_report(report: ImportReport) -> None:
         output.note(f"rejected records written to {report.rejects_file}")
 
 
-def print_summary(summary: Summary, where: str) -> None:
-    output.print_line(f"Synthetic local authority in the {where}, as of {summary.as_of}:")
+def print_summary(summary: Summary, heading: str) -> None:
+    """The headline figures under ``heading`` ("Records in the embedded store at
+    ./la"), each level of service and CAF state in words."""
+    output.print_line(f"{heading}, as of {summary.as_of}:")
     output.print_line(
-        f"  {summary.children:,} children ({summary.unborn:,} unborn, "
+        f"{summary.children:,} children ({summary.unborn:,} unborn, "
         f"{summary.looked_after:,} looked after, {summary.shielded:,} shielded, "
-        f"{summary.with_nhs_number:,} with an NHS number)"
+        f"{summary.with_nhs_number:,} with an NHS number)",
+        indent="    ",
+        first="  ",
     )
     output.print_table(
         "Agencies by level of service",
         ["level", "agencies", "practitioners"],
-        [(lc.level, lc.agencies, lc.practitioners) for lc in summary.agencies_by_level],
+        [
+            (output.words(lc.level), lc.agencies, lc.practitioners)
+            for lc in summary.agencies_by_level
+        ],
     )
     output.print_table(
         f"Children with a current involvement on {summary.as_of}",
         ["level", "children", "involvements"],
-        [(lc.level, lc.children, lc.involvements) for lc in summary.involved_by_level],
+        [
+            (output.words(lc.level), lc.children, lc.involvements)
+            for lc in summary.involved_by_level
+        ],
     )
     output.print_table(
-        "CAFs on the register", ["state", "CAFs"], sorted(summary.cafs_by_state.items())
+        "CAFs on the register",
+        ["state", "CAFs"],
+        [(output.words(state), n) for state, n in sorted(summary.cafs_by_state.items())],
     )
 
 
@@ -169,7 +181,9 @@ def summary(
     if json:
         output.print_json(result)
     else:
-        print_summary(result, StoreConfig.from_env(kind=store, db_path=db).describe())
+        print_summary(
+            result, f"Records in the {StoreConfig.from_env(kind=store, db_path=db).describe()}"
+        )
 
 
 @guarded
@@ -194,4 +208,4 @@ def demo(
         output.print_json({"import": report.to_json(), "summary": result.model_dump(mode="json")})
         return
     _print_report(report)
-    print_summary(result, config.describe())
+    print_summary(result, f"Synthetic local authority in the {config.describe()}")

@@ -30,11 +30,15 @@ def _print(result: WhoElse) -> None:
     if result.shielded_from_viewer:
         output.print_line("Shielded: whereabouts are not shown to you.")
     elif result.address_line:
-        output.print_line(f"Address: {result.address_line}, {result.postcode}")
+        output.print_line(
+            f"Address: {result.address_line}, {result.postcode}", indent="  ", first=""
+        )
     output.print_line(f"CAF open: {'yes' if result.caf_open else 'no'}")
     c = result.contact
     contact = ", ".join(p for p in (c.name, output.words(c.role), c.agency, c.email, c.phone) if p)
-    output.print_line(f"Contact: {contact}" + (f" ({c.note})" if c.note else ""))
+    output.print_line(
+        f"Contact: {contact}" + (f" ({c.note})" if c.note else ""), indent="  ", first=""
+    )
     output.print_table(
         "Working with this child",
         ["practitioner", "agency", "since", "contact"],
@@ -94,7 +98,9 @@ def _print(result: WhoElse) -> None:
             whole=("since", "ended"),
         )
     for broker in result.sensitive_services:
-        output.print_line(f"A sensitive service is involved: contact {broker}")
+        output.print_line(
+            f"A sensitive service is involved: contact {broker}", indent="  ", first=""
+        )
     if result.withheld:
         output.print_line(f"{result.withheld} involvement(s) withheld without consent.")
     if result.explanation:

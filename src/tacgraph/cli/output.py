@@ -83,6 +83,7 @@ def print_table(
     columns: Sequence[str],
     rows: Sequence[Sequence[Any]],
     whole: Collection[str] = (),
+    lines: bool = False,
 ) -> None:
     """A table that never cuts a value and never splits a word: each column is at least
     as wide as its longest word (the ``whole`` columns, such as contact details, ids and
@@ -90,8 +91,9 @@ def print_table(
     cannot all have that on the screen, each row is printed as a block of "column:
     value" lines instead, one block per record. A cell may hold several lines. Cells are
     shown as written, never read as rich markup: a purpose of "[urgent] visit" lost its
-    first word that way, and one holding "[/]" stopped the access report. No rows: one
-    line saying so."""
+    first word that way, and one holding "[/]" stopped the access report. ``lines``
+    rules a line between rows (for rows of several lines each). No rows: one line
+    saying so."""
     if not rows:
         print_line(f"{title}: none.")
         return
@@ -100,7 +102,7 @@ def print_table(
     if widths is None:
         _print_blocks(title, columns, cells)
         return
-    table = Table(title=None, box=box.HEAVY_HEAD, show_lines=False)
+    table = Table(title=None, box=box.HEAVY_HEAD, show_lines=lines)
     for column, size in zip(columns, widths, strict=True):
         table.add_column(Text(column), width=size, overflow="fold", no_wrap=column in whole)
     for row in cells:
@@ -236,6 +238,21 @@ def named(name: str | None, record_id: str | None) -> str:
     return f"{name} ({record_id})" if name else record_id
 
 
+RECORD_ID = re.compile(r"\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\b")
+"""A record's id as it stands in a sentence ("CH-SALLY", "AG-0002", "CAF-0000024")."""
+
+
+def ids_in(texts: Iterable[str]) -> set[str]:
+    """Every record id the ``texts`` name."""
+    return {found for text in texts for found in RECORD_ID.findall(text)}
+
+
+def with_names(text: str, known: dict[str, str]) -> str:
+    """``text`` with each record id in it named as the reader knows it ("St Anne's
+    Primary School (AG-0002)"); an id whose name is not known stays as it is."""
+    return RECORD_ID.sub(lambda m: named(known.get(m.group(0)), m.group(0)), text)
+
+
 def print_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """Print a CSV document to stdout as UTF-8 (see ``csv_text``)."""
     print_data(csv_text(columns, rows).rstrip("\n"))
@@ -257,10 +274,15 @@ def _write(line: str) -> None:
     stdout.file.write(visible(line) + "\n")
 
 
-def note(text: str) -> None:
-    """A line for the reader on stderr, as written: it often quotes input (a rejected
-    record's id), which rich must not read as markup."""
-    stderr.print(visible(text), highlight=False, markup=False)
+def note(text: str, whole: bool = False) -> None:
+    """A line for the reader on stderr, wrapped at spaces to the screen's width (its
+    following lines indented two more than its first), never read as markup: it often
+    quotes input (a rejected record's id). A ``whole`` line is written unwrapped, as
+    error lines are: one problem a line, for grep."""
+    lead = text[: len(text) - len(text.lstrip(" "))]
+    parts = [text] if whole else wrap(text.strip(" "), indent=lead + "  ", first=lead)
+    for part in parts or [""]:
+        stderr.file.write(visible(part) + "\n")
 
 
 def error(message: str, hint: str = "") -> None:

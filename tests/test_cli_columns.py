@@ -226,6 +226,21 @@ def test_the_duplicate_audit_names_each_record_and_agency_at_80_columns(
     ]
 
 
+def test_the_accounts_listing_names_practitioners_and_says_roles_in_words(
+    demo: list[str],
+) -> None:
+    assert run("accounts", "demo", *demo)[0] == exits.OK
+    code, out, _ = run("accounts", "list", *demo)
+    assert code == exits.OK
+    assert_readable(out)
+    assert not CODE.findall(out)
+    wide = run("accounts", "list", *demo, columns=200)[1]
+    listed = json.loads(run("accounts", "list", "--json", *demo)[1])
+    for account in listed:
+        assert f"{account['practitioner_name']} ({account['practitioner_id']})" in wide
+    assert "information governance officer" in wide and "account administrator" in wide
+
+
 def _commands(group: Any, prefix: str = "") -> list[str]:
     found = []
     for name, command in group.commands.items():

@@ -4,7 +4,7 @@ reinstate, close, unlock, list; demo accounts; a TOTP code from a secret)."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated
 
 import typer
@@ -20,6 +20,7 @@ from tacgraph.cli.common import (
     guarded,
     store_from,
 )
+from tacgraph.ig import names
 from tacgraph.store.base import Store
 
 app = typer.Typer(
@@ -149,10 +150,12 @@ def list_command(
     with store_from(store, db) as s:
         accounts.init(s)
         found = accounts.list_accounts(s)
+        known = names(s, (a.practitioner_id for a in found))
     rows = [
         {
             "account_id": a.id,
             "practitioner_id": a.practitioner_id,
+            "practitioner_name": known.get(a.practitioner_id),
             "roles": list(a.roles),
             "state": a.state,
             "failures": a.failures,
@@ -170,8 +173,17 @@ def list_command(
     output.print_table(
         "Accounts",
         ["account", "practitioner", "roles", "state"],
-        [[a.id, a.practitioner_id, ", ".join(a.roles), a.state] for a in found],
+        [
+            [a.id, output.named(known.get(a.practitioner_id), a.practitioner_id)]
+            + [_roles(a.roles), a.state]
+            for a in found
+        ],
     )
+
+
+def _roles(roles: Iterable[str]) -> str:
+    """An account's roles in words, one to a line."""
+    return output.cell_lines(*(accounts.ROLE_NAMES.get(r, r) for r in roles))
 
 
 @app.command("demo")
@@ -184,8 +196,8 @@ def demo_command(
 ) -> None:
     """Accounts for a demonstration store, with their passwords and TOTP secrets.
 
-    One for each of the authorised practitioners with the most open cases; the first is
-    also an information governance officer and an account administrator. Get a sign-in
+    One for each of the authorised practitioners with the most open cases (the first is
+    also an account administrator), and one for each information governance officer. Get a sign-in
     code with 'tacgraph accounts code SECRET'. Never use on real data.
 
     Example: tacgraph accounts demo --db ./tacgraph-data
@@ -209,7 +221,7 @@ def demo_command(
     output.print_table(
         "Demo accounts (sign in at /sign-in; code: tacgraph accounts code SECRET)",
         ["account", "roles", "password", "TOTP secret"],
-        [[d.account_id, ", ".join(d.roles), d.password, d.totp_secret] for d in made],
+        [[d.account_id, _roles(d.roles), d.password, d.totp_secret] for d in made],
         whole=("account", "password", "TOTP secret"),
     )
 

@@ -12,7 +12,9 @@ import pytest
 from conftest import ROBIN, SALLY
 from tacgraph import cases, queries
 from tacgraph.access import requester_call
+from tacgraph.errors import QueryError
 from tacgraph.importer import import_files, import_records
+from tacgraph.rows.lookup import LOOKUP_CHILD
 from tacgraph.schema import graph_schema
 from tacgraph.store import Store
 from tacgraph.synth import Synthesiser
@@ -143,10 +145,10 @@ def test_extra_reads_come_back_beside_the_cases(population: dict[str, Store]) ->
     extra = [
         requester_call("PR-HOY"),
         requester_call("PR-NOBODY"),
-        ("lookup_child", {"child_id": child_ids[0]}),
+        LOOKUP_CHILD.call({"child_id": child_ids[0]}),
     ]
     for store in population.values():
-        expected = [store.query(name, params) for name, params in extra]
+        expected = [store.query(call.query.name, call.params) for call in extra]
         for asked in ([], child_ids[:1], child_ids, ["CH-NOBODY"]):
             reading = cases.read_with(store, extra, asked, on, history=True)
             assert reading.extra == expected, f"{store.engine} {asked}"
@@ -169,3 +171,25 @@ def test_the_unlabelled_hops_reach_one_label_only() -> None:
     hops = {"case_cafs": "ASSESSES", "case_consents": "CONSENT_ABOUT", "case_bases": "BASIS_ABOUT"}
     for name, rel in hops.items():
         assert f"(c)<-[:{rel}]-(" in queries.named(name, "embedded"), name
+
+
+@pytest.mark.parametrize("how", ["chains", "sections", "whole"])
+def test_each_reader_checks_the_rows_against_their_row_types(
+    both: dict[str, Store], how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every read of the cases goes through the typed runner: a query that returns a
+    column its row type does not name fails as it is read, on either engine, rather
+    than as a case with a field missing."""
+    engine = "neo4j" if how == "whole" else "embedded"
+    store = both[engine]
+    import_files(store, [SALLY, ROBIN])
+    wanted = {"chains": "lookup_child", "sections": "case_children", "whole": "case_read"}[how]
+    named = queries.named
+
+    def renamed(name: str, on: queries.Engine) -> str:
+        text = named(name, on)
+        return text.replace("AS postcode", "AS post_code") if name == wanted else text
+
+    monkeypatch.setattr(queries, "named", renamed)
+    with pytest.raises(QueryError, match=f"{wanted} returned the columns"):
+        _read(store, how, ["CH-SALLY", "CH-ROBIN"], date(2026, 11, 23))

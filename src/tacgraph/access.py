@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from tacgraph.dates import ended_by
 from tacgraph.errors import AccessDenied as AccessDenied
+from tacgraph.queries import Call
 from tacgraph.rows.lookup import LOOKUP_REQUESTER, LookupRequesterRow
 from tacgraph.store.base import Store
 
@@ -46,11 +47,11 @@ def authorise(store: Store, requester_id: str, as_of: date) -> Requester:
     return requester_from(rows, requester_id, as_of)
 
 
-def requester_call(requester_id: str) -> tuple[str, dict[str, Any]]:
+def requester_call(requester_id: str) -> Call[LookupRequesterRow]:
     """The named query that reads a requester, with its parameters: for a caller that
-    reads it in one unit with other reads, then types its rows with
-    ``LOOKUP_REQUESTER.rows`` and calls :func:`requester_from`."""
-    return ("lookup_requester", {"requester_id": requester_id})
+    reads it in one unit with other reads, then calls :func:`requester_from` with its
+    rows."""
+    return LOOKUP_REQUESTER.call({"requester_id": requester_id})
 
 
 def requester_from(rows: RequesterRows, requester_id: str, as_of: date) -> Requester:
@@ -61,8 +62,8 @@ def requester_from(rows: RequesterRows, requester_id: str, as_of: date) -> Reque
     row = rows[0]
     if row["lookup_authorised"] is not True:
         raise AccessDenied(f"{requester_id} is not trained and authorised to look up children")
-    left = row["left_agency_on"]
-    if left is not None and left <= as_of:
+    left = row["left_agency_on"]  # the first day they were no longer with it
+    if ended_by(left, as_of):
         raise AccessDenied(f"{requester_id} left {row['agency_name']} on {left.isoformat()}")
     return Requester(
         id=row["id"],

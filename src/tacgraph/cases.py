@@ -22,63 +22,106 @@ tests/test_cases.py checks that the three give the same cases on the same data.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from tacgraph import queries
+from tacgraph.dates import current_on
+from tacgraph.queries import Call, Query, RowT
+from tacgraph.rows.lookup import (
+    CASE_BASES,
+    CASE_BASIS_DETAILS,
+    CASE_BASIS_RECIPIENTS,
+    CASE_CAF_DETAILS,
+    CASE_CAFS,
+    CASE_CHILDREN,
+    CASE_CONSENT_DETAILS,
+    CASE_CONSENT_RECIPIENTS,
+    CASE_CONSENTS,
+    CASE_FAMILY,
+    CASE_HANDOVERS,
+    CASE_INVOLVEMENTS,
+    CASE_READ,
+    CASE_TEAMS,
+    CHILD_BASES,
+    CHILD_BASIS_RECIPIENTS,
+    CHILD_BASIS_RECORDERS,
+    CHILD_CAFS,
+    CHILD_CONSENT_GIVERS,
+    CHILD_CONSENT_RECIPIENTS,
+    CHILD_CONSENTS,
+    CHILD_FAMILY,
+    CHILD_FAMILY_HOMES,
+    CHILD_HANDOVER_INVOLVEMENTS,
+    CHILD_HANDOVERS,
+    CHILD_INVOLVEMENT_AGENCIES,
+    CHILD_INVOLVEMENTS,
+    CHILD_SHIELD,
+    CHILD_TEAMS,
+    LOOKUP_CHILD,
+    CaseChildrenRow,
+    CaseReadRow,
+    CaseTeamsRow,
+)
 from tacgraph.store.base import Row, Store
+
+Found = TypeVar("Found", bound=Mapping[str, Any])
+Link = TypeVar("Link", bound=Mapping[str, Any])
 
 # Each section of a case: the query a case list reads it with (first, for every child;
 # the shield: one chain for each shielded child; the teams: by CAF), and the column that
 # is null where an OPTIONAL MATCH found nothing.
-SECTIONS = {
-    "shield": ("child_shield", "practitioner_id"),
-    "involvements": ("case_involvements", "involvement_id"),
-    "handovers": ("case_handovers", "handover_id"),
-    "cafs": ("case_cafs", "caf_id"),
-    "teams": ("case_teams", "membership_id"),
-    "consents": ("case_consents", "consent_id"),
-    "bases": ("case_bases", "basis_id"),
-    "family": ("case_family", "family_member_id"),
+SECTIONS: dict[str, tuple[Query[Any], str]] = {
+    "shield": (CHILD_SHIELD, "practitioner_id"),
+    "involvements": (CASE_INVOLVEMENTS, "involvement_id"),
+    "handovers": (CASE_HANDOVERS, "handover_id"),
+    "cafs": (CASE_CAFS, "caf_id"),
+    "teams": (CASE_TEAMS, "membership_id"),
+    "consents": (CASE_CONSENTS, "consent_id"),
+    "bases": (CASE_BASES, "basis_id"),
+    "family": (CASE_FAMILY, "family_member_id"),
 }
 
 # The chains one child is read with on LadybugDB: first the child and each section's
-# own rows, then the chains that only add to what those gave, each read only where its
-# test holds (most children have no statutory basis, many no open CAF, few a shield).
-FIRST = (
-    "lookup_child",
-    "child_involvements",
-    "child_involvement_agencies",
-    "child_handovers",
-    "child_cafs",
-    "child_consents",
-    "child_bases",
-    "child_family",
+# own rows (the handovers only with history); then, by _links, the chains that only add
+# to what those gave, each read only where it adds something (most children have no
+# statutory basis, many no open CAF, few a shield).
+FIRST: tuple[Query[Any], ...] = (
+    LOOKUP_CHILD,
+    CHILD_INVOLVEMENTS,
+    CHILD_INVOLVEMENT_AGENCIES,
+    CHILD_HANDOVERS,
+    CHILD_CAFS,
+    CHILD_CONSENTS,
+    CHILD_BASES,
+    CHILD_FAMILY,
 )
-LINKS: dict[str, Callable[[dict[str, list[Row]]], bool]] = {
-    "child_shield": lambda read: bool(read["lookup_child"][0]["shielded"]),
-    "child_handover_involvements": lambda read: bool(read["child_handovers"]),
-    "child_teams": lambda read: bool(read["child_cafs"]),  # open CAFs only, by then
-    "child_consent_givers": lambda read: bool(read["child_consents"]),
-    "child_consent_recipients": lambda read: bool(read["child_consents"]),
-    "child_basis_recorders": lambda read: bool(read["child_bases"]),
-    "child_basis_recipients": lambda read: bool(read["child_bases"]),
-    "child_family_homes": lambda read: bool(read["child_family"]),
-}
-
-
-Call = tuple[str, dict[str, Any]]
 
 
 @dataclass(frozen=True)
 class Reading:
-    """What one read gave: the rows of the extra calls asked for, in order, and the
-    cases by child id."""
+    """What one read gave: the rows of the extra calls asked for, in order (each checked
+    against its query's row type), and the cases by child id."""
 
-    extra: list[list[Row]]
+    extra: list[list[Any]]
     cases: dict[str, Row]
+
+
+class _Found:
+    """The rows of the chains read so far, by query, each as its query's row type (they
+    were checked as they were read); a chain not read gives no rows."""
+
+    def __init__(self) -> None:
+        self._rows: dict[Query[Any], list[Any]] = {}
+
+    def add(self, read: Sequence[Query[Any]], rows: Sequence[list[Any]]) -> None:
+        self._rows.update(zip(read, rows, strict=True))
+
+    def __call__(self, query: Query[RowT]) -> list[RowT]:
+        rows: list[RowT] = self._rows.get(query, [])
+        return rows
 
 
 def read_cases(
@@ -91,13 +134,18 @@ def read_cases(
 
 
 def read_with(
-    store: Store, extra: list[Call], child_ids: list[str], on: date, *, history: bool = False
+    store: Store,
+    extra: Sequence[Call[Any]],
+    child_ids: list[str],
+    on: date,
+    *,
+    history: bool = False,
 ) -> Reading:
     """The cases as :func:`read_cases` reads them, and the rows of ``extra`` named
     queries read in the same unit before them (one read transaction on Neo4j, where
     each transaction costs round trips): the lookup reads its requester this way."""
     if not child_ids:
-        return Reading(store.query_many(extra, short=True) if extra else [], {})
+        return Reading(_read_all(store, extra) if extra else [], {})
     if store.engine == "neo4j":
         rows, cases = _read_whole(store, extra, child_ids, on, history)
     elif len(child_ids) == 1:
@@ -109,26 +157,34 @@ def read_with(
     return Reading(rows, cases)
 
 
+def _read_all(store: Store, calls: Sequence[Call[Any]], *, short: bool = True) -> list[list[Any]]:
+    """:meth:`Store.read_many` of any number of calls: each call's rows, checked against
+    its query's row type. ``short`` (the default): every read here starts from ids."""
+    found: tuple[list[Any], ...] = store.read_many(*calls, short=short)
+    return list(found)
+
+
 def _read_whole(
-    store: Store, extra: list[Call], child_ids: list[str], on: date, history: bool
-) -> tuple[list[list[Row]], dict[str, Row]]:
-    # query_many: a read transaction, which a cluster routes to a secondary.
+    store: Store, extra: Sequence[Call[Any]], child_ids: list[str], on: date, history: bool
+) -> tuple[list[list[Any]], dict[str, Row]]:
+    # A read transaction, which a cluster routes to a secondary.
     params = {"child_ids": child_ids, "as_of": on, "history": history}
-    *before, rows = store.query_many([*extra, ("case_read", params)])
+    *before, found = _read_all(store, [*extra, CASE_READ.call(params)], short=False)
+    rows: list[CaseReadRow] = found
     cases: dict[str, Row] = {}
     for row in rows:
-        case = dict(row)
+        case: Row = dict(row)
         for section, (_, key) in SECTIONS.items():
             if section != "shield":
-                case[section] = [item for item in row[section] or [] if item[key] is not None]
+                case[section] = [item for item in case[section] or [] if item[key] is not None]
         case["shield"] = [{"practitioner_id": p} for p in row["shield"] or [] if p is not None]
         cases[row["id"]] = case
     return before, cases
 
 
 def _read_sections(
-    store: Store, extra: list[Call], child_ids: list[str], on: date, history: bool
-) -> tuple[list[list[Row]], dict[str, Row]]:
+    store: Store, extra: Sequence[Call[Any]], child_ids: list[str], on: date, history: bool
+) -> tuple[list[list[Any]], dict[str, Row]]:
     """A case list on LadybugDB, in three units: the sections every child may have (of
     CAFs, consents and statutory bases only their ids); then those records by id, and
     the shield of each shielded child (one chain each: there are few); then the teams
@@ -137,18 +193,20 @@ def _read_sections(
     Every read starts from given ids, so all run on one execution thread (``short``):
     a case list's reads at 1,000,000 children took 26 to 28 ms on one, 35 to 39 on two."""
     first = [s for s in SECTIONS if s not in ("shield", "teams") and (history or s != "handovers")]
-    read = [("case_children", child_ids), *((SECTIONS[s][0], child_ids) for s in first)]
-    answers = store.query_many([*extra, *_calls(store, read, on)], short=True)
-    before, (children, *parts) = answers[: len(extra)], answers[len(extra) :]
-    cases = {row["id"]: {**row, **{s: [] for s in SECTIONS}} for row in children}
+    given = {"child_ids": child_ids, "as_of": on}
+    read = [CASE_CHILDREN, *(SECTIONS[s][0] for s in first)]
+    answers = _read_all(store, [*extra, *(_call(store, q, given) for q in read)])
+    before, (found, *parts) = answers[: len(extra)], answers[len(extra) :]
+    children: list[CaseChildrenRow] = found
+    cases: dict[str, Row] = {row["id"]: {**row, **{s: [] for s in SECTIONS}} for row in children}
     _add_rows(cases, first, parts)
     shielded = [c for c, case in cases.items() if case["shielded"]]
     named = {section: _ids(cases, section) for section in BY_ID}
-    calls: list[Call] = [("child_shield", {"child_id": c}) for c in shielded]
+    calls: list[Call[Any]] = [CHILD_SHIELD.call({"child_id": c}) for c in shielded]
     for section, by_id in BY_ID.items():
-        given = {by_id.param: named[section], "as_of": on}
-        calls += [(q, _params(store, q, given)) for q in by_id.queries if named[section]]
-    later = iter(store.query_many(calls, short=True))
+        wanted = {by_id.param: named[section], "as_of": on}
+        calls += [_call(store, q, wanted) for q in by_id.queries if named[section]]
+    later = iter(_read_all(store, calls))
     for child_id in shielded:
         cases[child_id]["shield"] = next(later)
     for section, by_id in BY_ID.items():
@@ -157,8 +215,8 @@ def _read_sections(
         )
     open_cafs = _ids(cases, "cafs")
     if open_cafs:
-        given = {"caf_ids": open_cafs, "as_of": on}
-        _teams_in(cases, store.query_many([("case_teams", given)], short=True)[0])
+        (teams,) = store.read_many(CASE_TEAMS.call({"caf_ids": open_cafs, "as_of": on}), short=True)
+        _teams_in(cases, teams)
     return before, cases
 
 
@@ -168,13 +226,13 @@ def _ids(cases: dict[str, Row], section: str) -> list[str]:
     return list(dict.fromkeys(row[key] for case in cases.values() for row in case[section]))
 
 
-def _records_in(cases: dict[str, Row], section: str, by_id: ByID, read: list[list[Row]]) -> None:
+def _records_in(cases: dict[str, Row], section: str, by_id: ByID, read: list[list[Any]]) -> None:
     """Each case's records of ``section`` (ids only until now) as ``by_id`` read them:
     the details, with a field per recipient label where it reads recipients too. An id
     the details did not find is left out: a CAF not open on the day, or a record gone
     between the two reads (it grants nothing)."""
     key = SECTIONS[section][1]
-    found = _by(read[0], key)
+    found: dict[str, Mapping[str, Any]] = dict(_by(read[0], key))
     if by_id.recipients:  # once for the whole list: a case list names hundreds of records
         to = [r for r in read[1] if r["to_label"]]
         named = _with_recipients(list(found.values()), to, key, by_id.labels)
@@ -184,9 +242,9 @@ def _records_in(cases: dict[str, Row], section: str, by_id: ByID, read: list[lis
         case[section] = [dict(found[i]) for i in ids if i in found]
 
 
-def _teams_in(cases: dict[str, Row], rows: list[Row]) -> None:
+def _teams_in(cases: dict[str, Row], rows: list[CaseTeamsRow]) -> None:
     """Each case's team members: those of its open CAFs, from rows by CAF."""
-    by_caf: dict[str, list[Row]] = {}
+    by_caf: dict[str, list[CaseTeamsRow]] = {}
     for row in rows:
         if row["membership_id"] is not None:
             by_caf.setdefault(row["caf_id"], []).append(row)
@@ -194,11 +252,10 @@ def _teams_in(cases: dict[str, Row], rows: list[Row]) -> None:
         case["teams"] = [dict(r) for caf in case["cafs"] for r in by_caf.get(caf["caf_id"], [])]
 
 
-def _calls(
-    store: Store, read: list[tuple[str, list[str]]], on: date
-) -> list[tuple[str, dict[str, Any]]]:
-    """Each named query with the children it reads, and the date where it takes one."""
-    return [(name, _params(store, name, {"child_ids": ids, "as_of": on})) for name, ids in read]
+def _call(store: Store, query: Query[RowT], given: Mapping[str, Any]) -> Call[RowT]:
+    """``query`` with those of ``given`` it takes on this engine (the ids, and the date
+    where it takes one)."""
+    return query.call({p: given[p] for p in queries.query_file(query.name, store.engine).params})
 
 
 def _add_rows(cases: dict[str, Row], sections: list[str], parts: list[list[Row]]) -> None:
@@ -210,65 +267,76 @@ def _add_rows(cases: dict[str, Row], sections: list[str], parts: list[list[Row]]
                 cases[child_id][section].append(row)
 
 
+def _links(rows: _Found, open_cafs: bool) -> list[Query[Any]]:
+    """The chains that only add to what the first read gave, each read only where the
+    section it adds to has rows (the teams: where a CAF is open on the day)."""
+    consents, bases = bool(rows(CHILD_CONSENTS)), bool(rows(CHILD_BASES))
+    wanted: dict[Query[Any], bool] = {
+        CHILD_SHIELD: bool(rows(LOOKUP_CHILD)[0]["shielded"]),
+        CHILD_HANDOVER_INVOLVEMENTS: bool(rows(CHILD_HANDOVERS)),
+        CHILD_TEAMS: open_cafs,
+        CHILD_CONSENT_GIVERS: consents,
+        CHILD_CONSENT_RECIPIENTS: consents,
+        CHILD_BASIS_RECORDERS: bases,
+        CHILD_BASIS_RECIPIENTS: bases,
+        CHILD_FAMILY_HOMES: bool(rows(CHILD_FAMILY)),
+    }
+    return [query for query, needed in wanted.items() if needed]
+
+
 def _read_chains(
-    store: Store, extra: list[Call], child_id: str, on: date, history: bool
-) -> tuple[list[list[Row]], dict[str, Row]]:
+    store: Store, extra: Sequence[Call[Any]], child_id: str, on: date, history: bool
+) -> tuple[list[list[Any]], dict[str, Row]]:
     given = {"child_id": child_id}
-    first = [n for n in FIRST if history or n != "child_handovers"]
-    answers = store.query_many([*extra, *((n, given) for n in first)], short=True)
-    before = answers[: len(extra)]
-    read = dict(zip(first, answers[len(extra) :], strict=True))
-    if not read["lookup_child"]:
+    first = [q for q in FIRST if history or q is not CHILD_HANDOVERS]
+    answers = _read_all(store, [*extra, *(q.call(given) for q in first)])
+    before, rows = answers[: len(extra)], _Found()
+    rows.add(first, answers[len(extra) :])
+    child = rows(LOOKUP_CHILD)
+    if not child:
         return before, {}
-    read.setdefault("child_handovers", [])
     # Only an open CAF's team counts: with none, the team chain is not read.
-    read["child_cafs"] = [
-        r for r in read["child_cafs"] if _open(r["caf_started_on"], r["caf_closed_on"], on)
-    ]
-    links = [name for name, wanted in LINKS.items() if wanted(read)]
-    links_read = store.query_many([(n, given) for n in links], short=True)
-    read.update(zip(links, links_read, strict=True))
-    read.update({name: [] for name in LINKS if name not in read})
-    agencies = _by(read["child_involvement_agencies"], "involvement_id")
+    cafs = [r for r in rows(CHILD_CAFS) if current_on(r["caf_started_on"], r["caf_closed_on"], on)]
+    links = _links(rows, bool(cafs))
+    rows.add(links, _read_all(store, [q.call(given) for q in links]))
+    agencies = _by(rows(CHILD_INVOLVEMENT_AGENCIES), "involvement_id")
     involvements = [
         {**r, **agencies[r["involvement_id"]]}
-        for r in read["child_involvements"]
-        if r["involvement_id"] in agencies and _on_or_before(r["started_on"], on)
+        for r in rows(CHILD_INVOLVEMENTS)
+        if r["involvement_id"] in agencies and r["started_on"] <= on
     ]
     handovers = _joined(
-        [r for r in read["child_handovers"] if _on_or_before(r["shared_on"], on)],
-        read["child_handover_involvements"],
+        [r for r in rows(CHILD_HANDOVERS) if r["shared_on"] <= on],
+        rows(CHILD_HANDOVER_INVOLVEMENTS),
         "handover_id",
         ("involvement_id",),
     )
     teams = [
         _without(r, "caf_started_on", "caf_closed_on", "membership_ended_on")
-        for r in read["child_teams"]
-        if _open(r["caf_started_on"], r["caf_closed_on"], on)
-        and _open(r["since"], r["membership_ended_on"], on)
+        for r in rows(CHILD_TEAMS)
+        if current_on(r["caf_started_on"], r["caf_closed_on"], on)
+        and current_on(r["since"], r["membership_ended_on"], on)
     ]
     consents = _joined(
-        read["child_consents"], read["child_consent_givers"], "consent_id", ("giver_id",)
+        rows(CHILD_CONSENTS), rows(CHILD_CONSENT_GIVERS), "consent_id", ("giver_id",)
     )
     consents = _with_recipients(
-        consents, read["child_consent_recipients"], "consent_id", _CONSENT_RECIPIENTS
+        consents, rows(CHILD_CONSENT_RECIPIENTS), "consent_id", _CONSENT_RECIPIENTS
     )
-    bases = _joined(
-        read["child_bases"], read["child_basis_recorders"], "basis_id", ("recorded_by_id",)
-    )
-    bases = _with_recipients(bases, read["child_basis_recipients"], "basis_id", _BASIS_RECIPIENTS)
+    bases = _joined(rows(CHILD_BASES), rows(CHILD_BASIS_RECORDERS), "basis_id", ("recorded_by_id",))
+    bases = _with_recipients(bases, rows(CHILD_BASIS_RECIPIENTS), "basis_id", _BASIS_RECIPIENTS)
     family = _joined(
-        read["child_family"],
-        read["child_family_homes"],
+        rows(CHILD_FAMILY),
+        rows(CHILD_FAMILY_HOMES),
         "family_member_id",
         ("address_line", "postcode"),
     )
-    case = {
-        **read["lookup_child"][0],
-        "shield": read["child_shield"],
+    case: Row = {
+        **child[0],
+        "shield": rows(CHILD_SHIELD),
         "involvements": involvements,
         "handovers": handovers,
-        "cafs": [_without(r, "caf_closed_on") for r in read["child_cafs"]],
+        "cafs": [_without(r, "caf_closed_on") for r in cafs],
         "teams": teams,
         "consents": consents,
         "bases": bases,
@@ -286,14 +354,10 @@ def _finish(case: Row) -> None:
     case["shield"] = [r["practitioner_id"] for r in case["shield"]]
 
 
-def _params(store: Store, name: str, given: dict[str, Any]) -> dict[str, Any]:
-    return {p: given[p] for p in queries.query_file(name, store.engine).params}
-
-
-def _by(rows: Iterable[Row], key: str) -> dict[str, Row]:
+def _by(rows: Iterable[Found], key: str) -> dict[str, Found]:
     """Rows by ``key``; where a key repeats, the row that sorts first by ``repr``,
     whatever order the engine returned them in (rows are compared only then)."""
-    found: dict[str, Row] = {}
+    found: dict[str, Found] = {}
     for row in rows:
         kept = found.setdefault(row[key], row)
         if kept is not row and repr(row) < repr(kept):
@@ -301,10 +365,15 @@ def _by(rows: Iterable[Row], key: str) -> dict[str, Row]:
     return found
 
 
-def _joined(rows: list[Row], links: list[Row], key: str, fields: tuple[str, ...]) -> list[Row]:
+def _joined(
+    rows: Iterable[Found],
+    links: Iterable[Link],
+    key: str,
+    fields: tuple[str, ...],
+) -> list[Row]:
     """Each row with ``fields`` from the link row of the same ``key`` (None where it has
     none): what an OPTIONAL MATCH of the link would have given."""
-    found = _by(links, key)
+    found: dict[str, Mapping[str, Any]] = dict(_by(links, key))
     return [{**row, **{f: found.get(row[key], {}).get(f) for f in fields}} for row in rows]
 
 
@@ -319,22 +388,22 @@ class ByID:
     parameter naming them, and where the records have recipients, the query of those
     and the labels a recipient may have."""
 
-    details: str
+    details: Query[Any]
     param: str
-    recipients: str | None = None
+    recipients: Query[Any] | None = None
     labels: tuple[str, ...] = ()
 
     @property
-    def queries(self) -> tuple[str, ...]:
+    def queries(self) -> tuple[Query[Any], ...]:
         return (self.details,) if self.recipients is None else (self.details, self.recipients)
 
 
 BY_ID = {
-    "cafs": ByID("case_caf_details", "caf_ids"),
+    "cafs": ByID(CASE_CAF_DETAILS, "caf_ids"),
     "consents": ByID(
-        "case_consent_details", "consent_ids", "case_consent_recipients", _CONSENT_RECIPIENTS
+        CASE_CONSENT_DETAILS, "consent_ids", CASE_CONSENT_RECIPIENTS, _CONSENT_RECIPIENTS
     ),
-    "bases": ByID("case_basis_details", "basis_ids", "case_basis_recipients", _BASIS_RECIPIENTS),
+    "bases": ByID(CASE_BASIS_DETAILS, "basis_ids", CASE_BASIS_RECIPIENTS, _BASIS_RECIPIENTS),
 }
 _RECIPIENT_FIELDS = {
     "Practitioner": "to_practitioner_id",
@@ -344,7 +413,10 @@ _RECIPIENT_FIELDS = {
 
 
 def _with_recipients(
-    records: list[Row], recipients: list[Row], key: str, labels: tuple[str, ...]
+    records: Iterable[Found],
+    recipients: Iterable[Link],
+    key: str,
+    labels: tuple[str, ...],
 ) -> list[Row]:
     """Each record with a field per recipient label (``to_practitioner_id`` and so on)
     from rows of ``key``, ``to_label`` and ``to_id``: None where it has none of that
@@ -358,16 +430,6 @@ def _with_recipients(
     ]
 
 
-def _without(row: Row, *names: str) -> Row:
+def _without(row: Mapping[str, Any], *names: str) -> Row:
     """The row without the columns read only to filter it by date."""
     return {k: v for k, v in row.items() if k not in names}
-
-
-def _on_or_before(day: date | None, on: date) -> bool:
-    """Cypher's ``day <= $as_of``: false where the date is missing."""
-    return day is not None and day <= on
-
-
-def _open(started: date | None, ended: date | None, on: date) -> bool:
-    """Cypher's ``started <= $as_of AND (ended IS NULL OR ended > $as_of)``."""
-    return _on_or_before(started, on) and (ended is None or ended > on)

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from tacgraph import audit
 from tacgraph.access import authorise
+from tacgraph.dates import current_on
 from tacgraph.errors import InvalidArgument, NotFound
 from tacgraph.importer import import_records
 from tacgraph.model import (
@@ -45,7 +46,6 @@ from tacgraph.rows.casework import (
     CASEWORK_INVOLVEMENT,
     CASEWORK_MINE,
     CaseworkAgenciesRow,
-    CaseworkColleaguesRow,
 )
 from tacgraph.store.base import Store
 
@@ -122,11 +122,6 @@ def _valid(model: type[Record], **fields: object) -> Record:
 def _child(store: Store, child_id: str) -> None:
     if not store.nodes_by_id("Child", [child_id]):
         raise NotFound(f"child {child_id} is not known", "search for the child first")
-
-
-def _open(row: CaseworkColleaguesRow, on: date) -> bool:
-    started, ended = row.get("started_on"), row.get("ended_on")
-    return started is not None and started <= on and (ended is None or ended > on)
 
 
 def my_involvements(store: Store, practitioner_id: str) -> list[CaseInvolvement]:
@@ -260,9 +255,7 @@ def end_involvement(
     open_cafs = [
         str(c["caf_id"])
         for c in store.read(CASEWORK_CAFS, {"child_id": child_id})
-        if c["state"] != "closed"
-        and c["started_on"] <= end
-        and (c["closed_on"] is None or c["closed_on"] > end)
+        if c["state"] != "closed" and current_on(c["started_on"], c["closed_on"], end)
     ]
     colleagues: list[str] = []
     if not open_cafs:
@@ -270,7 +263,8 @@ def end_involvement(
             {
                 str(c["practitioner_id"])
                 for c in store.read(CASEWORK_COLLEAGUES, {"child_id": child_id})
-                if c["practitioner_id"] != requester_id and _open(c, end)
+                if c["practitioner_id"] != requester_id
+                and current_on(c["started_on"], c["ended_on"], end)
             }
         )
     summary = {

@@ -18,7 +18,9 @@ writes the new and changed records in one import (``tacgraph.importer.import_rec
 with a :class:`~tacgraph.model.CafEvent` naming who made the change and when. A refused
 change raises :class:`CafRefused`, naming the CAF and the reason, and writes nothing.
 Starting a CAF and adding a member need a consent to share CAF content with them, decided
-by :func:`tacgraph.consent.decide` exactly as the lookup decides it.
+by :func:`tacgraph.consent.decide` exactly as the lookup decides it. Each change takes
+the keywords ``clock`` and ``channel`` for its access-log entry
+(:class:`~tacgraph.caf.changes.Via`); a step up or down takes ``to_level`` too.
 
 Who may change a CAF: a practitioner authorised to use the directory
 (:func:`tacgraph.access.authorise`) who is a current member of its Team Around the Child,

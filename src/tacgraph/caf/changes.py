@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypedDict, Unpack
 
 from tacgraph import audit, gate
 from tacgraph.access import AccessDenied, Requester
@@ -104,6 +105,16 @@ def _opened(
     return caf, actor
 
 
+class Via(TypedDict, total=False):
+    """How a change to the register came, for its access-log entry; each change takes
+    these as keywords, both optional: the ``clock`` that dates the entry (default the
+    system's, :func:`tacgraph.audit.utc_now`) and the ``channel`` it came through
+    (default ``"library"``)."""
+
+    clock: audit.Clock
+    channel: str
+
+
 @dataclass
 class _Change:
     """An open change: the CAF, who makes it, and whether the child is shielded from
@@ -113,6 +124,11 @@ class _Change:
     actor: Requester | None = None
     shielded: bool = False
     disclosed: list[str] = field(default_factory=list)
+
+    def parties(self) -> tuple[Caf, Requester]:
+        """The CAF and who changes it: both known once :func:`changing` yields."""
+        assert self.caf is not None and self.actor is not None
+        return self.caf, self.actor
 
 
 def outcome_of(exc: Exception, unknown: str, doing: str) -> tuple[str, str]:
@@ -136,11 +152,14 @@ def changing(
     action: CafAction,
     by_id: str,
     on: date,
-    clock: audit.Clock,
-    channel: str,
+    **via: Unpack[Via],
 ) -> Iterator[_Change]:
     """Open the gate for a change to a CAF and write its access-log entry, whatever the
     outcome (changed, refused, denied, unknown), before the change is answered."""
+    unknown = via.keys() - Via.__optional_keys__  # what mypy checks, checked as it runs
+    if unknown:
+        raise TypeError(f"{action.value} takes no keyword {', '.join(sorted(unknown))}")
+    clock, channel = via.get("clock", audit.utc_now), via.get("channel", "library")
     with gate.opened(
         "caf_change", by_id, on=on, clock=clock, channel=channel, purpose=f"caf {action.value}"
     ) as reading:

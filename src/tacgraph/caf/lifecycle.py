@@ -4,10 +4,11 @@ or down, a closure."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Unpack
 
-from tacgraph import audit
 from tacgraph.caf.changes import (
     Ids,
+    Via,
     answered,
     changing,
     current_reading,
@@ -41,14 +42,7 @@ LEVELS: tuple[ServiceLevel, ...] = tuple(sorted(ServiceLevel, key=LEVEL_RANK.__g
 
 
 def add_member(
-    store: Store,
-    caf_id: str,
-    practitioner_id: str,
-    by_id: str,
-    on: date,
-    *,
-    clock: audit.Clock = audit.utc_now,
-    channel: str = "library",
+    store: Store, caf_id: str, practitioner_id: str, by_id: str, on: date, **via: Unpack[Via]
 ) -> CafChange:
     """Add a practitioner to the Team Around the Child of an open CAF.
 
@@ -57,9 +51,8 @@ def add_member(
     CafRefused (nothing written), AccessDenied, NotFound, StoreError.
     """
     action = CafAction.ADD_MEMBER
-    with changing(store, caf_id, action, by_id, on, clock, channel) as opened:
-        assert opened.caf is not None and opened.actor is not None
-        caf, actor = opened.caf, opened.actor
+    with changing(store, caf_id, action, by_id, on, **via) as opened:
+        caf, actor = opened.parties()
         member = practitioner_row(store, practitioner_id)
         left = member["left_agency_on"]
         if ended_by(left, on):
@@ -96,14 +89,7 @@ def _ended(store: Store, membership_id: str, on: date) -> TeamMembership:
 
 
 def set_lead(
-    store: Store,
-    caf_id: str,
-    practitioner_id: str,
-    by_id: str,
-    on: date,
-    *,
-    clock: audit.Clock = audit.utc_now,
-    channel: str = "library",
+    store: Store, caf_id: str, practitioner_id: str, by_id: str, on: date, **via: Unpack[Via]
 ) -> CafChange:
     """Make a current member the Lead Professional from ``on``: the current lead's
     membership ends and they stay on the team as a member.
@@ -112,9 +98,8 @@ def set_lead(
     a current member or already leads; AccessDenied, NotFound, StoreError.
     """
     action = CafAction.SET_LEAD
-    with changing(store, caf_id, action, by_id, on, clock, channel) as opened:
-        assert opened.caf is not None and opened.actor is not None
-        caf, actor = opened.caf, opened.actor
+    with changing(store, caf_id, action, by_id, on, **via) as opened:
+        caf, actor = opened.parties()
         team = [m for m in team_of(store, [caf.id])[caf.id] if m.current(on)]
         theirs = [m for m in team if m.practitioner_id == practitioner_id]
         if not theirs:
@@ -218,13 +203,12 @@ def _move(
     action: CafAction,
     by_id: str,
     on: date,
+    *,
     to_level: ServiceLevel | None = None,
-    clock: audit.Clock = audit.utc_now,
-    channel: str = "library",
+    **via: Unpack[Via],
 ) -> CafChange:
-    with changing(store, caf_id, action, by_id, on, clock, channel) as opened:
-        assert opened.caf is not None and opened.actor is not None
-        caf, actor = opened.caf, opened.actor
+    with changing(store, caf_id, action, by_id, on, **via) as opened:
+        caf, actor = opened.parties()
         ids = Ids(store)
         changed, change, detail = _level_change(ids, caf, action, actor.id, on, to_level)
         records: list[Record] = [changed, change]
@@ -234,51 +218,32 @@ def _move(
         return answered(opened, write(store, changed, action, actor.id, on, records, detail))
 
 
-def step_up(
-    store: Store,
-    caf_id: str,
-    by_id: str,
-    on: date,
-    *,
-    to_level: ServiceLevel | None = None,
-    clock: audit.Clock = audit.utc_now,
-    channel: str = "library",
-) -> CafChange:
+class Move(Via, total=False):
+    """The keywords of a step up or down: the level to move to (default the next one),
+    and how the change came (:class:`~tacgraph.caf.changes.Via`)."""
+
+    to_level: ServiceLevel | None
+
+
+def step_up(store: Store, caf_id: str, by_id: str, on: date, **move: Unpack[Move]) -> CafChange:
     """Step an open CAF up to ``to_level`` (default the next level up), recording a
     LevelChange. Returns the change. Raises CafRefused (nothing written) when it is
     closed or the level is not higher; AccessDenied, NotFound, StoreError."""
-    return _move(store, caf_id, CafAction.STEP_UP, by_id, on, to_level, clock, channel)
+    return _move(store, caf_id, CafAction.STEP_UP, by_id, on, **move)
 
 
-def step_down(
-    store: Store,
-    caf_id: str,
-    by_id: str,
-    on: date,
-    *,
-    to_level: ServiceLevel | None = None,
-    clock: audit.Clock = audit.utc_now,
-    channel: str = "library",
-) -> CafChange:
+def step_down(store: Store, caf_id: str, by_id: str, on: date, **move: Unpack[Move]) -> CafChange:
     """Step an open CAF down to ``to_level`` (default the next level down), recording a
     LevelChange. Returns the change. Raises CafRefused (nothing written) when it is
     closed or the level is not lower; AccessDenied, NotFound, StoreError."""
-    return _move(store, caf_id, CafAction.STEP_DOWN, by_id, on, to_level, clock, channel)
+    return _move(store, caf_id, CafAction.STEP_DOWN, by_id, on, **move)
 
 
-def close(
-    store: Store,
-    caf_id: str,
-    by_id: str,
-    on: date,
-    *,
-    clock: audit.Clock = audit.utc_now,
-    channel: str = "library",
-) -> CafChange:
+def close(store: Store, caf_id: str, by_id: str, on: date, **via: Unpack[Via]) -> CafChange:
     """Close an open CAF on ``on``: its state becomes closed, the closure is recorded as a
     LevelChange and the team's memberships end. Returns the change. Raises CafRefused
     (nothing written) when it is already closed; AccessDenied, NotFound, StoreError."""
-    return _move(store, caf_id, CafAction.CLOSE, by_id, on, clock=clock, channel=channel)
+    return _move(store, caf_id, CafAction.CLOSE, by_id, on, **via)
 
 
 def review(
@@ -290,8 +255,7 @@ def review(
     *,
     next_review_on: date | None = None,
     to_level: ServiceLevel | None = None,
-    clock: audit.Clock = audit.utc_now,
-    channel: str = "library",
+    **via: Unpack[Via],
 ) -> CafChange:
     """Record a review of an open CAF and carry out its outcome: continue (with the next
     review date, required), close, step up or step down (001; 000 4.4).
@@ -301,9 +265,8 @@ def review(
     move is not possible; AccessDenied, NotFound, StoreError.
     """
     action = CafAction.REVIEW
-    with changing(store, caf_id, action, by_id, on, clock, channel) as opened:
-        assert opened.caf is not None and opened.actor is not None
-        caf, actor = opened.caf, opened.actor
+    with changing(store, caf_id, action, by_id, on, **via) as opened:
+        caf, actor = opened.parties()
         if outcome is ReviewOutcome.CONTINUE and next_review_on is None:
             raise refuse(caf.id, action, "a review that continues the CAF needs a next review date")
         if outcome is ReviewOutcome.CLOSE and next_review_on is not None:

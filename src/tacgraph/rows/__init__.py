@@ -10,7 +10,9 @@ Run a query through the store's typed runner and mypy checks every column read::
 
 A value is ``X | None`` where the property is optional in ``tacgraph.model`` or the
 column comes from an ``OPTIONAL MATCH``; enumerations are ``str``, as stored. A query
-that returns nothing has :class:`~tacgraph.queries.NoRow`. ``tests/test_rows.py`` checks
+that returns nothing has :class:`~tacgraph.queries.NoRow`. Queries with the same columns
+share one row type; a row type that begins with another's columns extends it (within a
+module, or from ``tacgraph.rows.common`` across modules). ``tests/test_rows.py`` checks
 every row type against its file's header and against what both engines return (columns,
 order, Python types); a query file with no row type here fails it.
 """

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TypedDict
 
 from tacgraph.queries import NoRow, Query
+from tacgraph.rows.common import PractitionerStandingRow
 
 
 class AccountBySubjectRow(TypedDict):
@@ -23,16 +23,10 @@ class AccountCandidatesRow(TypedDict):
 ACCOUNT_CANDIDATES = Query("account_candidates", AccountCandidatesRow)
 
 
-AccountCreateRow = AccountBySubjectRow  # the same columns
+ACCOUNT_CREATE = Query("account_create", AccountBySubjectRow)
 
 
-ACCOUNT_CREATE = Query("account_create", AccountCreateRow)
-
-
-AccountOfficersRow = AccountBySubjectRow  # the same columns
-
-
-ACCOUNT_OFFICERS = Query("account_officers", AccountOfficersRow)
+ACCOUNT_OFFICERS = Query("account_officers", AccountBySubjectRow)
 
 
 class AccountGetRow(TypedDict):
@@ -70,13 +64,7 @@ class AccountListRow(TypedDict):
 ACCOUNT_LIST = Query("account_list", AccountListRow)
 
 
-class AccountPractitionerRow(TypedDict):
-    id: str
-    given_name: str
-    family_name: str
-    role: str
-    lookup_authorised: bool
-    left_agency_on: date | None
+class AccountPractitionerRow(PractitionerStandingRow):
     agency_id: str
     agency: str
 
@@ -84,7 +72,4 @@ class AccountPractitionerRow(TypedDict):
 ACCOUNT_PRACTITIONER = Query("account_practitioner", AccountPractitionerRow)
 
 
-AccountUpdateRow = AccountBySubjectRow  # the same columns
-
-
-ACCOUNT_UPDATE = Query("account_update", AccountUpdateRow)
+ACCOUNT_UPDATE = Query("account_update", AccountBySubjectRow)

@@ -34,10 +34,7 @@ class AuditHeadRow(TypedDict):
 AUDIT_HEAD = Query("audit_head", AuditHeadRow)
 
 
-AuditHeadInitRow = AuditHeadRow  # the same columns
-
-
-AUDIT_HEAD_INIT = Query("audit_head_init", AuditHeadInitRow)
+AUDIT_HEAD_INIT = Query("audit_head_init", AuditHeadRow)
 
 
 class AuditLastRow(TypedDict):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TypedDict
 
 from tacgraph.queries import Query
+from tacgraph.rows.common import ChildNamesRow
 
 
 class DupCandidateRow(TypedDict):
@@ -23,15 +23,7 @@ DUP_CANDIDATES_FAMILY = Query("dup_candidates_family", DupCandidateRow)
 DUP_CANDIDATES_HOUSEHOLD = Query("dup_candidates_household", DupCandidateRow)
 
 
-class DupChildrenRow(TypedDict):
-    id: str
-    given_name: str | None
-    middle_names: str | None
-    family_name: str
-    preferred_name: str | None
-    date_of_birth: date | None
-    expected_date: date | None
-    gender: str
+class DupChildrenRow(ChildNamesRow):
     nhs_number: str | None
     address_line: str | None
     postcode: str | None

@@ -51,7 +51,4 @@ class IgLeftButInTeamRow(TypedDict):
 IG_LEFT_BUT_IN_TEAM = Query("ig_left_but_in_team", IgLeftButInTeamRow)
 
 
-IgMembershipLinksRow = IgLinksRow  # the same columns
-
-
 IG_MEMBERSHIP_LINKS = Query("ig_membership_links", IgLinksRow)

@@ -8,6 +8,54 @@ from datetime import date
 from typing import Any, TypedDict
 
 from tacgraph.queries import Query
+from tacgraph.rows.common import PractitionerStandingRow
+
+# The rows one child's chains give first; the case list's details and the lookup's rows
+# of the same records extend them.
+
+
+class ChildBasesRow(TypedDict):
+    basis_id: str
+    ground: str
+    recorded_on: date | None
+    reason: str | None
+    scopes: list[str]
+    valid_until: date | None
+
+
+CHILD_BASES = Query("child_bases", ChildBasesRow)
+
+
+class ChildConsentsRow(TypedDict):
+    consent_id: str
+    decision: str
+    kind: str
+    given_by_child: bool
+    child_competent: bool | None
+    scopes: list[str]
+    services: list[str] | None
+    given_on: date
+    expires_on: date | None
+    withdrawn_on: date | None
+
+
+CHILD_CONSENTS = Query("child_consents", ChildConsentsRow)
+
+
+class ChildInvolvementsRow(TypedDict):
+    involvement_id: str
+    level: str
+    started_on: date
+    ended_on: date | None
+    practitioner_id: str
+    given_name: str
+    family_name: str
+    role: str
+    email: str | None
+    phone: str | None
+
+
+CHILD_INVOLVEMENTS = Query("child_involvements", ChildInvolvementsRow)
 
 
 class CaseBasesRow(TypedDict):
@@ -18,13 +66,7 @@ class CaseBasesRow(TypedDict):
 CASE_BASES = Query("case_bases", CaseBasesRow)
 
 
-class CaseBasisDetailsRow(TypedDict):
-    basis_id: str
-    ground: str
-    recorded_on: date | None
-    reason: str | None
-    scopes: list[str]
-    valid_until: date | None
+class CaseBasisDetailsRow(ChildBasesRow):
     recorded_by_id: str | None
 
 
@@ -74,17 +116,7 @@ class CaseChildrenRow(TypedDict):
 CASE_CHILDREN = Query("case_children", CaseChildrenRow)
 
 
-class CaseConsentDetailsRow(TypedDict):
-    consent_id: str
-    decision: str
-    kind: str
-    given_by_child: bool
-    child_competent: bool | None
-    scopes: list[str]
-    services: list[str] | None
-    given_on: date
-    expires_on: date | None
-    withdrawn_on: date | None
+class CaseConsentDetailsRow(ChildConsentsRow):
     giver_id: str | None
 
 
@@ -201,18 +233,6 @@ class CaseTeamsRow(TypedDict):
 CASE_TEAMS = Query("case_teams", CaseTeamsRow)
 
 
-class ChildBasesRow(TypedDict):
-    basis_id: str
-    ground: str
-    recorded_on: date | None
-    reason: str | None
-    scopes: list[str]
-    valid_until: date | None
-
-
-CHILD_BASES = Query("child_bases", ChildBasesRow)
-
-
 class ChildBasisRecipientsRow(TypedDict):
     basis_id: str
     to_label: str
@@ -256,22 +276,6 @@ class ChildConsentRecipientsRow(TypedDict):
 
 
 CHILD_CONSENT_RECIPIENTS = Query("child_consent_recipients", ChildConsentRecipientsRow)
-
-
-class ChildConsentsRow(TypedDict):
-    consent_id: str
-    decision: str
-    kind: str
-    given_by_child: bool
-    child_competent: bool | None
-    scopes: list[str]
-    services: list[str] | None
-    given_on: date
-    expires_on: date | None
-    withdrawn_on: date | None
-
-
-CHILD_CONSENTS = Query("child_consents", ChildConsentsRow)
 
 
 class ChildFamilyRow(TypedDict):
@@ -323,22 +327,6 @@ class ChildInvolvementAgenciesRow(TypedDict):
 
 
 CHILD_INVOLVEMENT_AGENCIES = Query("child_involvement_agencies", ChildInvolvementAgenciesRow)
-
-
-class ChildInvolvementsRow(TypedDict):
-    involvement_id: str
-    level: str
-    started_on: date
-    ended_on: date | None
-    practitioner_id: str
-    given_name: str
-    family_name: str
-    role: str
-    email: str | None
-    phone: str | None
-
-
-CHILD_INVOLVEMENTS = Query("child_involvements", ChildInvolvementsRow)
 
 
 class ChildShieldRow(TypedDict):
@@ -394,14 +382,7 @@ class GateHouseholdShieldsRow(TypedDict):
 GATE_HOUSEHOLD_SHIELDS = Query("gate_household_shields", GateHouseholdShieldsRow)
 
 
-class LookupBasesRow(TypedDict):
-    basis_id: str
-    ground: str
-    recorded_on: date | None
-    reason: str | None
-    scopes: list[str]
-    valid_until: date | None
-    recorded_by_id: str | None
+class LookupBasesRow(CaseBasisDetailsRow):
     to_practitioner_id: str | None
     to_agency_id: str | None
 
@@ -409,24 +390,10 @@ class LookupBasesRow(TypedDict):
 LOOKUP_BASES = Query("lookup_bases", LookupBasesRow)
 
 
-LookupChildRow = CaseChildrenRow  # the same columns
+LOOKUP_CHILD = Query("lookup_child", CaseChildrenRow)
 
 
-LOOKUP_CHILD = Query("lookup_child", LookupChildRow)
-
-
-class LookupConsentsRow(TypedDict):
-    consent_id: str
-    decision: str
-    kind: str
-    given_by_child: bool
-    child_competent: bool | None
-    scopes: list[str]
-    services: list[str] | None
-    given_on: date
-    expires_on: date | None
-    withdrawn_on: date | None
-    giver_id: str | None
+class LookupConsentsRow(CaseConsentDetailsRow):
     giver_parental_responsibility: bool | None
     to_practitioner_id: str | None
     to_agency_id: str | None
@@ -436,17 +403,7 @@ class LookupConsentsRow(TypedDict):
 LOOKUP_CONSENTS = Query("lookup_consents", LookupConsentsRow)
 
 
-class LookupInvolvementsRow(TypedDict):
-    involvement_id: str
-    level: str
-    started_on: date
-    ended_on: date | None
-    practitioner_id: str
-    given_name: str
-    family_name: str
-    role: str
-    email: str | None
-    phone: str | None
+class LookupInvolvementsRow(ChildInvolvementsRow):
     agency_id: str
     agency_name: str
     agency_kind: str
@@ -460,13 +417,7 @@ class LookupInvolvementsRow(TypedDict):
 LOOKUP_INVOLVEMENTS = Query("lookup_involvements", LookupInvolvementsRow)
 
 
-class LookupRequesterRow(TypedDict):
-    id: str
-    given_name: str
-    family_name: str
-    role: str
-    lookup_authorised: bool
-    left_agency_on: date | None
+class LookupRequesterRow(PractitionerStandingRow):
     email: str | None
     phone: str | None
     agency_id: str
@@ -478,10 +429,7 @@ class LookupRequesterRow(TypedDict):
 LOOKUP_REQUESTER = Query("lookup_requester", LookupRequesterRow)
 
 
-LookupShieldRow = ChildShieldRow  # the same columns
-
-
-LOOKUP_SHIELD = Query("lookup_shield", LookupShieldRow)
+LOOKUP_SHIELD = Query("lookup_shield", ChildShieldRow)
 
 
 class LookupTeamsRow(TypedDict):

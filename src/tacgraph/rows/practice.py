@@ -202,9 +202,4 @@ class PracticeSensitiveServicesRow(TypedDict):
 PRACTICE_SENSITIVE_SERVICES = Query("practice_sensitive_services", PracticeSensitiveServicesRow)
 
 
-PracticeUniversalInvolvementsRow = PracticeInvolvementsRow  # the same columns
-
-
-PRACTICE_UNIVERSAL_INVOLVEMENTS = Query(
-    "practice_universal_involvements", PracticeUniversalInvolvementsRow
-)
+PRACTICE_UNIVERSAL_INVOLVEMENTS = Query("practice_universal_involvements", PracticeInvolvementsRow)

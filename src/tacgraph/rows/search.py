@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TypedDict
-
 from tacgraph.queries import Query
+from tacgraph.rows.common import ChildNamesRow
 
 
-class SearchChildrenRow(TypedDict):
-    id: str
-    given_name: str | None
-    middle_names: str | None
-    family_name: str
-    preferred_name: str | None
-    date_of_birth: date | None
-    expected_date: date | None
-    gender: str
+class SearchChildrenRow(ChildNamesRow):
     postcode: str | None
     nhs_number: str | None
     shielded: bool

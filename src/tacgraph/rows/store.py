@@ -16,10 +16,7 @@ class CountNodesRow(TypedDict):
 COUNT_NODES = Query("count_nodes", CountNodesRow)
 
 
-CountRelsRow = CountNodesRow  # the same columns
-
-
-COUNT_RELS = Query("count_rels", CountRelsRow)
+COUNT_RELS = Query("count_rels", CountNodesRow)
 EDGES_COPY = Query("edges_copy", NoRow)
 EDGES_DELETE = Query("edges_delete", NoRow)
 EDGES_MERGE = Query("edges_merge", NoRow)

@@ -45,14 +45,14 @@ def _counted(
             progress(written)
 
 
+def _compact(value: object) -> str:
+    """JSON as both forms of the file hold it: keys sorted, no spaces, text as it is."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def record_line(record: Record) -> str:
     """One JSON Lines line (without the newline) for ``record``."""
-    return json.dumps(
-        {"type": type(record).label(), "record": dump_record(record)},
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+    return _compact({"type": type(record).label(), "record": dump_record(record)})
 
 
 def write_jsonl(
@@ -108,9 +108,7 @@ def write_json(
                 handle = handles[label] = files.enter_context(
                     Path(spool, label).open("w+", encoding="utf-8", newline="\n")
                 )
-            line = json.dumps(
-                dump_record(record), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-            )
+            line = _compact(dump_record(record))
             handle.write(("\n" if counts[label] == 0 else ",\n") + line)
         with tmp.open("w", encoding="utf-8", newline="\n") as doc:
             doc.write('{"format":"tacgraph","version":1')

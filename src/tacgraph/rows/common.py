@@ -1,0 +1,34 @@
+"""Columns that the rows of several capabilities begin with, in the same order: each
+row type that starts with them extends one of these (a TypedDict's own columns follow
+its base's)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TypedDict
+
+
+class ChildNamesRow(TypedDict):
+    """A child as a search or a duplicate check compares them: the names, the dates
+    and the gender."""
+
+    id: str
+    given_name: str | None
+    middle_names: str | None
+    family_name: str
+    preferred_name: str | None
+    date_of_birth: date | None
+    expected_date: date | None
+    gender: str
+
+
+class PractitionerStandingRow(TypedDict):
+    """A practitioner and whether they may use the directory: trained and authorised,
+    and not yet left their agency."""
+
+    id: str
+    given_name: str
+    family_name: str
+    role: str
+    lookup_authorised: bool
+    left_agency_on: date | None

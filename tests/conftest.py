@@ -35,11 +35,9 @@ T = TypeVar("T")
 # bound on time belong in benchmarks/.
 settings.register_profile("tacgraph", deadline=None)
 
-# LadybugDB's buffer pool defaults to most of the machine's memory, and a long-lived
-# store's pool fills rather than evicts: the disclosure property test's one store per
-# engine reached 22 GB at 1,000 examples and was killed, and ran out of a 1 GB pool by
-# 100. Tests cap it at 4 GB, so that such growth is a test's clear error, not the
-# machine's out-of-memory killer (command-line runs the tests start inherit the cap).
+# LadybugDB's buffer pool defaults to most of the machine's memory. Tests cap it at 4 GB,
+# so that a store that grows is a test's clear error, not the machine's out-of-memory
+# killer (command-line runs the tests start inherit the cap).
 os.environ.setdefault("TACGRAPH_BUFFER_POOL_MB", "4096")
 settings.load_profile("tacgraph")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import pytest
 
 from tacgraph import audit
 from tacgraph.errors import StoreUnavailable
+from tacgraph.importer import import_records
+from tacgraph.model import Agency, AgencyKind, ServiceLevel
 from tacgraph.store.embedded import DB_FILE, EmbeddedStore
 
 
@@ -58,3 +61,39 @@ def test_a_setting_that_is_not_a_number_is_refused_by_name(
         EmbeddedStore(tmp_path / "db")
     assert repr(value) in str(refused.value)
     assert not (tmp_path / "db").exists()  # nothing is created on a bad setting
+
+
+def _resident() -> int:
+    """This process's resident memory in bytes (Linux, where CI runs)."""
+    pages = Path("/proc/self/statm").read_text(encoding="ascii").split()[1]
+    return int(pages) * os.sysconf("SC_PAGE_SIZE")
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="reads /proc (Linux)")
+def test_repeated_imports_into_one_open_store_do_not_grow_its_memory(tmp_path: Path) -> None:
+    """Each import bulk-loads its new records from Arrow tables. The driver kept every
+    statement given an Arrow table, about 12 MB each, until the connection closed, so a
+    long-running process (a server, the property test) grew with every import."""
+    store = EmbeddedStore(tmp_path / "db")
+    store.init_schema()
+    try:
+
+        def one(n: int) -> None:
+            agency = Agency(
+                id=f"AG-{n}",
+                name=f"School {n}",
+                kind=AgencyKind.SCHOOL,
+                level=ServiceLevel.UNIVERSAL,
+            )
+            import_records(store, [agency])
+
+        for n in range(5):  # the engine's own caches settle first
+            one(n)
+        before = _resident()
+        for n in range(5, 45):
+            one(n)
+        grown = _resident() - before
+        assert store.stats().nodes["Agency"] == 45
+    finally:
+        store.close()
+    assert grown < 120 * 2**20, f"{grown / 2**20:.0f} MB more after 40 imports"

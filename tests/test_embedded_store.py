@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from conftest import ROBIN, SALLY, load
 from tacgraph import audit
 from tacgraph.errors import StoreUnavailable
+from tacgraph.export import canonical_hash
 from tacgraph.importer import import_records
 from tacgraph.model import Agency, AgencyKind, ServiceLevel
 from tacgraph.store.embedded import DB_FILE, EmbeddedStore
@@ -97,3 +100,41 @@ def test_repeated_imports_into_one_open_store_do_not_grow_its_memory(tmp_path: P
     finally:
         store.close()
     assert grown < 120 * 2**20, f"{grown / 2**20:.0f} MB more after 40 imports"
+
+
+def test_a_few_rows_created_one_by_one_make_the_graph_copy_makes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Into a store that holds records already, fewer than TACGRAPH_COPY_ROWS new rows
+    of a label or edge are created row by row rather than by COPY: the same graph, node
+    for node, property for property (content hashes too), and edge for edge."""
+    graphs = {}
+    for copy_rows in ("0", "100000"):  # every write by COPY; every write row by row
+        monkeypatch.setenv("TACGRAPH_COPY_ROWS", copy_rows)
+        store = EmbeddedStore(tmp_path / copy_rows)
+        store.init_schema()
+        try:
+            load(store, SALLY)  # a first load: the bulk path
+            ran: list[str] = []
+            original = store.run
+
+            def run(
+                text: str, params: Any = None, ran: list[str] = ran, original: Any = original
+            ) -> Any:
+                ran.append(text)
+                return original(text, params)
+
+            monkeypatch.setattr(store, "run", run)
+            load(store, ROBIN)  # a later load: the write path
+            copies = [text for text in ran if text.lstrip().startswith("COPY")]
+            assert bool(copies) == (copy_rows == "0"), copies[:1]
+            labels = sorted(store.stats().nodes)
+            hashes = {
+                label: store.node_hashes(label, [str(n["id"]) for n in store.iter_nodes(label)])
+                for label in labels
+            }
+            graphs[copy_rows] = (canonical_hash(store), store.stats(), hashes)
+        finally:
+            store.close()
+    assert graphs["0"] == graphs["100000"]
+    assert graphs["0"][1].nodes["Child"] == 3

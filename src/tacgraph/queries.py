@@ -16,7 +16,7 @@ from typing import Any, Generic, Literal, TypedDict, TypeVar, cast
 
 from tacgraph.errors import QueryError
 from tacgraph.resources import resource_dir
-from tacgraph.schema import EdgeSpec, NodeSpec, RelSpec, graph_schema
+from tacgraph.schema import HASH, EdgeSpec, NodeSpec, RelSpec, graph_schema
 
 Engine = Literal["embedded", "neo4j"]
 ENGINES: tuple[Engine, ...] = ("embedded", "neo4j")
@@ -191,6 +191,7 @@ def node_query(name: str, engine: Engine, label: str) -> str:
         "label": _ident(spec.label),
         "returns": ", ".join(f"n.{p} AS {p}" for p in props),
         "assignments": ", ".join(f"n.{p} = {p}" for p in props if p != "id"),
+        "properties": ", ".join(f"{p}: {p}" for p in [*props, HASH]),
         "columns": ", ".join(f"{_ident(p.name)} {_column_type(p.type)}" for p in spec.props),
     }
     return _fill(query_file(name, engine), values)
@@ -206,6 +207,11 @@ def edge_query(name: str, engine: Engine, edge: EdgeSpec) -> str:
         "rel_type": _ident(edge.rel_type),
         "target": _ident(edge.target),
         "rel_returns": "".join(f", r.{_ident(p.name)} AS {p.name}" for p in edge.props),
+        "rel_properties": (
+            " {" + ", ".join(f"{_ident(p.name)}: {p.name}" for p in edge.props) + "}"
+            if edge.props
+            else ""
+        ),
     }
     return _fill(query_file(name, engine), values)
 

@@ -22,6 +22,10 @@ from tacgraph.model import RECORD_TYPES, Dataset, Record, Ref
 
 PropType = Literal["STRING", "BOOLEAN", "DATE", "INT64", "STRING[]"]
 
+HASH = "content_hash"
+"""The property each node keeps the content hash of the record it was written from in
+(not a field of any record, so not in a label's ``props``)."""
+
 
 @dataclass(frozen=True)
 class Prop:

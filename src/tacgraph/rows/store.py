@@ -18,6 +18,7 @@ COUNT_NODES = Query("count_nodes", CountNodesRow)
 
 COUNT_RELS = Query("count_rels", CountNodesRow)
 EDGES_COPY = Query("edges_copy", NoRow)
+EDGES_CREATE = Query("edges_create", NoRow)
 EDGES_DELETE = Query("edges_delete", NoRow)
 EDGES_MERGE = Query("edges_merge", NoRow)
 INIT_CONSTRAINT = Query("init_constraint", NoRow)
@@ -26,6 +27,7 @@ INIT_NODE_HASH = Query("init_node_hash", NoRow)
 INIT_NODE_TABLE = Query("init_node_table", NoRow)
 INIT_REL_TABLE = Query("init_rel_table", NoRow)
 NODES_COPY = Query("nodes_copy", NoRow)
+NODES_CREATE = Query("nodes_create", NoRow)
 
 
 class NodeHashesRow(TypedDict):

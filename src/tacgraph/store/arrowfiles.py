@@ -14,15 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tacgraph.schema import HASH as HASH
 from tacgraph.schema import EdgeSpec, graph_schema
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 ROWS_PER_BATCH = 50_000
-# The property each node keeps the content hash of the record it was written from in
-# (not part of the graph schema: no record has it).
-HASH = "content_hash"
 
 
 class _Sink:

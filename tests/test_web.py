@@ -285,3 +285,31 @@ def test_api_same_gate_and_log(site: Site) -> None:
     assert {"/api/who-else", "/api/search", "/api/cases", "/api/involvements/end"} <= set(
         schema["paths"]
     )
+
+
+@pytest.mark.parametrize(
+    ("account", "pages"),
+    [
+        ("hoy", {"/search", "/cases"}),
+        ("ig", {"/governance"}),
+        ("admin", {"/accounts"}),
+    ],
+)
+def test_each_account_is_shown_only_the_pages_its_roles_open(
+    site: Site, account: str, pages: set[str]
+) -> None:
+    c = site.client()
+    home = c.sign_in(account).headers["location"]
+    assert home in pages  # signing in lands on a page the account may open
+    page = c.get(home)
+    assert page.status_code == 200
+    header = page.text.split("<main", 1)[0]  # the header and the service navigation
+    links = set(re.findall(r'href="(/[^"#]*)"', header)) - {"/"}
+    offered = {link for link in links if not link.startswith(("/assets", "/govuk", "/static"))}
+    assert offered == pages, offered
+    for link in offered | {"/"}:  # the service's name links to "/": the account's home
+        opened = c.get(link)
+        if opened.status_code == 303:
+            assert opened.headers["location"] in pages
+            opened = c.get(opened.headers["location"])
+        assert opened.status_code == 200, link

@@ -313,3 +313,19 @@ def test_each_account_is_shown_only_the_pages_its_roles_open(
             assert opened.headers["location"] in pages
             opened = c.get(opened.headers["location"])
         assert opened.status_code == 200, link
+
+
+def test_the_search_form_posts_the_fields_the_search_reads(site: Site) -> None:
+    """A browser posts the page's own field names: a date of birth typed into the
+    form's three boxes is searched by (the boxes were named dob-day, which the search
+    never read, so the date was dropped)."""
+    c = site.client()
+    c.sign_in("hoy")
+    page = c.get("/search").text
+    names = re.findall(r'<input[^>]*\bname="([^"]+)"', page)
+    day, month, year = (
+        next(n for n in names if n.endswith(part)) for part in ("day", "month", "year")
+    )
+    found = c.post("/search", {day: "14", month: "5", year: "2010"})
+    assert found.status_code == 200 and "CH-SALLY" in found.text
+    assert "by date of birth" in _log(site)[-1].detail

@@ -85,7 +85,10 @@ def session_of(request: Request) -> Session:
     return session
 
 
-def store_dep(request: Request) -> Store:
+# The dependencies that only look at the request are coroutines: FastAPI runs a plain
+# function dependency in a worker thread, a hand-off per dependency per request for
+# nothing. Those that read the store (current_user) stay plain, off the event loop.
+async def store_dep(request: Request) -> Store:
     holder: StoreHolder = request.app.state.holder
     return holder.store
 
@@ -132,7 +135,7 @@ CurrentUser = Annotated[User, Depends(current_user)]
 def require(role: str) -> Any:
     """A dependency that lets only accounts holding ``role`` through."""
 
-    def check(user: CurrentUser) -> User:
+    async def check(user: CurrentUser) -> User:
         if not user.has(role):
             raise Forbidden(role)
         return user

@@ -285,3 +285,47 @@ def test_api_same_gate_and_log(site: Site) -> None:
     assert {"/api/who-else", "/api/search", "/api/cases", "/api/involvements/end"} <= set(
         schema["paths"]
     )
+
+
+@pytest.mark.parametrize(
+    ("account", "pages"),
+    [
+        ("hoy", {"/search", "/cases"}),
+        ("ig", {"/governance"}),
+        ("admin", {"/accounts"}),
+    ],
+)
+def test_each_account_is_shown_only_the_pages_its_roles_open(
+    site: Site, account: str, pages: set[str]
+) -> None:
+    c = site.client()
+    home = c.sign_in(account).headers["location"]
+    assert home in pages  # signing in lands on a page the account may open
+    page = c.get(home)
+    assert page.status_code == 200
+    header = page.text.split("<main", 1)[0]  # the header and the service navigation
+    links = set(re.findall(r'href="(/[^"#]*)"', header)) - {"/"}
+    offered = {link for link in links if not link.startswith(("/assets", "/govuk", "/static"))}
+    assert offered == pages, offered
+    for link in offered | {"/"}:  # the service's name links to "/": the account's home
+        opened = c.get(link)
+        if opened.status_code == 303:
+            assert opened.headers["location"] in pages
+            opened = c.get(opened.headers["location"])
+        assert opened.status_code == 200, link
+
+
+def test_the_search_form_posts_the_fields_the_search_reads(site: Site) -> None:
+    """A browser posts the page's own field names: a date of birth typed into the
+    form's three boxes is searched by (the boxes were named dob-day, which the search
+    never read, so the date was dropped)."""
+    c = site.client()
+    c.sign_in("hoy")
+    page = c.get("/search").text
+    names = re.findall(r'<input[^>]*\bname="([^"]+)"', page)
+    day, month, year = (
+        next(n for n in names if n.endswith(part)) for part in ("day", "month", "year")
+    )
+    found = c.post("/search", {day: "14", month: "5", year: "2010"})
+    assert found.status_code == 200 and "CH-SALLY" in found.text
+    assert "by date of birth" in _log(site)[-1].detail

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,8 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tacgraph import accounts
 from tacgraph.access import AccessDenied
@@ -35,6 +37,56 @@ CSP = (
     "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+class SessionsAndHeaders:
+    """Each request's session (``request.state.session``, a new signed-out one when the
+    cookie is missing, forged or out of time) and CSP nonce; on every response the
+    session's cookie and the security headers (CSP, no-store, ...). A plain ASGI
+    middleware: Starlette's ``@app.middleware("http")`` ran each request's application
+    in a task of its own with streams between the two, on every request."""
+
+    def __init__(self, app: ASGIApp, settings: WebSettings, sessions: Sessions) -> None:
+        self.app = app
+        self.settings = settings
+        self.sessions = sessions
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        now = self.settings.clock()
+        session = self.sessions.load(Request(scope).cookies.get(COOKIE), now)
+        if session.signed_in:
+            session.seen = now.isoformat()
+        state = scope.setdefault("state", {})  # what request.state reads and writes
+        state["session"] = session
+        state["nonce"] = secrets.token_urlsafe(16)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                # The session as the route left it (sign-in and sign-out replace it).
+                cookie = Response()
+                cookie.set_cookie(
+                    COOKIE,
+                    self.sessions.dump(state["session"]),
+                    **self.sessions.cookie_args(),  # type: ignore[arg-type]
+                )
+                for name, value in cookie.raw_headers:
+                    if name == b"set-cookie":
+                        headers.append("set-cookie", value.decode("latin-1"))
+                if "content-security-policy" not in headers:  # the map page sets its own
+                    headers["Content-Security-Policy"] = CSP.format(nonce=state["nonce"])
+                headers["Cache-Control"] = "no-store"
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["Referrer-Policy"] = "no-referrer"
+                headers["X-Frame-Options"] = "DENY"
+                if self.settings.secure_cookies:
+                    headers["Strict-Transport-Security"] = "max-age=31536000"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def create_app(settings: WebSettings, store: Store | None = None) -> FastAPI:
@@ -89,30 +141,7 @@ def create_app(settings: WebSettings, store: Store | None = None) -> FastAPI:
     ):
         app.include_router(router)
 
-    @app.middleware("http")
-    async def sessions_and_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        sessions: Sessions = request.app.state.sessions
-        now = settings.clock()
-        session = sessions.load(request.cookies.get(COOKIE), now)
-        if session.signed_in:
-            session.seen = now.isoformat()
-        request.state.session = session
-        request.state.nonce = secrets.token_urlsafe(16)
-        response = await call_next(request)
-        session = request.state.session  # a route may have replaced it (sign-in, sign-out)
-        response.set_cookie(COOKIE, sessions.dump(session), **sessions.cookie_args())  # type: ignore[arg-type]
-        response.headers.setdefault(
-            "Content-Security-Policy", CSP.format(nonce=request.state.nonce)
-        )
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
-        if settings.secure_cookies:
-            response.headers["Strict-Transport-Security"] = "max-age=31536000"
-        return response
+    app.add_middleware(SessionsAndHeaders, settings=settings, sessions=app.state.sessions)
 
     def is_api(request: Request) -> bool:
         return request.url.path.startswith("/api/")

@@ -31,6 +31,27 @@ class StoreHolder:
         self.store = store
 
 
+# The pages of the navigation, each with the role that opens it, in the order shown.
+PAGES = (
+    ("directory_user", "/search", "Find a child", "search"),
+    ("directory_user", "/cases", "My case list", "cases"),
+    ("ig_officer", "/governance", "Access report", "governance"),
+    ("account_admin", "/accounts", "Accounts", "accounts"),
+)
+
+
+def pages_of(roles: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """The pages (path, link text, name) that ``roles`` open, in navigation order."""
+    return [(path, text, name) for role, path, text, name in PAGES if role in roles]
+
+
+def home_of(roles: tuple[str, ...]) -> str:
+    """The first page ``roles`` open: where signing in, and the service's name, lead.
+    Every account holds at least one role (``accounts`` refuses one without)."""
+    opened = pages_of(roles)
+    return opened[0][0] if opened else "/sign-in"
+
+
 @dataclass(frozen=True)
 class User:
     """The signed-in account, and the practitioner it is bound to."""
@@ -45,6 +66,14 @@ class User:
     def has(self, role: str) -> bool:
         return role in self.roles
 
+    @property
+    def pages(self) -> list[tuple[str, str, str]]:
+        return pages_of(self.roles)
+
+    @property
+    def home(self) -> str:
+        return home_of(self.roles)
+
 
 def settings_of(request: Request) -> WebSettings:
     settings: WebSettings = request.app.state.settings
@@ -56,7 +85,10 @@ def session_of(request: Request) -> Session:
     return session
 
 
-def store_dep(request: Request) -> Store:
+# The dependencies that only look at the request are coroutines: FastAPI runs a plain
+# function dependency in a worker thread, a hand-off per dependency per request for
+# nothing. Those that read the store (current_user) stay plain, off the event loop.
+async def store_dep(request: Request) -> Store:
     holder: StoreHolder = request.app.state.holder
     return holder.store
 
@@ -103,7 +135,7 @@ CurrentUser = Annotated[User, Depends(current_user)]
 def require(role: str) -> Any:
     """A dependency that lets only accounts holding ``role`` through."""
 
-    def check(user: CurrentUser) -> User:
+    async def check(user: CurrentUser) -> User:
         if not user.has(role):
             raise Forbidden(role)
         return user

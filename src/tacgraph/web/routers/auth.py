@@ -9,7 +9,14 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from tacgraph import accounts
-from tacgraph.web.deps import StoreDep, csrf_protect, session_of, settings_of
+from tacgraph.web.deps import (
+    CurrentUser,
+    StoreDep,
+    csrf_protect,
+    home_of,
+    session_of,
+    settings_of,
+)
 from tacgraph.web.pages import render
 from tacgraph.web.sessions import Session
 
@@ -45,9 +52,10 @@ def _sign_in_page(
 
 
 @router.get("/")
-def home(request: Request) -> Response:
-    target = "/search" if session_of(request).signed_in else "/sign-in"
-    return RedirectResponse(target, status_code=303)
+def home(user: CurrentUser) -> Response:
+    """The first page the account's roles open (signed out: the sign-in page, by the
+    NotSignedIn handler)."""
+    return RedirectResponse(user.home, status_code=303)
 
 
 @router.get("/sign-in")
@@ -96,7 +104,7 @@ def sign_in(
             )
         else:
             start_session(request, signed_in)
-            return RedirectResponse("/search", status_code=303)
+            return RedirectResponse(home_of(signed_in.roles), status_code=303)
     return _sign_in_page(request, errors, values={"account": account})
 
 
@@ -147,4 +155,4 @@ async def oidc_callback(request: Request) -> Response:
         }
         return _sign_in_page(request, [refused], status_code=403)
     start_session(request, account)
-    return RedirectResponse("/search", status_code=303)
+    return RedirectResponse(home_of(account.roles), status_code=303)

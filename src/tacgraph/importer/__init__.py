@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from tacgraph.errors import InvalidInput, StoreError, UnreadableFile
 from tacgraph.importer.batch import (
@@ -45,7 +45,6 @@ from tacgraph.mapping import EdgeTargets, from_graph, to_graph
 from tacgraph.model import BY_LABEL, Record, dump_record
 from tacgraph.schema import EdgeSpec, graph_schema
 from tacgraph.sources import RawRecord, file_format, is_unreadable, read_records, unreadable
-from tacgraph.store.arrowfiles import ArrowFiles
 from tacgraph.store.base import ChangeSet, EdgeRow, Row, Store
 
 BATCH = 20_000
@@ -263,19 +262,30 @@ def count_records(path: Path) -> int:
     return sum(len(v) for k, v in doc.items() if isinstance(v, list) and k != "format")
 
 
+class Gatherer(Protocol):
+    """Files for an engine's bulk loader, filled a record at a time (ArrowFiles for
+    LadybugDB's COPY, CsvFiles for neo4j-admin)."""
+
+    def add_node(self, label: str, row: dict[str, Any], content_hash: str) -> None: ...
+
+    def add_edge(self, edge: EdgeSpec, source: str, target: str, props: dict[str, Any]) -> None: ...
+
+    def close(self) -> None: ...
+
+
 def _validate(
     paths: Sequence[Path],
     spill: _Spill,
-    store: Store,
+    store: Store | None,
     progress: Progress | None,
-    files: ArrowFiles | None = None,
+    files: Gatherer | None = None,
 ) -> _Validation:
     """Validate every record, a batch at a time; a record whose content hash is its
     stored node's is counted unchanged instead (its stored form was validated). With
     ``files`` (a first load into an empty store) each valid record goes into them as it
     is validated, once per id."""
     state = _Validation()
-    compare = files is None and not store.is_empty()
+    compare = files is None and store is not None and not store.is_empty()
     # The count is a first pass over the input, so it is only taken for a bar to show.
     total = sum(count_records(path) for path in paths) if progress else 0
     batch: list[RawRecord] = []
@@ -289,7 +299,7 @@ def _validate(
                 if mark is not None:
                     wanted[str(raw.label)].append(str(raw.data["id"]))
             stored = {
-                label: store.node_hashes(label, ids)
+                label: store.node_hashes(label, ids)  # type: ignore[union-attr]
                 for label, ids in wanted.items()
                 if label in BY_LABEL
             }
@@ -334,7 +344,7 @@ def _validate(
     return state
 
 
-def _accept(parsed: Parsed, spill: _Spill, state: _Validation, files: ArrowFiles | None) -> None:
+def _accept(parsed: Parsed, spill: _Spill, state: _Validation, files: Gatherer | None) -> None:
     """Count one validated record: a problem, a repeat of its id, or a record to write
     (kept in the working copy, and, on a first load, gathered into ``files``)."""
     raw, record = parsed.raw, parsed.record
@@ -377,7 +387,7 @@ def _accept(parsed: Parsed, spill: _Spill, state: _Validation, files: ArrowFiles
 
 
 def _missing_targets(
-    store: Store, state: _Validation, progress: Progress | None = None
+    store: Store | None, state: _Validation, progress: Progress | None = None
 ) -> dict[str, set[str]]:
     """Referenced ids neither in the input nor in the store, by label; the ones not in
     the input are looked up in the store (the "check" phase, counted in references)."""
@@ -392,7 +402,8 @@ def _missing_targets(
         wanted = sorted(absent)
         for start in range(0, len(wanted), BATCH):
             part = wanted[start : start + BATCH]
-            absent = absent - store.nodes_by_id(label, part).keys()
+            if store is not None:  # None: a new database, which holds nothing yet
+                absent = absent - store.nodes_by_id(label, part).keys()
             done += len(part)
             if progress:
                 progress("check", done, total)
@@ -403,7 +414,7 @@ def _missing_targets(
 
 def _reject_dangling(
     spill: _Spill,
-    store: Store,
+    store: Store | None,
     state: _Validation,
     cascade: bool,
     progress: Progress | None = None,
@@ -686,6 +697,34 @@ def _import(
     return report
 
 
+def gather_files(
+    paths: Iterable[Path], files: Gatherer, progress: Progress | None = None
+) -> ImportReport:
+    """Validate the records in ``paths`` into ``files``, for the bulk loader of a new,
+    empty database (``tacgraph import --bulk`` on Neo4j): every reference must point at
+    a record in the input. All or nothing: raises InvalidInput naming every problem
+    (``files`` are then not to be loaded); returns the report of what the files hold.
+    """
+    names = list(paths)
+    report = ImportReport([str(p) for p in names])
+    with tempfile.TemporaryDirectory(prefix="tacgraph-import-") as folder:
+        spill = _Spill(Path(folder))
+        state = _validate(names, spill, None, progress, files)
+        _reject_dangling(spill, None, state, cascade=False, progress=progress)
+    files.close()
+    report.records_read = state.read
+    report.problems = state.problems
+    report.rejected = len(state.rejected_at)
+    if state.problems:
+        raise InvalidInput(
+            f"{report.rejected} of {report.records_read} records are invalid; nothing was written",
+            list(state.problems),
+        )
+    report.created = dict(state.gathered)
+    report.edges_created = report.relationships = state.gathered_edges
+    return report
+
+
 def import_records(store: Store, records: Iterable[Record]) -> ImportReport:
     """Write already-validated records (tests, the demo, library users), idempotently.
 
@@ -710,4 +749,13 @@ def import_records(store: Store, records: Iterable[Record]) -> ImportReport:
     return report
 
 
-__all__ = ["ImportReport", "Problem", "graph_schema", "import_files", "import_records", "parse"]
+__all__ = [
+    "Gatherer",
+    "ImportReport",
+    "Problem",
+    "gather_files",
+    "graph_schema",
+    "import_files",
+    "import_records",
+    "parse",
+]

@@ -41,6 +41,7 @@ from tacgraph.importer.batch import (
     sorted_text,
     validate_batch,
 )
+from tacgraph.importer.ids import IdFile
 from tacgraph.mapping import EdgeTargets, from_graph, to_graph
 from tacgraph.model import BY_LABEL, Record, dump_record
 from tacgraph.schema import EdgeSpec, graph_schema
@@ -162,8 +163,10 @@ class _Spill:
         """Keep a valid record as its validated text (a first load, whose records go to
         the bulk loader's files as they are validated: this copy is read again only to
         save rejects or when a record is rejected after it was gathered)."""
-        head = json.dumps([location, label, redacted])
-        self._write(f'["t",{head},{text}]')
+        # Built by hand: json.dumps of a whole list for each record cost a tenth of a
+        # first load's time; the location is the one part that needs escaping.
+        flag = "true" if redacted else "false"
+        self._write(f'["t",[{json.dumps(location)},"{label}",{flag}],{text}]')
 
     def add_invalid(self, raw: RawRecord) -> RawRecord:
         """Keep a record that failed validation, for the rejects file; returns it as the
@@ -221,14 +224,13 @@ class _Spill:
 
 @dataclass
 class _Validation:
-    fingerprints: dict[str, dict[str, bytes]] = field(default_factory=lambda: defaultdict(dict))
+    # Every id read, with its fingerprint, to write or unchanged (its content hash is the
+    # stored node's: neither validated nor written again, but present for references and
+    # duplicates), and the ids references need: on disk, not in memory.
+    ids: IdFile
     rejected_at: set[str] = field(default_factory=set)  # locations
     rejected_ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     problems: list[Problem] = field(default_factory=list)
-    needed: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    # Records whose content hash is the stored node's: neither validated nor written
-    # again, but present for references and duplicates (label, id, fingerprint).
-    unchanged: dict[str, dict[str, bytes]] = field(default_factory=lambda: defaultdict(dict))
     read: int = 0
     # On a first load: what went into the bulk loader's files as it was validated, and
     # whether a record gathered there was rejected afterwards (its reference dangles).
@@ -238,7 +240,7 @@ class _Validation:
     dropped: bool = False
 
     def known(self, label: str, rid: str) -> bytes | None:
-        return self.fingerprints[label].get(rid) or self.unchanged[label].get(rid)
+        return self.ids.known(label, rid)
 
 
 def count_records(path: Path) -> int:
@@ -284,7 +286,7 @@ def _validate(
     stored node's is counted unchanged instead (its stored form was validated). With
     ``files`` (a first load into an empty store) each valid record goes into them as it
     is validated, once per id."""
-    state = _Validation()
+    state = _Validation(IdFile(spill.folder))
     compare = files is None and store is not None and not store.is_empty()
     # The count is a first pass over the input, so it is only taken for a bar to show.
     total = sum(count_records(path) for path in paths) if progress else 0
@@ -312,16 +314,16 @@ def _validate(
                 and stored.get(str(raw.label), {}).get(rid) == content_hash(mark, raw.redacted)
             )
 
-        fresh = [item for item in items if not as_stored(item[0], item[2])]
-        parsed = iter(validate_batch(fresh))
-        for raw, text, mark in items:
-            if not as_stored(raw, mark):
+        kept = [compare and as_stored(raw, mark) for raw, _, mark in items]
+        parsed = iter(validate_batch([item for item, k in zip(items, kept, strict=True) if not k]))
+        for (raw, text, mark), known in zip(items, kept, strict=True):
+            if not known:
                 _accept(next(parsed), spill, state, files)
-            elif (rid := str(record_id(raw.data))) not in state.fingerprints[
-                str(raw.label)
-            ] and state.unchanged[str(raw.label)].get(rid, mark) == mark:
+            elif _still_unchanged(state, str(raw.label), str(record_id(raw.data)), mark):
                 state.read += 1
-                state.unchanged[str(raw.label)][rid] = mark or b""
+                state.ids.keep(
+                    str(raw.label), str(record_id(raw.data)), mark or b"", unchanged=True
+                )
             else:  # as stored, but a different record with its id came first
                 _accept(validate_batch([(raw, text, mark)])[0], spill, state, files)
             if progress and state.read % 10_000 == 0:
@@ -342,6 +344,13 @@ def _validate(
             progress("prepare", state.gathered_nodes, state.gathered_nodes)
     spill.close()
     return state
+
+
+def _still_unchanged(state: _Validation, label: str, rid: str, mark: bytes | None) -> bool:
+    """Whether a record as stored is still unchanged: no record with its id is to be
+    written, and any earlier one as stored had its fingerprint."""
+    seen = state.ids.state(label, rid)
+    return seen is None or (not seen[1] and seen[0] == mark)
 
 
 def _accept(parsed: Parsed, spill: _Spill, state: _Validation, files: Gatherer | None) -> None:
@@ -371,11 +380,10 @@ def _accept(parsed: Parsed, spill: _Spill, state: _Validation, files: Gatherer |
         )
         state.rejected_at.add(raw.location)
         return
-    state.fingerprints[label][record.id] = mark
+    state.ids.keep(label, record.id, mark)
     for edge, targets in edges.items():
-        needed = state.needed[edge.target]
-        for target, _ in targets:
-            needed.add(target)
+        if targets:
+            state.ids.need(edge.target, (target for target, _ in targets))
     if files is not None and known is None:
         files.add_node(label, row, content_hash(mark, raw.redacted))
         state.gathered_nodes += 1
@@ -391,24 +399,18 @@ def _missing_targets(
 ) -> dict[str, set[str]]:
     """Referenced ids neither in the input nor in the store, by label; the ones not in
     the input are looked up in the store (the "check" phase, counted in references)."""
-    outside = {
-        label: ids - state.fingerprints[label].keys() - state.unchanged[label].keys()
-        for label, ids in state.needed.items()
-    }
-    total = sum(len(ids) for ids in outside.values())
+    total = state.ids.outside_count()
     done = 0
     missing: dict[str, set[str]] = {}
-    for label, absent in outside.items():
-        wanted = sorted(absent)
-        for start in range(0, len(wanted), BATCH):
-            part = wanted[start : start + BATCH]
-            if store is not None:  # None: a new database, which holds nothing yet
-                absent = absent - store.nodes_by_id(label, part).keys()
-            done += len(part)
-            if progress:
-                progress("check", done, total)
+    for label, part in state.ids.outside():
+        absent = set(part)
+        if store is not None:  # None: a new database, which holds nothing yet
+            absent -= store.nodes_by_id(label, part).keys()
         if absent:
-            missing[label] = absent
+            missing.setdefault(label, set()).update(absent)
+        done += len(part)
+        if progress:
+            progress("check", done, total)
     return missing
 
 
@@ -450,7 +452,7 @@ def _reject_dangling(
                 break
         state.dropped = state.dropped or bool(newly)
         for label, rid in newly:
-            state.fingerprints[label].pop(rid, None)
+            state.ids.take(label, rid)
             state.rejected_ids[label].add(rid)
         missing = _missing_targets(store, state) if newly else {}
 
@@ -463,7 +465,7 @@ def _to_write(spill: _Spill, state: _Validation) -> Iterator[_Node]:
         if kept.row is None or kept.edges is None or kept.location in state.rejected_at:
             continue
         label = str(kept.label)
-        mark = state.fingerprints[label].pop(str(kept.row["id"]), None)
+        mark = state.ids.take(label, str(kept.row["id"]))
         if mark is not None:
             yield label, kept.row, kept.edges, kept.redacted, content_hash(mark, kept.redacted)
 
@@ -480,7 +482,7 @@ def _write(
     marks: list[tuple[str, str, str]] = []
     batch: list[_Node] = []
     done = 0
-    total = sum(len(ids) for ids in state.fingerprints.values())
+    total = state.ids.to_write()
 
     def flush() -> None:
         nonlocal done
@@ -669,10 +671,9 @@ def _import(
     bulk = store.bulk_files(spill.folder) if empty else None
     state = _validate(files, spill, store, progress, bulk)
     _reject_dangling(spill, store, state, cascade=skip_invalid, progress=progress)
-    state.needed.clear()  # checked: the ids references need are not needed again
+    state.ids.forget_needed()  # checked: the ids references need are not needed again
     report.records_read = state.read
-    report.unchanged = sum(len(ids) for ids in state.unchanged.values())
-    state.unchanged.clear()
+    report.unchanged = state.ids.unchanged()
     report.problems = state.problems
     report.rejected = len(state.rejected_at)
     if state.problems and not skip_invalid:

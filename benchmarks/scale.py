@@ -12,6 +12,8 @@ ratio of it:
   ``neo4j-admin database import full`` from CSV files, of the same nodes and
   relationships (the files are written from the same records first, not timed);
   the ratio is our rate over theirs (1.0 would be as fast as the bulk loader);
+  on Neo4j, ``tacgraph import --bulk`` (validation, CSV files, neo4j-admin) into a new
+  home beside both;
 - who-else: a bare Cypher lookup of the child's current involvements
   (``lookup_involvements``), against the whole gated lookup with its audit entry;
 - re-imports: the same parts again (nothing changes) and then with 1% of the records
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import multiprocessing
 import resource
 import shutil
 import sys
@@ -403,6 +406,12 @@ def run(args: argparse.Namespace, work: Path) -> None:
             _check_counts(bulk, tables)
         shutil.rmtree(work / "tables", ignore_errors=True)
         print(f"engine's bulk load: {bulk_seconds:.1f} s ({records / bulk_seconds:,.0f} records/s)")
+        if engine == "neo4j":
+            ours_bulk = bulk_option(parts, work)
+            print(
+                f"tacgraph import --bulk: {ours_bulk:.1f} s ({records / ours_bulk:,.0f} "
+                f"records/s; {bulk_seconds / ours_bulk:.2f} of neo4j-admin's rate)"
+            )
         _check_counts(store, tables)
         sys.stdout.flush()
         measures = measure_all(store, args, as_of)
@@ -412,6 +421,21 @@ def run(args: argparse.Namespace, work: Path) -> None:
         again = reimports(target, parts, work, records)
     _print_table(args, records, import_seconds, bulk_seconds, measures, again)
     print(f"peak memory of an import process {import_rss:,.0f} MB")
+
+
+def bulk_option(parts: list[Path], work: Path) -> float:
+    """Seconds for ``tacgraph import --bulk`` of ``parts`` into a new Neo4j home (in its
+    own process, as the other imports; the home is removed after)."""
+    spawn = multiprocessing.get_context("spawn")
+    home = work / "neo4j-bulk-option"
+    with timed() as took:
+        worker = spawn.Process(target=devserver.bulk_import_records, args=(home, parts))
+        worker.start()
+        worker.join()
+    if worker.exitcode != 0:
+        raise SystemExit("tacgraph import --bulk failed")
+    shutil.rmtree(home, ignore_errors=True)
+    return took[0]
 
 
 def changed_parts(parts: list[Path], folder: Path, share: float) -> tuple[list[Path], int]:

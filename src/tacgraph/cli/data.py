@@ -7,10 +7,12 @@ from typing import Annotated
 
 import typer
 
+from tacgraph import devserver
 from tacgraph.cli import output
 from tacgraph.cli.common import AsOfOpt, DbOpt, JsonOpt, StoreOpt, guarded, parse_date, store_from
 from tacgraph.config import StoreConfig
 from tacgraph.demo import build_demo
+from tacgraph.errors import InvalidArgument
 from tacgraph.export import export_file
 from tacgraph.importer import ImportReport, import_files
 from tacgraph.summary import Summary, summarise
@@ -112,19 +114,41 @@ def import_(
     rejects: Annotated[
         Path | None, typer.Option(help="Where --skip-invalid saves rejects.")
     ] = None,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            help="Load a new Neo4j database with neo4j-admin's bulk importer, in the "
+            "local server home given by --home (start it afterwards)."
+        ),
+    ] = False,
+    home: Annotated[
+        Path | None, typer.Option(help="With --bulk: the new Neo4j server home to load.")
+    ] = None,
     store: StoreOpt = None,
     db: DbOpt = None,
     json: JsonOpt = False,
 ) -> None:
     """Validate then import records; nothing is written if any record is bad.
 
-    Importing the same data again changes nothing.
+    Importing the same data again changes nothing. --bulk loads a new Neo4j database
+    through neo4j-admin (all or nothing; a home that holds a database is refused).
 
     Example: tacgraph import la.jsonl --db ./tacgraph-data
     """
-    with store_from(store, db, create=True) as s, output.progress("import") as update:
-        s.init_schema()
-        report = import_files(s, files, skip_invalid=skip_invalid, rejects=rejects, progress=update)
+    if bulk:
+        if home is None or skip_invalid:
+            raise InvalidArgument(
+                "--bulk needs --home and takes no --skip-invalid",
+                "name a new server home: tacgraph import la.jsonl --bulk --home ./neo4j-la",
+            )
+        with output.progress("import") as update:
+            report = devserver.bulk_import_records(home, files, progress=update)
+    else:
+        with store_from(store, db, create=True) as s, output.progress("import") as update:
+            s.init_schema()
+            report = import_files(
+                s, files, skip_invalid=skip_invalid, rejects=rejects, progress=update
+            )
     if json:
         output.print_json(report.to_json())
     else:

@@ -29,7 +29,7 @@ Only the CLI, the tests, the benchmarks and the scripts use this package; the li
 never starts a server.
 """
 
-from tacgraph.devserver.bulk import bulk_import
+from tacgraph.devserver.bulk import bulk_import, bulk_import_records
 from tacgraph.devserver.config import JVM_OPTIONS
 from tacgraph.devserver.jars import NEO4J_VERSION, jar_dir
 from tacgraph.devserver.java import MIN_JAVA_VERSION
@@ -44,6 +44,7 @@ __all__ = [
     "Neo4jServerError",
     "ServerInfo",
     "bulk_import",
+    "bulk_import_records",
     "jar_dir",
     "kill",
     "make_certificate",

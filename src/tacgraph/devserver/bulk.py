@@ -1,8 +1,12 @@
-"""Seeding a new server home with Neo4j's own bulk loader (``neo4j-admin database import``)."""
+"""Seeding a new server home with Neo4j's own bulk loader (``neo4j-admin database import``):
+from CSV files (:func:`bulk_import`), or from tacgraph's import files, validated first
+(:func:`bulk_import_records`, ``tacgraph import --bulk``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from tacgraph.devserver.admin import run_admin
@@ -12,6 +16,17 @@ from tacgraph.devserver.java import checked_java
 from tacgraph.devserver.process import free_port
 from tacgraph.devserver.tools import tail_text
 from tacgraph.errors import Neo4jServerError
+from tacgraph.importer import ImportReport, Progress, gather_files
+from tacgraph.importer.bulkcsv import ARRAY_DELIMITER, CsvFiles
+
+
+def _refuse_used(home: Path) -> None:
+    if (home / "data" / "databases").exists():
+        raise Neo4jServerError(
+            f"{home} already holds a Neo4j database; a bulk import only makes a new one",
+            "give a new --home (its server is started afterwards with 'tacgraph db neo4j "
+            "start --home'), or import without --bulk into the running server",
+        )
 
 
 def bulk_import(
@@ -22,26 +37,29 @@ def bulk_import(
     heap: str = "2g",
     cache: Path | None = None,
     timeout: float = 7200.0,
+    multiline: bool = False,
 ) -> str:
     """Load CSV files into database ``neo4j`` of a new ``home`` with Neo4j's own bulk
     loader, ``neo4j-admin database import full`` (the way to seed a large database;
     the benchmarks measure the importer against it). ``nodes`` maps a label to its
     files, ``relationships`` a type to its; each file starts with its own header in
     neo4j-admin's format; arrays split on ``;``. The home must never have been
-    started; start() it afterwards.
+    started; start() it afterwards. ``multiline``: a quoted cell may hold a line break
+    (slower to read, so only asked for where text may hold one).
 
     Returns the tool's report. Raises Neo4jServerError on any failure.
     """
     home = home.expanduser().resolve()
-    if (home / "data" / "databases").exists():
-        raise Neo4jServerError(f"{home} already holds databases; bulk import needs a new home")
+    _refuse_used(home)
     java = checked_java()
     lib = jar_dir(cache)
     for name in HOME_DIRS:
         (home / name).mkdir(parents=True, exist_ok=True)
     write_conf(home, server_settings(home, lib, free_port(), "512m", "256m", auth=False))
     # The database first: each --nodes/--relationships takes every word after it.
-    args = ["database", "import", "full", "neo4j", "--array-delimiter=;"]
+    args = ["database", "import", "full", "neo4j", f"--array-delimiter={ARRAY_DELIMITER}"]
+    if multiline:
+        args.append("--multiline-fields=true")
     # One option per file: in a group of several files only the first has a header.
     args += [f"--nodes={label}={file}" for label, files in nodes.items() for file in files]
     args += [
@@ -56,3 +74,49 @@ def bulk_import(
             + tail_text(result.stdout)
         )
     return result.stdout
+
+
+def bulk_import_records(
+    home: Path,
+    paths: Iterable[Path],
+    *,
+    progress: Progress | None = None,
+    heap: str = "2g",
+    cache: Path | None = None,
+) -> ImportReport:
+    """Validate the records in ``paths`` and load them into database ``neo4j`` of a new
+    server ``home`` with ``neo4j-admin database import full``: all or nothing (a bad
+    record, or the tool's failure, leaves no database behind). Every reference must
+    point at a record in the input. Each node keeps its record's content hash, so a later
+    ``tacgraph import`` of the same file finds every record unchanged.
+
+    Returns the import's report. Raises Neo4jServerError for a home that already holds a
+    database (checked before anything is read) or when the tool fails, InvalidInput
+    (naming every problem) when a record is bad.
+    """
+    home = home.expanduser().resolve()
+    _refuse_used(home)
+    with tempfile.TemporaryDirectory(prefix="tacgraph-bulk-") as folder:
+        files = CsvFiles(Path(folder))
+        report = gather_files(paths, files, progress)
+        if progress:
+            progress("bulk load", 0, None)
+        try:
+            bulk_import(
+                home,
+                nodes=files.node_files(),
+                relationships=files.relationship_files(),
+                heap=heap,
+                cache=cache,
+                multiline=True,
+            )
+        except Neo4jServerError:
+            _remove_database(home)
+            raise
+    return report
+
+
+def _remove_database(home: Path) -> None:
+    """What a failed bulk import left: no database, so that the home can be used again."""
+    for name in ("databases", "transactions"):
+        shutil.rmtree(home / "data" / name, ignore_errors=True)

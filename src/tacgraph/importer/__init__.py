@@ -21,25 +21,31 @@ from __future__ import annotations
 
 import csv
 import errno
-import hashlib
 import json
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import Any, Protocol
 
 from tacgraph.errors import InvalidInput, StoreError, UnreadableFile
+from tacgraph.importer.batch import (
+    Parsed,
+    Problem,
+    hashed,
+    parse,
+    prepare,
+    record_id,
+    sorted_text,
+    validate_batch,
+)
+from tacgraph.importer.ids import IdFile
 from tacgraph.mapping import EdgeTargets, from_graph, to_graph
-from tacgraph.model import BY_LABEL, Dataset, Record, dump_record
+from tacgraph.model import BY_LABEL, Record, dump_record
 from tacgraph.schema import EdgeSpec, graph_schema
 from tacgraph.sources import RawRecord, file_format, is_unreadable, read_records, unreadable
-from tacgraph.store.arrowfiles import ArrowFiles
 from tacgraph.store.base import ChangeSet, EdgeRow, Row, Store
 
 BATCH = 20_000
@@ -51,26 +57,6 @@ Sources = list[tuple[str, list[tuple[str, dict[str, Any]]], bool]]
 Pending = dict[EdgeSpec, Sources]
 # A node to write: label, row, edges, additive, and the content hash to keep with it.
 _Node = tuple[str, Row, EdgeTargets, bool, str]
-
-
-@dataclass(frozen=True)
-class Problem:
-    location: str
-    record_id: str | None
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        who = f" {self.record_id}" if self.record_id else ""
-        return f"{self.location}{who}: {self.field}: {self.reason}"
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "location": self.location,
-            "record_id": self.record_id,
-            "field": self.field,
-            "reason": self.reason,
-        }
 
 
 @dataclass
@@ -101,69 +87,6 @@ class ImportReport:
             "problems": [p.to_json() for p in self.problems],
             "rejects_file": self.rejects_file,
         }
-
-
-def _record_id(data: Any) -> str | None:
-    if isinstance(data, dict) and isinstance(data.get("id"), str):
-        return str(data["id"]) if _is_text(data["id"]) else None
-    return None
-
-
-def _is_text(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _not_text_at(data: Any, where: str = "") -> str | None:
-    """The field holding a string no engine can store (a lone surrogate, which JSON's
-    ``\\ud800`` escapes can make), or None."""
-    if isinstance(data, str):
-        return None if _is_text(data) else where or "(record)"
-    if isinstance(data, dict):
-        items: Iterable[tuple[Any, Any]] = data.items()
-    elif isinstance(data, list):
-        items = enumerate(data)
-    else:
-        return None
-    for key, value in items:
-        path = f"{where}.{key}" if where else str(key)
-        if isinstance(key, str) and not _is_text(key):
-            return where or "(record)"
-        found = _not_text_at(value, path)
-        if found is not None:
-            return found
-    return None
-
-
-def parse(raw: RawRecord) -> tuple[Record | None, list[Problem]]:
-    """Validate one raw record against its model; problems name each bad field."""
-    rid = _record_id(raw.data)
-    reason = is_unreadable(raw.data)
-    if reason is not None:
-        return None, [Problem(raw.location, None, "(record)", reason)]
-    try:
-        text = json.dumps(raw.data, ensure_ascii=False)
-    except RecursionError:
-        return None, [Problem(raw.location, rid, "(record)", "values nested too deeply")]
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        bad = _not_text_at(raw.data) or "(record)"
-        return None, [Problem(raw.location, rid, bad, "not valid Unicode text (a lone surrogate)")]
-    model = BY_LABEL.get(raw.label or "")
-    if model is None:
-        return None, [Problem(raw.location, rid, "type", f"unknown record type {raw.label!r}")]
-    try:
-        return model.model_validate_json(text), []
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors(include_url=False):
-            where = ".".join(str(part) for part in err["loc"]) or "(record)"
-            problems.append(Problem(raw.location, rid, where, err["msg"]))
-        return None, problems
 
 
 def _json_value(value: Any) -> Any:
@@ -236,6 +159,15 @@ class _Spill:
         head = json.dumps([location, label, redacted])
         self._write(f'["v",{head},{body}]')
 
+    def add_text(self, location: str, label: str, redacted: bool, text: str) -> None:
+        """Keep a valid record as its validated text (a first load, whose records go to
+        the bulk loader's files as they are validated: this copy is read again only to
+        save rejects or when a record is rejected after it was gathered)."""
+        # Built by hand: json.dumps of a whole list for each record cost a tenth of a
+        # first load's time; the location is the one part that needs escaping.
+        flag = "true" if redacted else "false"
+        self._write(f'["t",[{json.dumps(location)},"{label}",{flag}],{text}]')
+
     def add_invalid(self, raw: RawRecord) -> RawRecord:
         """Keep a record that failed validation, for the rejects file; returns it as the
         later passes will read it (one nested too deeply to copy becomes unreadable)."""
@@ -267,6 +199,10 @@ class _Spill:
                         location, label, redacted, data=unreadable(reason) if reason else data
                     )
                     continue
+                if kind == "t":
+                    record = BY_LABEL[label].model_validate_json(json.dumps(body))
+                    yield _Kept(location, label, redacted, *to_graph(record))
+                    continue
                 row, targets = body
                 for name in self._dates[label]:
                     if row[name] is not None:
@@ -288,18 +224,23 @@ class _Spill:
 
 @dataclass
 class _Validation:
-    fingerprints: dict[str, dict[str, bytes]] = field(default_factory=lambda: defaultdict(dict))
+    # Every id read, with its fingerprint, to write or unchanged (its content hash is the
+    # stored node's: neither validated nor written again, but present for references and
+    # duplicates), and the ids references need: on disk, not in memory.
+    ids: IdFile
     rejected_at: set[str] = field(default_factory=set)  # locations
     rejected_ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     problems: list[Problem] = field(default_factory=list)
-    needed: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    # Records whose content hash is the stored node's: neither validated nor written
-    # again, but present for references and duplicates (label, id, fingerprint).
-    unchanged: dict[str, dict[str, bytes]] = field(default_factory=lambda: defaultdict(dict))
     read: int = 0
+    # On a first load: what went into the bulk loader's files as it was validated, and
+    # whether a record gathered there was rejected afterwards (its reference dangles).
+    gathered: dict[str, int] = field(default_factory=dict)
+    gathered_nodes: int = 0
+    gathered_edges: int = 0
+    dropped: bool = False
 
     def known(self, label: str, rid: str) -> bytes | None:
-        return self.fingerprints[label].get(rid) or self.unchanged[label].get(rid)
+        return self.ids.known(label, rid)
 
 
 def count_records(path: Path) -> int:
@@ -323,99 +264,115 @@ def count_records(path: Path) -> int:
     return sum(len(v) for k, v in doc.items() if isinstance(v, list) and k != "format")
 
 
-def fingerprint(raw: RawRecord) -> bytes | None:
-    """A record's fingerprint as read: a hash of its type and its data with keys sorted
-    (None for a record with no type or no id, or unreadable). Two records with one id
-    and different fingerprints are different records; the node a record is written to
-    keeps it (:func:`content_hash`), so a later load knows the record unchanged without
-    validating it again."""
-    if raw.label is None or _record_id(raw.data) is None:
-        return None
-    try:
-        text = json.dumps(raw.data, sort_keys=True)
-    except (RecursionError, TypeError, ValueError):
-        return None
-    return _hashed(raw.label, text)
+class Gatherer(Protocol):
+    """Files for an engine's bulk loader, filled a record at a time (ArrowFiles for
+    LadybugDB's COPY, CsvFiles for neo4j-admin)."""
 
+    def add_node(self, label: str, row: dict[str, Any], content_hash: str) -> None: ...
 
-def _hashed(label: str, text: str) -> bytes:
-    return hashlib.blake2b(f"{_model_version()}{label}\n{text}".encode(), digest_size=12).digest()
+    def add_edge(self, edge: EdgeSpec, source: str, target: str, props: dict[str, Any]) -> None: ...
 
-
-@cache
-def _model_version() -> str:
-    """A short hash of the record model: a new model validates every record again."""
-    text = json.dumps(Dataset.model_json_schema(), sort_keys=True)
-    return hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
+    def close(self) -> None: ...
 
 
 def _validate(
-    paths: Sequence[Path], spill: _Spill, store: Store, progress: Progress | None
+    paths: Sequence[Path],
+    spill: _Spill,
+    store: Store | None,
+    progress: Progress | None,
+    files: Gatherer | None = None,
 ) -> _Validation:
     """Validate every record, a batch at a time; a record whose content hash is its
-    stored node's is counted unchanged instead (its stored form was validated)."""
-    state = _Validation()
-    compare = not store.is_empty()
+    stored node's is counted unchanged instead (its stored form was validated). With
+    ``files`` (a first load into an empty store) each valid record goes into them as it
+    is validated, once per id."""
+    state = _Validation(IdFile(spill.folder))
+    compare = files is None and store is not None and not store.is_empty()
     # The count is a first pass over the input, so it is only taken for a bar to show.
     total = sum(count_records(path) for path in paths) if progress else 0
-    batch: list[tuple[RawRecord, bytes | None]] = []
+    batch: list[RawRecord] = []
 
     def flush() -> None:
+        items = [(raw, *prepare(raw)) for raw in batch]
         stored: dict[str, dict[str, str | None]] = {}
         if compare:
             wanted: dict[str, list[str]] = defaultdict(list)
-            for raw, mark in batch:
+            for raw, _, mark in items:
                 if mark is not None:
                     wanted[str(raw.label)].append(str(raw.data["id"]))
             stored = {
-                label: store.node_hashes(label, ids)
+                label: store.node_hashes(label, ids)  # type: ignore[union-attr]
                 for label, ids in wanted.items()
                 if label in BY_LABEL
             }
-        for raw, mark in batch:
-            label, rid = str(raw.label), _record_id(raw.data)
-            if (
+
+        def as_stored(raw: RawRecord, mark: bytes | None) -> bool:
+            rid = record_id(raw.data)
+            return (
                 mark is not None
                 and rid is not None
-                and stored.get(label, {}).get(rid) == content_hash(mark, raw.redacted)
-                and rid not in state.fingerprints[label]
-                and state.unchanged[label].get(rid, mark) == mark
-            ):
+                and stored.get(str(raw.label), {}).get(rid) == content_hash(mark, raw.redacted)
+            )
+
+        kept = [compare and as_stored(raw, mark) for raw, _, mark in items]
+        parsed = iter(validate_batch([item for item, k in zip(items, kept, strict=True) if not k]))
+        for (raw, text, mark), known in zip(items, kept, strict=True):
+            if not known:
+                _accept(next(parsed), spill, state, files)
+            elif _still_unchanged(state, str(raw.label), str(record_id(raw.data)), mark):
                 state.read += 1
-                state.unchanged[label][rid] = mark
-            else:
-                _validate_one(raw, mark, spill, state)
+                state.ids.keep(
+                    str(raw.label), str(record_id(raw.data)), mark or b"", unchanged=True
+                )
+            else:  # as stored, but a different record with its id came first
+                _accept(validate_batch([(raw, text, mark)])[0], spill, state, files)
             if progress and state.read % 10_000 == 0:
                 progress("validate", state.read, max(total, state.read))
+        if progress and files is not None:
+            progress("prepare", state.gathered_nodes, max(total, state.read))
         batch.clear()
 
     for path in paths:
         for raw in read_records(path):
-            batch.append((raw, fingerprint(raw)))
+            batch.append(raw)
             if len(batch) >= BATCH:
                 flush()
     flush()
     if progress:
         progress("validate", state.read, state.read)  # the count read, which the summary says
+        if files is not None:
+            progress("prepare", state.gathered_nodes, state.gathered_nodes)
     spill.close()
     return state
 
 
-def _validate_one(raw: RawRecord, mark: bytes | None, spill: _Spill, state: _Validation) -> None:
+def _still_unchanged(state: _Validation, label: str, rid: str, mark: bytes | None) -> bool:
+    """Whether a record as stored is still unchanged: no record with its id is to be
+    written, and any earlier one as stored had its fingerprint."""
+    seen = state.ids.state(label, rid)
+    return seen is None or (not seen[1] and seen[0] == mark)
+
+
+def _accept(parsed: Parsed, spill: _Spill, state: _Validation, files: Gatherer | None) -> None:
+    """Count one validated record: a problem, a repeat of its id, or a record to write
+    (kept in the working copy, and, on a first load, gathered into ``files``)."""
+    raw, record = parsed.raw, parsed.record
     state.read += 1
-    record, problems = parse(raw)
     if record is None:
         raw = spill.add_invalid(raw)
-        state.problems += problems
+        state.problems += parsed.problems
         state.rejected_at.add(raw.location)
-        rid = _record_id(raw.data)
+        rid = record_id(raw.data)
         if rid and raw.label:
             state.rejected_ids[raw.label].add(rid)
         return
     label = record.label()
     row, edges = to_graph(record)
-    spill.add_valid(raw.location, label, row, edges, raw.redacted)
-    mark = mark or b""  # a valid record has a type and an id, so a fingerprint
+    if files is not None and parsed.text is not None:
+        spill.add_text(raw.location, label, raw.redacted, parsed.text)
+    else:
+        spill.add_valid(raw.location, label, row, edges, raw.redacted)
+    mark = parsed.mark or b""  # a valid record has a type and an id, so a fingerprint
     known = state.known(label, record.id)
     if known is not None and known != mark:
         state.problems.append(
@@ -423,41 +380,43 @@ def _validate_one(raw: RawRecord, mark: bytes | None, spill: _Spill, state: _Val
         )
         state.rejected_at.add(raw.location)
         return
-    state.fingerprints[label][record.id] = mark
+    state.ids.keep(label, record.id, mark)
     for edge, targets in edges.items():
-        needed = state.needed[edge.target]
-        for target, _ in targets:
-            needed.add(target)
+        if targets:
+            state.ids.need(edge.target, (target for target, _ in targets))
+    if files is not None and known is None:
+        files.add_node(label, row, content_hash(mark, raw.redacted))
+        state.gathered_nodes += 1
+        state.gathered[label] = state.gathered.get(label, 0) + 1
+        for edge, targets in edges.items():
+            for target, props in targets:
+                files.add_edge(edge, record.id, target, props)
+            state.gathered_edges += len(targets)
 
 
 def _missing_targets(
-    store: Store, state: _Validation, progress: Progress | None = None
+    store: Store | None, state: _Validation, progress: Progress | None = None
 ) -> dict[str, set[str]]:
     """Referenced ids neither in the input nor in the store, by label; the ones not in
     the input are looked up in the store (the "check" phase, counted in references)."""
-    outside = {
-        label: ids - state.fingerprints[label].keys() - state.unchanged[label].keys()
-        for label, ids in state.needed.items()
-    }
-    total = sum(len(ids) for ids in outside.values())
+    total = state.ids.outside_count()
     done = 0
     missing: dict[str, set[str]] = {}
-    for label, absent in outside.items():
-        wanted = sorted(absent)
-        for start in range(0, len(wanted), BATCH):
-            part = wanted[start : start + BATCH]
-            absent = absent - store.nodes_by_id(label, part).keys()
-            done += len(part)
-            if progress:
-                progress("check", done, total)
+    for label, part in state.ids.outside():
+        absent = set(part)
+        if store is not None:  # None: a new database, which holds nothing yet
+            absent -= store.nodes_by_id(label, part).keys()
         if absent:
-            missing[label] = absent
+            missing.setdefault(label, set()).update(absent)
+        done += len(part)
+        if progress:
+            progress("check", done, total)
     return missing
 
 
 def _reject_dangling(
     spill: _Spill,
-    store: Store,
+    store: Store | None,
     state: _Validation,
     cascade: bool,
     progress: Progress | None = None,
@@ -491,8 +450,9 @@ def _reject_dangling(
                 state.rejected_at.add(kept.location)
                 newly.append((edge.source, rid))
                 break
+        state.dropped = state.dropped or bool(newly)
         for label, rid in newly:
-            state.fingerprints[label].pop(rid, None)
+            state.ids.take(label, rid)
             state.rejected_ids[label].add(rid)
         missing = _missing_targets(store, state) if newly else {}
 
@@ -505,7 +465,7 @@ def _to_write(spill: _Spill, state: _Validation) -> Iterator[_Node]:
         if kept.row is None or kept.edges is None or kept.location in state.rejected_at:
             continue
         label = str(kept.label)
-        mark = state.fingerprints[label].pop(str(kept.row["id"]), None)
+        mark = state.ids.take(label, str(kept.row["id"]))
         if mark is not None:
             yield label, kept.row, kept.edges, kept.redacted, content_hash(mark, kept.redacted)
 
@@ -522,7 +482,7 @@ def _write(
     marks: list[tuple[str, str, str]] = []
     batch: list[_Node] = []
     done = 0
-    total = sum(len(ids) for ids in state.fingerprints.values())
+    total = state.ids.to_write()
 
     def flush() -> None:
         nonlocal done
@@ -539,29 +499,6 @@ def _write(
     flush()
     _write_all_edges(store, pending_edges, report, progress, fresh)
     _keep_hashes(store, marks)
-
-
-def _gather(
-    spill: _Spill,
-    files: ArrowFiles,
-    state: _Validation,
-    report: ImportReport,
-    progress: Progress | None,
-) -> None:
-    """Put every record to write into ``files`` for the engine's bulk loader: a first
-    load, so every node and edge is new."""
-    total = sum(len(ids) for ids in state.fingerprints.values())
-    for done, (label, row, edges, _, mark) in enumerate(_to_write(spill, state), start=1):
-        rid = str(row["id"])
-        files.add_node(label, row, mark)
-        report.created[label] = report.created.get(label, 0) + 1
-        for edge, targets in edges.items():
-            for target, props in targets:
-                files.add_edge(edge, rid, target, props)
-            report.edges_created += len(targets)
-            report.relationships += len(targets)
-        if progress and (done % 10_000 == 0 or done == total):
-            progress("prepare", done, total)
 
 
 def _write_all_edges(
@@ -728,12 +665,15 @@ def _import(
     progress: Progress | None,
 ) -> ImportReport:
     report = ImportReport([str(p) for p in files])
-    state = _validate(files, spill, store, progress)
+    # A first load into an empty store has nothing to compare with: its records go into
+    # the engine's bulk loader's files as they are validated (where the engine has one).
+    empty = store.is_empty()
+    bulk = store.bulk_files(spill.folder) if empty else None
+    state = _validate(files, spill, store, progress, bulk)
     _reject_dangling(spill, store, state, cascade=skip_invalid, progress=progress)
-    state.needed.clear()  # checked: the ids references need are not needed again
+    state.ids.forget_needed()  # checked: the ids references need are not needed again
     report.records_read = state.read
-    report.unchanged = sum(len(ids) for ids in state.unchanged.values())
-    state.unchanged.clear()
+    report.unchanged = state.ids.unchanged()
     report.problems = state.problems
     report.rejected = len(state.rejected_at)
     if state.problems and not skip_invalid:
@@ -745,17 +685,44 @@ def _import(
         out = rejects or files[0].with_name(files[0].name + ".rejects.jsonl")
         _save_rejects(spill, state, out)
         report.rejects_file = str(out)
-    # A first load into an empty store has nothing to compare with: the lookups of
-    # stored nodes and edges that find what differs are skipped.
-    fresh = store.is_empty()
-    bulk = store.bulk_files(spill.folder) if fresh else None
-    if bulk is not None:
-        _gather(spill, bulk, state, report, progress)
+    if bulk is not None and not state.dropped:
+        report.created = dict(state.gathered)
+        report.edges_created = report.relationships = state.gathered_edges
         with store.transaction():
             store.bulk_load(bulk, progress)
         return report
+    if bulk is not None:  # a gathered record was rejected since: written row by row
+        bulk.close()
     with store.transaction():
-        _write(spill, store, state, report, progress, fresh)
+        _write(spill, store, state, report, progress, fresh=empty)
+    return report
+
+
+def gather_files(
+    paths: Iterable[Path], files: Gatherer, progress: Progress | None = None
+) -> ImportReport:
+    """Validate the records in ``paths`` into ``files``, for the bulk loader of a new,
+    empty database (``tacgraph import --bulk`` on Neo4j): every reference must point at
+    a record in the input. All or nothing: raises InvalidInput naming every problem
+    (``files`` are then not to be loaded); returns the report of what the files hold.
+    """
+    names = list(paths)
+    report = ImportReport([str(p) for p in names])
+    with tempfile.TemporaryDirectory(prefix="tacgraph-import-") as folder:
+        spill = _Spill(Path(folder))
+        state = _validate(names, spill, None, progress, files)
+        _reject_dangling(spill, None, state, cascade=False, progress=progress)
+    files.close()
+    report.records_read = state.read
+    report.problems = state.problems
+    report.rejected = len(state.rejected_at)
+    if state.problems:
+        raise InvalidInput(
+            f"{report.rejected} of {report.records_read} records are invalid; nothing was written",
+            list(state.problems),
+        )
+    report.created = dict(state.gathered)
+    report.edges_created = report.relationships = state.gathered_edges
     return report
 
 
@@ -775,7 +742,7 @@ def import_records(store: Store, records: Iterable[Record]) -> ImportReport:
             for record in items[start : start + BATCH]:
                 label = record.label()
                 row, edges = to_graph(record)
-                mark = _hashed(label, json.dumps(dump_record(record), sort_keys=True))
+                mark = hashed(label, str(sorted_text(dump_record(record))))
                 batch.append((label, row, edges, False, content_hash(mark, False)))
             _write_nodes(store, batch, report, pending, marks)
         _write_all_edges(store, pending, report)
@@ -783,4 +750,13 @@ def import_records(store: Store, records: Iterable[Record]) -> ImportReport:
     return report
 
 
-__all__ = ["ImportReport", "Problem", "graph_schema", "import_files", "import_records", "parse"]
+__all__ = [
+    "Gatherer",
+    "ImportReport",
+    "Problem",
+    "gather_files",
+    "graph_schema",
+    "import_files",
+    "import_records",
+    "parse",
+]

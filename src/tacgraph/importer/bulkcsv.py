@@ -1,0 +1,123 @@
+"""Validated nodes and edges as CSV files in ``neo4j-admin database import``'s format,
+one per label and per reference field, for a first load into a new Neo4j database.
+
+Each file starts with its own header: ``id:ID(Label)`` and ``name:type`` for a node's
+properties (and its content hash), ``:START_ID(Source)``, ``:END_ID(Target)`` and the
+edge's properties for a relationship. Every string is quoted, so an empty string stays
+one while an absent value (an empty, unquoted cell) is no property at all; lists are
+joined with ``;`` (no id or scope can hold one: a free-text list item that does is
+refused, as the loader would split it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+from tacgraph.errors import InvalidInput
+from tacgraph.schema import EdgeSpec, graph_schema
+
+ARRAY_DELIMITER = ";"
+# The property each node keeps its record's content hash in (store/arrowfiles.HASH).
+HASH = "content_hash"
+_TYPES = {
+    "STRING": "string",
+    "BOOLEAN": "boolean",
+    "DATE": "date",
+    "INT64": "long",
+    "STRING[]": "string[]",
+}
+
+
+def _cell(value: Any, where: str) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        items = [str(item) for item in value]
+        if any(ARRAY_DELIMITER in item for item in items):
+            raise InvalidInput(
+                f"{where}: a list item holds {ARRAY_DELIMITER!r}, which neo4j-admin would "
+                "split; import without --bulk",
+                [],
+            )
+        # An empty list is written as no property (neo4j-admin reads an empty quoted
+        # array cell as one empty string); a record reads it back as its default.
+        return ARRAY_DELIMITER.join(items) if items else None
+    return str(value)
+
+
+def _quoted(value: Any) -> str:
+    """A CSV cell: a string quoted (quotes doubled), a number bare, nothing empty."""
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    return '"' + str(value).replace('"', '""') + '"'
+
+
+class _Sink:
+    def __init__(self, path: Path, header: list[str]) -> None:
+        self.path = path
+        self.rows = 0
+        self._handle: TextIO = path.open("w", encoding="utf-8", newline="")
+        self._handle.write(",".join(header) + "\n")
+
+    def add(self, values: list[Any]) -> None:
+        self._handle.write(",".join(_quoted(v) for v in values) + "\n")
+        self.rows += 1
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+@dataclass
+class CsvFiles:
+    """neo4j-admin CSV files of new nodes (per label) and edges (per edge of the schema)."""
+
+    folder: Path
+    nodes: dict[str, _Sink] = field(default_factory=dict)
+    edges: dict[EdgeSpec, _Sink] = field(default_factory=dict)
+
+    def add_node(self, label: str, row: dict[str, Any], content_hash: str) -> None:
+        sink = self.nodes.get(label)
+        props = graph_schema().node(label).props
+        if sink is None:
+            header = [
+                f"id:ID({label})" if p.name == "id" else f"{p.name}:{_TYPES[p.type]}" for p in props
+            ]
+            header.append(f"{HASH}:string")
+            sink = self.nodes[label] = _Sink(self.folder / f"{label}.csv", header)
+        where = f"{label} {row['id']}"
+        sink.add([_cell(row[p.name], where) for p in props] + [content_hash])
+
+    def add_edge(self, edge: EdgeSpec, source: str, target: str, props: dict[str, Any]) -> None:
+        sink = self.edges.get(edge)
+        if sink is None:
+            header = [f":START_ID({edge.source})", f":END_ID({edge.target})"]
+            header += [f"{p.name}:{_TYPES[str(p.type)]}" for p in edge.props]
+            name = f"{edge.source}-{edge.field}.csv"
+            sink = self.edges[edge] = _Sink(self.folder / name, header)
+        where = f"{edge.source} {source}"
+        sink.add([source, target, *(_cell(props[p.name], where) for p in edge.props)])
+
+    def close(self) -> None:
+        for sink in (*self.nodes.values(), *self.edges.values()):
+            sink.close()
+
+    def node_files(self) -> dict[str, list[Path]]:
+        return {label: [sink.path] for label, sink in self.nodes.items()}
+
+    def relationship_files(self) -> dict[str, list[Path]]:
+        """The files of each relationship type (several edges may share one type)."""
+        grouped: dict[str, list[Path]] = {}
+        for edge, sink in self.edges.items():
+            grouped.setdefault(edge.rel_type, []).append(sink.path)
+        return grouped

@@ -1,0 +1,86 @@
+"""Records validated a batch at a time give the records and the problems validating each
+on its own gives; the ids an import remembers are kept on disk, with the same answers
+the sets they replace gave."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tacgraph.importer.batch import parse, prepare, validate_batch
+from tacgraph.importer.ids import IdFile
+from tacgraph.sources import RawRecord, read_records
+from tacgraph.synth import Synthesiser, write_jsonl
+
+
+@pytest.fixture(scope="module")
+def raws(tmp_path_factory: pytest.TempPathFactory) -> list[RawRecord]:
+    path = tmp_path_factory.mktemp("batch") / "la.jsonl"
+    write_jsonl(Synthesiser(40, 5).records(), path)
+    return list(read_records(path))
+
+
+def _spoilt(raws: list[RawRecord]) -> list[RawRecord]:
+    """The records with every seventh one made bad in a different way, and a record of
+    an unknown type, one with a lone surrogate, and one that could not be read."""
+    out: list[RawRecord] = []
+    for n, raw in enumerate(raws):
+        data = json.loads(json.dumps(raw.data))
+        if n % 7 == 3:
+            data["id"] = "not an id!"
+        elif n % 7 == 5:
+            data["unexpected"] = 1
+        out.append(RawRecord(raw.location, raw.label, data, raw.redacted))
+    out.append(RawRecord("x:line 1", "Nothing", {"id": "N-1"}))
+    out.append(RawRecord("x:line 2", "Agency", {"id": "A-\ud800", "name": "x"}))
+    out.append(RawRecord("x:line 3", "Agency", "not a record"))
+    return out
+
+
+def test_a_batch_gives_what_each_record_on_its_own_gives(raws: list[RawRecord]) -> None:
+    items = _spoilt(raws)
+    batched = validate_batch([(raw, *prepare(raw)) for raw in items])
+    assert [p.raw for p in batched] == items
+    bad = 0
+    for raw, parsed in zip(items, batched, strict=True):
+        record, problems = parse(raw)
+        assert parsed.record == record, raw.location
+        assert parsed.problems == problems, raw.location
+        bad += bool(problems)
+    assert bad > 10
+
+
+def test_good_records_are_validated_in_one_call_per_type(
+    raws: list[RawRecord], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tacgraph.importer import batch
+
+    one_by_one: list[str] = []
+    monkeypatch.setattr(batch, "_one", lambda item: one_by_one.append(item[0].location))
+    records = validate_batch([(raw, *prepare(raw)) for raw in raws])
+    assert one_by_one == []
+    assert all(p.record is not None and not p.problems for p in records)
+
+
+def test_the_id_file_answers_as_the_sets_did(tmp_path: Path) -> None:
+    ids = IdFile(tmp_path)
+    ids.keep("Child", "C-1", b"a")
+    ids.keep("Child", "C-2", b"b", unchanged=True)
+    ids.keep("Agency", "C-1", b"c")  # the same id under another label is another record
+    assert ids.known("Child", "C-1") == b"a" and ids.known("Agency", "C-1") == b"c"
+    assert ids.state("Child", "C-2") == (b"b", False, True)
+    assert ids.known("Child", "C-3") is None
+    assert (ids.to_write(), ids.unchanged()) == (2, 1)
+    ids.need("Child", ["C-1", "C-2", "C-9", "C-9"])
+    ids.need("Agency", ["A-1"])
+    assert dict(ids.outside()) == {"Agency": ["A-1"], "Child": ["C-9"]}
+    assert ids.outside_count() == 2
+    assert ids.take("Child", "C-1") == b"a"
+    assert ids.take("Child", "C-1") is None  # a repeat of the same record finds none
+    assert ids.known("Child", "C-1") is None
+    assert ids.take("Child", "C-2") is None  # unchanged: nothing to write
+    ids.forget_needed()
+    assert list(ids.outside()) == []
+    ids.close()

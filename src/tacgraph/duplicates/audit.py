@@ -28,7 +28,7 @@ from tacgraph.rows.duplicates import (
     DUP_CANDIDATES_HOUSEHOLD,
     DUP_CHILDREN,
     DUP_CHILDREN_COUNT,
-    DUP_FAMILY,
+    DUP_FAMILY_IDS,
     DUP_FAMILY_OF,
     DUP_GP_PRACTICES,
     DUP_HOUSEHOLDS,
@@ -193,7 +193,10 @@ def find_duplicates(
         for row in store.read(query):
             links[str(row["child_id"])][column] = row[column]
         step(f"read {key} links", len(rows))
-    _add_family(links, store.read(DUP_FAMILY))
+    # One row per child, its family members gathered by the engine: half the rows of
+    # one per link, and rows cost more to read than links to gather.
+    for row in store.read(DUP_FAMILY_IDS):
+        links[str(row["child_id"])]["family_ids"] = {str(f) for f in row["family_member_ids"]}
     step("read family links", len(rows))
     children = features.records(rows, links)
     train = len(rows) >= model.TRAIN_MIN_CHILDREN

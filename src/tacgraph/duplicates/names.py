@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections import defaultdict
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -56,6 +56,10 @@ def _spelling_heads() -> dict[str, str]:
 _FOLD = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae"})
 
 
+# A local authority's children share their names: the folds and keys below are
+# remembered (a few hundred thousand short strings at most), so a table of 300,000
+# records folds each name once.
+@lru_cache(maxsize=1 << 18)
 def normalise_name(value: str | None) -> str | None:
     """A name folded for comparison: lower case, accents and punctuation removed, a
     hyphen or apostrophe as a space. None when nothing is left."""
@@ -85,6 +89,7 @@ def name_forms(*names: str | None) -> list[str]:
 _DIGRAPHS = (("ph", "f"), ("x", "ks"), ("ck", "k"), ("q", "k"), ("w", "v"), ("z", "s"))
 
 
+@lru_cache(maxsize=1 << 18)
 def spelling_key(value: str | None) -> str | None:
     """One key for the spellings of a name written from another script (Mohammed,
     Muhammad, Mohamed; Chaudhry, Choudhury): a spelling in the transliteration table

@@ -47,10 +47,17 @@ class DupFamilyRow(TypedDict):
     family_member_id: str
 
 
-DUP_FAMILY = Query("dup_family", DupFamilyRow)
-
-
 DUP_FAMILY_OF = Query("dup_family_of", DupFamilyRow)
+
+
+class DupFamilyIdsRow(TypedDict):
+    """A child and its family members, in no order."""
+
+    child_id: str
+    family_member_ids: list[str]
+
+
+DUP_FAMILY_IDS = Query("dup_family_ids", DupFamilyIdsRow)
 
 
 class DupGpPracticesRow(TypedDict):

@@ -14,8 +14,9 @@ whole store, which holds every child generated so far: an example draws whether 
 them, and they are then checked for every shielded child in it. So that no example pays
 for a store of its own, each engine's store is made once for the module and each
 example's records go in under ids of their own (``E<n>``): no store is made, cleared or
-reopened per example. TACGRAPH_PROPERTY_EXAMPLES sets the count (default 1,000, as CI).
-Each example imports its records into the two long-lived stores, which once made the
+reopened per example. TACGRAPH_PROPERTY_EXAMPLES sets the count (default 300, as CI:
+an example takes about 3 s on a 2-core machine, most of it waiting on Neo4j's answers
+to its 90 or so transactions, so 1,000 would take about 50 minutes). Each example imports its records into the two long-lived stores, which once made the
 embedded one grow by about 80 MB an example (the driver kept every bulk-load statement;
 ``EmbeddedStore.run`` now releases them): the pytest process peaked at 1.2 GB over
 200 examples on both engines.
@@ -62,7 +63,7 @@ from tacgraph.store import Store
 from tacgraph.timeline import timeline
 
 pytestmark = pytest.mark.neo4j
-EXAMPLES = int(os.environ.get("TACGRAPH_PROPERTY_EXAMPLES", "1000"))
+EXAMPLES = int(os.environ.get("TACGRAPH_PROPERTY_EXAMPLES", "300"))
 START = date(2026, 1, 1)
 
 

@@ -16,10 +16,11 @@ for a store of its own, each engine's store is made once for the module and each
 example's records go in under ids of their own (``E<n>``): no store is made, cleared or
 reopened per example. TACGRAPH_PROPERTY_EXAMPLES sets the count (default 300, as CI:
 an example takes about 3 s on a 2-core machine, most of it waiting on Neo4j's answers
-to its 90 or so transactions, so 1,000 would take about 50 minutes). Each example imports its records into the two long-lived stores, which once made the
-embedded one grow by about 80 MB an example (the driver kept every bulk-load statement;
-``EmbeddedStore.run`` now releases them): the pytest process peaked at 1.2 GB over
-200 examples on both engines.
+to its 90 or so transactions, so 1,000 would take about 50 minutes). Each example
+imports its records into the two long-lived stores, which once made the embedded one
+grow by about 80 MB an example (the driver kept every bulk-load statement;
+``EmbeddedStore.run`` now releases them): the pytest process peaked at 1.2 GB over 200
+examples on both engines.
 """
 
 from __future__ import annotations

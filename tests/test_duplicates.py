@@ -417,8 +417,10 @@ def test_cli_audit_duplicates(tmp_path: Path) -> None:
     assert [(p["child_id"], p["other_id"]) for p in pairs] == [("CH-JAMIE", "CH-JAMIE-2")]
     result = runner.invoke(app, [*base, "--csv"])
     lines = result.stdout.splitlines()
-    assert lines[0] == "child_id,other_id,probability,agreed,shared,contrary,explanation"
-    assert lines[1].startswith("CH-JAMIE,CH-JAMIE-2,")
+    assert lines[0] == (
+        "child_id,child_name,other_id,other_name,probability,agreed,shared,contrary,explanation"
+    )
+    assert lines[1].startswith("CH-JAMIE,") and ",CH-JAMIE-2," in lines[1]
     assert runner.invoke(app, [*base, "--json", "--csv"]).exit_code == exits.INVALID_INPUT
     assert runner.invoke(app, [*base, "--fail-on-findings"]).exit_code == exits.FINDINGS
     assert runner.invoke(app, [*base, "--min-probability", "1.5"]).exit_code == (

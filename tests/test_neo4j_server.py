@@ -67,7 +67,7 @@ def test_bulk_import_loads_csv_files_then_the_server_serves_them(
         relationships={"FAMILY_OF": [family_of, sibling]},
     )
     assert "IMPORT DONE" in report
-    with pytest.raises(devserver.Neo4jServerError, match="already holds databases"):
+    with pytest.raises(devserver.Neo4jServerError, match="already holds a Neo4j database"):
         devserver.bulk_import(home, nodes={"Child": [children]}, relationships={})
 
     info = devserver.start(home)

@@ -42,9 +42,7 @@ def duplicates_report(
         report = find_duplicates(
             store, reading.on, min_probability=min_probability, progress=progress, backend=backend
         )
-        named = {c for p in report.pairs for c in (p.child_id, p.other_id)}
-        named |= {c for d in report.duplicate_cafs for c in d.child_ids}
-        named |= {s.child_id for s in report.several_open_cafs}
+        named = children_named(report)
         gate.log(
             store,
             reading,
@@ -57,3 +55,11 @@ def duplicates_report(
             clock=clock,
         )
         return report
+
+
+def children_named(report: DuplicateReport) -> set[str]:
+    """The ids of every child record the report names: the pairs' records, the records
+    of a duplicate CAF, and those with several open CAFs."""
+    named = {c for p in report.pairs for c in (p.child_id, p.other_id)}
+    named |= {c for d in report.duplicate_cafs for c in d.child_ids}
+    return named | {s.child_id for s in report.several_open_cafs}

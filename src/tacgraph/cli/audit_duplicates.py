@@ -7,10 +7,17 @@ from typing import Annotated
 import typer
 
 from tacgraph.cli import exits, output
-from tacgraph.cli.common import DbOpt, JsonOpt, StoreOpt, guarded, parse_date, store_from
+from tacgraph.cli.common import (
+    DbOpt,
+    JsonOpt,
+    StoreOpt,
+    guarded,
+    one_format,
+    parse_date,
+    store_from,
+)
 from tacgraph.duplicates import BACKEND_ENV, DEFAULT_MIN_PROBABILITY, DuplicateReport
-from tacgraph.duplicates_report import duplicates_report
-from tacgraph.errors import InvalidArgument
+from tacgraph.duplicates_report import children_named, duplicates_report
 from tacgraph.ig import names
 
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print the duplicate pairs as CSV.")]
@@ -23,10 +30,7 @@ def register(app: typer.Typer) -> None:
 
 def _ids(report: DuplicateReport) -> set[str]:
     """Every record id the report names: the children and what their pairs share."""
-    found = {c for p in report.pairs for c in (p.child_id, p.other_id)}
-    found |= {c for d in report.duplicate_cafs for c in d.child_ids}
-    found |= {s.child_id for s in report.several_open_cafs}
-    return found | output.ids_in(s for p in report.pairs for s in p.shared)
+    return children_named(report) | output.ids_in(s for p in report.pairs for s in p.shared)
 
 
 def _csv(report: DuplicateReport, known: dict[str, str]) -> str:
@@ -127,8 +131,7 @@ def duplicates(
 
     Example: tacgraph audit duplicates --as PR-HOY --min-probability 0.9 --csv
     """
-    if json and as_csv:
-        raise InvalidArgument("choose one of --json and --csv")
+    one_format(json=json, csv_out=as_csv)
     when = parse_date(as_of)
     with store_from(store, db) as s, output.progress("duplicates") as update:
         report = duplicates_report(

@@ -27,6 +27,8 @@ from tacgraph.store.neo4j import Neo4jStore
 DATA = Path(__file__).parent / "data"
 SALLY = DATA / "sally.json"
 ROBIN = DATA / "robin.json"  # a shielded child, statutory bases; needs SALLY's agencies
+# The broker contact SALLY's sensitive agencies give: all a lookup may say of them.
+BROKER = "Young People's Services broker, 01632 960199"
 ENGINES = ("embedded", "neo4j")
 T = TypeVar("T")
 

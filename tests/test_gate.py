@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from conftest import same_answer
+from conftest import BROKER, same_answer
 from tacgraph import audit, caf, gate
 from tacgraph.access import AccessDenied
 from tacgraph.export import export_file
@@ -36,7 +36,6 @@ from tacgraph.timeline import timeline
 
 pytestmark = pytest.mark.neo4j
 TODAY = date(2026, 11, 23)
-BROKER = "Young People's Services broker, 01632 960199"
 REFUGE = ("Quarry", "WV4 5HR", "HH-REFUGE")
 
 

@@ -29,36 +29,31 @@ ACCOUNT_CREATE = Query("account_create", AccountBySubjectRow)
 ACCOUNT_OFFICERS = Query("account_officers", AccountBySubjectRow)
 
 
-class AccountGetRow(TypedDict):
+class AccountListRow(TypedDict):
+    """An account as a list shows it: no secrets."""
+
     id: str
     practitioner_id: str
     roles: list[str] | None
+    state: str
+    failures: int | None
+    locked_until: str | None
+    oidc_subject: str | None
+    created_at: str | None
+    created_by: str | None
+
+
+class AccountGetRow(AccountListRow):
     password_hash: str | None
     totp_secret: str | None
     totp_last: int | None
-    oidc_subject: str | None
-    state: str
-    failures: int | None
-    locked_until: str | None
     session_epoch: int | None
-    created_at: str | None
-    created_by: str | None
 
 
 ACCOUNT_GET = Query("account_get", AccountGetRow)
+
+
 ACCOUNT_INIT = Query("account_init", NoRow)
-
-
-class AccountListRow(TypedDict):
-    id: str
-    practitioner_id: str
-    roles: list[str] | None
-    state: str
-    failures: int | None
-    locked_until: str | None
-    oidc_subject: str | None
-    created_at: str | None
-    created_by: str | None
 
 
 ACCOUNT_LIST = Query("account_list", AccountListRow)

@@ -5,14 +5,9 @@ from __future__ import annotations
 from typing import TypedDict
 
 from tacgraph.queries import NoRow, Query
-from tacgraph.rows.common import PractitionerStandingRow
+from tacgraph.rows.common import IdRow, PractitionerStandingRow
 
-
-class AccountBySubjectRow(TypedDict):
-    id: str
-
-
-ACCOUNT_BY_SUBJECT = Query("account_by_subject", AccountBySubjectRow)
+ACCOUNT_BY_SUBJECT = Query("account_by_subject", IdRow)
 
 
 class AccountCandidatesRow(TypedDict):
@@ -23,10 +18,10 @@ class AccountCandidatesRow(TypedDict):
 ACCOUNT_CANDIDATES = Query("account_candidates", AccountCandidatesRow)
 
 
-ACCOUNT_CREATE = Query("account_create", AccountBySubjectRow)
+ACCOUNT_CREATE = Query("account_create", IdRow)
 
 
-ACCOUNT_OFFICERS = Query("account_officers", AccountBySubjectRow)
+ACCOUNT_OFFICERS = Query("account_officers", IdRow)
 
 
 class AccountListRow(TypedDict):
@@ -67,4 +62,4 @@ class AccountPractitionerRow(PractitionerStandingRow):
 ACCOUNT_PRACTITIONER = Query("account_practitioner", AccountPractitionerRow)
 
 
-ACCOUNT_UPDATE = Query("account_update", AccountBySubjectRow)
+ACCOUNT_UPDATE = Query("account_update", IdRow)

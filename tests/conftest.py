@@ -19,7 +19,8 @@ from hypothesis import settings
 
 from tacgraph import devserver
 from tacgraph.config import StoreConfig
-from tacgraph.importer import import_files
+from tacgraph.importer import import_files, import_records
+from tacgraph.model import Record
 from tacgraph.store import Store
 from tacgraph.store.embedded import EmbeddedStore
 from tacgraph.store.neo4j import Neo4jStore
@@ -27,6 +28,8 @@ from tacgraph.store.neo4j import Neo4jStore
 DATA = Path(__file__).parent / "data"
 SALLY = DATA / "sally.json"
 ROBIN = DATA / "robin.json"  # a shielded child, statutory bases; needs SALLY's agencies
+# The broker contact SALLY's sensitive agencies give: all a lookup may say of them.
+BROKER = "Young People's Services broker, 01632 960199"
 ENGINES = ("embedded", "neo4j")
 T = TypeVar("T")
 
@@ -158,6 +161,13 @@ def casebook(both: dict[str, Store]) -> dict[str, Store]:
 
 def load(store: Store, *paths: Path) -> Any:
     return import_files(store, list(paths))
+
+
+def add_records(stores: dict[str, Store], *records: Record) -> None:
+    """Import ``records`` into each of ``stores`` (both engines, as the ``both`` fixture
+    gives them)."""
+    for s in stores.values():
+        import_records(s, list(records))
 
 
 FORGE = """CREATE (e:AuditEntry {seq: $seq, at: $at, requester_id: $requester_id,

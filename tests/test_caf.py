@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import SALLY
+from conftest import BROKER, SALLY
 from tacgraph import audit, caf
 from tacgraph.access import AccessDenied
 from tacgraph.caf.reading import team_of
@@ -49,7 +49,6 @@ from tacgraph.store import Store
 
 pytestmark = pytest.mark.neo4j
 ON = date(2026, 11, 23)
-BROKER = "Young People's Services broker, 01632 960199"
 
 
 def _consent(cid: str, **kw: Any) -> Consent:

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conftest import SALLY, same_answer
+from conftest import SALLY, add_records, same_answer
 from tacgraph import caf
 from tacgraph.cli import exits
 from tacgraph.cli.app import app
@@ -183,16 +183,11 @@ def davis_twins(nhs_number: str | None = None, second_record: bool = True) -> li
     )
 
 
-def load(stores: dict[str, Store], *records: Record) -> None:
-    for s in stores.values():
-        import_records(s, list(records))
-
-
 @pytest.mark.neo4j
 def test_check_finds_the_caf_held_on_another_record_of_the_child(
     sally: dict[str, Store],
 ) -> None:
-    load(sally, *jamie())
+    add_records(sally, *jamie())
     pairs = same_answer(sally, lambda s: probable_duplicates_of(s, "CH-JAMIE-2"))
     assert [p.other_id for p in pairs] == ["CH-JAMIE"]
     assert pairs[0].probability >= 0.9
@@ -218,7 +213,7 @@ def test_check_finds_the_caf_held_on_another_record_of_the_child(
 
 @pytest.mark.neo4j
 def test_twins_are_never_one_child(sally: dict[str, Store]) -> None:
-    load(sally, *twins())
+    add_records(sally, *twins())
     report = same_answer(sally, lambda s: find_duplicates(s, ON))
     assert [(p.child_id, p.other_id) for p in report.pairs] == [("CH-TWIN-A", "CH-TWIN-A-2")]
     assert "given name (nickname or preferred name)" in report.pairs[0].agreed
@@ -238,7 +233,7 @@ def test_twins_are_never_one_child(sally: dict[str, Store]) -> None:
 def test_twins_whose_names_are_one_another_s_nickname_are_two_children(
     sally: dict[str, Store],
 ) -> None:
-    load(sally, *davis_twins())
+    add_records(sally, *davis_twins())
     report = same_answer(sally, lambda s: find_duplicates(s, ON))
     # Harrison's second record is still found; Harry is his twin, not a third record
     assert [(p.child_id, p.other_id) for p in report.pairs] == [("CH-HARRISON", "CH-HARRISON-2")]
@@ -257,7 +252,7 @@ def test_twins_whose_names_are_one_another_s_nickname_are_two_children(
 def test_an_nhs_number_makes_name_variants_one_child(sally: dict[str, Store]) -> None:
     """The same NHS number on Harrison and on a record of "Harry" born the same day to
     the same mother: one boy, recorded once by his nickname."""
-    load(sally, *davis_twins(nhs_number="9876543210", second_record=False))
+    add_records(sally, *davis_twins(nhs_number="9876543210", second_record=False))
     report = same_answer(sally, lambda s: find_duplicates(s, ON))
     assert [(p.child_id, p.other_id, p.sibling_check) for p in report.pairs] == [
         ("CH-HARRISON", "CH-HARRY", "the same NHS number")
@@ -266,7 +261,7 @@ def test_an_nhs_number_makes_name_variants_one_child(sally: dict[str, Store]) ->
 
 @pytest.mark.neo4j
 def test_the_duplicate_audit_is_the_same_on_both_engines(sally: dict[str, Store]) -> None:
-    load(
+    add_records(
         sally,
         *jamie(),
         *twins(),

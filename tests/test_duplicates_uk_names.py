@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import same_answer
+from conftest import add_records, same_answer
 from tacgraph.cli import exits
 from tacgraph.cli.app import app
 from tacgraph.duplicates import WITHHELD, find_duplicates, one_given_name
@@ -100,11 +100,6 @@ def pair_of(first: Child, second: Child, *more: Record) -> list[Record]:
     ]
 
 
-def load(stores: dict[str, Store], records: list[Record]) -> None:
-    for s in stores.values():
-        import_records(s, records)
-
-
 def found(stores: dict[str, Store]) -> list[tuple[str, str]]:
     report = same_answer(stores, lambda s: find_duplicates(s, ON))
     return [(p.child_id, p.other_id) for p in report.pairs]
@@ -129,9 +124,9 @@ def test_a_nickname_and_its_formal_name_are_one_child(
     """A second record made under the child's familiar name, the same date of birth,
     school and father, is the child: not set aside as a twin."""
     more = {**SCHOOLED, "gender": gender}
-    load(
+    add_records(
         both,
-        pair_of(
+        *pair_of(
             child("CH-A", formal, "Turner", date(2015, 5, 14), **more),
             child("CH-B", short, "Turner", date(2015, 5, 14), **more),
         ),
@@ -162,9 +157,9 @@ def test_name_variants_are_one_child(
     both: dict[str, Store], first: tuple[str, str], second: tuple[str, str], label: set[str]
 ) -> None:
     born = date(2014, 2, 9)
-    load(
+    add_records(
         both,
-        pair_of(
+        *pair_of(
             child("CH-A", *first, born, **SCHOOLED),
             child("CH-B", *second, born, **SCHOOLED),
         ),
@@ -179,9 +174,9 @@ def test_a_changed_family_name_with_the_same_father_school_and_birthday(
     both: dict[str, Store],
 ) -> None:
     born = date(2013, 7, 30)
-    load(
+    add_records(
         both,
-        pair_of(
+        *pair_of(
             child("CH-A", "Poppy", "Marsh", born, **SCHOOLED),
             child("CH-B", "Poppy", "Okafor", born, **SCHOOLED),
         ),
@@ -191,9 +186,9 @@ def test_a_changed_family_name_with_the_same_father_school_and_birthday(
 
 @pytest.mark.neo4j
 def test_day_and_month_swapped(both: dict[str, Store]) -> None:
-    load(
+    add_records(
         both,
-        pair_of(
+        *pair_of(
             child("CH-A", "Isla", "Reid", date(2016, 3, 11), **SCHOOLED),
             child("CH-B", "Isla", "Reid", date(2016, 11, 3), **SCHOOLED),
         ),
@@ -224,7 +219,7 @@ def twins_at_home() -> list[Record]:
 
 @pytest.mark.neo4j
 def test_twins_and_triplets_are_never_reported(both: dict[str, Store]) -> None:
-    load(both, twins_at_home())
+    add_records(both, *twins_at_home())
     report = same_answer(both, lambda s: find_duplicates(s, ON))
     assert report.pairs == []
     assert sum(report.set_aside.values()) == 3
@@ -269,7 +264,7 @@ def strangers(more: int) -> list[Record]:
 def test_two_common_same_name_same_birthday_children_are_not_one(
     both: dict[str, Store], more: int
 ) -> None:
-    load(both, strangers(more))
+    add_records(both, *strangers(more))
     report = same_answer(both, lambda s: find_duplicates(s, ON))
     assert ("CH-OS-1", "CH-OS-2") not in [(p.child_id, p.other_id) for p in report.pairs]
     assert report.u_measured is (more > 0)
@@ -285,14 +280,12 @@ def test_a_home_counts_once_and_names_that_look_alike_are_not_one_name(
     dates of birth). Luke Hindess recorded again with the names swapped, one misspelt, is
     his name."""
     home = {"postcode": "WV10 7AB", "address_line": "3 Rowan Way, Northfield"}
-    load(
+    add_records(
         both,
-        [
-            child("CH-C1", "Charles", "Orchard", date(2009, 10, 7), **home),
-            child("CH-C2", "Charlotte", "Orchard", date(2016, 3, 30), **home),
-            child("CH-L1", "Luke", "Hindess", date(2012, 11, 9), postcode="WV3 9QQ"),
-            child("CH-L2", "Hindess", "Lutke", date(2012, 11, 9), postcode="WV3 9QQ"),
-        ],
+        child("CH-C1", "Charles", "Orchard", date(2009, 10, 7), **home),
+        child("CH-C2", "Charlotte", "Orchard", date(2016, 3, 30), **home),
+        child("CH-L1", "Luke", "Hindess", date(2012, 11, 9), postcode="WV3 9QQ"),
+        child("CH-L2", "Hindess", "Lutke", date(2012, 11, 9), postcode="WV3 9QQ"),
     )
     report = same_answer(both, lambda s: find_duplicates(s, ON, min_probability=1e-6))
     pairs = {(p.child_id, p.other_id): p for p in report.pairs}
@@ -343,7 +336,7 @@ LOCATION = ("HH-S", "AG-ELM", "AG-GP-SOUTH", "WV11", "Quiet Close", "household",
 def test_location_evidence_is_withheld_for_a_shielded_household(
     both: dict[str, Store],
 ) -> None:
-    load(both, shielded_family())
+    add_records(both, *shielded_family())
     report = same_answer(both, lambda s: find_duplicates(s, ON))
     assert [(p.child_id, p.other_id) for p in report.pairs] == [
         ("CH-BEN", "CH-BEN-2"),

@@ -12,11 +12,10 @@ from typing import Any
 
 import pytest
 
-from conftest import same_answer
+from conftest import BROKER, add_records, same_answer
 from tacgraph import audit, caf, gate
 from tacgraph.access import AccessDenied
 from tacgraph.export import export_file
-from tacgraph.importer import import_records
 from tacgraph.lookup import front_door, who_else
 from tacgraph.model import (
     Child,
@@ -36,7 +35,6 @@ from tacgraph.timeline import timeline
 
 pytestmark = pytest.mark.neo4j
 TODAY = date(2026, 11, 23)
-BROKER = "Young People's Services broker, 01632 960199"
 REFUGE = ("Quarry", "WV4 5HR", "HH-REFUGE")
 
 
@@ -59,11 +57,6 @@ def logged(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[audit.Pending]]:
 
     monkeypatch.setattr(audit, "append_many", capture)
     yield written
-
-
-def add(stores: dict[str, Store], *records: Any) -> None:
-    for s in stores.values():
-        import_records(s, list(records))
 
 
 def ask(stores: dict[str, Store], child: str, viewer: str, **kw: Any) -> Any:
@@ -107,7 +100,7 @@ def test_a_past_date_does_not_revive_an_expired_consent(
 def test_an_information_governance_officer_sees_the_past_as_it_was(
     casebook: dict[str, Store], logged: list[audit.Pending]
 ) -> None:
-    add(
+    add_records(
         casebook,
         Practitioner(
             id="PR-IG",
@@ -139,7 +132,7 @@ def test_an_information_governance_officer_sees_the_past_as_it_was(
 def sibling(casebook: dict[str, Store]) -> dict[str, Store]:
     """Robin's sister, not shielded herself, living with him and their mother in the
     refuge; the children's centre may see her contact details."""
-    add(
+    add_records(
         casebook,
         Child(
             id="CH-ROBIN-SIS",
@@ -271,7 +264,7 @@ def test_same_surname_is_flagged_when_the_lookup_happens(
     casebook: dict[str, Store], logged: list[audit.Pending]
 ) -> None:
     # Gary Hale left the children's centre; Robin Hale's father? The flag says look.
-    add(
+    add_records(
         casebook,
         Practitioner(
             id="PR-HALE",
@@ -293,7 +286,7 @@ def test_same_surname_is_flagged_when_the_lookup_happens(
 def test_a_consent_can_name_the_service_it_covers(casebook: dict[str, Store]) -> None:
     # Sally now lets the team know about the Hope Project, and still not the drugs
     # project (her refusal of 2026-07-13 stands for it).
-    add(
+    add_records(
         casebook,
         Consent(
             id="CO-SALLY-HOPE-TAC",

@@ -454,26 +454,12 @@ def test_a_hostile_purpose_is_logged_as_written(cli: Cli, purpose: str) -> None:
         return
     _clear_error(code, out, err, {0})
     assert json.loads(out)["known"] is True
-    code, out, err = cli.invoke(
-        "audit",
-        "access",
-        "--as=PR-IG-OFFICER",
-        "--purpose=review",
-        "--practitioner=PR-HOY",
-        "--json",
-        *cli.args,
-    )
+    review = ("audit", "access", "--as=PR-IG-OFFICER", "--purpose=review", "--practitioner=PR-HOY")
+    code, out, err = cli.invoke(*review, "--json", *cli.args)
     _clear_error(code, out, err, {0})
     assert json.loads(out)["entries"][-1]["purpose"] == purpose
     # the table too: the purpose is shown, never read as markup ("[/]" stopped it)
-    code, out, err = cli.invoke(
-        "audit",
-        "access",
-        "--as=PR-IG-OFFICER",
-        "--purpose=review",
-        "--practitioner=PR-HOY",
-        *cli.args,
-    )
+    code, out, err = cli.invoke(*review, *cli.args)
     _clear_error(code, out, err, {0})
     cli.recorder.assert_only_named()
 

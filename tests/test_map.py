@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from conftest import ROBIN, SALLY, same_answer
+from conftest import BROKER, ROBIN, SALLY, same_answer
 from tacgraph.cli import exits
 from tacgraph.cli.app import app
 from tacgraph.errors import NotFound
@@ -39,7 +39,6 @@ from tacgraph.store.embedded import EmbeddedStore
 from test_lookup import LOCATING
 
 NOW = date(2026, 11, 23)
-BROKER = "Young People's Services broker, 01632 960199"
 
 
 def draw(stores: dict[str, Store], viewer: str, on: date = NOW, **kw: Any) -> TacMap:

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import SALLY, same_answer
+from conftest import SALLY, add_records, same_answer
 from tacgraph.cli import exits
 from tacgraph.cli.app import app
 from tacgraph.dates import add_months, add_working_days, current_on, ended_by, open_on, working_days
-from tacgraph.importer import import_files, import_records
+from tacgraph.importer import import_files
 from tacgraph.model import Involvement, PlanAction, ServiceLevel
 from tacgraph.practice import AuditSettings, PracticeReport, audit_practice
 from tacgraph.store import Store
@@ -376,8 +376,7 @@ def _population(stores: dict[str, Store], faults: bool) -> tuple[Synthesiser, di
     """The synthetic authority in both engines, and its records by id."""
     synth = Synthesiser(SYNTH_CHILDREN, SYNTH_SEED, faults=faults)
     records = list(synth.records())
-    for s in stores.values():
-        import_records(s, records)
+    add_records(stores, *records)
     return synth, {r.id: r for r in records}
 
 

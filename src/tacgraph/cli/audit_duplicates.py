@@ -6,11 +6,13 @@ from typing import Annotated
 
 import typer
 
-from tacgraph.cli import exits, output
+from tacgraph.cli import output
 from tacgraph.cli.common import (
     DbOpt,
+    FailOnFindingsOpt,
     JsonOpt,
     StoreOpt,
+    fail_on,
     guarded,
     one_format,
     parse_date,
@@ -103,9 +105,7 @@ def duplicates(
             "--as-of", help="Date (YYYY-MM-DD) CAFs are open on; default today.", show_default=False
         ),
     ] = None,
-    fail_on_findings: Annotated[
-        bool, typer.Option("--fail-on-findings", help="Exit 6 when anything is found.")
-    ] = False,
+    fail_on_findings: FailOnFindingsOpt = False,
     backend: Annotated[
         str | None,
         typer.Option(
@@ -152,5 +152,4 @@ def duplicates(
     else:
         _tables(report, known)
     found = report.pairs or report.duplicate_cafs or report.several_open_cafs
-    if fail_on_findings and found:
-        raise typer.Exit(exits.FINDINGS)
+    fail_on(bool(found), wanted=fail_on_findings)

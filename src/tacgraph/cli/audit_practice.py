@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from tacgraph.cli import common, exits, output
+from tacgraph.cli import common, output
 from tacgraph.ig import names
 from tacgraph.practice import CHECKS, AuditSettings, Finding, PracticeReport
 from tacgraph.practice_report import practice_report
@@ -34,9 +34,7 @@ def practice(
         int, typer.Option(help="Agencies that together make cumulative need.")
     ] = AuditSettings().cumulative_agencies,
     csv_out: common.CsvOpt = False,
-    fail_on_findings: Annotated[
-        bool, typer.Option("--fail-on-findings", help="Exit 6 if anything is found.")
-    ] = False,
+    fail_on_findings: common.FailOnFindingsOpt = False,
     store: common.StoreOpt = None,
     db: common.DbOpt = None,
     json: common.JsonOpt = False,
@@ -73,8 +71,7 @@ def practice(
         )
     else:
         _print(report, known)
-    if fail_on_findings and report.findings:
-        raise typer.Exit(exits.FINDINGS)
+    common.fail_on(bool(report.findings), wanted=fail_on_findings)
 
 
 def _ids(findings: list[Finding]) -> set[str]:

@@ -208,6 +208,19 @@ AsOfOpt = Annotated[
 ]
 
 
+FailOnFindingsOpt = Annotated[
+    bool,
+    typer.Option("--fail-on-findings", help=f"Exit {exits.FINDINGS} when anything is found."),
+]
+
+
+def fail_on(findings: bool, *, wanted: bool) -> None:
+    """End the command with exit code FINDINGS where an audit found something and
+    ``--fail-on-findings`` asked for it (``wanted``)."""
+    if wanted and findings:
+        raise typer.Exit(exits.FINDINGS)
+
+
 def parse_date(value: str | None, option: str = "--as-of") -> date:
     """The date an option gave (YYYY-MM-DD), or today without one; raises
     InvalidArgument naming ``option`` for anything else."""

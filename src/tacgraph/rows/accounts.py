@@ -5,14 +5,9 @@ from __future__ import annotations
 from typing import TypedDict
 
 from tacgraph.queries import NoRow, Query
-from tacgraph.rows.common import PractitionerStandingRow
+from tacgraph.rows.common import IdRow, PractitionerStandingRow
 
-
-class AccountBySubjectRow(TypedDict):
-    id: str
-
-
-ACCOUNT_BY_SUBJECT = Query("account_by_subject", AccountBySubjectRow)
+ACCOUNT_BY_SUBJECT = Query("account_by_subject", IdRow)
 
 
 class AccountCandidatesRow(TypedDict):
@@ -23,33 +18,15 @@ class AccountCandidatesRow(TypedDict):
 ACCOUNT_CANDIDATES = Query("account_candidates", AccountCandidatesRow)
 
 
-ACCOUNT_CREATE = Query("account_create", AccountBySubjectRow)
+ACCOUNT_CREATE = Query("account_create", IdRow)
 
 
-ACCOUNT_OFFICERS = Query("account_officers", AccountBySubjectRow)
-
-
-class AccountGetRow(TypedDict):
-    id: str
-    practitioner_id: str
-    roles: list[str] | None
-    password_hash: str | None
-    totp_secret: str | None
-    totp_last: int | None
-    oidc_subject: str | None
-    state: str
-    failures: int | None
-    locked_until: str | None
-    session_epoch: int | None
-    created_at: str | None
-    created_by: str | None
-
-
-ACCOUNT_GET = Query("account_get", AccountGetRow)
-ACCOUNT_INIT = Query("account_init", NoRow)
+ACCOUNT_OFFICERS = Query("account_officers", IdRow)
 
 
 class AccountListRow(TypedDict):
+    """An account as a list shows it: no secrets."""
+
     id: str
     practitioner_id: str
     roles: list[str] | None
@@ -59,6 +36,19 @@ class AccountListRow(TypedDict):
     oidc_subject: str | None
     created_at: str | None
     created_by: str | None
+
+
+class AccountGetRow(AccountListRow):
+    password_hash: str | None
+    totp_secret: str | None
+    totp_last: int | None
+    session_epoch: int | None
+
+
+ACCOUNT_GET = Query("account_get", AccountGetRow)
+
+
+ACCOUNT_INIT = Query("account_init", NoRow)
 
 
 ACCOUNT_LIST = Query("account_list", AccountListRow)
@@ -72,4 +62,4 @@ class AccountPractitionerRow(PractitionerStandingRow):
 ACCOUNT_PRACTITIONER = Query("account_practitioner", AccountPractitionerRow)
 
 
-ACCOUNT_UPDATE = Query("account_update", AccountBySubjectRow)
+ACCOUNT_UPDATE = Query("account_update", IdRow)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TypedDict
 
 from tacgraph.queries import NoRow, Query
+from tacgraph.rows.common import CountRow
 
 
 class AuditSeqRow(TypedDict):
@@ -19,11 +20,7 @@ AUDIT_APPEND = Query("audit_append", AuditSeqRow)
 AUDIT_APPEND_ONE = Query("audit_append_one", AuditSeqRow)
 
 
-class AuditCountRow(TypedDict):
-    count: int
-
-
-AUDIT_COUNT = Query("audit_count", AuditCountRow)
+AUDIT_COUNT = Query("audit_count", CountRow)
 
 
 class AuditHeadRow(TypedDict):

@@ -1,11 +1,29 @@
-"""Columns that the rows of several capabilities begin with, in the same order: each
-row type that starts with them extends one of these (a TypedDict's own columns follow
-its base's)."""
+"""Row types that the queries of several capabilities return whole (reused by name), or
+begin with, in the same order (each row type that starts with them extends one of these:
+a TypedDict's own columns follow its base's)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import TypedDict
+
+
+class IdRow(TypedDict):
+    """One record's id: a candidate a check reads further, or the record a write made
+    or changed."""
+
+    id: str
+
+
+class CountRow(TypedDict):
+    count: int
+
+
+class ChildFamilyMemberRow(TypedDict):
+    """A child and a family member of theirs."""
+
+    child_id: str
+    family_member_id: str
 
 
 class ChildNamesRow(TypedDict):

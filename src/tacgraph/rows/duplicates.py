@@ -5,22 +5,16 @@ from __future__ import annotations
 from typing import TypedDict
 
 from tacgraph.queries import Query
-from tacgraph.rows.common import ChildNamesRow
+from tacgraph.rows.common import ChildFamilyMemberRow, ChildNamesRow, IdRow
+
+# A candidate record for one child (by date of birth, household or family): its id.
+DUP_CANDIDATES = Query("dup_candidates", IdRow)
 
 
-class DupCandidateRow(TypedDict):
-    """A candidate record for one child (by date of birth, household or family)."""
-
-    id: str
+DUP_CANDIDATES_FAMILY = Query("dup_candidates_family", IdRow)
 
 
-DUP_CANDIDATES = Query("dup_candidates", DupCandidateRow)
-
-
-DUP_CANDIDATES_FAMILY = Query("dup_candidates_family", DupCandidateRow)
-
-
-DUP_CANDIDATES_HOUSEHOLD = Query("dup_candidates_household", DupCandidateRow)
+DUP_CANDIDATES_HOUSEHOLD = Query("dup_candidates_household", IdRow)
 
 
 class DupChildrenRow(ChildNamesRow):
@@ -40,14 +34,9 @@ class DupChildrenCountRow(TypedDict):
 DUP_CHILDREN_COUNT = Query("dup_children_count", DupChildrenCountRow)
 
 
-class DupFamilyRow(TypedDict):
-    """A child and a family member of theirs."""
-
-    child_id: str
-    family_member_id: str
-
-
-DUP_FAMILY_OF = Query("dup_family_of", DupFamilyRow)
+# tacgraph.duplicates.audit reads the rows of dup_family_of by this name.
+DupFamilyRow = ChildFamilyMemberRow
+DUP_FAMILY_OF = Query("dup_family_of", ChildFamilyMemberRow)
 
 
 class DupFamilyIdsRow(TypedDict):

@@ -6,6 +6,7 @@ from datetime import date
 from typing import TypedDict
 
 from tacgraph.queries import Query
+from tacgraph.rows.common import ChildFamilyMemberRow
 
 
 class PracticeAssessmentsRow(TypedDict):
@@ -69,12 +70,7 @@ class PracticeClosuresRow(TypedDict):
 PRACTICE_CLOSURES = Query("practice_closures", PracticeClosuresRow)
 
 
-class PracticeFamilyRow(TypedDict):
-    child_id: str
-    family_member_id: str
-
-
-PRACTICE_FAMILY = Query("practice_family", PracticeFamilyRow)
+PRACTICE_FAMILY = Query("practice_family", ChildFamilyMemberRow)
 
 
 class PracticeHandoversRow(TypedDict):

@@ -5,18 +5,15 @@ from __future__ import annotations
 from typing import TypedDict
 
 from tacgraph.queries import NoRow, Query
+from tacgraph.rows.common import CountRow
 
 CLEAR_LABEL = Query("clear_label", NoRow)
 
 
-class CountNodesRow(TypedDict):
-    count: int
+COUNT_NODES = Query("count_nodes", CountRow)
 
 
-COUNT_NODES = Query("count_nodes", CountNodesRow)
-
-
-COUNT_RELS = Query("count_rels", CountNodesRow)
+COUNT_RELS = Query("count_rels", CountRow)
 EDGES_COPY = Query("edges_copy", NoRow)
 EDGES_CREATE = Query("edges_create", NoRow)
 EDGES_DELETE = Query("edges_delete", NoRow)

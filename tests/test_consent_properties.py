@@ -29,8 +29,11 @@ goes through them before its stores are replaced or closed.
 
 TACGRAPH_PROPERTY_EXAMPLES sets the count (default 1,000, as CI). An import on Neo4j is
 one transaction (``Neo4jStore.transaction``), where each of its 50 or so statements was a
-transaction of its own; that, and the bounded store, took an example from about 3 s to
-about 1 s on a 2-core machine shared with other work (timing noisy).
+transaction of its own. On a 2-core machine shared with other work (timings noisy), 200
+examples took 147 s as one pair of stores held every child and 95 s in generations (at a
+load of about 5, against a warm Neo4j); 1,000 took 10 minutes at a load of 4 to 10 and
+25 at a load of 13 to 18 (each with a minute or three starting Neo4j), the pytest
+process peaking at 1.2 GB RSS.
 """
 
 from __future__ import annotations

@@ -9,26 +9,40 @@ statutory bases) read by a generated viewer about a generated date, on a real da
 clock, pinned) up to 60 days later, through who-else (with its explanation and history),
 the timeline, the CAF check, the map, search, a CAF start and a CAF change (refused or
 allowed), and the access review (refused to the viewer, allowed to an information
-governance officer). The bulk paths (export, practice audit, duplicate audit) read the
-whole store, which holds every child generated so far: an example draws whether it runs
-them, and they are then checked for every shielded child in it. So that no example pays
-for a store of its own, each engine's store is made once for the module and each
-example's records go in under ids of their own (``E<n>``): no store is made, cleared or
-reopened per example. TACGRAPH_PROPERTY_EXAMPLES sets the count (default 300, as CI:
-an example takes about 3 s on a 2-core machine, most of it waiting on Neo4j's answers
-to its 90 or so transactions, so 1,000 would take about 50 minutes). Each example
-imports its records into the two long-lived stores, which once made the embedded one
-grow by about 80 MB an example (the driver kept every bulk-load statement;
-``EmbeddedStore.run`` now releases them): the pytest process peaked at 1.2 GB over 200
-examples on both engines.
+governance officer).
+
+The bulk paths (export, practice audit, duplicate audit) read every child in the store,
+so the examples run in generations of ``GENERATION`` (25), and each generation has a
+pair of stores of its own: a new embedded store and the Neo4j database emptied, each
+with access-log keys of its own, holding the agencies and staff every example shares and
+the children of the generation's examples, each under ids of its own (``E<n>``). The
+stores never grow past 25 children and 25 examples' access-log entries (one pair held
+every child before, and every entry, so the bulk paths read more at each run). The bulk
+paths run once a generation, at its last example (with that example's viewer and real
+date), over the generation's 25 children, and are checked for every shielded child among
+them: every generated child goes through every bulk path on both engines once (1,000
+children for each path at 1,000 examples), in 40 runs of each rather than 1,000. Running
+them at every example would more than double its cost: the duplicate audit alone (Splink
+trained on the store) took 2.7 s a run on each engine under cProfile, on 1 to 25
+children. A generation cut short (the run's last, or one that hypothesis ends early)
+goes through them before its stores are replaced or closed.
+
+TACGRAPH_PROPERTY_EXAMPLES sets the count (default 1,000, as CI). An import on Neo4j is
+one transaction (``Neo4jStore.transaction``), where each of its 50 or so statements was a
+transaction of its own. On a 2-core machine shared with other work (timings noisy), 200
+examples took 147 s as one pair of stores held every child and 95 s in generations (at a
+load of about 5, against a warm Neo4j); 1,000 took 10 minutes at a load of 4 to 10 and
+25 at a load of 13 to 18 (each with a minute or three starting Neo4j), the pytest
+process peaking at 1.2 GB RSS.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -37,7 +51,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import same_answer
+from conftest import ENGINES, same_answer
 from tacgraph import audit, caf, search
 from tacgraph.duplicates_report import duplicates_report
 from tacgraph.errors import TacgraphError
@@ -61,10 +75,12 @@ from tacgraph.model import (
 from tacgraph.practice_report import practice_report
 from tacgraph.render.tacmap import map_for
 from tacgraph.store import Store
+from tacgraph.store.embedded import EmbeddedStore
 from tacgraph.timeline import timeline
 
 pytestmark = pytest.mark.neo4j
-EXAMPLES = int(os.environ.get("TACGRAPH_PROPERTY_EXAMPLES", "300"))
+EXAMPLES = int(os.environ.get("TACGRAPH_PROPERTY_EXAMPLES", "1000"))
+GENERATION = 25  # examples a pair of stores holds before the next pair replaces it
 START = date(2026, 1, 1)
 
 
@@ -296,14 +312,35 @@ def _permits(
 
 
 class Book:
-    """The two stores of the module, the children generated so far, and every
+    """The two stores of the current generation, the children generated in it, and every
     access-log entry written (as the gate built it), per engine."""
 
-    def __init__(self, stores: dict[str, Store]) -> None:
-        self.stores = stores
+    def __init__(self, renew: Callable[[], dict[str, Store]]) -> None:
+        self._renew = renew
+        self.stores: dict[str, Store] = {}
         self.children: dict[str, Child] = {}
-        self.written: dict[str, list[audit.Pending]] = {k: [] for k in stores}
+        self.unchecked: set[str] = set()  # children no bulk path has read yet
+        self.written: dict[str, list[audit.Pending]] = {k: [] for k in ENGINES}
         self.count = 0
+        self.last: tuple[tuple[str, str], date] = (STAFF[0], START)  # viewer, real date
+        self.renew()
+
+    def renew(self) -> None:
+        """Close this generation's stores and open the next's, empty but for the agencies
+        and staff every example shares."""
+        if self.unchecked:  # a generation cut short: its children go through them too
+            check_bulk(self, *self.last)
+        for s in self.stores.values():
+            s.close()
+            if isinstance(s, EmbeddedStore):
+                shutil.rmtree(s.path, ignore_errors=True)
+        self.stores = self._renew()
+        for s in self.stores.values():
+            import_records(s, [*AGENCIES, *STAFF_RECORDS])
+        self.children = {}
+
+    def engine_of(self, store: Store) -> str | None:
+        return next((k for k, s in self.stores.items() if s is store), None)
 
     def entries_since(self, marks: dict[str, int]) -> dict[str, list[audit.Pending]]:
         return {k: self.written[k][marks[k] :] for k in self.stores}
@@ -318,25 +355,28 @@ def book(
 ) -> Iterator[Book]:
     from conftest import _open, wipe
 
-    tmp = tmp_path_factory.mktemp("properties")
-    stores = {engine: _open(engine, tmp, request) for engine in ("embedded", "neo4j")}
-    for s in stores.values():
-        import_records(s, [*AGENCIES, *STAFF_RECORDS])
-    made = Book(stores)
+    def generation() -> dict[str, Store]:
+        tmp = tmp_path_factory.mktemp("generation")  # its own store and access-log keys
+        return {engine: _open(engine, tmp, request) for engine in ENGINES}
+
+    made = Book(generation)
     original = audit.append_many
-    engine_of = {id(s): k for k, s in stores.items()}
 
     def capture(store: Store, items: list[audit.Pending], **kw: Any) -> Any:
-        made.written[engine_of[id(store)]].extend(items)
+        engine = made.engine_of(store)
+        if engine is not None:
+            made.written[engine].extend(items)
         return original(store, items, **kw)
 
     audit.append_many = capture
     try:
         yield made
+        if made.unchecked and not request.session.testsfailed:  # the last, cut short
+            check_bulk(made, *made.last)
     finally:
         audit.append_many = original
-        wipe(stores["neo4j"])
-        for s in stores.values():
+        wipe(made.stores["neo4j"])
+        for s in made.stores.values():
             s.close()
 
 
@@ -346,7 +386,6 @@ def book(
     viewer=st.sampled_from(STAFF),
     when=st.integers(0, 330),
     later=st.integers(0, 60),
-    bulk=st.integers(0, 99),
 )
 def test_nothing_is_disclosed_without_a_permitting_edge(
     book: Book,
@@ -354,10 +393,11 @@ def test_nothing_is_disclosed_without_a_permitting_edge(
     viewer: tuple[str, str],
     when: int,
     later: int,
-    bulk: int,
 ) -> None:
     number = book.count
     book.count += 1
+    if len(book.children) == GENERATION:
+        book.renew()
     n = f"E{number}"
     graph = data.draw(child_graph(n, number))
     for s in book.stores.values():
@@ -365,9 +405,11 @@ def test_nothing_is_disclosed_without_a_permitting_edge(
     child = graph[0]
     assert isinstance(child, Child)
     book.children[child.id] = child
+    book.unchecked.add(child.id)
     check_one(book, graph, child.id, viewer, day(when), day(when + later))
-    if bulk == 0:  # about one example in a hundred: the bulk paths over the whole store
-        check_bulk(book, viewer, day(when + later))
+    book.last = (viewer, day(when + later))
+    if len(book.children) == GENERATION:  # the generation's last example
+        check_bulk(book, *book.last)
 
 
 def logged(book: Book, marks: dict[str, int], path: str, child_id: str) -> None:
@@ -531,6 +573,7 @@ def check_bulk(book: Book, viewer: tuple[str, str], today: date) -> None:
     stores = book.stores
     clock = lambda: datetime(today.year, today.month, today.day, 12, tzinfo=UTC)  # noqa: E731
     shielded = {c.id for c in book.children.values() if c.shielded}
+    book.unchecked.clear()
     marks = book.marks()
     with tempfile.TemporaryDirectory() as folder:
         texts = []

@@ -10,8 +10,9 @@ errors become tacgraph's own; no message ever carries the password.
 from __future__ import annotations
 
 import ssl
+import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import neo4j
@@ -187,8 +188,12 @@ class Neo4jStore(Store):
         except (DriverError, Neo4jError, ValueError, OSError) as exc:
             self._driver.close()
             raise _unreachable(exc, config) from None
+        self._local = threading.local()
 
     def run(self, text: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        held = self._held()
+        if held is not None:
+            return held.run(text, dict(params or {}), self)
         try:
             records, _, keys = self._driver.execute_query(
                 text, dict(params or {}), database_=self.config.database
@@ -219,6 +224,9 @@ class Neo4jStore(Store):
         self, calls: Sequence[tuple[str, Mapping[str, Any]]], *, short: bool = False
     ) -> list[list[Row]]:
         texts = [(queries.named(name, self.engine), dict(params)) for name, params in calls]
+        held = self._held()
+        if held is not None:
+            return [held.run(text, params, self) for text, params in texts]
 
         def work(tx: neo4j.ManagedTransaction) -> list[list[Row]]:
             answers: list[list[Row]] = []
@@ -234,9 +242,34 @@ class Neo4jStore(Store):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        # Each write() batch commits on its own; an interrupted import is completed by
-        # running it again (imports are idempotent).
-        yield
+        # An import's reads and writes on this thread share one explicit transaction,
+        # committed at the end and, for a large import, each time WRITE_BATCH rows have
+        # been written since the last commit: a small import (one child's records, a
+        # recorded involvement) lands whole or not at all in one commit, where a managed
+        # transaction per statement cost a commit and a second round trip each (about 50
+        # for one child's records), and a large one keeps the server's transaction state
+        # bounded; running an interrupted import again completes it (imports are
+        # idempotent). The open transaction is not retried: a transient failure (a
+        # deadlock with another writer) ends the import with a StoreError.
+        if self._held() is not None:  # within an outer unit, which commits
+            yield
+            return
+        held = _Held(self._session())
+        self._local.held = held
+        try:
+            yield
+            held.commit(self)
+        except BaseException:
+            held.rollback()
+            raise
+        finally:
+            self._local.held = None
+            held.session.close()
+
+    def _held(self) -> _Held | None:
+        """The transaction :meth:`transaction` holds open on this thread, if any."""
+        held: _Held | None = getattr(self._local, "held", None)
+        return held
 
     def init_schema(self) -> None:
         schema = graph_schema()
@@ -276,6 +309,14 @@ class Neo4jStore(Store):
             statements += [(text, {"rows": chunk}) for chunk in _chunks(rows)]
         if not statements:
             return
+        held = self._held()
+        if held is not None:
+            for text, params in statements:
+                held.run(text, params, self, what="Neo4j write failed")
+            held.written += sum(len(params["rows"]) for _, params in statements)
+            if held.written >= WRITE_BATCH:
+                held.commit(self)
+            return
 
         def work(tx: neo4j.ManagedTransaction) -> None:
             for text, params in statements:
@@ -293,6 +334,41 @@ class Neo4jStore(Store):
     def close(self) -> None:
         self._closing()
         self._driver.close()
+
+
+class _Held:
+    """An explicit transaction held open by :meth:`Neo4jStore.transaction`, begun at its
+    first statement, and the rows written in it since it began."""
+
+    def __init__(self, session: neo4j.Session) -> None:
+        self.session = session
+        self.tx: neo4j.Transaction | None = None
+        self.written = 0
+
+    def run(
+        self, text: str, params: dict[str, Any], store: Neo4jStore, what: str = "Neo4j"
+    ) -> list[Row]:
+        try:
+            if self.tx is None:
+                self.tx = self.session.begin_transaction()
+            return _rows(self.tx.run(text, params))
+        except (DriverError, Neo4jError, UnicodeEncodeError) as exc:
+            raise store._failed(exc, what) from None
+
+    def commit(self, store: Neo4jStore) -> None:
+        tx, self.tx, self.written = self.tx, None, 0
+        if tx is not None:
+            try:
+                tx.commit()
+            except (DriverError, Neo4jError) as exc:
+                raise store._failed(exc, "Neo4j write failed") from None
+
+    def rollback(self) -> None:
+        tx, self.tx = self.tx, None
+        if tx is not None and not tx.closed():
+            # The error being raised says what failed; the server ends the transaction anyway.
+            with suppress(DriverError, Neo4jError, OSError):
+                tx.rollback()
 
 
 def _rows(result: neo4j.Result) -> list[Row]:

@@ -39,10 +39,11 @@ from tacgraph.access import AccessDenied, Requester, RequesterRows
 from tacgraph.consent import WITHHELD_ERROR, BasisFact, ConsentFact, Decision, Viewer, decide
 from tacgraph.errors import PurposeRequired as PurposeRequired
 from tacgraph.model import Role, Scope
+from tacgraph.queries import Call
 from tacgraph.rows.lookup import (
-    GATE_FAMILY_HOUSEHOLD_SHIELDS,
-    GATE_HOUSEHOLD_SHIELDS,
+    GATE_SHIELDED_HOUSEHOLDS,
     LOOKUP_REQUESTER,
+    GateShieldedHouseholdsRow,
     LookupRequesterRow,
 )
 from tacgraph.store.base import Store
@@ -307,25 +308,29 @@ ENQUIRY_ONLY = Decision(
 )
 
 
+def shielded_households_call(child_ids: list[str]) -> Call[GateShieldedHouseholdsRow]:
+    """The read :func:`shield_map` decides from, for a caller that reads it in one unit
+    with other reads (the lookup reads it with the cases)."""
+    return GATE_SHIELDED_HOUSEHOLDS.call({"child_ids": child_ids})
+
+
 def shielded_households(store: Store, child_ids: list[str], viewer_id: str) -> ShieldMap:
     """Which of the children (and which of their family members) share a household with
     a shielded child whose shield does not name ``viewer_id``."""
-    found = ShieldMap()
     if not child_ids:
-        return found
-    rows, family = store.read_many(
-        GATE_HOUSEHOLD_SHIELDS.call({"child_ids": child_ids}),
-        GATE_FAMILY_HOUSEHOLD_SHIELDS.call({"child_ids": child_ids}),
-        short=True,
-    )
+        return ShieldMap()
+    (rows,) = store.read_many(shielded_households_call(child_ids), short=True)
+    return shield_map(rows, viewer_id)
+
+
+def shield_map(rows: list[GateShieldedHouseholdsRow], viewer_id: str) -> ShieldMap:
+    """:func:`shielded_households` from the rows of its call."""
+    found = ShieldMap()
     # one row per shield practitioner named (none: one row with null): a household is
     # shielded from the viewer where a shielded child there does not name them
     named: dict[tuple[str, str, str], set[str]] = {}
     for row in rows:
-        key = (str(row["child_id"]), "", str(row["other_id"]))
-        named.setdefault(key, set()).add(str(row["shield_practitioner_id"]))
-    for row in family:
-        key = (str(row["child_id"]), str(row["family_member_id"]), str(row["other_id"]))
+        key = (str(row["child_id"]), str(row["family_member_id"] or ""), str(row["other_id"]))
         named.setdefault(key, set()).add(str(row["shield_practitioner_id"]))
     for (child_id, member_id, _), shield in named.items():
         if viewer_id in shield:

@@ -22,7 +22,7 @@ from tacgraph.cases import read_cases, read_with
 from tacgraph.consent import BasisFact, ConsentFact, Decision, Viewer
 from tacgraph.gate import ALWAYS, HOUSEHOLD_SHIELD, OWN, SHIELD, Gate, front_door
 from tacgraph.model import Scope
-from tacgraph.rows.lookup import LOOKUP_REQUESTER, LookupRequesterRow
+from tacgraph.rows.lookup import GATE_SHIELDED_HOUSEHOLDS, LOOKUP_REQUESTER, LookupRequesterRow
 from tacgraph.store.base import Row, Store
 
 __all__ = ["WhoElse", "front_door", "who_else", "who_else_many"]
@@ -216,7 +216,15 @@ def _who_else(
     try:
         # The requester is read in the same unit as the cases (one read transaction on
         # Neo4j), and checked before anything is decided from them.
-        read = read_with(store, [requester_call(requester_id)], ids, on, history=history)
+        # The household shields are read in that unit too (nothing is decided from
+        # them until the requester passes; an id the store does not hold adds no row).
+        read = read_with(
+            store,
+            [requester_call(requester_id), gate.shielded_households_call(ids)],
+            ids,
+            on,
+            history=history,
+        )
         rows = LOOKUP_REQUESTER.rows(read.extra[0])
         requester = gate.check_requester(rows, requester_id, reading)
         cases = read.cases
@@ -224,7 +232,7 @@ def _who_else(
         now = (
             read_cases(store, list(cases), today) if cases and on != today and not as_was else cases
         )
-        homes = gate.shielded_households(store, list(cases), requester.id)
+        homes = gate.shield_map(GATE_SHIELDED_HOUSEHOLDS.rows(read.extra[1]), requester.id)
         involved = {c: _involved(now[c], requester.id, today) for c in cases if c in now}
         for c in cases:
             gate.require_purpose(reading, involved.get(c, False))

@@ -359,27 +359,14 @@ class ChildTeamsRow(TypedDict):
 CHILD_TEAMS = Query("child_teams", ChildTeamsRow)
 
 
-class GateFamilyHouseholdShieldsRow(TypedDict):
+class GateShieldedHouseholdsRow(TypedDict):
     child_id: str
-    family_member_id: str
+    family_member_id: str  # '' for the child's own household
     other_id: str
-    shielded: bool
     shield_practitioner_id: str | None
 
 
-GATE_FAMILY_HOUSEHOLD_SHIELDS = Query(
-    "gate_family_household_shields", GateFamilyHouseholdShieldsRow
-)
-
-
-class GateHouseholdShieldsRow(TypedDict):
-    child_id: str
-    other_id: str
-    shielded: bool
-    shield_practitioner_id: str | None
-
-
-GATE_HOUSEHOLD_SHIELDS = Query("gate_household_shields", GateHouseholdShieldsRow)
+GATE_SHIELDED_HOUSEHOLDS = Query("gate_shielded_households", GateShieldedHouseholdsRow)
 
 
 class LookupBasesRow(CaseBasisDetailsRow):

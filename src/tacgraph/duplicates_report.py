@@ -43,15 +43,12 @@ def duplicates_report(
             store, reading.on, min_probability=min_probability, progress=progress, backend=backend
         )
         named = children_named(report)
-        gate.log(
+        gate.log_bulk(
             store,
             reading,
-            "*",
-            "disclosed",
+            requester,
             sorted(f"child:{c}" for c in named),
-            [],
             f"every child record; probability at least {min_probability}; on {report.backend}",
-            gate.flags(reading, requester=requester, bulk=True),
             clock=clock,
         )
         return report

@@ -203,18 +203,14 @@ def export_file(
         "export", requester_id, on=None, clock=clock, channel=channel, purpose=purpose
     ) as reading:
         gate.bulk_requester(store, reading, requester_id, clock=clock)
-        flags = gate.flags(reading, bulk=True) + (("full_export",) if full else ())
-        disclosed = ["export:full" if full else "export:redacted"]
-        gate.log(
+        gate.log_bulk(
             store,
             reading,
-            "*",
-            "disclosed",
-            disclosed,
-            [],
+            None,
+            ["export:full" if full else "export:redacted"],
             f"export of {scope} to {out.name}",
-            flags,
             clock=clock,
+            extra=("full_export",) if full else (),
         )
         tmp = out.with_name(out.name + ".partial")
         with tmp.open("w", encoding="utf-8") as handle:

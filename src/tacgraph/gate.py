@@ -429,6 +429,36 @@ def log(
     )
 
 
+def log_bulk(
+    store: Store,
+    reading: Reading,
+    requester: Requester | None,
+    disclosed: list[str],
+    detail: str,
+    *,
+    clock: audit.Clock,
+    child_id: str = "*",
+    bases: list[str] | None = None,
+    extra: tuple[str, ...] = (),
+) -> None:
+    """Write the one entry of a bulk read (a population audit, an export, the access
+    review) now, before its answer: what it disclosed, the statutory bases it used, and
+    the flags of a bulk read by ``requester`` (``extra`` added); raises StoreError."""
+    used = bases or []
+    entry_flags = flags(reading, requester=requester, bases_used=bool(used), bulk=True)
+    log(
+        store,
+        reading,
+        child_id,
+        "disclosed",
+        disclosed,
+        used,
+        detail,
+        entry_flags + extra,
+        clock=clock,
+    )
+
+
 def bulk_requester(
     store: Store,
     reading: Reading,

@@ -139,16 +139,14 @@ def access_review(
         for section in (report.statutory_bases, report.left_but_in_team, report.consents_expiring):
             named |= {str(row["child_id"]) for row in section}
         scope = "; ".join(report.filters) or "every entry"
-        gate.log(
+        gate.log_bulk(
             store,
             reading,
-            child or "*",
-            "disclosed",
+            requester,
             sorted(f"child:{c}" for c in named),
-            [],
             f"access review: {scope}",
-            gate.flags(reading, requester=requester, bulk=True),
             clock=clock,
+            child_id=child or "*",
         )
         return report
 

@@ -51,16 +51,14 @@ def practice_report(
         findings, withheld, used = _gated(store, report.findings, requester, reading)
         scope = f"every child; checks {', '.join(report.checks)}"
         detail = scope + (f"; {withheld} sensitive service finding(s) redacted" if withheld else "")
-        gate.log(
+        gate.log_bulk(
             store,
             reading,
-            "*",
-            "disclosed",
+            requester,
             sorted({f"finding:{f.check}:{f.child_id}" for f in findings}),
-            used,
             detail,
-            gate.flags(reading, requester=requester, bases_used=bool(used), bulk=True),
             clock=clock,
+            bases=used,
         )
         return report.model_copy(update={"findings": findings})
 

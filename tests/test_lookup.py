@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROBIN, SALLY, rewrite_log, same_answer
+from conftest import BROKER, ROBIN, SALLY, rewrite_log, same_answer
 from tacgraph import audit
 from tacgraph.access import AccessDenied
 from tacgraph.cli import exits
@@ -24,7 +24,6 @@ from tacgraph.store import Store
 
 pytestmark = pytest.mark.neo4j
 NOW = date(2026, 11, 23)
-BROKER = "Young People's Services broker, 01632 960199"
 
 
 def at(day: date) -> audit.Clock:

@@ -22,6 +22,7 @@ from tacgraph.duplicates.report import (
 )
 from tacgraph.errors import InvalidArgument, NotFound
 from tacgraph.queries import Query
+from tacgraph.rows.common import ChildFamilyMemberRow
 from tacgraph.rows.duplicates import (
     DUP_CANDIDATES,
     DUP_CANDIDATES_FAMILY,
@@ -34,7 +35,6 @@ from tacgraph.rows.duplicates import (
     DUP_HOUSEHOLDS,
     DUP_OPEN_CAFS,
     DUP_SCHOOLS,
-    DupFamilyRow,
 )
 from tacgraph.schema import graph_schema
 from tacgraph.store.base import Row, Store
@@ -157,7 +157,7 @@ def _pairs(
     return pairs, dict(sorted(set_aside.items()))
 
 
-def _add_family(links: dict[str, dict[str, Any]], rows: Iterable[DupFamilyRow]) -> None:
+def _add_family(links: dict[str, dict[str, Any]], rows: Iterable[ChildFamilyMemberRow]) -> None:
     for row in rows:
         links[str(row["child_id"])].setdefault("family_ids", set()).add(
             str(row["family_member_id"])

@@ -34,8 +34,6 @@ class DupChildrenCountRow(TypedDict):
 DUP_CHILDREN_COUNT = Query("dup_children_count", DupChildrenCountRow)
 
 
-# tacgraph.duplicates.audit reads the rows of dup_family_of by this name.
-DupFamilyRow = ChildFamilyMemberRow
 DUP_FAMILY_OF = Query("dup_family_of", ChildFamilyMemberRow)
 
 

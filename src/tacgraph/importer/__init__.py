@@ -696,8 +696,7 @@ def _import(
     if bulk is not None and not state.dropped:
         report.created = dict(state.gathered)
         report.edges_created = report.relationships = state.gathered_edges
-        with store.transaction():
-            store.bulk_load(bulk, progress)
+        store.bulk_load(bulk, progress)  # all or nothing by its own means
         return report
     if bulk is not None:  # a gathered record was rejected since: written row by row
         bulk.close()

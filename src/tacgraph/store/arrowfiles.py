@@ -20,6 +20,9 @@ from tacgraph.schema import EdgeSpec, graph_schema
 if TYPE_CHECKING:
     import pyarrow as pa
 
+# Rows of one file copied by one ``COPY`` at most: a larger file goes in part by part,
+# so the rows a ``COPY`` holds are bounded whatever the size of the input.
+ROWS_PER_COPY = 1_000_000
 ROWS_PER_BATCH = 20_000  # rows a file holds in memory before writing them: bounds the gathering
 
 
@@ -97,10 +100,22 @@ class ArrowFiles:
             sink.close()
 
     def tables(self) -> Iterator[tuple[str | EdgeSpec, pa.Table]]:
-        """Each file as a table mapped from disk: nodes first, then edges."""
+        """Each file as tables mapped from disk, of whole batches and at most
+        ROWS_PER_COPY rows each (a batch holds fewer): nodes first, then edges."""
         import pyarrow as pa
 
         parts: list[tuple[str | EdgeSpec, _Sink]] = [*self.nodes.items(), *self.edges.items()]
         for key, sink in parts:
             with pa.memory_map(str(sink.path)) as source:
-                yield key, pa.ipc.open_file(source).read_all()
+                reader = pa.ipc.open_file(source)
+                held: list[pa.RecordBatch] = []
+                rows = 0
+                for index in range(reader.num_record_batches):
+                    batch = reader.get_batch(index)
+                    if held and rows + batch.num_rows > ROWS_PER_COPY:
+                        yield key, pa.Table.from_batches(held, schema=sink.schema)
+                        held, rows = [], 0
+                    held.append(batch)
+                    rows += batch.num_rows
+                if held or not sink.rows:
+                    yield key, pa.Table.from_batches(held, schema=sink.schema)

@@ -352,8 +352,9 @@ class EmbeddedStore(Store):
         way until its last ``COPY``; a load that fails is undone here, and one killed is
         undone when the store is next opened. Raises StoreError."""
         files.close()
-        if self._in_transaction or not self.is_empty():
-            self._copy_files(files, progress)
+        if self._in_transaction or not self.is_empty():  # nothing to undo it to: one transaction
+            with self.transaction():
+                self._copy_files(files, progress)
             return
         mark = self.path / FIRST_LOAD_MARK
         with mark.open("wb") as handle:

@@ -30,10 +30,12 @@ from __future__ import annotations
 import argparse
 import csv
 import multiprocessing
+import os
 import resource
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -394,18 +396,26 @@ def run(args: argparse.Namespace, work: Path) -> None:
             measures = measure_all(store, args, as_of)
         _print_table(args, records, None, bulk_seconds, measures)
         return
+    cpu = _children_cpu()
     with loaded_store(engine, parts, work) as (store, import_seconds):
         # Only the import processes have ended so far: theirs is the peak.
         import_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        cpu = _children_cpu() - cpu
         print(
             f"tacgraph import: {import_seconds:.1f} s ({records / import_seconds:,.0f} records/s), "
-            f"peak memory of an import process {import_rss:,.0f} MB"
+            f"{cpu:.1f} CPU s, peak memory of an import process {import_rss:,.0f} MB, "
+            f"load average {os.getloadavg()[0]:.1f}"
         )
         sys.stdout.flush()
+        own_cpu = time.process_time()
         with bulk_loaded(engine, tables, work) as (bulk, bulk_seconds):
             _check_counts(bulk, tables)
+            own_cpu = time.process_time() - own_cpu
         shutil.rmtree(work / "tables", ignore_errors=True)
-        print(f"engine's bulk load: {bulk_seconds:.1f} s ({records / bulk_seconds:,.0f} records/s)")
+        print(
+            f"engine's bulk load: {bulk_seconds:.1f} s ({records / bulk_seconds:,.0f} records/s), "
+            f"{own_cpu:.1f} CPU s of this process (embedded: the COPYs' own)"
+        )
         if engine == "neo4j":
             ours_bulk = bulk_option(parts, work)
             print(
@@ -421,6 +431,12 @@ def run(args: argparse.Namespace, work: Path) -> None:
         again = reimports(target, parts, work, records)
     _print_table(args, records, import_seconds, bulk_seconds, measures, again)
     print(f"peak memory of an import process {import_rss:,.0f} MB")
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's ended children, every thread of each."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def bulk_option(parts: list[Path], work: Path) -> float:

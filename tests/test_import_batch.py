@@ -84,3 +84,26 @@ def test_the_id_file_answers_as_the_sets_did(tmp_path: Path) -> None:
     ids.forget_needed()
     assert list(ids.outside()) == []
     ids.close()
+
+
+def test_the_id_file_gives_the_same_answers_before_and_after_a_batch_is_flushed(
+    tmp_path: Path,
+) -> None:
+    """What a batch keeps is held until the flush and what it asks is read ahead: an id
+    kept in an earlier batch and again in this one has both states, read ahead or not."""
+    ids = IdFile(tmp_path)
+    ids.keep("Child", "C-1", b"a", unchanged=True)
+    ids.keep("Child", "C-2", b"b")
+    ids.flush()
+    ids.prefetch("Child", ["C-1", "C-3"])
+    assert ids.state("Child", "C-1") == (b"a", False, True)  # read ahead
+    assert ids.state("Child", "C-2") == (b"b", True, False)  # not read ahead: asked
+    assert ids.known("Child", "C-3") is None
+    ids.keep("Child", "C-1", b"r")  # a redacted twin of the unchanged record
+    ids.keep("Child", "C-3", b"c")
+    assert ids.state("Child", "C-1") == (b"r", True, True)
+    assert ids.known("Child", "C-3") == b"c"  # a repeat in the same batch is seen
+    ids.flush()
+    assert ids.state("Child", "C-1") == (b"r", True, True)
+    assert (ids.to_write(), ids.unchanged()) == (3, 1)
+    ids.close()

@@ -13,6 +13,7 @@ from conftest import SALLY
 from tacgraph.errors import StoreError
 from tacgraph.export import canonical_hash
 from tacgraph.importer import import_files
+from tacgraph.store import arrowfiles
 from tacgraph.store.embedded import EmbeddedStore
 from tacgraph.synth import Synthesiser, write_jsonl
 
@@ -46,6 +47,37 @@ def test_a_first_load_is_bulk_loaded_and_a_later_one_is_not(source: Path, tmp_pa
         assert sum(first.created.values()) == sum(store.stats().nodes.values())
         import_files(store, [SALLY])  # not empty now: compared and written in batches
         assert loaded == [1]
+
+
+def test_a_file_larger_than_a_copy_goes_in_part_by_part_and_gives_the_same_bytes(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With batches of 40 rows and at most 100 rows a COPY, every file of more than 100
+    rows is copied in parts (each committed on its own), and the graph is the one a
+    load in one COPY a file gives."""
+    with _open(tmp_path / "whole") as whole:
+        import_files(whole, [source])
+        expected = canonical_hash(whole)
+    monkeypatch.setattr(arrowfiles, "ROWS_PER_BATCH", 40)
+    monkeypatch.setattr(arrowfiles, "ROWS_PER_COPY", 100)
+    with _open(tmp_path / "parts") as parts:
+        copies: list[int] = []
+        original = parts.run
+
+        def counting(text: str, params: Any = None) -> Any:
+            if text.startswith("COPY"):
+                copies.append(params["rows"].num_rows)
+            return original(text, params)
+
+        parts.run = counting  # type: ignore[method-assign]
+        files: list[Any] = []
+        bulk_files = parts.bulk_files
+        parts.bulk_files = lambda folder: files.append(bulk_files(folder)) or files[-1]  # type: ignore[method-assign]
+        import_files(parts, [source])
+        assert max(copies) <= 100
+        sinks = [*files[0].nodes.values(), *files[0].edges.values()]
+        assert len(copies) > len(sinks) and sum(copies) == sum(s.rows for s in sinks)
+        assert canonical_hash(parts) == expected
 
 
 def test_bulk_and_row_loads_give_the_same_bytes(source: Path, tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """An import killed with SIGKILL part of the way through, then run again, gives the graph
 a clean import gives, on both engines: the embedded store keeps none of the killed
-import (one transaction), and on Neo4j (which commits a large import every WRITE_BATCH
-rows) the re-run completes the batches it committed.
+import (a daily feed is one transaction; a first load's COPYs, each committed on its own,
+are undone when the store is next opened), and on Neo4j (which commits a large import
+every WRITE_BATCH rows) the re-run completes the batches it committed.
 
 The kill is real: the import runs in its own process, which sends itself SIGKILL at the
 chosen write (the one way to stop it at the same point every run)."""
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tacgraph.errors import StoreUnavailable
 from tacgraph.export import canonical_hash
 from tacgraph.importer import import_files
 from tacgraph.store import Store
@@ -98,13 +100,14 @@ def _rerun_gives_the_clean_graph(store: Store, source: Path, clean: str) -> None
     assert again.created == {} and again.updated == {} and again.edges_created == 0
 
 
-@pytest.mark.parametrize("at", [1, 3])
+@pytest.mark.parametrize("at", [1, 3, 30])
 def test_a_first_load_killed_mid_write_then_run_again_gives_the_clean_graph(
     store: Store, source: Path, clean: str, at: int
 ) -> None:
-    """Killed at the first or third COPY of the embedded store's bulk load, or on Neo4j at
-    the second or fourth write (of nodes or of edges), the import committing each time
-    100 rows have been written."""
+    """Killed at the first, third or thirtieth COPY of the embedded store's bulk load (the
+    ones before it committed, nodes and then edges), or on Neo4j at the second, fourth or
+    thirty-first write (of nodes or of edges), the import committing each time 100 rows
+    have been written."""
     if isinstance(store, EmbeddedStore):
         store.close()
         _killed(_target(store), source, "run", at, prefix="COPY")
@@ -112,7 +115,7 @@ def test_a_first_load_killed_mid_write_then_run_again_gives_the_clean_graph(
         _killed(_target(store), source, "write", at + 1)  # after a committed batch
     if isinstance(store, EmbeddedStore):
         store = EmbeddedStore(store.path)
-        if not store.is_empty():  # one transaction: nothing of a killed import is kept
+        if not store.is_empty():  # undone as it opened: nothing of a killed load is kept
             pytest.fail("the embedded store kept part of a killed import")
     else:
         assert not store.is_empty(), "the kill came too late to test a partial import"
@@ -144,3 +147,20 @@ def test_a_daily_feed_killed_before_its_hashes_are_kept_is_completed_by_a_rerun(
     finally:
         if isinstance(store, EmbeddedStore):
             store.close()
+
+
+def test_a_store_holding_part_of_a_first_load_is_refused_read_only_and_undone_read_write(
+    source: Path, tmp_path: Path
+) -> None:
+    """Killed at the tenth COPY: opened read-only the store says it holds part of a load
+    rather than answering from it; opened for writing it is empty again."""
+    path = tmp_path / "db"
+    with EmbeddedStore(path) as store:
+        store.init_schema()
+    _killed(str(path), source, "run", 10, prefix="COPY")
+    with pytest.raises(StoreUnavailable, match="part of a first load"):
+        EmbeddedStore(path, read_only=True)
+    with EmbeddedStore(path) as store:
+        assert store.is_empty()
+    with EmbeddedStore(path, read_only=True) as store:  # the mark went with the part
+        assert store.is_empty()

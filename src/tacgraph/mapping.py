@@ -13,7 +13,12 @@ from tacgraph.store.base import Row
 EdgeTargets = dict[EdgeSpec, list[tuple[str, dict[str, Any]]]]
 
 
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _SCALARS:  # most values: an exact type, so never an Enum
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, list):

@@ -294,6 +294,13 @@ def _validate(
 
     def flush() -> None:
         items = [(raw, *prepare(raw)) for raw in batch]
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for raw in batch:
+            rid = record_id(raw.data)
+            if rid is not None and raw.label is not None:
+                by_label[raw.label].append(rid)
+        for label, ids in by_label.items():
+            state.ids.prefetch(label, ids)
         stored: dict[str, dict[str, str | None]] = {}
         if compare:
             wanted: dict[str, list[str]] = defaultdict(list)
@@ -330,6 +337,7 @@ def _validate(
                 progress("validate", state.read, max(total, state.read))
         if progress and files is not None:
             progress("prepare", state.gathered_nodes, max(total, state.read))
+        state.ids.flush()
         batch.clear()
 
     for path in paths:
@@ -383,7 +391,7 @@ def _accept(parsed: Parsed, spill: _Spill, state: _Validation, files: Gatherer |
     state.ids.keep(label, record.id, mark)
     for edge, targets in edges.items():
         if targets:
-            state.ids.need(edge.target, (target for target, _ in targets))
+            state.ids.need(edge.target, [target for target, _ in targets])
     if files is not None and known is None:
         files.add_node(label, row, content_hash(mark, raw.redacted))
         state.gathered_nodes += 1
@@ -688,8 +696,7 @@ def _import(
     if bulk is not None and not state.dropped:
         report.created = dict(state.gathered)
         report.edges_created = report.relationships = state.gathered_edges
-        with store.transaction():
-            store.bulk_load(bulk, progress)
+        store.bulk_load(bulk, progress)  # all or nothing by its own means
         return report
     if bulk is not None:  # a gathered record was rejected since: written row by row
         bulk.close()

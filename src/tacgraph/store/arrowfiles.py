@@ -20,7 +20,10 @@ from tacgraph.schema import EdgeSpec, graph_schema
 if TYPE_CHECKING:
     import pyarrow as pa
 
-ROWS_PER_BATCH = 50_000
+# Rows of one file copied by one ``COPY`` at most: a larger file goes in part by part,
+# so the rows a ``COPY`` holds are bounded whatever the size of the input.
+ROWS_PER_COPY = 1_000_000
+ROWS_PER_BATCH = 20_000  # rows a file holds in memory before writing them: bounds the gathering
 
 
 class _Sink:
@@ -31,11 +34,14 @@ class _Sink:
 
         self.path = path
         self.schema = pa.schema([(name, kind(type_)) for name, type_ in columns])
+        self.names = [name for name, _ in columns]
         self._writer = pa.ipc.new_file(str(path), self.schema)
+        # Each value appended to its column as it comes: holding rows and turning them
+        # into columns at the flush (zip) cost more CPU and memory (20,000 children).
         self._columns: list[list[Any]] = [[] for _ in columns]
         self.rows = 0
 
-    def add(self, values: list[Any]) -> None:
+    def add(self, values: Sequence[Any]) -> None:
         for column, value in zip(self._columns, values, strict=True):
             column.append(value)
         self.rows += 1
@@ -75,7 +81,9 @@ class ArrowFiles:
             columns = [(p.name, p.type) for p in graph_schema().node(label).props]
             columns.append((HASH, "STRING"))
             sink = self.nodes[label] = _Sink(self.folder / f"{label}.arrow", columns, self.kind)
-        sink.add([row[name] for name in sink.schema.names[:-1]] + [content_hash])
+        values = [row[name] for name in sink.names[:-1]]
+        values.append(content_hash)
+        sink.add(values)
 
     def add_edge(self, edge: EdgeSpec, source: str, target: str, props: dict[str, Any]) -> None:
         sink = self.edges.get(edge)
@@ -84,17 +92,32 @@ class ArrowFiles:
             columns += [(p.name, str(p.type)) for p in edge.props]
             name = f"{edge.source}-{edge.field}.arrow"
             sink = self.edges[edge] = _Sink(self.folder / name, columns, self.kind)
-        sink.add([source, target, *(props[p.name] for p in edge.props)])
+        if edge.props:
+            sink.add((source, target, *[props[p.name] for p in edge.props]))
+        else:
+            sink.add((source, target))
 
     def close(self) -> None:
         for sink in (*self.nodes.values(), *self.edges.values()):
             sink.close()
 
     def tables(self) -> Iterator[tuple[str | EdgeSpec, pa.Table]]:
-        """Each file as a table mapped from disk: nodes first, then edges."""
+        """Each file as tables mapped from disk, of whole batches and at most
+        ROWS_PER_COPY rows each (a batch holds fewer): nodes first, then edges."""
         import pyarrow as pa
 
         parts: list[tuple[str | EdgeSpec, _Sink]] = [*self.nodes.items(), *self.edges.items()]
         for key, sink in parts:
             with pa.memory_map(str(sink.path)) as source:
-                yield key, pa.ipc.open_file(source).read_all()
+                reader = pa.ipc.open_file(source)
+                held: list[pa.RecordBatch] = []
+                rows = 0
+                for index in range(reader.num_record_batches):
+                    batch = reader.get_batch(index)
+                    if held and rows + batch.num_rows > ROWS_PER_COPY:
+                        yield key, pa.Table.from_batches(held, schema=sink.schema)
+                        held, rows = [], 0
+                    held.append(batch)
+                    rows += batch.num_rows
+                if held or not sink.rows:
+                    yield key, pa.Table.from_batches(held, schema=sink.schema)

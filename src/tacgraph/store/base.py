@@ -86,7 +86,7 @@ class Store(ABC):
     def bulk_load(
         self, files: ArrowFiles, progress: Callable[[str, int, int | None], None] | None = None
     ) -> None:
-        """Load the files :meth:`bulk_files` gave, inside :meth:`transaction`, calling
+        """Load the files :meth:`bulk_files` gave, all or nothing, calling
         ``progress("records", nodes, total)`` and ``progress("relationships", edges,
         total)`` as it goes. Raises StoreError."""
         raise NotImplementedError(f"{self.engine} has no bulk load")

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 DB_FILE = "graph.lbug"
+# Present while a first load's COPYs run, each committed on its own: a store opened
+# with it present holds part of a load that never finished, which opening removes.
+FIRST_LOAD_MARK = "first-load.incomplete"
 
 
 def arrow_type(kind: str) -> pa.DataType:
@@ -172,6 +175,20 @@ class EmbeddedStore(Store):
         # One connection, shared by a server's request threads: each statement, and a
         # transaction from BEGIN to COMMIT, holds it alone.
         self._lock = threading.RLock()
+        if (self.path / FIRST_LOAD_MARK).exists():
+            self._undo_first_load(read_only)
+
+    def _undo_first_load(self, read_only: bool) -> None:
+        """Remove what a first load stopped part of the way left (the store held no
+        data before it: the load is undone by deleting every tacgraph node)."""
+        if read_only:
+            self.close()
+            raise StoreUnavailable(
+                f"the store at {self.path} holds part of a first load that did not finish",
+                "open it for writing once (run the import again): that removes the part",
+            )
+        self.clear()
+        (self.path / FIRST_LOAD_MARK).unlink(missing_ok=True)
 
     def run(self, text: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         """Run one statement. One that reads an Arrow table (``COPY``, ``LOAD FROM``)
@@ -328,9 +345,31 @@ class EmbeddedStore(Store):
         self, files: ArrowFiles, progress: Callable[[str, int, int | None], None] | None = None
     ) -> None:
         """One ``COPY`` per label, then one per edge, each from a file mapped from disk
-        (LadybugDB's own bulk path; about a third of the memory and half the time of
-        copying the same rows a batch at a time at 10,000 children)."""
+        (LadybugDB's own bulk path). Outside a transaction each ``COPY`` commits on its
+        own: in one transaction every ``COPY`` kept about 8 MB until the commit, whatever
+        its rows (0.5 of the 1.0 GB peak at 20,000 children, docs/benchmarks.md). All or
+        nothing all the same: a mark in the store's folder says a first load is under
+        way until its last ``COPY``; a load that fails is undone here, and one killed is
+        undone when the store is next opened. Raises StoreError."""
         files.close()
+        if self._in_transaction or not self.is_empty():  # nothing to undo it to: one transaction
+            with self.transaction():
+                self._copy_files(files, progress)
+            return
+        mark = self.path / FIRST_LOAD_MARK
+        with mark.open("wb") as handle:
+            os.fsync(handle.fileno())
+        try:
+            self._copy_files(files, progress)
+        except BaseException:
+            with suppress(StoreError):
+                self._undo_first_load(read_only=False)
+            raise
+        mark.unlink()
+
+    def _copy_files(
+        self, files: ArrowFiles, progress: Callable[[str, int, int | None], None] | None
+    ) -> None:
         done = {"records": 0, "relationships": 0}
         total = {
             "records": sum(sink.rows for sink in files.nodes.values()),

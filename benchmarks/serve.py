@@ -42,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -259,48 +260,51 @@ async def _signed_in(base: str, users: list[User]) -> tuple[list[httpx.AsyncClie
     return clients, [token for _, token in signed]
 
 
-async def _paced_round(base: str, users: list[User], rate: float, seconds: float) -> Timings:
-    """Every user signed in, then ``rate`` audited lookups a second offered by all of
-    them together (a search + who-else pair is two), for ``seconds``; the round ends
-    when the last pair due in that time is answered."""
-    timings = Timings()
+async def _timed(
+    base: str,
+    users: list[User],
+    each: Callable[[httpx.AsyncClient, str, User], Awaitable[None]],
+    timings: Timings,
+) -> Timings:
+    """Sign every user in first, then run ``each`` for all of them at once, timing the
+    whole (``timings.wall``)."""
     clients, tokens = await _signed_in(base, users)
-    rng = random.Random(7)
-    per_user = rate / 2 / len(users)
     try:
         start = time.perf_counter()
         await asyncio.gather(
-            *(
-                _paced_user(c, t, u, per_user, seconds, random.Random(rng.random()), timings)
-                for c, t, u in zip(clients, tokens, users, strict=True)
-            )
+            *(each(c, t, u) for c, t, u in zip(clients, tokens, users, strict=True))
         )
         timings.wall = time.perf_counter() - start
     finally:
         for client in clients:
             await client.aclose()
     return timings
+
+
+async def _paced_round(base: str, users: list[User], rate: float, seconds: float) -> Timings:
+    """Every user signed in, then ``rate`` audited lookups a second offered by all of
+    them together (a search + who-else pair is two), for ``seconds``; the round ends
+    when the last pair due in that time is answered."""
+    timings = Timings()
+    rng = random.Random(7)
+    per_user = rate / 2 / len(users)
+
+    def each(c: httpx.AsyncClient, t: str, u: User) -> Awaitable[None]:
+        return _paced_user(c, t, u, per_user, seconds, random.Random(rng.random()), timings)
+
+    return await _timed(base, users, each, timings)
 
 
 async def _round(base: str, users: list[User], rounds: int, seconds: float) -> Timings:
     """Sign every user in first, then run search + who-else for all of them at once,
     each user's next pair as soon as its last is answered (closed loop)."""
     timings = Timings()
-    clients, tokens = await _signed_in(base, users)
-    try:
-        deadline = time.monotonic() + seconds
-        start = time.perf_counter()
-        await asyncio.gather(
-            *(
-                _one_user(c, t, u, rounds, deadline, timings)
-                for c, t, u in zip(clients, tokens, users, strict=True)
-            )
-        )
-        timings.wall = time.perf_counter() - start
-    finally:
-        for client in clients:
-            await client.aclose()
-    return timings
+
+    def each(c: httpx.AsyncClient, t: str, u: User) -> Awaitable[None]:
+        # the round's seconds count from when every user is signed in
+        return _one_user(c, t, u, rounds, time.monotonic() + seconds, timings)
+
+    return await _timed(base, users, each, timings)
 
 
 def _serve(config: StoreConfig, port: int, workers: int, work: Path) -> subprocess.Popen[bytes]:

@@ -17,15 +17,9 @@ pair of stores of its own: a new embedded store and the Neo4j database emptied, 
 with access-log keys of its own, holding the agencies and staff every example shares and
 the children of the generation's examples, each under ids of its own (``E<n>``). The
 stores never grow past 25 children and 25 examples' access-log entries (one pair held
-every child before, and every entry, so the bulk paths read more at each run). The
-export and the practice audit run at every example, with its viewer and real date, over
-the generation's children so far. The duplicate audit runs once a generation, at its
-last example, over the generation's 25 children: every generated child goes through it
-on both engines once (1,000 children at 1,000 examples), in 40 runs rather than 1,000,
-each checked for every shielded child among them. Running it at every example would
-more than double the test's cost: Splink took 2.7 s a run on each engine under
-cProfile, on 1 to 25 children. A generation cut short (the run's last, or one that
-hypothesis ends early) goes through it before its stores are replaced or closed.
+every child before, and every entry, so the bulk paths read more at each run). Every
+bulk path runs at every example, with its viewer and real date, over the generation's
+children so far, and is checked for every shielded child among them.
 
 TACGRAPH_PROPERTY_EXAMPLES sets the count (default 1,000, as CI). An import on Neo4j is
 one transaction (``Neo4jStore.transaction``), where each of its 50 or so statements was a
@@ -319,7 +313,6 @@ class Book:
         self._renew = renew
         self.stores: dict[str, Store] = {}
         self.children: dict[str, Child] = {}
-        self.unchecked: set[str] = set()  # children no bulk path has read yet
         self.written: dict[str, list[audit.Pending]] = {k: [] for k in ENGINES}
         self.count = 0
         self.last: tuple[tuple[str, str], date] = (STAFF[0], START)  # viewer, real date
@@ -328,8 +321,6 @@ class Book:
     def renew(self) -> None:
         """Close this generation's stores and open the next's, empty but for the agencies
         and staff every example shares."""
-        if self.unchecked:  # a generation cut short: its children go through them too
-            check_bulk(self, *self.last)
         for s in self.stores.values():
             s.close()
             if isinstance(s, EmbeddedStore):
@@ -371,8 +362,6 @@ def book(
     audit.append_many = capture
     try:
         yield made
-        if made.unchecked and not request.session.testsfailed:  # the last, cut short
-            check_bulk(made, *made.last)
     finally:
         audit.append_many = original
         wipe(made.stores["neo4j"])
@@ -405,12 +394,9 @@ def test_nothing_is_disclosed_without_a_permitting_edge(
     child = graph[0]
     assert isinstance(child, Child)
     book.children[child.id] = child
-    book.unchecked.add(child.id)
     check_one(book, graph, child.id, viewer, day(when), day(when + later))
     book.last = (viewer, day(when + later))
-    # the export and the practice audit at every example; the duplicate audit (Splink)
-    # at the generation's last
-    check_bulk(book, *book.last, duplicates=len(book.children) == GENERATION)
+    check_bulk(book, *book.last)
 
 
 def logged(book: Book, marks: dict[str, int], path: str, child_id: str) -> None:
@@ -568,17 +554,12 @@ def assert_not_locating(answer: object) -> None:
         assert word not in text, word
 
 
-def check_bulk(
-    book: Book, viewer: tuple[str, str], today: date, *, duplicates: bool = True
-) -> None:
+def check_bulk(book: Book, viewer: tuple[str, str], today: date) -> None:
     """The bulk read paths over every child of the generation so far: a redacted export,
-    the practice audit and (with ``duplicates``) the duplicate audit, each one entry
-    naming its scope (``*``)."""
+    the practice audit and the duplicate audit, each one entry naming its scope (``*``)."""
     stores = book.stores
     clock = lambda: datetime(today.year, today.month, today.day, 12, tzinfo=UTC)  # noqa: E731
     shielded = {c.id for c in book.children.values() if c.shielded}
-    if duplicates:
-        book.unchecked.clear()
     marks = book.marks()
     with tempfile.TemporaryDirectory() as folder:
         texts = []
@@ -608,14 +589,11 @@ def check_bulk(
             "practice_audit",
             lambda s: practice_report(s, requester_id=viewer[0], as_of=today, clock=clock),
         ),
+        (
+            "duplicates_audit",
+            lambda s: duplicates_report(s, requester_id=viewer[0], as_of=today, clock=clock),
+        ),
     ]
-    if duplicates:
-        reports.append(
-            (
-                "duplicates_audit",
-                lambda s: duplicates_report(s, requester_id=viewer[0], as_of=today, clock=clock),
-            )
-        )
     for path, ask in reports:
         marks = book.marks()
         report = same_answer(stores, lambda s, ask=ask: ask(s).model_dump())  # type: ignore[misc]

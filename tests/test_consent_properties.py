@@ -362,6 +362,8 @@ def book(
     audit.append_many = capture
     try:
         yield made
+        if not request.session.testsfailed:  # hypothesis ran every example asked for
+            assert made.count >= EXAMPLES, f"{made.count} examples ran, {EXAMPLES} asked for"
     finally:
         audit.append_many = original
         wipe(made.stores["neo4j"])

@@ -65,6 +65,14 @@ class StoreUnavailable(StoreError):
     """The graph engine could not be reached or opened."""
 
 
+class StoreConflict(StoreError):
+    """Another writer held what this write needed (the engine chose this one to undo, as
+    in a deadlock): nothing of the undone transaction was kept, and running the same
+    write again completes it."""
+
+    hint = "another import or change was writing the same records; run it again"
+
+
 class SchemaMissing(StoreError):
     """The store has no tacgraph schema yet."""
 

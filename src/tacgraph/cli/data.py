@@ -30,6 +30,11 @@ def _print_report(report: ImportReport) -> None:
     )
     if report.rejects_file:
         output.note(f"rejected records written to {report.rejects_file}")
+    if report.runs > 1:
+        output.note(
+            f"run {report.runs} times: another import or change was writing the same "
+            "records; the counts are the last run's"
+        )
 
 
 def print_summary(summary: Summary, heading: str) -> None:

@@ -22,7 +22,9 @@ from __future__ import annotations
 import csv
 import errno
 import json
+import random
 import tempfile
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +32,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from tacgraph.errors import InvalidInput, StoreError, UnreadableFile
+from tacgraph.errors import InvalidInput, StoreConflict, StoreError, UnreadableFile
 from tacgraph.importer.batch import (
     Parsed,
     Problem,
@@ -49,6 +51,7 @@ from tacgraph.sources import RawRecord, file_format, is_unreadable, read_records
 from tacgraph.store.base import ChangeSet, EdgeRow, Row, Store
 
 BATCH = 20_000
+CONFLICT_ATTEMPTS = 6  # runs of an import the engine undoes for another writer's sake
 # (phase, done in this phase, and the phase's total where it is known)
 Progress = Callable[[str, int, int | None], None]
 # Edges waiting for every node to be written: per edge, (source id, [(target, props)],
@@ -72,6 +75,9 @@ class ImportReport:
     edges_deleted: int = 0
     problems: list[Problem] = field(default_factory=list)
     rejects_file: str | None = None
+    # 1, or more when the engine undid a run for another writer's sake and it ran again
+    # (the counts are then the last run's: what an earlier run committed is unchanged)
+    runs: int = 1
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -86,6 +92,7 @@ class ImportReport:
             "edges_deleted": self.edges_deleted,
             "problems": [p.to_json() for p in self.problems],
             "rejects_file": self.rejects_file,
+            "runs": self.runs,
         }
 
 
@@ -659,9 +666,31 @@ def import_files(
     engine fails (the embedded store then keeps none of this import).
     """
     files = list(paths)
-    with tempfile.TemporaryDirectory(prefix="tacgraph-import-") as folder:
-        spill = _Spill(Path(folder))
-        return _import(store, files, spill, skip_invalid, rejects, progress)
+
+    def run() -> ImportReport:
+        with tempfile.TemporaryDirectory(prefix="tacgraph-import-") as folder:
+            spill = _Spill(Path(folder))
+            return _import(store, files, spill, skip_invalid, rejects, progress)
+
+    return _again_on_conflict(run)
+
+
+def _again_on_conflict(run: Callable[[], ImportReport]) -> ImportReport:
+    """Run an import, and run it again (up to ``CONFLICT_ATTEMPTS`` times in all, after
+    a random pause that grows with each) when the engine undid it for another writer's
+    sake (StoreConflict, a deadlock on Neo4j): imports are idempotent, so running one
+    again completes it, keeping what it had committed."""
+    for attempt in range(1, CONFLICT_ATTEMPTS):
+        try:
+            report = run()
+        except StoreConflict:
+            time.sleep(random.uniform(0.05, 0.25) * attempt)
+        else:
+            report.runs = attempt
+            return report
+    report = run()
+    report.runs = CONFLICT_ATTEMPTS
+    return report
 
 
 def _import(
@@ -738,23 +767,27 @@ def import_records(store: Store, records: Iterable[Record]) -> ImportReport:
 
     References are not checked here; the store refuses none, so pass complete data.
     """
-    report = ImportReport(["(records)"])
-    pending: Pending = defaultdict(list)
-    marks: list[tuple[str, str, str]] = []
     items = list(records)
-    report.records_read = len(items)
-    with store.transaction():
-        for start in range(0, len(items), BATCH):
-            batch: list[_Node] = []
-            for record in items[start : start + BATCH]:
-                label = record.label()
-                row, edges = to_graph(record)
-                mark = hashed(label, str(sorted_text(dump_record(record))))
-                batch.append((label, row, edges, False, content_hash(mark, False)))
-            _write_nodes(store, batch, report, pending, marks)
-        _write_all_edges(store, pending, report)
-        _keep_hashes(store, marks)
-    return report
+
+    def run() -> ImportReport:
+        report = ImportReport(["(records)"])
+        report.records_read = len(items)
+        pending: Pending = defaultdict(list)
+        marks: list[tuple[str, str, str]] = []
+        with store.transaction():
+            for start in range(0, len(items), BATCH):
+                batch: list[_Node] = []
+                for record in items[start : start + BATCH]:
+                    label = record.label()
+                    row, edges = to_graph(record)
+                    mark = hashed(label, str(sorted_text(dump_record(record))))
+                    batch.append((label, row, edges, False, content_hash(mark, False)))
+                _write_nodes(store, batch, report, pending, marks)
+            _write_all_edges(store, pending, report)
+            _keep_hashes(store, marks)
+        return report
+
+    return _again_on_conflict(run)
 
 
 __all__ = [

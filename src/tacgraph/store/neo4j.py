@@ -21,7 +21,7 @@ from neo4j.time import Date, DateTime
 
 from tacgraph import queries
 from tacgraph.config import StoreConfig
-from tacgraph.errors import StoreError, StoreUnavailable
+from tacgraph.errors import StoreConflict, StoreError, StoreUnavailable
 from tacgraph.schema import graph_schema
 from tacgraph.store.base import ChangeSet, Row, Store
 
@@ -249,8 +249,9 @@ class Neo4jStore(Store):
         # transaction per statement cost a commit and a second round trip each (about 50
         # for one child's records), and a large one keeps the server's transaction state
         # bounded; running an interrupted import again completes it (imports are
-        # idempotent). The open transaction is not retried: a transient failure (a
-        # deadlock with another writer) ends the import with a StoreError.
+        # idempotent). The open transaction is not retried here: a transient failure (a
+        # deadlock with another writer) is raised as StoreConflict, and the importer runs
+        # the whole import again.
         if self._held() is not None:  # within an outer unit, which commits
             yield
             return
@@ -331,6 +332,14 @@ class Neo4jStore(Store):
     def _failed(self, exc: BaseException, what: str = "Neo4j") -> StoreError:
         return StoreError(f"{what}: {_safe(exc, self.config)}")
 
+    def _failed_held(self, exc: BaseException, what: str) -> StoreError:
+        """The error of a statement or commit in the transaction :meth:`transaction`
+        holds, which the driver does not retry: a transient one (a deadlock with another
+        writer) is a StoreConflict, for the caller to run the whole unit again."""
+        if isinstance(exc, Neo4jError) and exc.is_retryable():
+            return StoreConflict(f"{what}: {_safe(exc, self.config)}")
+        return self._failed(exc, what)
+
     def close(self) -> None:
         self._closing()
         self._driver.close()
@@ -353,7 +362,7 @@ class _Held:
                 self.tx = self.session.begin_transaction()
             return _rows(self.tx.run(text, params))
         except (DriverError, Neo4jError, UnicodeEncodeError) as exc:
-            raise store._failed(exc, what) from None
+            raise store._failed_held(exc, what) from None
 
     def commit(self, store: Neo4jStore) -> None:
         tx, self.tx, self.written = self.tx, None, 0
@@ -361,7 +370,7 @@ class _Held:
             try:
                 tx.commit()
             except (DriverError, Neo4jError) as exc:
-                raise store._failed(exc, "Neo4j write failed") from None
+                raise store._failed_held(exc, "Neo4j write failed") from None
 
     def rollback(self) -> None:
         tx, self.tx = self.tx, None

@@ -12,6 +12,8 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -92,6 +94,17 @@ def _target(store: Store) -> str:
     return str(store.path)
 
 
+@contextmanager
+def _reopened(store: Store) -> Iterator[Store]:
+    """The store as the killed process left it: the embedded one opened again (and closed
+    afterwards), the Neo4j one as it is."""
+    if not isinstance(store, EmbeddedStore):
+        yield store
+        return
+    with EmbeddedStore(store.path) as again:
+        yield again
+
+
 def _rerun_gives_the_clean_graph(store: Store, source: Path, clean: str) -> None:
     import_files(store, [source])
     assert canonical_hash(store) == clean
@@ -113,17 +126,13 @@ def test_a_first_load_killed_mid_write_then_run_again_gives_the_clean_graph(
         _killed(_target(store), source, "run", at, prefix="COPY")
     else:
         _killed(_target(store), source, "write", at + 1)  # after a committed batch
-    if isinstance(store, EmbeddedStore):
-        store = EmbeddedStore(store.path)
-        if not store.is_empty():  # undone as it opened: nothing of a killed load is kept
-            pytest.fail("the embedded store kept part of a killed import")
-    else:
-        assert not store.is_empty(), "the kill came too late to test a partial import"
-    try:
-        _rerun_gives_the_clean_graph(store, source, clean)
-    finally:
-        if isinstance(store, EmbeddedStore):
-            store.close()
+    with _reopened(store) as again:
+        if isinstance(again, EmbeddedStore):
+            if not again.is_empty():  # undone as it opened: nothing of a killed load is kept
+                pytest.fail("the embedded store kept part of a killed import")
+        else:
+            assert not again.is_empty(), "the kill came too late to test a partial import"
+        _rerun_gives_the_clean_graph(again, source, clean)
 
 
 def test_a_daily_feed_killed_before_its_hashes_are_kept_is_completed_by_a_rerun(
@@ -140,13 +149,8 @@ def test_a_daily_feed_killed_before_its_hashes_are_kept_is_completed_by_a_rerun(
     if isinstance(store, EmbeddedStore):
         store.close()
     _killed(_target(store), changed, "set_node_hashes", 1)
-    if isinstance(store, EmbeddedStore):
-        store = EmbeddedStore(store.path)
-    try:
-        _rerun_gives_the_clean_graph(store, source, clean)
-    finally:
-        if isinstance(store, EmbeddedStore):
-            store.close()
+    with _reopened(store) as again:
+        _rerun_gives_the_clean_graph(again, source, clean)
 
 
 def test_a_store_holding_part_of_a_first_load_is_refused_read_only_and_undone_read_write(

@@ -97,6 +97,47 @@ def test_a_past_date_does_not_revive_an_expired_consent(
     assert "past_date" in logged[-1].flags and logged[-1].path == "who_else"
 
 
+def social_care_consent(id: str, given_on: date) -> Consent:
+    """Sally's consent for the social care team, with no end."""
+    return Consent(
+        id=id,
+        child_id="CH-SALLY",
+        given_by_child=True,
+        child_competent=True,
+        kind=ConsentKind.EXPLICIT,
+        to_agency_id="AG-SOCIAL-CARE",
+        scopes=[Scope.CONTACT_DETAILS, Scope.INVOLVEMENT],
+        given_on=given_on,
+    )
+
+
+def test_a_past_date_cites_the_consent_in_force_on_both_dates(
+    casebook: dict[str, Store],
+) -> None:
+    # Given the same day as CO-SALLY-SOCIAL-CARE (which ended 2026-11-09), with no end:
+    # the lookup of 2026-11-01 made today cites it, not the one that has lapsed.
+    add_records(casebook, social_care_consent("CO-SALLY-SOCIAL-CARE-OPEN", date(2026, 8, 24)))
+    r = ask(casebook, "CH-SALLY", "PR-TEAM-MANAGER", as_of=date(2026, 11, 1), explain=True)
+    shown = [e for e in r.explanation if e.shown and e.rule == "consent"]
+    assert r.involved and shown
+    assert {e.basis_id for e in shown} == {"CO-SALLY-SOCIAL-CARE-OPEN"}
+
+
+def test_a_past_date_needs_one_consent_in_force_on_both_dates(
+    casebook: dict[str, Store],
+) -> None:
+    # Renewed after the date asked about: each date has a consent, no one consent spans
+    # both, and nothing that needed one is shown.
+    add_records(casebook, social_care_consent("CO-SALLY-SOCIAL-CARE-RENEWED", date(2026, 11, 10)))
+    r = ask(casebook, "CH-SALLY", "PR-TEAM-MANAGER", as_of=date(2026, 11, 1), explain=True)
+    assert r.address_line is None and r.involved == []
+    lapsed = [e for e in r.explanation if e.rule == "no_lasting_basis"]
+    assert lapsed and not any(e.shown for e in lapsed)
+    assert all("CO-SALLY-SOCIAL-CARE" in e.detail for e in lapsed)
+    today = ask(casebook, "CH-SALLY", "PR-TEAM-MANAGER", explain=True)
+    assert today.involved  # today the renewed consent allows it
+
+
 def test_an_information_governance_officer_sees_the_past_as_it_was(
     casebook: dict[str, Store], logged: list[audit.Pending]
 ) -> None:

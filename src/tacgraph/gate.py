@@ -38,7 +38,7 @@ from tacgraph import audit
 from tacgraph.access import AccessDenied, Requester, RequesterRows
 from tacgraph.consent import WITHHELD_ERROR, BasisFact, ConsentFact, Decision, Viewer, decide
 from tacgraph.errors import PurposeRequired as PurposeRequired
-from tacgraph.model import Role, Scope
+from tacgraph.model import ConsentDecision, Role, Scope
 from tacgraph.queries import Call
 from tacgraph.rows.lookup import (
     GATE_SHIELDED_HOUSEHOLDS,
@@ -232,11 +232,39 @@ class Gate:
                             basis_id=now.basis_id,
                             detail=f"not allowed today ({self.today.isoformat()}): {now.detail}",
                         )
+                    elif now.basis_id != made.basis_id:
+                        made = self._lasting(scope, services, made, now, self.today)
             except Exception as exc:  # fail closed: any error withholds and is audited
                 self.errors.append(f"{scope.value}: {type(exc).__name__}")
                 made = WITHHELD_ERROR
             self._decisions[key] = made
         return self._decisions[key]
+
+    def _lasting(
+        self, scope: Scope, services: tuple[str, ...], made: Decision, now: Decision, today: date
+    ) -> Decision:
+        """Both dates allow, on different edges: the decision on the date asked about made
+        again from the edges still in force today, so that the edge cited holds on both
+        dates; where none does, withheld."""
+        consents = [
+            c
+            for c in self.consents
+            if c.decision != ConsentDecision.GIVEN.value or c.time_problem(today) is None
+        ]
+        bases = [b for b in self.bases if b.incomplete() is not None or b.in_force(today)]
+        lasting = decide(scope, self.viewer, consents, bases, self.on, services)
+        if lasting.allowed:
+            return lasting
+        return Decision(
+            allowed=False,
+            rule="no_lasting_basis",
+            basis_id=made.basis_id,
+            detail=(
+                f"{made.basis_id} allowed it on {self.on.isoformat()} but is not in force"
+                f" today ({today.isoformat()}), and {now.basis_id}, in force today, did not"
+                f" allow it on {self.on.isoformat()}"
+            ),
+        )
 
     def both(self, *scopes: Scope, services: tuple[str, ...] = ()) -> Decision:
         decisions = [self.decide(s, services) for s in scopes]

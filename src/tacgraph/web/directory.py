@@ -71,6 +71,7 @@ _RULES = {
     "consent": "Shown because consent to share it with you is in force",
     "consent_refused": "Not shown because consent to share it was refused",
     "no_consent": "Not shown because there is no consent that covers you for it.",
+    "no_lasting_basis": "Not shown because what allowed it on that date is not in force today",
     "statutory_basis": "Shown without consent because a statutory basis is recorded",
     "statutory_basis_incomplete": "Not shown: a statutory basis is recorded but it is incomplete",
     "shielded": "Not shown because the child is shielded and you are not named in the shield.",

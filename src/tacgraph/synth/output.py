@@ -55,6 +55,70 @@ def record_line(record: Record) -> str:
     return _compact({"type": type(record).label(), "record": dump_record(record)})
 
 
+def _write(
+    records: Iterable[Record],
+    out: Path,
+    progress: Callable[[int], None] | None,
+    body: Callable[[Iterator[Record], Path], None],
+) -> dict[str, int]:
+    """Write ``records`` to ``out`` whole or not at all, ``body`` writing the counted
+    records to the temporary path; calls ``progress`` as the public writers promise and
+    returns the count per label."""
+    counts = {t.label(): 0 for t in RECORD_TYPES}
+    with _whole_or_nothing(out) as tmp:
+        body(_counted(records, counts, progress), tmp)
+    if progress is not None:
+        progress(sum(counts.values()))
+    return counts
+
+
+def _jsonl_body(records: Iterator[Record], tmp: Path) -> None:
+    """The JSON Lines form: ``record_line`` per record, written 10,000 lines at a time."""
+    with tmp.open("w", encoding="utf-8", newline="\n") as handle:
+        batch: list[str] = []
+        for record in records:
+            batch.append(record_line(record))
+            if len(batch) >= 10_000:
+                batch.append("")
+                handle.write("\n".join(batch))
+                batch = []
+        if batch:
+            batch.append("")
+            handle.write("\n".join(batch))
+
+
+def _json_body(records: Iterator[Record], tmp: Path) -> None:
+    """The one-document form: each collection spooled to its own temporary file while the
+    records stream, then the spools joined in ``RECORD_TYPES`` order."""
+    with (
+        tempfile.TemporaryDirectory(dir=tmp.parent, prefix=f"{tmp.name}.") as spool,
+        ExitStack() as files,
+    ):
+        handles: dict[str, IO[str]] = {}
+        for record in records:
+            label = type(record).label()
+            handle = handles.get(label)
+            first = handle is None
+            if handle is None:
+                handle = handles[label] = files.enter_context(
+                    Path(spool, label).open("w+", encoding="utf-8", newline="\n")
+                )
+            line = _compact(dump_record(record))
+            handle.write(("\n" if first else ",\n") + line)
+        with tmp.open("w", encoding="utf-8", newline="\n") as doc:
+            doc.write('{"format":"tacgraph","version":1')
+            for model in RECORD_TYPES:
+                doc.write(f',\n"{model.collection}":[')
+                spooled = handles.get(model.label())
+                if spooled is not None:
+                    spooled.seek(0)
+                    while chunk := spooled.read(1 << 20):
+                        doc.write(chunk)
+                    doc.write("\n")
+                doc.write("]")
+            doc.write("}\n")
+
+
 def write_jsonl(
     records: Iterable[Record], out: Path, *, progress: Callable[[int], None] | None = None
 ) -> dict[str, int]:
@@ -65,21 +129,7 @@ def write_jsonl(
     ``progress`` is called with the number of records written so far, every 10,000
     records and at the end. Raises OSError if the file cannot be written.
     """
-    counts = {t.label(): 0 for t in RECORD_TYPES}
-    with _whole_or_nothing(out) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as handle:
-        batch: list[str] = []
-        for record in _counted(records, counts, progress):
-            batch.append(record_line(record))
-            if len(batch) >= 10_000:
-                batch.append("")
-                handle.write("\n".join(batch))
-                batch = []
-        if batch:
-            batch.append("")
-            handle.write("\n".join(batch))
-    if progress is not None:
-        progress(sum(counts.values()))
-    return counts
+    return _write(records, out, progress, _jsonl_body)
 
 
 def write_json(
@@ -94,37 +144,7 @@ def write_json(
     stays small; the file appears only once complete. ``progress`` is called as for
     :func:`write_jsonl`. Raises OSError if the file cannot be written.
     """
-    counts = {t.label(): 0 for t in RECORD_TYPES}
-    with (
-        _whole_or_nothing(out) as tmp,
-        tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}.") as spool,
-        ExitStack() as files,
-    ):
-        handles: dict[str, IO[str]] = {}
-        for record in _counted(records, counts, progress):
-            label = type(record).label()
-            handle = handles.get(label)
-            if handle is None:
-                handle = handles[label] = files.enter_context(
-                    Path(spool, label).open("w+", encoding="utf-8", newline="\n")
-                )
-            line = _compact(dump_record(record))
-            handle.write(("\n" if counts[label] == 0 else ",\n") + line)
-        with tmp.open("w", encoding="utf-8", newline="\n") as doc:
-            doc.write('{"format":"tacgraph","version":1')
-            for model in RECORD_TYPES:
-                doc.write(f',\n"{model.collection}":[')
-                spooled = handles.get(model.label())
-                if spooled is not None:
-                    spooled.seek(0)
-                    while chunk := spooled.read(1 << 20):
-                        doc.write(chunk)
-                    doc.write("\n")
-                doc.write("]")
-            doc.write("}\n")
-    if progress is not None:
-        progress(sum(counts.values()))
-    return counts
+    return _write(records, out, progress, _json_body)
 
 
 def write_records(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -36,22 +36,8 @@ class Truth:
     counts: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        """The truth as plain JSON types (tuples become lists)."""
-        return {
-            "seed": self.seed,
-            "children": self.children,
-            "as_of": self.as_of,
-            "faults": self.faults,
-            "duplicate_pairs": [[a, b, list(k)] for a, b, k in self.duplicate_pairs],
-            "twin_pairs": [[a, b] for a, b in self.twin_pairs],
-            "duplicate_open_cafs": [[a, b] for a, b in self.duplicate_open_cafs],
-            "disengagements_without_handover": list(self.disengagements_without_handover),
-            "overdue_reviews": list(self.overdue_reviews),
-            "late_assessments": list(self.late_assessments),
-            "overdue_assessments": list(self.overdue_assessments),
-            "several_agencies_without_caf": list(self.several_agencies_without_caf),
-            "counts": dict(self.counts),
-        }
+        """The truth as plain JSON types (tuples become lists), a key per field."""
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
 
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> Truth:
@@ -82,3 +68,13 @@ class Truth:
         """Write the truth as indented JSON to ``path``."""
         text = json.dumps(self.to_json(), indent=2, sort_keys=True, ensure_ascii=False)
         path.write_text(text + "\n", encoding="utf-8")
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with each tuple or list made a new list and each dict a new dict, all the
+    way down: JSON's types only, sharing nothing with the truth."""
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value

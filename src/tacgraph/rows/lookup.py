@@ -10,6 +10,29 @@ from typing import Any, TypedDict
 from tacgraph.queries import Query
 from tacgraph.rows.common import PractitionerStandingRow
 
+
+class PractitionerContactRow(TypedDict):
+    """A practitioner working with a child, as the child's chains and the lookup name
+    them: who they are and how to reach them."""
+
+    practitioner_id: str
+    given_name: str
+    family_name: str
+    role: str
+    email: str | None
+    phone: str | None
+
+
+class AgencyContactRow(TypedDict):
+    """The agency a practitioner works for or on behalf of, as the child's chains and the
+    lookup name it: a sensitive agency is reached through its broker."""
+
+    agency_id: str
+    agency_name: str
+    sensitive: bool
+    broker_contact: str | None
+
+
 # The rows one child's chains give first; the case list's details and the lookup's rows
 # of the same records extend them.
 
@@ -42,17 +65,11 @@ class ChildConsentsRow(TypedDict):
 CHILD_CONSENTS = Query("child_consents", ChildConsentsRow)
 
 
-class ChildInvolvementsRow(TypedDict):
+class ChildInvolvementsRow(PractitionerContactRow):
     involvement_id: str
     level: str
     started_on: date
     ended_on: date | None
-    practitioner_id: str
-    given_name: str
-    family_name: str
-    role: str
-    email: str | None
-    phone: str | None
 
 
 CHILD_INVOLVEMENTS = Query("child_involvements", ChildInvolvementsRow)
@@ -318,12 +335,8 @@ class ChildHandoversRow(TypedDict):
 CHILD_HANDOVERS = Query("child_handovers", ChildHandoversRow)
 
 
-class ChildInvolvementAgenciesRow(TypedDict):
+class ChildInvolvementAgenciesRow(AgencyContactRow):
     involvement_id: str
-    agency_id: str
-    agency_name: str
-    sensitive: bool
-    broker_contact: str | None
 
 
 CHILD_INVOLVEMENT_AGENCIES = Query("child_involvement_agencies", ChildInvolvementAgenciesRow)
@@ -336,7 +349,7 @@ class ChildShieldRow(TypedDict):
 CHILD_SHIELD = Query("child_shield", ChildShieldRow)
 
 
-class ChildTeamsRow(TypedDict):
+class ChildTeamsRow(PractitionerContactRow, AgencyContactRow):
     caf_id: str
     caf_started_on: date
     caf_closed_on: date | None
@@ -344,16 +357,6 @@ class ChildTeamsRow(TypedDict):
     team_role: str
     since: date
     membership_ended_on: date | None
-    practitioner_id: str
-    given_name: str
-    family_name: str
-    role: str
-    email: str | None
-    phone: str | None
-    agency_id: str
-    agency_name: str
-    sensitive: bool
-    broker_contact: str | None
 
 
 CHILD_TEAMS = Query("child_teams", ChildTeamsRow)
@@ -390,14 +393,10 @@ class LookupConsentsRow(CaseConsentDetailsRow):
 LOOKUP_CONSENTS = Query("lookup_consents", LookupConsentsRow)
 
 
-class LookupInvolvementsRow(ChildInvolvementsRow):
-    agency_id: str
-    agency_name: str
+class LookupInvolvementsRow(ChildInvolvementsRow, AgencyContactRow):
     agency_kind: str
     agency_level: str
-    sensitive: bool
     statutory: bool
-    broker_contact: str | None
     agency_phone: str | None
 
 
@@ -419,24 +418,14 @@ LOOKUP_REQUESTER = Query("lookup_requester", LookupRequesterRow)
 LOOKUP_SHIELD = Query("lookup_shield", ChildShieldRow)
 
 
-class LookupTeamsRow(TypedDict):
+class LookupTeamsRow(PractitionerContactRow, AgencyContactRow):
     caf_id: str
     caf_state: str
     caf_level: str
     caf_started_on: date
     membership_id: str
     team_role: str
-    practitioner_id: str
-    given_name: str
-    family_name: str
-    role: str
-    email: str | None
-    phone: str | None
-    agency_id: str
-    agency_name: str
     agency_kind: str
-    sensitive: bool
-    broker_contact: str | None
 
 
 LOOKUP_TEAMS = Query("lookup_teams", LookupTeamsRow)

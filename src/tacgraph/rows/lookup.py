@@ -33,6 +33,22 @@ class AgencyContactRow(TypedDict):
     broker_contact: str | None
 
 
+class CaseMemberRow(TypedDict):
+    """A practitioner and their agency as a case list reads them: by OPTIONAL MATCH, so
+    null where the involvement or membership has none."""
+
+    practitioner_id: str | None
+    given_name: str | None
+    family_name: str | None
+    role: str | None
+    email: str | None
+    phone: str | None
+    agency_id: str | None
+    agency_name: str | None
+    sensitive: bool | None
+    broker_contact: str | None
+
+
 # The rows one child's chains give first; the case list's details and the lookup's rows
 # of the same records extend them.
 
@@ -185,22 +201,12 @@ class CaseHandoversRow(TypedDict):
 CASE_HANDOVERS = Query("case_handovers", CaseHandoversRow)
 
 
-class CaseInvolvementsRow(TypedDict):
+class CaseInvolvementsRow(CaseMemberRow):
     child_id: str
     involvement_id: str | None
     level: str | None
     started_on: date | None
     ended_on: date | None
-    practitioner_id: str | None
-    given_name: str | None
-    family_name: str | None
-    role: str | None
-    email: str | None
-    phone: str | None
-    agency_id: str | None
-    agency_name: str | None
-    sensitive: bool | None
-    broker_contact: str | None
 
 
 CASE_INVOLVEMENTS = Query("case_involvements", CaseInvolvementsRow)
@@ -230,21 +236,11 @@ class CaseReadRow(TypedDict):
 CASE_READ = Query("case_read", CaseReadRow)
 
 
-class CaseTeamsRow(TypedDict):
+class CaseTeamsRow(CaseMemberRow):
     caf_id: str
     membership_id: str | None
     team_role: str | None
     since: date | None
-    practitioner_id: str | None
-    given_name: str | None
-    family_name: str | None
-    role: str | None
-    email: str | None
-    phone: str | None
-    agency_id: str | None
-    agency_name: str | None
-    sensitive: bool | None
-    broker_contact: str | None
 
 
 CASE_TEAMS = Query("case_teams", CaseTeamsRow)

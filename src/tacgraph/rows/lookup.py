@@ -212,17 +212,7 @@ class CaseInvolvementsRow(CaseMemberRow):
 CASE_INVOLVEMENTS = Query("case_involvements", CaseInvolvementsRow)
 
 
-class CaseReadRow(TypedDict):
-    id: str
-    given_name: str | None
-    preferred_name: str | None
-    family_name: str
-    date_of_birth: date | None
-    expected_date: date | None
-    gender: str
-    shielded: bool
-    address_line: str | None
-    postcode: str | None
+class CaseReadRow(CaseChildrenRow):
     shield: list[str | None] | None
     involvements: list[dict[str, Any]] | None
     handovers: list[dict[str, Any]] | None

@@ -116,6 +116,9 @@ CASE_BASIS_RECIPIENTS = Query("case_basis_recipients", CaseBasisRecipientsRow)
 
 
 class CaseCafDetailsRow(TypedDict):
+    """A CAF as a case list details it; a child's chains and the lookup's teams begin
+    their CAF columns with these."""
+
     caf_id: str
     caf_state: str
     caf_level: str
@@ -253,11 +256,7 @@ class ChildBasisRecordersRow(TypedDict):
 CHILD_BASIS_RECORDERS = Query("child_basis_recorders", ChildBasisRecordersRow)
 
 
-class ChildCafsRow(TypedDict):
-    caf_id: str
-    caf_state: str
-    caf_level: str
-    caf_started_on: date
+class ChildCafsRow(CaseCafDetailsRow):
     caf_closed_on: date | None
 
 
@@ -404,11 +403,7 @@ LOOKUP_REQUESTER = Query("lookup_requester", LookupRequesterRow)
 LOOKUP_SHIELD = Query("lookup_shield", ChildShieldRow)
 
 
-class LookupTeamsRow(PractitionerContactRow, AgencyContactRow):
-    caf_id: str
-    caf_state: str
-    caf_level: str
-    caf_started_on: date
+class LookupTeamsRow(PractitionerContactRow, AgencyContactRow, CaseCafDetailsRow):
     membership_id: str
     team_role: str
     agency_kind: str

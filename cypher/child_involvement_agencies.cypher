@@ -3,7 +3,7 @@
 // MATCH: the form LadybugDB answers by index lookups alone (the caller filters by date
 // and joins the chains; case_* reads a case list, case_read is Neo4j's one statement).
 // params: child_id (string)
-// returns: involvement_id, agency_id, agency_name, sensitive, broker_contact
+// returns: agency_id, agency_name, sensitive, broker_contact, involvement_id
 MATCH (c:Child {id: $child_id})<-[:INVOLVED_WITH]-(i:Involvement)-[:ON_BEHALF_OF]->(a:Agency)
-RETURN i.id AS involvement_id, a.id AS agency_id, a.name AS agency_name,
-       a.sensitive AS sensitive, a.broker_contact AS broker_contact
+RETURN a.id AS agency_id, a.name AS agency_name, a.sensitive AS sensitive,
+       a.broker_contact AS broker_contact, i.id AS involvement_id

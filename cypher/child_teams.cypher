@@ -4,11 +4,11 @@
 // MATCH: the form LadybugDB answers by index lookups alone (the caller filters by date
 // and joins the chains; case_* reads a case list, case_read is Neo4j's one statement).
 // params: child_id (string)
-// returns: caf_id, caf_started_on, caf_closed_on, membership_id, team_role, since, membership_ended_on, practitioner_id, given_name, family_name, role, email, phone, agency_id, agency_name, sensitive, broker_contact
+// returns: practitioner_id, given_name, family_name, role, email, phone, agency_id, agency_name, sensitive, broker_contact, caf_id, caf_started_on, caf_closed_on, membership_id, team_role, since, membership_ended_on
 MATCH (c:Child {id: $child_id})<-[:ASSESSES]-(caf:Caf)<-[:MEMBER_OF_TEAM]-(m:TeamMembership)-[:MEMBERSHIP_OF]->(p:Practitioner)-[:WORKS_FOR]->(a:Agency)
-RETURN caf.id AS caf_id, caf.started_on AS caf_started_on, caf.closed_on AS caf_closed_on,
+RETURN p.id AS practitioner_id, p.given_name AS given_name, p.family_name AS family_name,
+       p.role AS role, p.email AS email, p.phone AS phone, a.id AS agency_id,
+       a.name AS agency_name, a.sensitive AS sensitive, a.broker_contact AS broker_contact,
+       caf.id AS caf_id, caf.started_on AS caf_started_on, caf.closed_on AS caf_closed_on,
        m.id AS membership_id, m.role AS team_role, m.started_on AS since,
-       m.ended_on AS membership_ended_on, p.id AS practitioner_id,
-       p.given_name AS given_name, p.family_name AS family_name, p.role AS role,
-       p.email AS email, p.phone AS phone, a.id AS agency_id, a.name AS agency_name,
-       a.sensitive AS sensitive, a.broker_contact AS broker_contact
+       m.ended_on AS membership_ended_on

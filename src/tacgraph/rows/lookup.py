@@ -10,6 +10,45 @@ from typing import Any, TypedDict
 from tacgraph.queries import Query
 from tacgraph.rows.common import PractitionerStandingRow
 
+
+class PractitionerContactRow(TypedDict):
+    """A practitioner working with a child, as the child's chains and the lookup name
+    them: who they are and how to reach them."""
+
+    practitioner_id: str
+    given_name: str
+    family_name: str
+    role: str
+    email: str | None
+    phone: str | None
+
+
+class AgencyContactRow(TypedDict):
+    """The agency a practitioner works for or on behalf of, as the child's chains and the
+    lookup name it: a sensitive agency is reached through its broker."""
+
+    agency_id: str
+    agency_name: str
+    sensitive: bool
+    broker_contact: str | None
+
+
+class CaseMemberRow(TypedDict):
+    """A practitioner and their agency as a case list reads them: by OPTIONAL MATCH, so
+    null where the involvement or membership has none."""
+
+    practitioner_id: str | None
+    given_name: str | None
+    family_name: str | None
+    role: str | None
+    email: str | None
+    phone: str | None
+    agency_id: str | None
+    agency_name: str | None
+    sensitive: bool | None
+    broker_contact: str | None
+
+
 # The rows one child's chains give first; the case list's details and the lookup's rows
 # of the same records extend them.
 
@@ -42,17 +81,11 @@ class ChildConsentsRow(TypedDict):
 CHILD_CONSENTS = Query("child_consents", ChildConsentsRow)
 
 
-class ChildInvolvementsRow(TypedDict):
+class ChildInvolvementsRow(PractitionerContactRow):
     involvement_id: str
     level: str
     started_on: date
     ended_on: date | None
-    practitioner_id: str
-    given_name: str
-    family_name: str
-    role: str
-    email: str | None
-    phone: str | None
 
 
 CHILD_INVOLVEMENTS = Query("child_involvements", ChildInvolvementsRow)
@@ -83,6 +116,9 @@ CASE_BASIS_RECIPIENTS = Query("case_basis_recipients", CaseBasisRecipientsRow)
 
 
 class CaseCafDetailsRow(TypedDict):
+    """A CAF as a case list details it; a child's chains and the lookup's teams begin
+    their CAF columns with these."""
+
     caf_id: str
     caf_state: str
     caf_level: str
@@ -168,38 +204,18 @@ class CaseHandoversRow(TypedDict):
 CASE_HANDOVERS = Query("case_handovers", CaseHandoversRow)
 
 
-class CaseInvolvementsRow(TypedDict):
+class CaseInvolvementsRow(CaseMemberRow):
     child_id: str
     involvement_id: str | None
     level: str | None
     started_on: date | None
     ended_on: date | None
-    practitioner_id: str | None
-    given_name: str | None
-    family_name: str | None
-    role: str | None
-    email: str | None
-    phone: str | None
-    agency_id: str | None
-    agency_name: str | None
-    sensitive: bool | None
-    broker_contact: str | None
 
 
 CASE_INVOLVEMENTS = Query("case_involvements", CaseInvolvementsRow)
 
 
-class CaseReadRow(TypedDict):
-    id: str
-    given_name: str | None
-    preferred_name: str | None
-    family_name: str
-    date_of_birth: date | None
-    expected_date: date | None
-    gender: str
-    shielded: bool
-    address_line: str | None
-    postcode: str | None
+class CaseReadRow(CaseChildrenRow):
     shield: list[str | None] | None
     involvements: list[dict[str, Any]] | None
     handovers: list[dict[str, Any]] | None
@@ -213,21 +229,11 @@ class CaseReadRow(TypedDict):
 CASE_READ = Query("case_read", CaseReadRow)
 
 
-class CaseTeamsRow(TypedDict):
+class CaseTeamsRow(CaseMemberRow):
     caf_id: str
     membership_id: str | None
     team_role: str | None
     since: date | None
-    practitioner_id: str | None
-    given_name: str | None
-    family_name: str | None
-    role: str | None
-    email: str | None
-    phone: str | None
-    agency_id: str | None
-    agency_name: str | None
-    sensitive: bool | None
-    broker_contact: str | None
 
 
 CASE_TEAMS = Query("case_teams", CaseTeamsRow)
@@ -250,11 +256,7 @@ class ChildBasisRecordersRow(TypedDict):
 CHILD_BASIS_RECORDERS = Query("child_basis_recorders", ChildBasisRecordersRow)
 
 
-class ChildCafsRow(TypedDict):
-    caf_id: str
-    caf_state: str
-    caf_level: str
-    caf_started_on: date
+class ChildCafsRow(CaseCafDetailsRow):
     caf_closed_on: date | None
 
 
@@ -318,12 +320,8 @@ class ChildHandoversRow(TypedDict):
 CHILD_HANDOVERS = Query("child_handovers", ChildHandoversRow)
 
 
-class ChildInvolvementAgenciesRow(TypedDict):
+class ChildInvolvementAgenciesRow(AgencyContactRow):
     involvement_id: str
-    agency_id: str
-    agency_name: str
-    sensitive: bool
-    broker_contact: str | None
 
 
 CHILD_INVOLVEMENT_AGENCIES = Query("child_involvement_agencies", ChildInvolvementAgenciesRow)
@@ -336,7 +334,7 @@ class ChildShieldRow(TypedDict):
 CHILD_SHIELD = Query("child_shield", ChildShieldRow)
 
 
-class ChildTeamsRow(TypedDict):
+class ChildTeamsRow(PractitionerContactRow, AgencyContactRow):
     caf_id: str
     caf_started_on: date
     caf_closed_on: date | None
@@ -344,16 +342,6 @@ class ChildTeamsRow(TypedDict):
     team_role: str
     since: date
     membership_ended_on: date | None
-    practitioner_id: str
-    given_name: str
-    family_name: str
-    role: str
-    email: str | None
-    phone: str | None
-    agency_id: str
-    agency_name: str
-    sensitive: bool
-    broker_contact: str | None
 
 
 CHILD_TEAMS = Query("child_teams", ChildTeamsRow)
@@ -390,14 +378,10 @@ class LookupConsentsRow(CaseConsentDetailsRow):
 LOOKUP_CONSENTS = Query("lookup_consents", LookupConsentsRow)
 
 
-class LookupInvolvementsRow(ChildInvolvementsRow):
-    agency_id: str
-    agency_name: str
+class LookupInvolvementsRow(ChildInvolvementsRow, AgencyContactRow):
     agency_kind: str
     agency_level: str
-    sensitive: bool
     statutory: bool
-    broker_contact: str | None
     agency_phone: str | None
 
 
@@ -419,24 +403,10 @@ LOOKUP_REQUESTER = Query("lookup_requester", LookupRequesterRow)
 LOOKUP_SHIELD = Query("lookup_shield", ChildShieldRow)
 
 
-class LookupTeamsRow(TypedDict):
-    caf_id: str
-    caf_state: str
-    caf_level: str
-    caf_started_on: date
+class LookupTeamsRow(PractitionerContactRow, AgencyContactRow, CaseCafDetailsRow):
     membership_id: str
     team_role: str
-    practitioner_id: str
-    given_name: str
-    family_name: str
-    role: str
-    email: str | None
-    phone: str | None
-    agency_id: str
-    agency_name: str
     agency_kind: str
-    sensitive: bool
-    broker_contact: str | None
 
 
 LOOKUP_TEAMS = Query("lookup_teams", LookupTeamsRow)

@@ -3,10 +3,15 @@ and the error summary of the fields a form needs but was sent empty."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import BaseModel
+
+from tacgraph.errors import InvalidArgument
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,21 @@ def missing(form: BaseModel) -> list[dict[str, str]]:
             if isinstance(m, Needed) and empty
         ]
     return errors
+
+
+def submitted(
+    form: BaseModel, act: Callable[[], T], href: str
+) -> tuple[T | None, list[dict[str, str]]]:
+    """What ``act`` (the library call a question page makes) returns once ``form`` has
+    every field it needs, and no errors; else None and the error summary: the fields
+    missing, or the library's refusal (InvalidArgument) linked to the field at ``href``."""
+    errors = missing(form)
+    if errors:
+        return None, errors
+    try:
+        return act(), []
+    except InvalidArgument as exc:
+        return None, [{"text": str(exc), "href": href}]
 
 
 class SearchFields(BaseModel):
@@ -71,3 +91,11 @@ class BasisForm(BaseModel):
     reason: Annotated[str, Needed("Enter the reason for sharing without consent")] = ""
     agency_id: Annotated[str, Needed("Choose who needs to see the information")] = ""
     scopes: Annotated[list[str], Needed("Choose what information they may see")] = []
+
+
+class AccessFilters(BaseModel):
+    """The access report's filters, as the form gave them."""
+
+    practitioner: str = ""
+    child: str = ""
+    since: str = ""

@@ -8,10 +8,9 @@ from fastapi import Form
 from fastapi.responses import Response
 
 from tacgraph import casework
-from tacgraph.errors import InvalidArgument
 from tacgraph.web import directory
 from tacgraph.web.deps import PageDep, role_router
-from tacgraph.web.forms import HandoverForm, missing
+from tacgraph.web.forms import HandoverForm, submitted
 
 router = role_router("directory_user")
 
@@ -40,24 +39,23 @@ def end_form(
 @router.post("/cases/end/confirm")
 def end_confirm(page: PageDep, form: Annotated[HandoverForm, Form()]) -> Response:
     values = form.model_dump(exclude={"involvement_id", "child_name"})
-    errors = missing(form)
-    if not errors:
-        try:
-            ended = casework.end_involvement(
-                page.store,
-                page.user.practitioner_id,
-                form.involvement_id,
-                work_done=form.work_done,
-                outcomes=form.outcomes,
-                unmet_needs=form.unmet_needs,
-                reason=form.reason,
-                channel=page.user.channel,
-                clock=page.clock,
-            )
-        except InvalidArgument as exc:
-            errors.append({"text": str(exc), "href": "#work_done"})
-        else:
-            return page.render("ended.html", ended=ended, child_name=form.child_name)
+
+    def end() -> casework.Ended:
+        return casework.end_involvement(
+            page.store,
+            page.user.practitioner_id,
+            form.involvement_id,
+            work_done=form.work_done,
+            outcomes=form.outcomes,
+            unmet_needs=form.unmet_needs,
+            reason=form.reason,
+            channel=page.user.channel,
+            clock=page.clock,
+        )
+
+    ended, errors = submitted(form, end, "#work_done")
+    if ended is not None:
+        return page.render("ended.html", ended=ended, child_name=form.child_name)
     return page.render(
         "end.html",
         status_code=400,

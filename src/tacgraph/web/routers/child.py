@@ -9,12 +9,11 @@ from fastapi import Form
 from fastapi.responses import Response
 
 from tacgraph import casework
-from tacgraph.errors import InvalidArgument
 from tacgraph.gate import PurposeRequired
 from tacgraph.model import Scope, ServiceLevel
 from tacgraph.web import directory
 from tacgraph.web.deps import Page, PageDep, role_router
-from tacgraph.web.forms import BasisForm, missing
+from tacgraph.web.forms import BasisForm, submitted
 
 router = role_router("directory_user")
 LEVELS = [level.value for level in ServiceLevel]
@@ -111,28 +110,27 @@ def basis_form(page: PageDep, child_id: Annotated[str, Form()]) -> Response:
 @router.post("/child/basis/record")
 def basis_record(page: PageDep, form: Annotated[BasisForm, Form()]) -> Response:
     values = form.model_dump(exclude={"child_id"})
-    errors = missing(form)
-    if not errors:
-        try:
-            basis_id = casework.record_basis(
-                page.store,
-                page.user.practitioner_id,
-                form.child_id,
-                form.ground,
-                form.reason,
-                form.agency_id,
-                form.scopes,
-                channel=page.user.channel,
-                clock=page.clock,
-            )
-        except InvalidArgument as exc:
-            errors.append({"text": str(exc), "href": "#reason"})
-        else:
-            return page.render(
-                "done.html",
-                heading="Statutory basis recorded",
-                body=f"Reference {basis_id}. It lets the agency you chose see "
-                "what you chose from today, without waiting for consent.",
-                child_id=form.child_id,
-            )
+
+    def record() -> str:
+        return casework.record_basis(
+            page.store,
+            page.user.practitioner_id,
+            form.child_id,
+            form.ground,
+            form.reason,
+            form.agency_id,
+            form.scopes,
+            channel=page.user.channel,
+            clock=page.clock,
+        )
+
+    basis_id, errors = submitted(form, record, "#reason")
+    if basis_id is not None:
+        return page.render(
+            "done.html",
+            heading="Statutory basis recorded",
+            body=f"Reference {basis_id}. It lets the agency you chose see "
+            "what you chose from today, without waiting for consent.",
+            child_id=form.child_id,
+        )
     return _basis_page(page, form.child_id, errors=errors, values=values, status_code=400)

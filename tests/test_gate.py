@@ -97,18 +97,38 @@ def test_a_past_date_does_not_revive_an_expired_consent(
     assert "past_date" in logged[-1].flags and logged[-1].path == "who_else"
 
 
-def social_care_consent(id: str, given_on: date) -> Consent:
-    """Sally's consent for the social care team, with no end."""
+def authorised(id: str, name: str, agency_id: str, role: Role) -> Practitioner:
+    """A practitioner of ``agency_id`` authorised to look children up."""
+    given_name, family_name = name.split()
+    return Practitioner(
+        id=id,
+        given_name=given_name,
+        family_name=family_name,
+        agency_id=agency_id,
+        role=role,
+        lookup_authorised=True,
+    )
+
+
+def sally_consent(id: str, given_on: date, scopes: list[Scope], **to: Any) -> Consent:
+    """Sally's own explicit consent (she is competent to give it), with no end, to the
+    recipient and services ``to`` names (``to_agency_id=...``, ``services=...``)."""
     return Consent(
         id=id,
         child_id="CH-SALLY",
         given_by_child=True,
         child_competent=True,
         kind=ConsentKind.EXPLICIT,
-        to_agency_id="AG-SOCIAL-CARE",
-        scopes=[Scope.CONTACT_DETAILS, Scope.INVOLVEMENT],
+        scopes=scopes,
         given_on=given_on,
+        **to,
     )
+
+
+def social_care_consent(id: str, given_on: date) -> Consent:
+    """Sally's consent for the social care team, with no end."""
+    scopes = [Scope.CONTACT_DETAILS, Scope.INVOLVEMENT]
+    return sally_consent(id, given_on, scopes, to_agency_id="AG-SOCIAL-CARE")
 
 
 def test_a_past_date_cites_the_consent_in_force_on_both_dates(
@@ -143,14 +163,7 @@ def test_an_information_governance_officer_sees_the_past_as_it_was(
 ) -> None:
     add_records(
         casebook,
-        Practitioner(
-            id="PR-IG",
-            given_name="Iris",
-            family_name="Grant",
-            agency_id="AG-SOCIAL-CARE",
-            role=Role.INFORMATION_GOVERNANCE_OFFICER,
-            lookup_authorised=True,
-        ),
+        authorised("PR-IG", "Iris Grant", "AG-SOCIAL-CARE", Role.INFORMATION_GOVERNANCE_OFFICER),
     )
     past = date(2026, 11, 1)
     for s in casebook.values():
@@ -305,17 +318,7 @@ def test_same_surname_is_flagged_when_the_lookup_happens(
     casebook: dict[str, Store], logged: list[audit.Pending]
 ) -> None:
     # Gary Hale left the children's centre; Robin Hale's father? The flag says look.
-    add_records(
-        casebook,
-        Practitioner(
-            id="PR-HALE",
-            given_name="Mark",
-            family_name="Hale",
-            agency_id="AG-GP-NORTH",
-            role=Role.GP,
-            lookup_authorised=True,
-        ),
-    )
+    add_records(casebook, authorised("PR-HALE", "Mark Hale", "AG-GP-NORTH", Role.GP))
     ask(casebook, "CH-ROBIN", "PR-HALE")
     assert {"same_surname", "not_involved"} <= set(logged[-1].flags)
     assert logged[-1].channel == "library"
@@ -329,16 +332,12 @@ def test_a_consent_can_name_the_service_it_covers(casebook: dict[str, Store]) ->
     # project (her refusal of 2026-07-13 stands for it).
     add_records(
         casebook,
-        Consent(
-            id="CO-SALLY-HOPE-TAC",
-            child_id="CH-SALLY",
-            given_by_child=True,
-            child_competent=True,
-            kind=ConsentKind.EXPLICIT,
+        sally_consent(
+            "CO-SALLY-HOPE-TAC",
+            date(2026, 11, 20),
+            [Scope.INVOLVEMENT, Scope.SENSITIVE_SERVICES],
             to_caf_id="CAF-SALLY",
-            scopes=[Scope.INVOLVEMENT, Scope.SENSITIVE_SERVICES],
             services=["AG-HOPE"],
-            given_on=date(2026, 11, 20),
         ),
     )
     r = ask(casebook, "CH-SALLY", "PR-HOY", history=True)

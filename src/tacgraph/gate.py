@@ -437,24 +437,10 @@ def pending(
     )
 
 
-def log(
-    store: Store,
-    reading: Reading,
-    child_id: str,
-    outcome: str,
-    disclosed: list[str],
-    bases: list[str],
-    detail: str = "",
-    entry_flags: tuple[str, ...] = (),
-    *,
-    clock: audit.Clock,
-) -> None:
-    """Write one entry now (before answering); raises StoreError when it cannot."""
-    audit.append_many(
-        store,
-        [pending(reading, child_id, outcome, disclosed, bases, detail, entry_flags)],
-        clock=clock,
-    )
+def log(store: Store, entry: audit.Pending, *, clock: audit.Clock) -> None:
+    """Write one entry (made by :func:`pending`) now, before answering; raises
+    StoreError when it cannot."""
+    audit.append_many(store, [entry], clock=clock)
 
 
 def log_bulk(
@@ -474,17 +460,8 @@ def log_bulk(
     the flags of a bulk read by ``requester`` (``extra`` added); raises StoreError."""
     used = bases or []
     entry_flags = flags(reading, requester=requester, bases_used=bool(used), bulk=True)
-    log(
-        store,
-        reading,
-        child_id,
-        "disclosed",
-        disclosed,
-        used,
-        detail,
-        entry_flags + extra,
-        clock=clock,
-    )
+    entry = pending(reading, child_id, "disclosed", disclosed, used, detail, entry_flags + extra)
+    log(store, entry, clock=clock)
 
 
 def bulk_requester(
@@ -495,10 +472,24 @@ def bulk_requester(
     clock: audit.Clock,
     officer: bool = False,
 ) -> Requester:
-    """The requester of a bulk read (a population audit, the access review), checked as
-    of the real date, and with ``officer`` holding the information governance officer
-    role; a refusal is written to the log (one entry naming every child, ``*``) and
-    raised as AccessDenied."""
+    """The requester of a bulk read (a population audit, the access review): see
+    :func:`checked_requester`, the refusal's entry naming every child (``*``)."""
+    return checked_requester(store, reading, requester_id, "*", clock=clock, officer=officer)
+
+
+def checked_requester(
+    store: Store,
+    reading: Reading,
+    requester_id: str,
+    child_id: str,
+    *,
+    clock: audit.Clock,
+    officer: bool = False,
+) -> Requester:
+    """The requester of a read of ``child_id`` (``*``: a bulk read), checked as of the
+    real date, and with ``officer`` holding the information governance officer role; a
+    refusal is written to the log (an entry naming ``child_id``) and raised as
+    AccessDenied."""
     rows: list[LookupRequesterRow] = []
     try:
         rows = store.read(LOOKUP_REQUESTER, {"requester_id": requester_id}, short=True)
@@ -507,8 +498,9 @@ def bulk_requester(
             raise AccessDenied(f"{requester_id} is not an information governance officer")
         return requester
     except AccessDenied as denied:
-        refused = flags(reading, left=left_agency(rows, reading), bulk=True)
-        log(store, reading, "*", "denied", [], [], str(denied), refused, clock=clock)
+        refused = flags(reading, left=left_agency(rows, reading), bulk=child_id == "*")
+        entry = pending(reading, child_id, "denied", [], [], str(denied), refused)
+        log(store, entry, clock=clock)
         raise
 
 

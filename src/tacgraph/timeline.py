@@ -12,7 +12,6 @@ from datetime import date
 from pydantic import BaseModel
 
 from tacgraph import audit, dates, gate
-from tacgraph.access import AccessDenied
 from tacgraph.consent import BasisFact, ConsentFact, Viewer
 from tacgraph.errors import NotFound
 from tacgraph.model import Scope
@@ -21,10 +20,8 @@ from tacgraph.rows.lookup import (
     LOOKUP_CHILD,
     LOOKUP_CONSENTS,
     LOOKUP_INVOLVEMENTS,
-    LOOKUP_REQUESTER,
     LOOKUP_SHIELD,
     LOOKUP_TEAMS,
-    LookupRequesterRow,
     LookupTeamsRow,
 )
 from tacgraph.rows.timeline import (
@@ -95,7 +92,6 @@ def _timeline(
     store: Store, child_id: str, reading: gate.Reading, purpose: str, clock: audit.Clock
 ) -> Timeline:
     requester_id, as_of, today = reading.requester_id, reading.on, reading.today
-    rows: list[LookupRequesterRow] = []
 
     def log(
         outcome: str,
@@ -104,16 +100,10 @@ def _timeline(
         detail: str = "",
         flags: tuple[str, ...] = (),
     ) -> None:
-        gate.log(store, reading, child_id, outcome, disclosed, bases, detail, flags, clock=clock)
+        entry = gate.pending(reading, child_id, outcome, disclosed, bases, detail, flags)
+        gate.log(store, entry, clock=clock)
 
-    try:
-        rows = store.read(LOOKUP_REQUESTER, {"requester_id": requester_id}, short=True)
-        requester = gate.check_requester(rows, requester_id, reading)
-    except AccessDenied as denied:
-        log(
-            "denied", [], [], str(denied), gate.flags(reading, left=gate.left_agency(rows, reading))
-        )
-        raise
+    requester = gate.checked_requester(store, reading, requester_id, child_id, clock=clock)
     child = store.read(LOOKUP_CHILD, {"child_id": child_id})
     if not child:
         log("unknown_child", [], [], "no child with this id")

@@ -177,9 +177,8 @@ def changing(
             raise
         finally:
             child_id = change.caf.child_id if change.caf is not None else _child_of(store, caf_id)
-            gate.log(
-                store, reading, child_id, outcome, change.disclosed, [], detail, flags, clock=clock
-            )
+            entry = gate.pending(reading, child_id, outcome, change.disclosed, [], detail, flags)
+            gate.log(store, entry, clock=clock)
 
 
 def _child_of(store: Store, caf_id: str) -> str:

@@ -6,13 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 from tacgraph import audit, duplicates, gate
-from tacgraph.access import AccessDenied, Requester
+from tacgraph.access import Requester
 from tacgraph.caf.reading import Member, is_open, shielded_from, team_of
 from tacgraph.caf.results import CafCheck, Contact, DuplicateRecord, OpenCaf
 from tacgraph.errors import NotFound
 from tacgraph.model import CafState, TeamRole
 from tacgraph.rows.caf import CAF_CHILDREN, CAF_OF_CHILDREN
-from tacgraph.rows.lookup import LOOKUP_REQUESTER, LookupRequesterRow
 from tacgraph.store.base import Store
 
 
@@ -77,19 +76,12 @@ def check(
     with gate.opened(
         "caf_check", requester_id, on=as_of, clock=clock, channel=channel, purpose=purpose
     ) as reading:
-        rows: list[LookupRequesterRow] = []
 
         def log(outcome: str, disclosed: list[str], detail: str, flags: tuple[str, ...]) -> None:
-            gate.log(store, reading, child_id, outcome, disclosed, [], detail, flags, clock=clock)
+            entry = gate.pending(reading, child_id, outcome, disclosed, [], detail, flags)
+            gate.log(store, entry, clock=clock)
 
-        try:
-            rows = store.read(LOOKUP_REQUESTER, {"requester_id": requester_id}, short=True)
-            requester = gate.check_requester(rows, requester_id, reading)
-        except AccessDenied as denied:
-            log(
-                "denied", [], str(denied), gate.flags(reading, left=gate.left_agency(rows, reading))
-            )
-            raise
+        requester = gate.checked_requester(store, reading, requester_id, child_id, clock=clock)
         child = store.read(CAF_CHILDREN, {"child_ids": [child_id]})
         if not child:
             log("unknown_child", [], "no child with this id", gate.flags(reading))

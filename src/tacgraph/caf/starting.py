@@ -62,7 +62,8 @@ def start(
             raise
         finally:
             shown = ["child:caf_open"] if outcome in ("changed", "refused") else []
-            gate.log(store, reading, child_id, outcome, shown, [], detail, flags, clock=clock)
+            entry = gate.pending(reading, child_id, outcome, shown, [], detail, flags)
+            gate.log(store, entry, clock=clock)
 
 
 def _start(

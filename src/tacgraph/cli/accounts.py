@@ -3,6 +3,7 @@ reinstate, close, unlock, list; demo accounts; a TOTP code from a secret)."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable, Iterable
 from typing import Annotated
@@ -205,18 +206,8 @@ def demo_command(
     with store_from(store, db) as s:
         accounts.init(s)
         made = accounts.create_demo(s, limit=limit)
-    rows = [
-        {
-            "account_id": d.account_id,
-            "practitioner_id": d.practitioner_id,
-            "roles": list(d.roles),
-            "password": d.password,
-            "totp_secret": d.totp_secret,
-        }
-        for d in made
-    ]
     if json:
-        output.print_json(rows)
+        output.print_json([dataclasses.asdict(d) for d in made])
         return
     output.print_table(
         "Demo accounts (sign in at /sign-in; code: tacgraph accounts code SECRET)",

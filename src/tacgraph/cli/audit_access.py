@@ -60,7 +60,7 @@ def access(
             min=1, help="Entries of the log the table shows, the newest; --csv and --json give all."
         ),
     ] = 100,
-    purpose: Annotated[str, typer.Option(help="Why you are reviewing (recorded).")] = "",
+    purpose: Annotated[str, common.purpose_option("reviewing")] = "",
     store: common.StoreOpt = None,
     db: common.DbOpt = None,
     json: common.JsonOpt = False,

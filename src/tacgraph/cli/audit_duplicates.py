@@ -11,11 +11,13 @@ from tacgraph.cli.common import (
     DbOpt,
     FailOnFindingsOpt,
     JsonOpt,
+    RequesterOpt,
     StoreOpt,
     fail_on,
     guarded,
     one_format,
     parse_date,
+    purpose_option,
     store_from,
 )
 from tacgraph.duplicates import BACKEND_ENV, DEFAULT_MIN_PROBABILITY, DuplicateReport
@@ -91,7 +93,7 @@ def _tables(report: DuplicateReport, known: dict[str, str]) -> None:
 
 @guarded
 def duplicates(
-    requester: Annotated[str, typer.Option("--as", help="Your practitioner id (recorded).")],
+    requester: RequesterOpt,
     min_probability: Annotated[
         float,
         typer.Option(
@@ -114,9 +116,7 @@ def duplicates(
             show_default=False,
         ),
     ] = None,
-    purpose: Annotated[
-        str, typer.Option("--purpose", help="Why you are running it (recorded).")
-    ] = "",
+    purpose: Annotated[str, purpose_option("running it")] = "",
     store: StoreOpt = None,
     db: DbOpt = None,
     json: JsonOpt = False,

@@ -20,13 +20,13 @@ def register(app: typer.Typer) -> None:
 
 @common.guarded
 def practice(
-    requester: Annotated[str, typer.Option("--as", help="Your practitioner id (recorded).")],
+    requester: common.RequesterOpt,
     check: Annotated[
         list[str] | None,
         typer.Option("--check", help=f"Only this check (repeatable): {', '.join(CHECKS)}."),
     ] = None,
     as_of: common.AsOfOpt = None,
-    purpose: Annotated[str, typer.Option(help="Why you are auditing (recorded).")] = "",
+    purpose: Annotated[str, common.purpose_option("auditing")] = "",
     handover_days: Annotated[
         int, typer.Option(help="Days allowed to share a handover after leaving.")
     ] = AuditSettings().handover_days,

@@ -207,6 +207,15 @@ AsOfOpt = Annotated[
     ),
 ]
 
+# Who asks, for the commands that read child data; the access log records it.
+RequesterOpt = Annotated[str, typer.Option("--as", help="Your practitioner id (recorded).")]
+
+
+def purpose_option(doing: str) -> Any:
+    """The ``--purpose`` option of a command that reads child data: why the requester
+    is ``doing`` it, recorded in the access log."""
+    return typer.Option("--purpose", help=f"Why you are {doing} (recorded).", metavar="TEXT")
+
 
 FailOnFindingsOpt = Annotated[
     bool,

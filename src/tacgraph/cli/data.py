@@ -9,7 +9,17 @@ import typer
 
 from tacgraph import devserver
 from tacgraph.cli import output
-from tacgraph.cli.common import AsOfOpt, DbOpt, JsonOpt, StoreOpt, guarded, parse_date, store_from
+from tacgraph.cli.common import (
+    AsOfOpt,
+    DbOpt,
+    JsonOpt,
+    RequesterOpt,
+    StoreOpt,
+    guarded,
+    parse_date,
+    purpose_option,
+    store_from,
+)
 from tacgraph.config import StoreConfig
 from tacgraph.demo import build_demo
 from tacgraph.errors import InvalidArgument
@@ -163,12 +173,12 @@ def import_(
 @guarded
 def export(
     out: Annotated[Path, typer.Option("--out", "-o", help="Canonical JSON file to write.")],
-    requester: Annotated[str, typer.Option("--as", help="Your practitioner id (recorded).")],
+    requester: RequesterOpt,
     full: Annotated[
         bool,
         typer.Option(help="Include shielded children's whereabouts (a complete backup)."),
     ] = False,
-    purpose: Annotated[str, typer.Option(help="Why you are exporting (recorded).")] = "",
+    purpose: Annotated[str, purpose_option("exporting")] = "",
     store: StoreOpt = None,
     db: DbOpt = None,
     json: JsonOpt = False,

@@ -209,7 +209,7 @@ def who_else_command(
         typer.Argument(help="The child's id; several for a case list.", metavar="CHILD_ID..."),
     ],
     requester: Annotated[str, typer.Option("--as", help="Your practitioner id.")],
-    purpose: Annotated[str, typer.Option(help="Why you are looking (recorded).")] = "",
+    purpose: Annotated[str, common.purpose_option("looking")] = "",
     explain: Annotated[bool, typer.Option(help="Say why each item is shown or withheld.")] = False,
     history: Annotated[
         bool, typer.Option(help="Also show who has stopped working with the child, and handovers.")

@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from tacgraph.cli import output
-from tacgraph.cli.common import AsOfOpt, DbOpt, JsonOpt, StoreOpt, guarded, parse_date, store_from
+from tacgraph.cli.common import (
+    AsOfOpt,
+    DbOpt,
+    JsonOpt,
+    StoreOpt,
+    guarded,
+    parse_date,
+    purpose_option,
+    store_from,
+)
 from tacgraph.render.html import write_html
 from tacgraph.render.screenshot import screenshot
 from tacgraph.render.tacmap import map_for
@@ -30,7 +39,7 @@ def map_command(
         Path | None,
         typer.Option(help="Also write a PNG screenshot (needs Chromium).", show_default=False),
     ] = None,
-    purpose: Annotated[str, typer.Option(help="Why you are looking (recorded).")] = "",
+    purpose: Annotated[str, purpose_option("looking")] = "",
     as_of: AsOfOpt = None,
     store: StoreOpt = None,
     db: DbOpt = None,

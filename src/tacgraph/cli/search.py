@@ -9,7 +9,17 @@ import typer
 
 from tacgraph import search as finder
 from tacgraph.cli import output
-from tacgraph.cli.common import CsvOpt, DbOpt, JsonOpt, StoreOpt, guarded, one_format, store_from
+from tacgraph.cli.common import (
+    CsvOpt,
+    DbOpt,
+    JsonOpt,
+    RequesterOpt,
+    StoreOpt,
+    guarded,
+    one_format,
+    purpose_option,
+    store_from,
+)
 
 COLUMNS = ["child_id", "name", "age", "gender", "locality"]
 
@@ -20,7 +30,7 @@ def register(app: typer.Typer) -> None:
 
 @guarded
 def search(
-    requester: Annotated[str, typer.Option("--as", help="Your practitioner id (recorded).")],
+    requester: RequesterOpt,
     name: Annotated[str, typer.Argument(help="The child's name, as you have it.")] = "",
     date_of_birth: Annotated[
         str, typer.Option("--dob", help="Date of birth, YYYY-MM-DD.", metavar="YYYY-MM-DD")
@@ -30,9 +40,7 @@ def search(
     nhs_number: Annotated[
         str, typer.Option("--nhs-number", help="NHS number (10 digits).", metavar="TEXT")
     ] = "",
-    purpose: Annotated[
-        str, typer.Option("--purpose", help="Why you are searching (recorded).", metavar="TEXT")
-    ] = "",
+    purpose: Annotated[str, purpose_option("searching")] = "",
     store: StoreOpt = None,
     db: DbOpt = None,
     json: JsonOpt = False,

@@ -20,7 +20,7 @@ def timeline(
     child_id: Annotated[str, typer.Argument(help="The child's id.")],
     as_: Annotated[str, typer.Option("--as", help="The requesting practitioner's id.")],
     as_of: common.AsOfOpt = None,
-    purpose: Annotated[str, typer.Option(help="Why you are looking (recorded).")] = "",
+    purpose: Annotated[str, common.purpose_option("looking")] = "",
     store: common.StoreOpt = None,
     db: common.DbOpt = None,
     json: common.JsonOpt = False,

@@ -5,12 +5,46 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from datetime import date
 
 from tacgraph.dates import DAY, open_on
 from tacgraph.model import Disability, PlanKind
-from tacgraph.practice.casebook import LEAD, Casebook, Team, edge, subject_edge, team_edges
+from tacgraph.practice.casebook import (
+    LEAD,
+    Casebook,
+    Member,
+    Team,
+    edge,
+    subject_edge,
+    team_edges,
+)
 from tacgraph.practice.findings import AuditSettings, Finding
 from tacgraph.rows.practice import PRACTICE_CHILDREN
+
+
+def _team_finding(
+    check: str,
+    rule: str,
+    team: Team,
+    since: date,
+    detail: str,
+    lead: Member | None = None,
+    also: tuple[str, ...] = (),
+) -> Finding:
+    """A finding about ``team``, and about its lead ``lead`` where one is named: the
+    team, the lead's membership and practitioner, the child and ``also`` its nodes, the
+    lead's edges and the team's edge to the child its edges."""
+    leading = [lead.id, lead.practitioner_id] if lead else []
+    return Finding(
+        check=check,
+        rule=rule,
+        child_id=team.child_id,
+        subject_id=team.id,
+        since=since,
+        detail=detail,
+        nodes=[team.id, *leading, team.child_id, *also],
+        edges=[*(team_edges(lead, team) if lead else []), subject_edge(team)],
+    )
 
 
 def check_lead_gap(data: Casebook, settings: AuditSettings) -> list[Finding]:
@@ -25,18 +59,8 @@ def check_lead_gap(data: Casebook, settings: AuditSettings) -> list[Finding]:
         if not leads:
             ended = [m.end for m in team.members if m.role == LEAD and m.end]
             since = max(ended) + DAY if ended else team.start
-            findings.append(
-                Finding(
-                    check="lead_gap",
-                    rule="no lead professional",
-                    child_id=team.child_id,
-                    subject_id=team.id,
-                    since=since,
-                    detail=f"{team.id} ({team.kind}) has had no lead since {since}",
-                    nodes=[team.id, team.child_id],
-                    edges=[subject_edge(team)],
-                )
-            )
+            detail = f"{team.id} ({team.kind}) has had no lead since {since}"
+            findings.append(_team_finding("lead_gap", "no lead professional", team, since, detail))
             continue
         for lead in leads:
             mine = [
@@ -55,16 +79,14 @@ def check_lead_gap(data: Casebook, settings: AuditSettings) -> list[Finding]:
                 since = max(ended) + DAY if ended else lead.start
                 why = "is no longer involved with the child"
             findings.append(
-                Finding(
-                    check="lead_gap",
-                    rule="lead professional no longer involved",
-                    child_id=team.child_id,
-                    subject_id=team.id,
-                    since=since,
-                    detail=f"the lead of {team.id}, {lead.practitioner_id}, {why}",
-                    nodes=[team.id, lead.id, lead.practitioner_id, team.child_id]
-                    + [i.id for i in mine],
-                    edges=[*team_edges(lead, team), subject_edge(team)],
+                _team_finding(
+                    "lead_gap",
+                    "lead professional no longer involved",
+                    team,
+                    since,
+                    f"the lead of {team.id}, {lead.practitioner_id}, {why}",
+                    lead,
+                    tuple(i.id for i in mine),
                 )
             )
     return findings
@@ -126,16 +148,14 @@ def check_statutory_lead(data: Casebook, settings: AuditSettings) -> list[Findin
                 if lead_info[m.practitioner_id].qualified:
                     continue
                 findings.append(
-                    Finding(
-                        check="statutory_lead",
-                        rule="key worker not a qualified social worker",
-                        child_id=child_id,
-                        subject_id=team.id,
-                        since=max(m.start, team.start),
-                        detail=f"{m.practitioner_id} leads {team.id} ({team.kind}) but is "
+                    _team_finding(
+                        "statutory_lead",
+                        "key worker not a qualified social worker",
+                        team,
+                        max(m.start, team.start),
+                        f"{m.practitioner_id} leads {team.id} ({team.kind}) but is "
                         "not a qualified social worker",
-                        nodes=[team.id, m.id, m.practitioner_id, child_id],
-                        edges=[*team_edges(m, team), subject_edge(team)],
+                        m,
                     )
                 )
     return findings

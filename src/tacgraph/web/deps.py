@@ -10,13 +10,15 @@ import secrets
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
 
-from tacgraph import accounts
+from tacgraph import accounts, audit
 from tacgraph.errors import CsrfFailed as CsrfFailed
 from tacgraph.errors import Forbidden as Forbidden
 from tacgraph.errors import NotSignedIn as NotSignedIn
 from tacgraph.store.base import Store
+from tacgraph.web.pages import render
 from tacgraph.web.sessions import Session
 from tacgraph.web.settings import WebSettings
 
@@ -157,3 +159,38 @@ async def csrf_protect(request: Request) -> None:
         given = value if isinstance(value, str) else ""
     if not given or not secrets.compare_digest(given, session.csrf):
         raise CsrfFailed()
+
+
+def role_router(role: str) -> APIRouter:
+    """A router whose every route checks the CSRF token of a form posted, then lets
+    only accounts holding ``role`` through."""
+    return APIRouter(dependencies=[Depends(csrf_protect), require(role)])
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a page's route works with: the request, the store, the signed-in user and
+    the application's clock."""
+
+    request: Request
+    store: Store
+    user: User
+    clock: audit.Clock
+
+    def render(self, template: str, *, status_code: int = 200, **context: Any) -> Response:
+        """The page ``template`` for this request (:func:`tacgraph.web.pages.render`)."""
+        return render(self.request, template, status_code=status_code, **context)
+
+
+def page_of(request: Request, store: StoreDep, user: CurrentUser) -> Page:
+    return Page(request, store, user, settings_of(request).clock)
+
+
+PageDep = Annotated[Page, Depends(page_of)]
+
+
+def form_error(exc: Exception, href: str) -> dict[str, str]:
+    """An error summary's item: the library's message as a sentence, linked to the
+    field at ``href``."""
+    text = str(exc)
+    return {"text": text[:1].upper() + text[1:], "href": href}

@@ -59,7 +59,9 @@ for _component in COMPONENTS:
     _macro = "govuk" + "".join(part.capitalize() for part in _component.split("-"))
     _module = _env.get_template(f"govuk_frontend_jinja/components/{_component}/macro.html").module
     _env.globals[_macro] = getattr(_module, _macro)
-_env.globals["rowForm"] = _env.get_template("macros.html").module.rowForm  # type: ignore[attr-defined]
+_macros = _env.get_template("macros.html").module
+_env.globals["rowForm"] = _macros.rowForm  # type: ignore[attr-defined]
+_env.globals["actionTable"] = _macros.actionTable  # type: ignore[attr-defined]
 
 
 def render(request: Request, template: str, *, status_code: int = 200, **context: Any) -> Response:

@@ -5,95 +5,71 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Form
 from fastapi.responses import Response
 
 from tacgraph import accounts
 from tacgraph.errors import TacgraphError
-from tacgraph.web.deps import StoreDep, csrf_protect, require, settings_of
-from tacgraph.web.pages import render
+from tacgraph.web.deps import Page, PageDep, form_error, role_router
+from tacgraph.web.forms import AccountForm
 
-router = APIRouter(dependencies=[Depends(csrf_protect)])
-Admin = require("account_admin")
+router = role_router("account_admin")
+# What each button of the accounts table sets the account's state to.
+STATES = {"suspend": "suspended", "reinstate": "active", "close": "closed"}
 
 
-def _page(
-    request: Request, store: StoreDep, *, status_code: int = 200, **extra: object
-) -> Response:
+def _page(page: Page, *, status_code: int = 200, **extra: object) -> Response:
     context: dict[str, object] = {"errors": [], "values": {}, "created": None, "notice": ""}
     context.update(extra)
-    return render(
-        request,
+    return page.render(
         "accounts.html",
         status_code=status_code,
-        accounts=accounts.list_accounts(store),
+        accounts=accounts.list_accounts(page.store),
         roles=accounts.ROLE_NAMES,
-        now=settings_of(request).clock(),
+        now=page.clock(),
         **context,
     )
 
 
-@router.get("/accounts", dependencies=[Admin])
-def accounts_page(request: Request, store: StoreDep) -> Response:
-    return _page(request, store)
+@router.get("/accounts")
+def accounts_page(page: PageDep) -> Response:
+    return _page(page)
 
 
-@router.post("/accounts/create", dependencies=[Admin])
-def create(
-    request: Request,
-    store: StoreDep,
-    account_id: Annotated[str, Form()] = "",
-    practitioner_id: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
-    oidc_subject: Annotated[str, Form()] = "",
-    roles: Annotated[list[str] | None, Form()] = None,
-) -> Response:
-    user = request.state.user
-    values = {
-        "account_id": account_id,
-        "practitioner_id": practitioner_id,
-        "oidc_subject": oidc_subject,
-        "roles": roles or [],
-    }
+@router.post("/accounts/create")
+def create(page: PageDep, form: Annotated[AccountForm, Form()]) -> Response:
     try:
         created = accounts.create(
-            store,
-            account_id.strip(),
-            practitioner_id.strip(),
-            roles or [],
-            password=password or None,
-            oidc_subject=oidc_subject.strip(),
-            actor=user.practitioner_id,
+            page.store,
+            form.account_id.strip(),
+            form.practitioner_id.strip(),
+            form.roles,
+            password=form.password or None,
+            oidc_subject=form.oidc_subject.strip(),
+            actor=page.user.practitioner_id,
             channel="web",
-            clock=settings_of(request).clock,
+            clock=page.clock,
         )
     except TacgraphError as exc:
         return _page(
-            request,
-            store,
+            page,
             status_code=400,
-            values=values,
-            errors=[{"text": str(exc)[0].upper() + str(exc)[1:], "href": "#account_id"}],
+            values=form.model_dump(exclude={"password"}),
+            errors=[form_error(exc, "#account_id")],
         )
-    return _page(request, store, created=created)
+    return _page(page, created=created)
 
 
-@router.post("/accounts/state", dependencies=[Admin])
+@router.post("/accounts/state")
 def change_state(
-    request: Request,
-    store: StoreDep,
-    account_id: Annotated[str, Form()],
-    action: Annotated[str, Form()],
+    page: PageDep, account_id: Annotated[str, Form()], action: Annotated[str, Form()]
 ) -> Response:
-    user = request.state.user
-    clock = settings_of(request).clock
+    actor = page.user.practitioner_id
     if action == "unlock":
-        accounts.unlock(store, account_id, actor=user.practitioner_id, channel="web", clock=clock)
+        accounts.unlock(page.store, account_id, actor=actor, channel="web", clock=page.clock)
     else:
-        state = {"suspend": "suspended", "reinstate": "active", "close": "closed"}.get(
-            action, action
-        )
+        state = STATES.get(action, action)
         accounts.set_state(
-            store, account_id, state, actor=user.practitioner_id, channel="web", clock=clock
+            page.store, account_id, state, actor=actor, channel="web", clock=page.clock
         )
-    return _page(request, store, notice=f"Account {account_id}: {action} done.")
+    return _page(page, notice=f"Account {account_id}: {action} done.")

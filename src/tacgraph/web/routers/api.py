@@ -22,6 +22,7 @@ from tacgraph.web.deps import (
     settings_of,
     user_for,
 )
+from tacgraph.web.forms import SearchFields
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -61,13 +62,8 @@ def _directory(user: User) -> None:
         raise Forbidden("directory_user")
 
 
-class SearchRequest(BaseModel):
-    name: str = ""
+class SearchRequest(SearchFields):
     date_of_birth: str = ""
-    age: str = ""
-    postcode: str = ""
-    nhs_number: str = ""
-    purpose: str = ""
 
 
 class WhoElseRequest(BaseModel):

@@ -4,33 +4,30 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Form
 from fastapi.responses import Response
 
 from tacgraph import casework
-from tacgraph.errors import InvalidArgument
 from tacgraph.web import directory
-from tacgraph.web.deps import StoreDep, csrf_protect, require, settings_of
-from tacgraph.web.pages import render
+from tacgraph.web.deps import PageDep, role_router
+from tacgraph.web.forms import HandoverForm, submitted
 
-router = APIRouter(dependencies=[Depends(csrf_protect)])
-DirectoryUser = require("directory_user")
-
-
-@router.get("/cases", dependencies=[DirectoryUser])
-def case_list(request: Request, store: StoreDep) -> Response:
-    rows = directory.my_cases(store, request.state.user, clock=settings_of(request).clock)
-    return render(request, "cases.html", rows=rows)
+router = role_router("directory_user")
 
 
-@router.post("/cases/end", dependencies=[DirectoryUser])
+@router.get("/cases")
+def case_list(page: PageDep) -> Response:
+    rows = directory.my_cases(page.store, page.user, clock=page.clock)
+    return page.render("cases.html", rows=rows)
+
+
+@router.post("/cases/end")
 def end_form(
-    request: Request,
+    page: PageDep,
     involvement_id: Annotated[str, Form()],
     child_name: Annotated[str, Form()] = "",
 ) -> Response:
-    return render(
-        request,
+    return page.render(
         "end.html",
         involvement_id=involvement_id,
         child_name=child_name,
@@ -39,56 +36,31 @@ def end_form(
     )
 
 
-@router.post("/cases/end/confirm", dependencies=[DirectoryUser])
-def end_confirm(
-    request: Request,
-    store: StoreDep,
-    involvement_id: Annotated[str, Form()],
-    child_name: Annotated[str, Form()] = "",
-    work_done: Annotated[str, Form()] = "",
-    outcomes: Annotated[str, Form()] = "",
-    unmet_needs: Annotated[str, Form()] = "",
-    reason: Annotated[str, Form()] = "",
-) -> Response:
-    user = request.state.user
-    values = {
-        "work_done": work_done,
-        "outcomes": outcomes,
-        "unmet_needs": unmet_needs,
-        "reason": reason,
-    }
-    errors = [
-        {"text": f"Enter {label}", "href": f"#{key}"}
-        for key, label in (
-            ("work_done", "what you did"),
-            ("outcomes", "the outcomes"),
-            ("unmet_needs", "the needs that remain (or 'none')"),
+@router.post("/cases/end/confirm")
+def end_confirm(page: PageDep, form: Annotated[HandoverForm, Form()]) -> Response:
+    values = form.model_dump(exclude={"involvement_id", "child_name"})
+
+    def end() -> casework.Ended:
+        return casework.end_involvement(
+            page.store,
+            page.user.practitioner_id,
+            form.involvement_id,
+            work_done=form.work_done,
+            outcomes=form.outcomes,
+            unmet_needs=form.unmet_needs,
+            reason=form.reason,
+            channel=page.user.channel,
+            clock=page.clock,
         )
-        if not values[key].strip()
-    ]
-    if not errors:
-        try:
-            ended = casework.end_involvement(
-                store,
-                user.practitioner_id,
-                involvement_id,
-                work_done=work_done,
-                outcomes=outcomes,
-                unmet_needs=unmet_needs,
-                reason=reason,
-                channel=user.channel,
-                clock=settings_of(request).clock,
-            )
-        except InvalidArgument as exc:
-            errors.append({"text": str(exc), "href": "#work_done"})
-        else:
-            return render(request, "ended.html", ended=ended, child_name=child_name)
-    return render(
-        request,
+
+    ended, errors = submitted(form, end, "#work_done")
+    if ended is not None:
+        return page.render("ended.html", ended=ended, child_name=form.child_name)
+    return page.render(
         "end.html",
         status_code=400,
-        involvement_id=involvement_id,
-        child_name=child_name,
+        involvement_id=form.involvement_id,
+        child_name=form.child_name,
         errors=errors,
         values=values,
     )

@@ -6,89 +6,70 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Form
 from fastapi.responses import Response
 
 from tacgraph import audit, ig
 from tacgraph.spreadsheet import csv_text
-from tacgraph.web.deps import StoreDep, csrf_protect, require, settings_of
-from tacgraph.web.pages import render
+from tacgraph.web.deps import Page, PageDep, role_router
+from tacgraph.web.forms import AccessFilters
 
-router = APIRouter(dependencies=[Depends(csrf_protect)])
-IgOfficer = require("ig_officer")
+router = role_router("ig_officer")
 SHOWN = 200  # the newest entries a page shows; the CSV has them all
 
 
-def _report(
-    request: Request, store: StoreDep, practitioner: str, child: str, since: str
-) -> tuple[ig.AccessReport, list[dict[str, str]]]:
+def _report(page: Page, filters: AccessFilters) -> tuple[ig.AccessReport, list[dict[str, str]]]:
     errors = []
     when = None
-    if since.strip():
+    if filters.since.strip():
         try:
-            when = date.fromisoformat(since.strip())
+            when = date.fromisoformat(filters.since.strip())
         except ValueError:
             errors.append({"text": "Since must be a date like 2026-11-01", "href": "#since"})
     report = ig.access_review(
-        store,
-        requester_id=request.state.user.practitioner_id,
-        practitioner=practitioner.strip() or None,
-        child=child.strip() or None,
+        page.store,
+        requester_id=page.user.practitioner_id,
+        practitioner=filters.practitioner.strip() or None,
+        child=filters.child.strip() or None,
         since=when,
-        clock=settings_of(request).clock,
+        clock=page.clock,
         channel="web",
     )
     return report, errors
 
 
 def _page(
-    request: Request,
-    store: StoreDep,
-    values: dict[str, str],
-    verified: audit.VerifyReport | None = None,
+    page: Page, filters: AccessFilters, verified: audit.VerifyReport | None = None
 ) -> Response:
-    """The access report filtered by ``values`` (and, after verify, its outcome)."""
-    report, errors = _report(
-        request, store, values.get("practitioner", ""), values.get("child", ""),
-        values.get("since", ""),
-    )  # fmt: skip
-    return render(
-        request,
+    """The access report filtered by ``filters`` (and, after verify, its outcome)."""
+    report, errors = _report(page, filters)
+    return page.render(
         "governance.html",
         report=report,
         entries=report.entries[-SHOWN:][::-1],
-        values=values,
+        values=filters.model_dump(),
         errors=errors,
         verified=verified,
         status_code=400 if errors else 200,
     )
 
 
-@router.get("/governance", dependencies=[IgOfficer])
-def governance_page(request: Request, store: StoreDep) -> Response:
-    return _page(request, store, {})
+Filters = Annotated[AccessFilters, Form()]
 
 
-def _filters(
-    practitioner: Annotated[str, Form()] = "",
-    child: Annotated[str, Form()] = "",
-    since: Annotated[str, Form()] = "",
-) -> dict[str, str]:
-    """The report's filters as the form gave them."""
-    return {"practitioner": practitioner, "child": child, "since": since}
+@router.get("/governance")
+def governance_page(page: PageDep) -> Response:
+    return _page(page, AccessFilters())
 
 
-Filters = Annotated[dict[str, str], Depends(_filters)]
+@router.post("/governance")
+def governance_filtered(page: PageDep, filters: Filters) -> Response:
+    return _page(page, filters)
 
 
-@router.post("/governance", dependencies=[IgOfficer])
-def governance_filtered(request: Request, store: StoreDep, values: Filters) -> Response:
-    return _page(request, store, values)
-
-
-@router.post("/governance/access.csv", dependencies=[IgOfficer])
-def governance_csv(request: Request, store: StoreDep, values: Filters) -> Response:
-    report, _ = _report(request, store, values["practitioner"], values["child"], values["since"])
+@router.post("/governance/access.csv")
+def governance_csv(page: PageDep, filters: Filters) -> Response:
+    report, _ = _report(page, filters)
     fields = list(ig.AccessRow.model_fields)
     text = csv_text(fields, ([getattr(row, f) for f in fields] for row in report.entries))
     return Response(
@@ -98,6 +79,6 @@ def governance_csv(request: Request, store: StoreDep, values: Filters) -> Respon
     )
 
 
-@router.post("/governance/verify", dependencies=[IgOfficer])
-def governance_verify(request: Request, store: StoreDep) -> Response:
-    return _page(request, store, {}, audit.verify(store))
+@router.post("/governance/verify")
+def governance_verify(page: PageDep) -> Response:
+    return _page(page, AccessFilters(), audit.verify(page.store))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form
 from fastapi.responses import HTMLResponse, Response
 
 from tacgraph import casework
@@ -14,11 +14,9 @@ from tacgraph.lookup import WhoElse
 from tacgraph.render.html import to_html
 from tacgraph.render.tacmap import build_map
 from tacgraph.web import directory
-from tacgraph.web.deps import StoreDep, csrf_protect, require, settings_of
-from tacgraph.web.pages import render
+from tacgraph.web.deps import PageDep, role_router
 
-router = APIRouter(dependencies=[Depends(csrf_protect)])
-DirectoryUser = require("directory_user")
+router = role_router("directory_user")
 # The map page is one self-contained file: its scripts and styles are inline, and it
 # makes no request at all.
 MAP_CSP = (
@@ -33,31 +31,24 @@ def _looked_up(history: bool) -> Any:
     page carried: no default stands in for it (directory.who_else)."""
 
     def lookup(
-        request: Request,
-        store: StoreDep,
-        child_id: Annotated[str, Form()],
-        purpose: Annotated[str, Form()] = "",
+        page: PageDep, child_id: Annotated[str, Form()], purpose: Annotated[str, Form()] = ""
     ) -> WhoElse:
-        clock = settings_of(request).clock
-        user = request.state.user
         return directory.who_else(
-            store, user, child_id, purpose=purpose, clock=clock, history=history
+            page.store, page.user, child_id, purpose=purpose, clock=page.clock, history=history
         )
 
     return Depends(lookup)
 
 
-@router.post("/map", dependencies=[DirectoryUser])
+@router.post("/map")
 def full_map(result: Annotated[WhoElse, _looked_up(True)]) -> Response:
     page = to_html(build_map(result, history=True))
     return HTMLResponse(page, headers={"Content-Security-Policy": MAP_CSP})
 
 
-@router.post("/map/meeting", dependencies=[DirectoryUser])
-def meeting(
-    request: Request, store: StoreDep, result: Annotated[WhoElse, _looked_up(False)]
-) -> Response:
-    sensitive = {str(a["id"]) for a in casework.agencies(store) if a["sensitive"]}
+@router.post("/map/meeting")
+def meeting(page: PageDep, result: Annotated[WhoElse, _looked_up(False)]) -> Response:
+    sensitive = {str(a["id"]) for a in casework.agencies(page.store) if a["sensitive"]}
     tacmap, shown = directory.meeting_map(result, sensitive)
     xs = [n.x for n in tacmap.nodes] or [0.0]
     ys = [n.y for n in tacmap.nodes] or [0.0]
@@ -71,8 +62,7 @@ def meeting(
         max(ys) - min(ys) + pad_y + font * 4,
     )
     where = {n.id: n for n in tacmap.nodes}
-    return render(
-        request,
+    return page.render(
         "meeting.html",
         tacmap=tacmap,
         box=box,

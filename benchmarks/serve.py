@@ -360,6 +360,14 @@ def run(
         with open_store(config) as store:
             users = _users(store, sum(r.users for r in plan))
         users = [u for u in users if u.children]
+        largest = max(r.users for r in plan)
+        if len(users) < largest:
+            # A TOTP code signs an account in once: a round cannot hold one account twice.
+            raise SystemExit(
+                f"Error: the {children:,}-child store gives {len(users)} accounts with"
+                f" children to look up, and a round of {largest} users needs {largest}"
+                " different ones; try a larger --children (2,000 gives enough for 50)"
+            )
         port = _free_port()
         used = 0
         for spec in plan:

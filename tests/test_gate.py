@@ -158,6 +158,24 @@ def test_a_past_date_needs_one_consent_in_force_on_both_dates(
     assert today.involved  # today the renewed consent allows it
 
 
+def test_a_past_date_needs_the_consent_cited_to_cover_the_viewer_today(
+    casebook: dict[str, Store],
+) -> None:
+    # The drugs project's worker was in Sally's CAF team (and so covered by the team's
+    # consents) until 2026-11-09; a consent to them alone came on 2026-11-10. Each date
+    # has a consent covering them, no one consent covers them on both.
+    scopes = [Scope.CONTACT_DETAILS, Scope.INVOLVEMENT]
+    later = date(2026, 11, 10)
+    add_records(
+        casebook,
+        sally_consent("CO-SALLY-PICCADILLY", later, scopes, to_practitioner_id="PR-PICCADILLY"),
+    )
+    r = ask(casebook, "CH-SALLY", "PR-PICCADILLY", as_of=date(2026, 11, 1), explain=True)
+    assert not [e for e in r.explanation if e.shown and e.rule == "consent"]
+    assert [e for e in r.explanation if e.rule == "no_lasting_basis"]
+    assert {i.practitioner_id for i in r.involved} <= {"PR-PICCADILLY"}
+
+
 def test_an_information_governance_officer_sees_the_past_as_it_was(
     casebook: dict[str, Store], logged: list[audit.Pending]
 ) -> None:

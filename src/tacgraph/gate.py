@@ -244,14 +244,20 @@ class Gate:
         self, scope: Scope, services: tuple[str, ...], made: Decision, now: Decision, today: date
     ) -> Decision:
         """Both dates allow, on different edges: the decision on the date asked about made
-        again from the edges still in force today, so that the edge cited holds on both
-        dates; where none does, withheld."""
+        again from the edges still in force today and covering today's viewer (refusals
+        all kept), so that the edge cited holds on both dates; where none does, withheld."""
+        viewer = self.today_viewer
         consents = [
             c
             for c in self.consents
-            if c.decision != ConsentDecision.GIVEN.value or c.time_problem(today) is None
+            if c.decision != ConsentDecision.GIVEN.value
+            or (c.time_problem(today) is None and c.covers(viewer))
         ]
-        bases = [b for b in self.bases if b.incomplete() is not None or b.in_force(today)]
+        bases = [
+            b
+            for b in self.bases
+            if b.incomplete() is not None or (b.in_force(today) and b.covers(viewer))
+        ]
         lasting = decide(scope, self.viewer, consents, bases, self.on, services)
         if lasting.allowed:
             return lasting

@@ -195,6 +195,7 @@ def child_graph(draw: st.DrawFn, n: str, number: int) -> list[Record]:
     members = draw(st.lists(st.sampled_from([p for p, _ in STAFF]), unique=True, max_size=4))
     members = members if has_caf else []
     for i, p in enumerate(members):
+        left = draw(st.one_of(st.none(), st.integers(1, 390)))  # some leave the team
         records.append(
             mk(
                 TeamMembership,
@@ -203,6 +204,7 @@ def child_graph(draw: st.DrawFn, n: str, number: int) -> list[Record]:
                 caf_id=f"CAF-X{n}",
                 role="lead" if i == 0 else "member",
                 started_on=day(0),
+                ended_on=day(left) if left else None,
             )
         )
     for i in range(draw(st.integers(0, 5))):
@@ -280,7 +282,8 @@ STAFF_RECORDS: list[Record] = [
 def _permits(
     record: Record, viewer: str, agency: str, teams: set[str], scope: str, on: date
 ) -> bool:
-    """An independent reading of the rules: does this one edge permit ``scope``?"""
+    """An independent reading of the rules: does this one edge permit ``scope`` on
+    ``on``, for a viewer in the CAF teams ``teams`` on that day?"""
     if isinstance(record, StatutoryBasis):
         return bool(
             record.reason
@@ -452,16 +455,23 @@ def check_one(
         ).model_dump(),
     )
     by_id = {r.id: r for r in graph}
-    teams = {
-        r.caf_id
-        for r in graph
-        if isinstance(r, TeamMembership) and r.practitioner_id == viewer[0] and r.caf_id
-    }
     child = by_id[child_id]
     assert isinstance(child, Child)
 
+    def teams(d: date) -> set[str]:
+        """The CAF teams the viewer is in on ``d`` (a member until the day left)."""
+        return {
+            r.caf_id
+            for r in graph
+            if isinstance(r, TeamMembership)
+            and r.practitioner_id == viewer[0]
+            and r.caf_id
+            and r.started_on <= d
+            and (r.ended_on is None or r.ended_on > d)
+        }
+
     def permitted(edge: Record, scope: str) -> bool:
-        return all(_permits(edge, viewer[0], viewer[1], teams, scope, d) for d in (on, today))
+        return all(_permits(edge, viewer[0], viewer[1], teams(d), scope, d) for d in (on, today))
 
     for item in result["explanation"]:
         if not item["shown"] or item["rule"] in ("enquiry_without_consent", "own_involvement"):

@@ -359,17 +359,9 @@ def set_state(
         raise InvalidArgument(
             f"account {account_id} is closed", "create a new account for the practitioner"
         )
-    changed = _replace(account, state=state, session_epoch=account.session_epoch + 1)
-    _save(store, changed)
-    _log(
-        store,
-        actor,
-        state if state != "active" else "reinstated",
-        account_id,
-        channel=channel,
-        clock=clock,
-    )
-    return changed
+    action = state if state != "active" else "reinstated"
+    changes = {"state": state, "session_epoch": account.session_epoch + 1}
+    return _operate(store, account, action, actor, channel, clock, **changes)
 
 
 def unlock(
@@ -382,9 +374,23 @@ def unlock(
 ) -> Account:
     """Clear an account's failed sign-ins and lock. Audited. Raises NotFound."""
     account = _require(store, account_id)
-    changed = _replace(account, failures=0, locked_until="")
+    return _operate(store, account, "unlocked", actor, channel, clock, failures=0, locked_until="")
+
+
+def _operate(
+    store: Store,
+    account: Account,
+    action: str,
+    actor: str,
+    channel: str,
+    clock: audit.Clock,
+    **changes: Any,
+) -> Account:
+    """An operator's change to an account, saved and audited; returns the account as
+    changed."""
+    changed = _replace(account, **changes)
     _save(store, changed)
-    _log(store, actor, "unlocked", account_id, channel=channel, clock=clock)
+    _log(store, actor, action, account.id, channel=channel, clock=clock)
     return changed
 
 

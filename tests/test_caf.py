@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from conftest import BROKER, SALLY
 from tacgraph import audit, caf
 from tacgraph.access import AccessDenied
-from tacgraph.caf.reading import team_of
+from tacgraph.caf.reading import serving, team_of
 from tacgraph.cli import exits
 from tacgraph.cli.app import app
 from tacgraph.errors import NotFound, StoreError
@@ -482,7 +482,7 @@ def test_add_member_needs_consent_covering_them(sally: Store) -> None:
     import_records(sally, [_consent("CO-TEAM", to_agency_id=None, to_caf_id=caf_id)])
     caf.add_member(sally, caf_id, "PR-GP", "PR-TEACHER", ON)
     members = team_of(sally, [caf_id])[caf_id]
-    assert sorted((m.practitioner_id, m.team_role) for m in members) == [
+    assert sorted((m["practitioner_id"], m["team_role"]) for m in members) == [
         ("PR-GP", "member"),
         ("PR-HOY", "lead"),
         ("PR-TEACHER", "member"),
@@ -513,10 +513,10 @@ def test_a_practitioner_who_has_left_cannot_join(sally: Store) -> None:
 def test_set_lead_hands_over_to_a_current_member(sally: Store) -> None:
     change = caf.set_lead(sally, "CAF-SALLY", "PR-TEACHER", "PR-HOY", ON)
     assert change.detail == "PR-TEACHER is Lead Professional in place of PR-HOY"
-    current = [m for m in team_of(sally, ["CAF-SALLY"])["CAF-SALLY"] if m.current(ON)]
-    roles = sorted((m.practitioner_id, m.team_role) for m in current)
+    current = [m for m in team_of(sally, ["CAF-SALLY"])["CAF-SALLY"] if serving(m, ON)]
+    roles = sorted((m["practitioner_id"], m["team_role"]) for m in current)
     assert ("PR-TEACHER", "lead") in roles and ("PR-HOY", "member") in roles
-    assert [m for m in current if m.team_role == "lead"][0].practitioner_id == "PR-TEACHER"
+    assert [m for m in current if m["team_role"] == "lead"][0]["practitioner_id"] == "PR-TEACHER"
     old = sally.nodes_by_id("TeamMembership", ["TM-HOY"])["TM-HOY"]
     assert old["ended_on"] == ON
     lead = caf.check(sally, "CH-SALLY", "PR-UNINVOLVED", ON).open_cafs[0].contact
@@ -640,7 +640,7 @@ def test_close_once_and_only_once(sally: Store) -> None:
     assert change.state is CafState.CLOSED
     stored = sally.nodes_by_id("Caf", ["CAF-SALLY"])["CAF-SALLY"]
     assert (stored["state"], stored["closed_on"], stored["state_changed_on"]) == ("closed", ON, ON)
-    assert all(not m.current(ON) for m in team_of(sally, ["CAF-SALLY"])["CAF-SALLY"])
+    assert all(not serving(m, ON) for m in team_of(sally, ["CAF-SALLY"])["CAF-SALLY"])
     event = sally.nodes_by_id("CafEvent", [f"CAF-SALLY-EV-{ON:%Y%m%d}-close"])
     (row,) = event.values()
     assert (row["action"], row["changed_on"]) == ("close", ON)

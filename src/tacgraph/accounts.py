@@ -18,7 +18,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from weakref import WeakKeyDictionary
 
 import pyotp
@@ -256,6 +256,31 @@ def _log(
     audit.append_many(store, [entry], clock=clock)
 
 
+class ByOperator(TypedDict, total=False):
+    """Who changes an account and how, for its access-log entry; each operator's change
+    takes these as keywords, all optional: the ``actor`` (default ``"operator"``), the
+    ``channel`` it came through (default ``"cli"``) and the ``clock`` that dates the
+    entry (default the system's, :func:`tacgraph.audit.utc_now`)."""
+
+    actor: str
+    channel: str
+    clock: audit.Clock
+
+
+def _operator_log(
+    store: Store, by: ByOperator, action: str, account_id: str, *, detail: str = ""
+) -> None:
+    _log(
+        store,
+        by.get("actor", "operator"),
+        action,
+        account_id,
+        channel=by.get("channel", "cli"),
+        clock=by.get("clock", audit.utc_now),
+        detail=detail,
+    )
+
+
 def _check_roles(roles: list[str]) -> tuple[str, ...]:
     unknown = [r for r in roles if r not in ROLES]
     if unknown or not roles:
@@ -283,9 +308,7 @@ def create(
     *,
     password: str | None = None,
     oidc_subject: str = "",
-    actor: str = "operator",
-    channel: str = "cli",
-    clock: audit.Clock = audit.utc_now,
+    **by: Unpack[ByOperator],
 ) -> Created:
     """Create an active account bound to ``practitioner_id``, with a new TOTP secret
     (returned once, never shown again) and, when given, a password; an account without
@@ -312,7 +335,7 @@ def create(
     if password is not None:
         check_password(password)
     secret = pyotp.random_base32()
-    now = clock()
+    now = by.get("clock", audit.utc_now)()
     store.read(
         ACCOUNT_CREATE,
         {
@@ -324,10 +347,10 @@ def create(
             "oidc_subject": oidc_subject,
             "state": "active",
             "created_at": now.isoformat(timespec="seconds"),
-            "created_by": actor,
+            "created_by": by.get("actor", "operator"),
         },
     )
-    _log(store, actor, "created", account_id, channel=channel, clock=clock, detail=",".join(wanted))
+    _operator_log(store, by, "created", account_id, detail=",".join(wanted))
     account = get(store, account_id)
     assert account is not None
     uri = pyotp.TOTP(secret).provisioning_uri(name=account_id, issuer_name=ISSUER)
@@ -345,10 +368,7 @@ def set_state(
     store: Store,
     account_id: str,
     state: str,
-    *,
-    actor: str = "operator",
-    channel: str = "cli",
-    clock: audit.Clock = audit.utc_now,
+    **by: Unpack[ByOperator],
 ) -> Account:
     """Suspend (``suspended``), reinstate (``active``) or close (``closed``, for good)
     an account; its sessions end at once. Audited. Raises NotFound, InvalidArgument."""
@@ -359,32 +379,33 @@ def set_state(
         raise InvalidArgument(
             f"account {account_id} is closed", "create a new account for the practitioner"
         )
-    changed = _replace(account, state=state, session_epoch=account.session_epoch + 1)
-    _save(store, changed)
-    _log(
-        store,
-        actor,
-        state if state != "active" else "reinstated",
-        account_id,
-        channel=channel,
-        clock=clock,
-    )
-    return changed
+    action = state if state != "active" else "reinstated"
+    changes = {"state": state, "session_epoch": account.session_epoch + 1}
+    return _operate(store, account, action, by, **changes)
 
 
 def unlock(
     store: Store,
     account_id: str,
-    *,
-    actor: str = "operator",
-    channel: str = "cli",
-    clock: audit.Clock = audit.utc_now,
+    **by: Unpack[ByOperator],
 ) -> Account:
     """Clear an account's failed sign-ins and lock. Audited. Raises NotFound."""
     account = _require(store, account_id)
-    changed = _replace(account, failures=0, locked_until="")
+    return _operate(store, account, "unlocked", by, failures=0, locked_until="")
+
+
+def _operate(
+    store: Store,
+    account: Account,
+    action: str,
+    by: ByOperator,
+    **changes: Any,
+) -> Account:
+    """An operator's change to an account, saved and audited; returns the account as
+    changed."""
+    changed = _replace(account, **changes)
     _save(store, changed)
-    _log(store, actor, "unlocked", account_id, channel=channel, clock=clock)
+    _operator_log(store, by, action, account.id)
     return changed
 
 

@@ -12,7 +12,7 @@ from typing import TypedDict, Unpack
 
 from tacgraph import audit, gate
 from tacgraph.access import AccessDenied, Requester
-from tacgraph.caf.reading import load, shielded_from, team_of
+from tacgraph.caf.reading import load, serving, shielded_from, team_of
 from tacgraph.caf.results import CafChange
 from tacgraph.errors import CafRefused, NotFound
 from tacgraph.importer import import_records
@@ -95,7 +95,7 @@ def _opened(
     if actor.role == Role.CAF_COORDINATOR.value:
         return caf, actor
     members = team_of(store, [caf.id])[caf.id]
-    if not any(m.practitioner_id == actor.id and m.current(on) for m in members):
+    if not any(m["practitioner_id"] == actor.id and serving(m, on) for m in members):
         raise refuse(
             caf.id,
             action,

@@ -7,19 +7,19 @@ from datetime import date
 
 from tacgraph import audit, duplicates, gate
 from tacgraph.access import Requester
-from tacgraph.caf.reading import Member, is_open, shielded_from, team_of
+from tacgraph.caf.reading import is_open, serving, shielded_from, starter, team_of
 from tacgraph.caf.results import CafCheck, Contact, DuplicateRecord, OpenCaf
 from tacgraph.errors import NotFound
 from tacgraph.model import CafState, TeamRole
-from tacgraph.rows.caf import CAF_CHILDREN, CAF_OF_CHILDREN
+from tacgraph.rows.caf import CAF_CHILDREN, CAF_OF_CHILDREN, CafContactRow
 from tacgraph.store.base import Store
 
 
-def _contact(member: Member, role: str, shielded: bool) -> Contact:
-    if member.agency_sensitive:
+def _contact(member: CafContactRow, role: str, shielded: bool) -> Contact:
+    if member["agency_sensitive"]:
         return Contact(
             role=role,
-            broker=member.broker_contact or "the CAF co-ordinator",
+            broker=member["broker_contact"] or "the CAF co-ordinator",
             withheld=["name", "agency", "email", "phone"],
         )
     if shielded:
@@ -31,10 +31,10 @@ def _contact(member: Member, role: str, shielded: bool) -> Contact:
         )
     return Contact(
         role=role,
-        name=f"{member.given_name} {member.family_name}",
-        agency=member.agency_name,
-        email=member.email,
-        phone=member.phone,
+        name=f"{member['given_name']} {member['family_name']}",
+        agency=member["agency_name"],
+        email=member["email"],
+        phone=member["phone"],
     )
 
 
@@ -115,18 +115,18 @@ def _check(
     for row in cafs:
         caf_id, record = str(row["caf_id"]), str(row["child_id"])
         leads = [
-            m for m in teams[caf_id] if m.team_role == TeamRole.LEAD.value and m.current(as_of)
+            m for m in teams[caf_id] if m["team_role"] == TeamRole.LEAD.value and serving(m, as_of)
         ]
         hidden = record in shielded or child_id in shielded
-        member = leads[0] if leads else Member.from_row(row, prefix="starter_")
+        member: CafContactRow = leads[0] if leads else starter(row)
         role = "Lead Professional" if leads else "practitioner who started the CAF"
         contact = _contact(member, role, hidden)
         if hidden:
             via = "front_door"
         elif contact.broker:
-            via = f"broker:{member.agency_id}"
+            via = f"broker:{member['agency_id']}"
         else:
-            via = f"contact:{member.practitioner_id}"
+            via = f"contact:{member['practitioner_id']}"
         shown += [f"caf:{caf_id}", via]
         found.append(
             OpenCaf(

@@ -17,7 +17,7 @@ from tacgraph.caf.changes import (
     refuse,
     write,
 )
-from tacgraph.caf.reading import load, team_of
+from tacgraph.caf.reading import load, serving, team_of
 from tacgraph.caf.results import CafChange
 from tacgraph.caf.sharing import caf_consent
 from tacgraph.consent import Viewer
@@ -58,7 +58,7 @@ def add_member(
         if ended_by(left, on):
             raise refuse(caf.id, action, f"{practitioner_id} left their agency on {left}")
         team = team_of(store, [caf.id])[caf.id]
-        if any(m.practitioner_id == practitioner_id and m.current(on) for m in team):
+        if any(m["practitioner_id"] == practitioner_id and serving(m, on) for m in team):
             raise refuse(caf.id, action, f"{practitioner_id} is already a member")
         # the new member, as they will be: on the CAF's team
         viewer = Viewer(
@@ -100,32 +100,34 @@ def set_lead(
     action = CafAction.SET_LEAD
     with changing(store, caf_id, action, by_id, on, **via) as opened:
         caf, actor = opened.parties()
-        team = [m for m in team_of(store, [caf.id])[caf.id] if m.current(on)]
-        theirs = [m for m in team if m.practitioner_id == practitioner_id]
+        team = [m for m in team_of(store, [caf.id])[caf.id] if serving(m, on)]
+        theirs = [m for m in team if m["practitioner_id"] == practitioner_id]
         if not theirs:
             raise refuse(
                 caf.id,
                 action,
                 f"{practitioner_id} is not a current member of its team (add them first)",
             )
-        if any(m.team_role == TeamRole.LEAD.value for m in theirs):
+        if any(m["team_role"] == TeamRole.LEAD.value for m in theirs):
             raise refuse(caf.id, action, f"{practitioner_id} is already its Lead Professional")
         ids = Ids(store)
         records: list[Record] = []
-        former = [m for m in team if m.team_role == TeamRole.LEAD.value]
+        former = [m for m in team if m["team_role"] == TeamRole.LEAD.value]
         for lead in former:
-            records.append(_ended(store, lead.membership_id, on))
+            records.append(_ended(store, lead["membership_id"], on))
             records.append(
                 TeamMembership(
-                    id=ids.new("TeamMembership", f"{caf.id}-TM-{lead.practitioner_id}-{on:%Y%m%d}"),
-                    practitioner_id=lead.practitioner_id,
+                    id=ids.new(
+                        "TeamMembership", f"{caf.id}-TM-{lead['practitioner_id']}-{on:%Y%m%d}"
+                    ),
+                    practitioner_id=lead["practitioner_id"],
                     caf_id=caf.id,
                     role=TeamRole.MEMBER,
                     started_on=on,
                 )
             )
         for membership in theirs:
-            records.append(_ended(store, membership.membership_id, on))
+            records.append(_ended(store, membership["membership_id"], on))
         records.append(
             TeamMembership(
                 id=ids.new("TeamMembership", f"{caf.id}-TM-{practitioner_id}-{on:%Y%m%d}-lead"),
@@ -135,7 +137,7 @@ def set_lead(
                 started_on=on,
             )
         )
-        before = ", ".join(m.practitioner_id for m in former) or "nobody"
+        before = ", ".join(m["practitioner_id"] for m in former) or "nobody"
         detail = f"{practitioner_id} is Lead Professional in place of {before}"
         records.append(new_event(ids, caf, action, actor.id, on, detail))
         return answered(opened, write(store, caf, action, actor.id, on, records, detail))
@@ -193,8 +195,8 @@ def _level_change(
 
 
 def _ending_memberships(store: Store, caf: Caf, on: date) -> list[Record]:
-    current = [m for m in team_of(store, [caf.id])[caf.id] if m.current(on)]
-    return [_ended(store, m.membership_id, on) for m in current]
+    current = [m for m in team_of(store, [caf.id])[caf.id] if serving(m, on)]
+    return [_ended(store, m["membership_id"], on) for m in current]
 
 
 def _move(

@@ -4,61 +4,44 @@ a CAF is open on a date, and whose whereabouts are shielded from whom."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
 from tacgraph.dates import current_on, ended_by
 from tacgraph.mapping import EdgeTargets, from_graph
-from tacgraph.model import Record, TeamRole
-from tacgraph.rows.caf import CAF_CHILDREN, CAF_TEAM
+from tacgraph.model import Record
+from tacgraph.rows.caf import (
+    CAF_CHILDREN,
+    CAF_TEAM,
+    CafContactRow,
+    CafOfChildrenRow,
+    CafTeamRow,
+)
 from tacgraph.schema import graph_schema
 from tacgraph.store.base import Store
 
 R = TypeVar("R", bound=Record)
 
 
-@dataclass(frozen=True)
-class Member:
-    membership_id: str
-    team_role: str
-    started_on: date
-    ended_on: date | None
-    practitioner_id: str
-    given_name: str
-    family_name: str
-    email: str | None
-    phone: str | None
-    agency_id: str
-    agency_name: str
-    agency_kind: str
-    agency_sensitive: bool
-    broker_contact: str | None
+def serving(member: CafTeamRow, on: date) -> bool:
+    """Whether a membership of a CAF's team holds on ``on``."""
+    return current_on(member["started_on"], member["ended_on"], on)
 
-    def current(self, on: date) -> bool:
-        return current_on(self.started_on, self.ended_on, on)
 
-    @classmethod
-    def from_row(cls, row: Mapping[str, Any], prefix: str = "") -> Member:
-        def get(name: str) -> Any:
-            return row.get(f"{prefix}{name}")
-
-        return cls(
-            membership_id=str(row.get("membership_id") or ""),
-            team_role=str(row.get("team_role") or TeamRole.LEAD.value),
-            started_on=row.get("started_on") or date.min,
-            ended_on=row.get("ended_on"),
-            practitioner_id=str(get("id") if prefix else row["practitioner_id"]),
-            given_name=str(get("given_name")),
-            family_name=str(get("family_name")),
-            email=get("email"),
-            phone=get("phone"),
-            agency_id=str(get("agency_id")),
-            agency_name=str(get("agency_name")),
-            agency_kind=str(get("agency_kind")),
-            agency_sensitive=bool(get("agency_sensitive")),
-            broker_contact=get("broker_contact"),
-        )
+def starter(row: CafOfChildrenRow) -> CafContactRow:
+    """Who started a CAF, as the check names a member of its team."""
+    return {
+        "practitioner_id": row["starter_id"],
+        "given_name": row["starter_given_name"],
+        "family_name": row["starter_family_name"],
+        "email": row["starter_email"],
+        "phone": row["starter_phone"],
+        "agency_id": row["starter_agency_id"],
+        "agency_name": row["starter_agency_name"],
+        "agency_kind": row["starter_agency_kind"],
+        "agency_sensitive": row["starter_agency_sensitive"],
+        "broker_contact": row["starter_broker_contact"],
+    }
 
 
 def load(store: Store, model: type[R], record_id: str) -> R | None:
@@ -76,11 +59,12 @@ def load(store: Store, model: type[R], record_id: str) -> R | None:
     return record
 
 
-def team_of(store: Store, caf_ids: Sequence[str]) -> dict[str, list[Member]]:
-    out: dict[str, list[Member]] = {cid: [] for cid in caf_ids}
+def team_of(store: Store, caf_ids: Sequence[str]) -> dict[str, list[CafTeamRow]]:
+    """Every membership, past and present, of each CAF's team."""
+    out: dict[str, list[CafTeamRow]] = {cid: [] for cid in caf_ids}
     if caf_ids:
         for row in store.read(CAF_TEAM, {"caf_ids": list(caf_ids)}):
-            out[str(row["caf_id"])].append(Member.from_row(row))
+            out[row["caf_id"]].append(row)
     return out
 
 

@@ -13,6 +13,7 @@ from tacgraph.cli.common import (
     JsonOpt,
     RequesterOpt,
     StoreOpt,
+    as_of_option,
     fail_on,
     guarded,
     one_format,
@@ -101,12 +102,7 @@ def duplicates(
             help="How likely two records must be one child to be reported.",
         ),
     ] = DEFAULT_MIN_PROBABILITY,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of", help="Date (YYYY-MM-DD) CAFs are open on; default today.", show_default=False
-        ),
-    ] = None,
+    as_of: Annotated[str | None, as_of_option("CAFs are open on")] = None,
     fail_on_findings: FailOnFindingsOpt = False,
     backend: Annotated[
         str | None,

@@ -17,6 +17,7 @@ from tacgraph.cli.common import (
     JsonOpt,
     ProseGroup,
     StoreOpt,
+    as_of_option,
     guarded,
     one_format,
     parse_date,
@@ -101,12 +102,7 @@ CHECK_COLUMNS = [
 def check(
     child_id: ChildArg,
     as_: AsOpt,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of", help="Date (YYYY-MM-DD) to check on; default today.", show_default=False
-        ),
-    ] = None,
+    as_of: Annotated[str | None, as_of_option("to check on")] = None,
     min_probability: ProbabilityOpt = DEFAULT_MIN_PROBABILITY,
     store: StoreOpt = None,
     db: DbOpt = None,

@@ -200,12 +200,15 @@ def store_from(store: str | None, db: Path | None, *, create: bool = False) -> I
     opened.close()
 
 
-AsOfOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of", help="Date (YYYY-MM-DD) to report on; default today.", show_default=False
-    ),
-]
+def as_of_option(meaning: str) -> Any:
+    """The ``--as-of`` option: the date (YYYY-MM-DD, default today) the command's
+    answer holds on, ``meaning`` saying what that date is for."""
+    return typer.Option(
+        "--as-of", help=f"Date (YYYY-MM-DD) {meaning}; default today.", show_default=False
+    )
+
+
+AsOfOpt = Annotated[str | None, as_of_option("to report on")]
 
 # Who asks, for the commands that read child data; the access log records it.
 RequesterOpt = Annotated[str, typer.Option("--as", help="Your practitioner id (recorded).")]

@@ -6,6 +6,7 @@ from datetime import date
 from typing import TypedDict
 
 from tacgraph.queries import Query
+from tacgraph.rows.common import WorkContactRow
 
 
 class CafChildrenRow(TypedDict):
@@ -54,23 +55,23 @@ class CafPractitionerRow(TypedDict):
 CAF_PRACTITIONER = Query("caf_practitioner", CafPractitionerRow)
 
 
-class CafTeamRow(TypedDict):
+class CafContactRow(WorkContactRow):
+    """Whom the check before starting a CAF names: a member of its team, or the
+    practitioner who started it (a sensitive agency's broker in their place)."""
+
+    practitioner_id: str
+    given_name: str
+    family_name: str
+    broker_contact: str | None
+
+
+class CafTeamRow(CafContactRow):
     caf_id: str
     membership_id: str
     team_role: str
     started_on: date
     ended_on: date | None
-    practitioner_id: str
-    given_name: str
-    family_name: str
-    email: str | None
-    phone: str | None
     left_agency_on: date | None
-    agency_id: str
-    agency_name: str
-    agency_kind: str
-    agency_sensitive: bool
-    broker_contact: str | None
 
 
 CAF_TEAM = Query("caf_team", CafTeamRow)

@@ -50,3 +50,14 @@ class PractitionerStandingRow(TypedDict):
     role: str
     lookup_authorised: bool
     left_agency_on: date | None
+
+
+class WorkContactRow(TypedDict):
+    """How to reach a practitioner at work, and the agency they work for."""
+
+    email: str | None
+    phone: str | None
+    agency_id: str
+    agency_name: str
+    agency_kind: str
+    agency_sensitive: bool

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, TypedDict
 
 from tacgraph.queries import Query
-from tacgraph.rows.common import PractitionerStandingRow
+from tacgraph.rows.common import PractitionerStandingRow, WorkContactRow
 
 
 class PractitionerContactRow(TypedDict):
@@ -388,13 +388,8 @@ class LookupInvolvementsRow(ChildInvolvementsRow, AgencyContactRow):
 LOOKUP_INVOLVEMENTS = Query("lookup_involvements", LookupInvolvementsRow)
 
 
-class LookupRequesterRow(PractitionerStandingRow):
-    email: str | None
-    phone: str | None
-    agency_id: str
-    agency_name: str
-    agency_kind: str
-    agency_sensitive: bool
+class LookupRequesterRow(PractitionerStandingRow, WorkContactRow):
+    """The practitioner asking, and their agency."""
 
 
 LOOKUP_REQUESTER = Query("lookup_requester", LookupRequesterRow)

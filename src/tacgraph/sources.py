@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from tacgraph.errors import UnreadableFile
 from tacgraph.model import BY_COLLECTION, BY_LABEL, Record
 from tacgraph.schema import graph_schema
@@ -100,7 +102,7 @@ def _read_jsonl(path: Path) -> Iterator[RawRecord]:
                 continue
             where = f"{path}:line {number}"
             try:
-                item = json.loads(line)
+                item = _loads(line)
             except json.JSONDecodeError as exc:
                 yield RawRecord(where, None, _Unreadable(f"not valid JSON: {exc.msg}"))
                 continue
@@ -111,6 +113,16 @@ def _read_jsonl(path: Path) -> Iterator[RawRecord]:
                 yield RawRecord(where, None, _Unreadable('expected {"type": ..., "record": {...}}'))
                 continue
             yield RawRecord(where, str(item["type"]), item["record"])
+
+
+def _loads(line: str) -> Any:
+    """One line's value: orjson's (several times faster), or, where orjson refuses the
+    line, the standard library's, which takes what orjson does not (a lone surrogate's
+    escape, NaN, an integer past 64 bits) and names what neither takes as it always has."""
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return json.loads(line)
 
 
 class _Unreadable(str):

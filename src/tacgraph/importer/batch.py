@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import orjson
 from pydantic import TypeAdapter, ValidationError
 
 from tacgraph.model import BY_LABEL, Dataset, Record
@@ -127,10 +128,17 @@ def parse(raw: RawRecord) -> tuple[Record | None, list[Problem]]:
 
 
 def sorted_text(data: Any) -> str | None:
-    """``data`` as JSON with its keys sorted (what a fingerprint is taken of), or None
-    when it cannot be dumped."""
+    """``data`` as compact JSON with its keys sorted (what a fingerprint is taken of), or
+    None when it cannot be dumped. orjson dumps it, in a tenth of the standard library's
+    time; what orjson refuses (a lone surrogate, an integer past 64 bits, nesting past
+    its limit) the standard library dumps with every non-ASCII character escaped, so a
+    lone surrogate survives as its escape (and is named by :func:`parse`)."""
     try:
-        return json.dumps(data, sort_keys=True)
+        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
+    except orjson.JSONEncodeError:
+        pass
+    try:
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
     except (RecursionError, TypeError, ValueError):
         return None
 

@@ -70,9 +70,9 @@ class _Sink:
         self._handle: TextIO = path.open("w", encoding="utf-8", newline="")
         self._handle.write(",".join(header) + "\n")
 
-    def add(self, values: list[Any]) -> None:
-        self._handle.write(",".join(_quoted(v) for v in values) + "\n")
-        self.rows += 1
+    def add(self, rows: list[list[Any]]) -> None:
+        self._handle.write("".join(",".join(_quoted(v) for v in row) + "\n" for row in rows))
+        self.rows += len(rows)
 
     def close(self) -> None:
         self._handle.close()
@@ -86,7 +86,7 @@ class CsvFiles:
     nodes: dict[str, _Sink] = field(default_factory=dict)
     edges: dict[EdgeSpec, _Sink] = field(default_factory=dict)
 
-    def add_node(self, label: str, row: dict[str, Any], content_hash: str) -> None:
+    def add_nodes(self, label: str, columns: dict[str, list[Any]], hashes: list[str]) -> None:
         sink = self.nodes.get(label)
         props = graph_schema().node(label).props
         if sink is None:
@@ -95,18 +95,37 @@ class CsvFiles:
             ]
             header.append(f"{HASH}:string")
             sink = self.nodes[label] = _Sink(self.folder / f"{label}.csv", header)
-        where = f"{label} {row['id']}"
-        sink.add([_cell(row[p.name], where) for p in props] + [content_hash])
+        ids = columns["id"]
+        cells = [
+            [
+                _cell(value, f"{label} {rid}")
+                for rid, value in zip(ids, columns[p.name], strict=True)
+            ]
+            for p in props
+        ]
+        sink.add([[*row, mark] for *row, mark in zip(*cells, hashes, strict=True)])
 
-    def add_edge(self, edge: EdgeSpec, source: str, target: str, props: dict[str, Any]) -> None:
+    def add_edges(
+        self,
+        edge: EdgeSpec,
+        sources: list[str],
+        targets: list[str],
+        props: dict[str, list[Any]],
+    ) -> None:
         sink = self.edges.get(edge)
         if sink is None:
             header = [f":START_ID({edge.source})", f":END_ID({edge.target})"]
             header += [f"{p.name}:{_TYPES[str(p.type)]}" for p in edge.props]
             name = f"{edge.source}-{edge.field}.csv"
             sink = self.edges[edge] = _Sink(self.folder / name, header)
-        where = f"{edge.source} {source}"
-        sink.add([source, target, *(_cell(props[p.name], where) for p in edge.props)])
+        cells = [
+            [
+                _cell(value, f"{edge.source} {rid}")
+                for rid, value in zip(sources, props[p.name], strict=True)
+            ]
+            for p in edge.props
+        ]
+        sink.add([list(row) for row in zip(sources, targets, *cells, strict=True)])
 
     def close(self) -> None:
         for sink in (*self.nodes.values(), *self.edges.values()):

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import csv
 import errno
+import gc
 import json
 import random
 import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -374,6 +376,7 @@ def _validate(
             batch.append(raw)
             if len(batch) >= BATCH:
                 flush()
+                _collect()  # once the batch's records and models are dropped
     flush()
     if progress:
         progress("validate", state.read, state.read)  # the count read, which the summary says
@@ -575,6 +578,7 @@ def _write(
         batch.append(node)
         if len(batch) >= BATCH:
             flush()
+            _collect()
     flush()
     _write_all_edges(store, pending_edges, report, progress, fresh)
     _keep_hashes(store, marks)
@@ -739,11 +743,39 @@ def import_files(
     return _again_on_conflict(run)
 
 
+@contextmanager
+def _collected_by_batch() -> Iterator[None]:
+    """Python's cycle collector off while an import runs, and run on what each batch
+    left (:func:`_collect`) instead: left to itself it scans every live object over and
+    over as a batch's records and models pile up, a sixth of a first load's CPU time at
+    20,000 children (validating a family member took 29 µs with it, 6 µs without)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:  # the collector then takes what is left as it runs
+            gc.enable()
+
+
+def _collect() -> None:
+    """Collect the cycles a batch left: the objects made since the last call that are
+    still alive (few, once the batch is dropped); older ones wait for the collector's
+    own runs once the import is over."""
+    if not gc.isenabled():
+        gc.collect(1)
+
+
 def _again_on_conflict(run: Callable[[], ImportReport]) -> ImportReport:
     """Run an import, and run it again (up to ``CONFLICT_ATTEMPTS`` times in all, after
     a random pause that grows with each) when the engine undid it for another writer's
     sake (StoreConflict, a deadlock on Neo4j): imports are idempotent, so running one
     again completes it, keeping what it had committed."""
+    with _collected_by_batch():
+        return _runs(run)
+
+
+def _runs(run: Callable[[], ImportReport]) -> ImportReport:
     for attempt in range(1, CONFLICT_ATTEMPTS):
         try:
             report = run()
@@ -808,7 +840,7 @@ def gather_files(
     """
     names = list(paths)
     report = ImportReport([str(p) for p in names])
-    with tempfile.TemporaryDirectory(prefix="tacgraph-import-") as folder:
+    with _collected_by_batch(), tempfile.TemporaryDirectory(prefix="tacgraph-import-") as folder:
         spill = _Spill(Path(folder))
         state = _validate(names, spill, None, progress, files)
         _reject_dangling(spill, None, state, cascade=False, progress=progress)

@@ -96,11 +96,12 @@ def _read_json(path: Path) -> Iterator[RawRecord]:
 
 
 def _read_jsonl(path: Path) -> Iterator[RawRecord]:
+    prefix = f"{path}:line "
     with path.open(encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
-            where = f"{path}:line {number}"
+            where = prefix + str(number)
             try:
                 item = _loads(line)
             except json.JSONDecodeError as exc:
@@ -109,7 +110,12 @@ def _read_jsonl(path: Path) -> Iterator[RawRecord]:
             except RecursionError:
                 yield RawRecord(where, None, _Unreadable("values nested too deeply"))
                 continue
-            if not isinstance(item, dict) or set(item) != {"type", "record"}:
+            if (
+                type(item) is not dict
+                or len(item) != 2
+                or "type" not in item
+                or "record" not in item
+            ):
                 yield RawRecord(where, None, _Unreadable('expected {"type": ..., "record": {...}}'))
                 continue
             yield RawRecord(where, str(item["type"]), item["record"])

@@ -144,7 +144,12 @@ def sorted_text(data: Any) -> str | None:
 
 
 def hashed(label: str, text: str) -> bytes:
-    return hashlib.blake2b(f"{model_version()}{label}\n{text}".encode(), digest_size=12).digest()
+    return hashlib.blake2b(_hash_prefix(label) + text.encode(), digest_size=12).digest()
+
+
+@cache
+def _hash_prefix(label: str) -> bytes:
+    return f"{model_version()}{label}\n".encode()
 
 
 @cache

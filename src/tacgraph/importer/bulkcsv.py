@@ -63,6 +63,25 @@ def _quoted(value: Any) -> str:
     return '"' + str(value).replace('"', '""') + '"'
 
 
+def _text(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def _cells(kind: str, values: list[Any], ids: list[str], source: str) -> list[str]:
+    """Each value's cell, as :func:`_quoted` of :func:`_cell` makes it (``ids`` and
+    ``source`` name a row whose list cannot be written), a column at a time: a call or
+    two a value cost most of a first load's CSV writing."""
+    if kind == "STRING":
+        return ["" if v is None else '"' + v.replace('"', '""') + '"' for v in values]
+    if kind == "BOOLEAN":
+        return ["" if v is None else '"true"' if v else '"false"' for v in values]
+    if kind == "INT64":
+        return ["" if v is None else str(v) for v in values]
+    if kind == "DATE":
+        return ["" if v is None else '"' + v.isoformat() + '"' for v in values]
+    return [_quoted(_cell(v, f"{source} {rid}")) for rid, v in zip(ids, values, strict=True)]
+
+
 class _Sink:
     def __init__(self, path: Path, header: list[str]) -> None:
         self.path = path
@@ -70,8 +89,11 @@ class _Sink:
         self._handle: TextIO = path.open("w", encoding="utf-8", newline="")
         self._handle.write(",".join(header) + "\n")
 
-    def add(self, rows: list[list[Any]]) -> None:
-        self._handle.write("".join(",".join(_quoted(v) for v in row) + "\n" for row in rows))
+    def add(self, columns: list[list[str]]) -> None:
+        """Rows given as columns of cells (see :func:`_cells`), of equal length."""
+        rows = [",".join(row) for row in zip(*columns, strict=True)]
+        if rows:
+            self._handle.write("\n".join(rows) + "\n")
         self.rows += len(rows)
 
     def close(self) -> None:
@@ -96,14 +118,8 @@ class CsvFiles:
             header.append(f"{HASH}:string")
             sink = self.nodes[label] = _Sink(self.folder / f"{label}.csv", header)
         ids = columns["id"]
-        cells = [
-            [
-                _cell(value, f"{label} {rid}")
-                for rid, value in zip(ids, columns[p.name], strict=True)
-            ]
-            for p in props
-        ]
-        sink.add([[*row, mark] for *row, mark in zip(*cells, hashes, strict=True)])
+        cells = [_cells(p.type, columns[p.name], ids, label) for p in props]
+        sink.add([*cells, [_text(mark) for mark in hashes]])
 
     def add_edges(
         self,
@@ -118,14 +134,8 @@ class CsvFiles:
             header += [f"{p.name}:{_TYPES[str(p.type)]}" for p in edge.props]
             name = f"{edge.source}-{edge.field}.csv"
             sink = self.edges[edge] = _Sink(self.folder / name, header)
-        cells = [
-            [
-                _cell(value, f"{edge.source} {rid}")
-                for rid, value in zip(sources, props[p.name], strict=True)
-            ]
-            for p in edge.props
-        ]
-        sink.add([list(row) for row in zip(sources, targets, *cells, strict=True)])
+        cells = [_cells(str(p.type), props[p.name], sources, edge.source) for p in edge.props]
+        sink.add([[_text(v) for v in sources], [_text(v) for v in targets], *cells])
 
     def close(self) -> None:
         for sink in (*self.nodes.values(), *self.edges.values()):

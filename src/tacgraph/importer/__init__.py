@@ -317,9 +317,9 @@ def _validate(
 
     def flush() -> None:
         items = [(raw, *prepare(raw)) for raw in batch]
+        rids = [record_id(raw.data) for raw in batch]  # once a record: each call encodes it
         by_label: dict[str, list[str]] = defaultdict(list)
-        for raw in batch:
-            rid = record_id(raw.data)
+        for raw, rid in zip(batch, rids, strict=True):
             if rid is not None and raw.label is not None:
                 by_label[raw.label].append(rid)
         for label, ids in by_label.items():
@@ -327,17 +327,16 @@ def _validate(
         stored: dict[str, dict[str, str | None]] = {}
         if compare:
             wanted: dict[str, list[str]] = defaultdict(list)
-            for raw, _, mark in items:
-                if mark is not None:
-                    wanted[str(raw.label)].append(str(raw.data["id"]))
+            for (raw, _, mark), rid in zip(items, rids, strict=True):
+                if mark is not None:  # a fingerprint: a type and an id
+                    wanted[str(raw.label)].append(str(rid))
             stored = {
                 label: store.node_hashes(label, ids)  # type: ignore[union-attr]
                 for label, ids in wanted.items()
                 if label in BY_LABEL
             }
 
-        def as_stored(raw: RawRecord, mark: bytes | None) -> bool:
-            rid = record_id(raw.data)
+        def as_stored(raw: RawRecord, mark: bytes | None, rid: str | None) -> bool:
             return (
                 mark is not None
                 and rid is not None
@@ -352,16 +351,17 @@ def _validate(
             state.ids.flush()
             batch.clear()
             return
-        kept = [compare and as_stored(raw, mark) for raw, _, mark in items]
+        kept = [
+            compare and as_stored(raw, mark, rid)
+            for (raw, _, mark), rid in zip(items, rids, strict=True)
+        ]
         parsed = iter(validate_batch([item for item, k in zip(items, kept, strict=True) if not k]))
-        for (raw, text, mark), known in zip(items, kept, strict=True):
+        for (raw, text, mark), rid, known in zip(items, rids, kept, strict=True):
             if not known:
                 _accept(next(parsed), spill, state)
-            elif _still_unchanged(state, str(raw.label), str(record_id(raw.data)), mark):
+            elif _still_unchanged(state, str(raw.label), str(rid), mark):
                 state.read += 1
-                state.ids.keep(
-                    str(raw.label), str(record_id(raw.data)), mark or b"", unchanged=True
-                )
+                state.ids.keep(str(raw.label), str(rid), mark or b"", unchanged=True)
             else:  # as stored, but a different record with its id came first
                 _accept(validate_batch([(raw, text, mark)])[0], spill, state)
             if progress and state.read % 10_000 == 0:

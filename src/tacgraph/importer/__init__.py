@@ -34,6 +34,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
+import orjson
+
 from tacgraph.errors import InvalidInput, StoreConflict, StoreError, UnreadableFile
 from tacgraph.importer.batch import (
     Parsed,
@@ -177,7 +179,11 @@ class _Spill:
         # Built by hand: json.dumps of a whole list for each record cost a tenth of a
         # first load's time; the location is the one part that needs escaping.
         flag = "true" if redacted else "false"
-        return f'["t",[{json.dumps(location)},"{label}",{flag}],{text}]'
+        try:
+            where = orjson.dumps(location).decode()
+        except orjson.JSONEncodeError:  # a file name that is not UTF-8 text
+            where = json.dumps(location)
+        return f'["t",[{where},"{label}",{flag}],{text}]'
 
     def add_lines(self, lines: list[str]) -> None:
         """Keep lines made by :meth:`text_line`, in one write."""
@@ -451,14 +457,13 @@ def _gather(parsed: list[Parsed], spill: _Spill, state: _Validation, files: Gath
             texts.clear()
             spill.add_valid(raw.location, label, *to_graph(record), raw.redacted)
         mark = item.mark or b""  # a valid record has a type and an id, so a fingerprint
-        known = state.known(label, record.id)
+        known = state.ids.claim(label, record.id, mark)
         if known is not None and known != mark:
             state.problems.append(
                 Problem(raw.location, record.id, "id", f"a different {label} has this id")
             )
             state.rejected_at.add(raw.location)
             continue
-        state.ids.keep(label, record.id, mark)
         if known is None:  # a repeat (the same record again) was gathered the first time
             records, hashes = new.setdefault(label, ([], []))
             records.append(record)

@@ -100,6 +100,17 @@ class IdFile:
         fp, same = (before[1], before[2]) if before is not None else (False, False)
         self._kept[key] = (mark, fp or not unchanged, same or unchanged)
 
+    def claim(self, label: str, rid: str, mark: bytes) -> bytes | None:
+        """:meth:`known` and then, unless that is another fingerprint, :meth:`keep`
+        (to write) in one look-up: the fingerprint of the record with this id read so
+        far, or None."""
+        key = (label, rid)
+        before = self._state(key)
+        known = before[0] if before is not None and (before[1] or before[2]) else None
+        if known is None or known == mark:
+            self._kept[key] = (mark, True, before is not None and before[2])
+        return known
+
     def flush(self) -> None:
         """Write what was kept and needed since the last flush."""
         if self._kept:

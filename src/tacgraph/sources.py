@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,14 +122,21 @@ def _read_jsonl(path: Path) -> Iterator[RawRecord]:
             yield RawRecord(where, str(item["type"]), item["record"])
 
 
+# Nineteen digits in a row: maybe an integer past 64 bits, which orjson reads as a float.
+_LONG_NUMBER = re.compile(r"[0-9]{19}")
+
+
 def _loads(line: str) -> Any:
     """One line's value: orjson's (several times faster), or, where orjson refuses the
-    line, the standard library's, which takes what orjson does not (a lone surrogate's
-    escape, NaN, an integer past 64 bits) and names what neither takes as it always has."""
-    try:
-        return orjson.loads(line)
-    except orjson.JSONDecodeError:
-        return json.loads(line)
+    line or might read it otherwise, the standard library's, which takes what orjson
+    does not (a lone surrogate's escape, NaN) and keeps an integer past 64 bits whole,
+    and names what neither takes as it always has."""
+    if _LONG_NUMBER.search(line) is None:
+        try:
+            return orjson.loads(line)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(line)
 
 
 class _Unreadable(str):

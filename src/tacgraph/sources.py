@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import orjson
 
 from tacgraph.errors import UnreadableFile
 from tacgraph.model import BY_COLLECTION, BY_LABEL, Record
@@ -76,7 +73,7 @@ _TOO_DEEP = "not a tacgraph file: values nested too deeply"
 
 def _read_json(path: Path) -> Iterator[RawRecord]:
     try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        doc = _loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
         raise UnreadableFile(f"{path}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
     if not isinstance(doc, dict):
@@ -122,21 +119,21 @@ def _read_jsonl(path: Path) -> Iterator[RawRecord]:
             yield RawRecord(where, str(item["type"]), item["record"])
 
 
-# Nineteen digits in a row: maybe an integer past 64 bits, which orjson reads as a float.
-_LONG_NUMBER = re.compile(r"[0-9]{19}")
+class _Number(float):
+    """A JSON number with a fraction or an exponent, or NaN or Infinity, as read: a float
+    orjson will not dump (it writes NaN as null, which would pass for an absent value),
+    so a record holding one is dumped for its fingerprint and validation by the standard
+    library, as it always was (importer.batch.sorted_text)."""
 
 
-def _loads(line: str) -> Any:
-    """One line's value: orjson's (several times faster), or, where orjson refuses the
-    line or might read it otherwise, the standard library's, which takes what orjson
-    does not (a lone surrogate's escape, NaN) and keeps an integer past 64 bits whole,
-    and names what neither takes as it always has."""
-    if _LONG_NUMBER.search(line) is None:
-        try:
-            return orjson.loads(line)
-        except orjson.JSONDecodeError:
-            pass
-    return json.loads(line)
+_DECODER = json.JSONDecoder(parse_float=_Number, parse_constant=_Number)
+
+
+def _loads(text: str) -> Any:
+    """``json.loads(text)``, with every number that is not an integer a :class:`_Number`."""
+    if text.startswith("\ufeff"):
+        return json.loads(text)  # which refuses a byte-order mark, naming it
+    return _DECODER.decode(text)
 
 
 class _Unreadable(str):
@@ -206,7 +203,7 @@ def _csv_record(model: type[Record], row: Iterable[tuple[str, str]]) -> Any:
             continue
         if key in nested:
             try:
-                out[key] = json.loads(value)
+                out[key] = _loads(value)
             except (json.JSONDecodeError, RecursionError):
                 return _Unreadable(f"{key}: cell must hold a JSON list")
         elif key in many or kinds.get(key) == "STRING[]":

@@ -107,3 +107,74 @@ def test_the_id_file_gives_the_same_answers_before_and_after_a_batch_is_flushed(
     assert ids.state("Child", "C-1") == (b"r", True, True)
     assert (ids.to_write(), ids.unchanged()) == (3, 1)
     ids.close()
+
+
+def test_a_json_lines_value_is_read_as_the_standard_library_reads_it(tmp_path: Path) -> None:
+    """JSON Lines are read by the standard library: orjson, several times faster, reads
+    an integer past 64 bits as a float, and checking each line for one cost as much as
+    it saved; this pins what a faster reader must keep (a lone surrogate's escape, NaN,
+    an integer past 64 bits whole, an emoji's escaped pair, a line that is not JSON)."""
+    lines = [
+        '{"type": "Agency", "record": {"id": "A-1", "name": "\\ud800"}}',
+        '{"type": "Agency", "record": {"id": "A-2", "name": NaN}}',
+        '{"type": "Agency", "record": {"id": "A-3", "name": 123456789012345678901234567890}}',
+        '{"type": "Agency", "record": {"id": "A-4", "name": "caf\\u00e9 \\ud83d\\ude00"}}',
+        '{"type": "Agency", "record": {"id": "A-5", "name": [[[[]]]]}',
+    ]
+    path = tmp_path / "odd.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    read = list(read_records(path))
+    # As dumped: NaN is not equal to itself.
+    assert [json.dumps(raw.data) for raw in read[:4]] == [
+        json.dumps(json.loads(line)["record"]) for line in lines[:4]
+    ]
+    assert type(read[2].data["name"]) is int
+    assert str(read[4].data).startswith("not valid JSON")
+    assert [raw.location.rsplit(":", 1)[1] for raw in read] == [f"line {n}" for n in range(1, 6)]
+
+
+def test_a_record_orjson_cannot_dump_is_fingerprinted_by_the_standard_library(
+    tmp_path: Path,
+) -> None:
+    """A record's sorted text is orjson's; one orjson refuses (a lone surrogate, an
+    integer past 64 bits) still has a text and a fingerprint, with its surrogate escaped
+    (so the batch path leaves it to the record-by-record one, which names the field)."""
+    plain = RawRecord("x:line 1", "Agency", {"name": "café", "id": "A-1"})
+    lone = RawRecord("x:line 2", "Agency", {"name": "\ud800", "id": "A-2"})
+    big = RawRecord("x:line 3", "Agency", {"name": 2**70, "id": "A-3"})
+    assert prepare(plain)[0] == '{"id":"A-1","name":"café"}'
+    assert prepare(lone)[0] == '{"id":"A-2","name":"\\ud800"}'
+    assert prepare(big)[0] == f'{{"id":"A-3","name":{2**70}}}'
+    assert all(prepare(raw)[1] is not None for raw in (plain, lone, big))
+    # orjson writes NaN as null, which an optional field takes for absent: a number that
+    # is not an integer is read as one only the standard library dumps.
+    path = tmp_path / "nan.jsonl"
+    path.write_text(
+        '{"type": "Household", "record": {"id": "H-1", "address_line": "1 Road", '
+        '"postcode": "WV13 4GL", "locality": NaN}}\n',
+        encoding="utf-8",
+    )
+    [nan] = read_records(path)
+    assert prepare(nan)[0] == (
+        '{"address_line":"1 Road","id":"H-1","locality":NaN,"postcode":"WV13 4GL"}'
+    )
+    [checked] = validate_batch([(nan, *prepare(nan))])
+    assert [p.field for p in checked.problems] == ["locality"]
+    parsed = validate_batch([(raw, *prepare(raw)) for raw in (plain, lone, big)])
+    assert [p.problems[0].field for p in parsed[1:]] == ["name", "name"]
+
+
+def test_claiming_an_id_answers_as_known_then_keep(tmp_path: Path) -> None:
+    ids = IdFile(tmp_path)
+    assert ids.claim("Child", "C-1", b"a") is None
+    assert ids.claim("Child", "C-1", b"a") == b"a"  # the same record again
+    assert ids.claim("Child", "C-1", b"b") == b"a"  # another record with its id: not kept
+    assert ids.known("Child", "C-1") == b"a"
+    ids.keep("Child", "C-2", b"c", unchanged=True)
+    ids.flush()
+    assert ids.claim("Child", "C-2", b"c") == b"c"
+    assert ids.state("Child", "C-2") == (b"c", True, True)  # to write, and as stored
+    assert ids.take("Child", "C-1") == b"a"
+    assert ids.claim("Child", "C-1", b"d") is None  # taken: no longer to write
+    assert ids.to_write() == 2
+    ids.close()

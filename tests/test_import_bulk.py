@@ -4,15 +4,16 @@ record gives."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from conftest import SALLY
-from tacgraph.errors import StoreError
+from tacgraph.errors import InvalidInput, StoreError
 from tacgraph.export import canonical_hash
-from tacgraph.importer import import_files
+from tacgraph.importer import bulkcsv, import_files
 from tacgraph.store import arrowfiles
 from tacgraph.store.embedded import EmbeddedStore
 from tacgraph.synth import Synthesiser, write_jsonl
@@ -116,3 +117,24 @@ def test_a_first_load_that_fails_midway_leaves_the_store_empty(
         assert store.is_empty()
         import_files(store, [source])
         assert not store.is_empty()
+
+
+def test_neo4j_admin_cells_made_a_column_at_a_time_are_each_value_s_cell() -> None:
+    """The CSV cells of a column, made by the property's type, are the cells each value
+    on its own makes (bulkcsv._quoted of bulkcsv._cell), quotes and all."""
+    columns: dict[str, list[Any]] = {
+        "STRING": ["plain", 'say "hi"', "", None, "a,b\nc"],
+        "BOOLEAN": [True, False, None, True, False],
+        "INT64": [0, -3, None, 2**40, 7],
+        "DATE": [date(2024, 2, 29), None, date(1999, 1, 1), None, date(2000, 12, 31)],
+        "STRING[]": [["a", 'b"c'], [], None, ["x"], ["y", "z"]],
+    }
+    ids = [f"C-{n}" for n in range(5)]
+    for kind, values in columns.items():
+        expected = [
+            bulkcsv._quoted(bulkcsv._cell(v, f"Child {rid}"))
+            for rid, v in zip(ids, values, strict=True)
+        ]
+        assert bulkcsv._cells(kind, values, ids, "Child") == expected, kind
+    with pytest.raises(InvalidInput, match="Child C-1"):
+        bulkcsv._cells("STRING[]", [["a"], ["b;c"]], ids[:2], "Child")

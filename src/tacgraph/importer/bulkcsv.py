@@ -63,6 +63,25 @@ def _quoted(value: Any) -> str:
     return '"' + str(value).replace('"', '""') + '"'
 
 
+def _text(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def _cells(kind: str, values: list[Any], ids: list[str], source: str) -> list[str]:
+    """Each value's cell, as :func:`_quoted` of :func:`_cell` makes it (``ids`` and
+    ``source`` name a row whose list cannot be written), a column at a time: a call or
+    two a value cost most of a first load's CSV writing."""
+    if kind == "STRING":
+        return ["" if v is None else '"' + v.replace('"', '""') + '"' for v in values]
+    if kind == "BOOLEAN":
+        return ["" if v is None else '"true"' if v else '"false"' for v in values]
+    if kind == "INT64":
+        return ["" if v is None else str(v) for v in values]
+    if kind == "DATE":
+        return ["" if v is None else '"' + v.isoformat() + '"' for v in values]
+    return [_quoted(_cell(v, f"{source} {rid}")) for rid, v in zip(ids, values, strict=True)]
+
+
 class _Sink:
     def __init__(self, path: Path, header: list[str]) -> None:
         self.path = path
@@ -70,9 +89,12 @@ class _Sink:
         self._handle: TextIO = path.open("w", encoding="utf-8", newline="")
         self._handle.write(",".join(header) + "\n")
 
-    def add(self, values: list[Any]) -> None:
-        self._handle.write(",".join(_quoted(v) for v in values) + "\n")
-        self.rows += 1
+    def add(self, columns: list[list[str]]) -> None:
+        """Rows given as columns of cells (see :func:`_cells`), of equal length."""
+        rows = [",".join(row) for row in zip(*columns, strict=True)]
+        if rows:
+            self._handle.write("\n".join(rows) + "\n")
+        self.rows += len(rows)
 
     def close(self) -> None:
         self._handle.close()
@@ -86,7 +108,7 @@ class CsvFiles:
     nodes: dict[str, _Sink] = field(default_factory=dict)
     edges: dict[EdgeSpec, _Sink] = field(default_factory=dict)
 
-    def add_node(self, label: str, row: dict[str, Any], content_hash: str) -> None:
+    def add_nodes(self, label: str, columns: dict[str, list[Any]], hashes: list[str]) -> None:
         sink = self.nodes.get(label)
         props = graph_schema().node(label).props
         if sink is None:
@@ -95,18 +117,25 @@ class CsvFiles:
             ]
             header.append(f"{HASH}:string")
             sink = self.nodes[label] = _Sink(self.folder / f"{label}.csv", header)
-        where = f"{label} {row['id']}"
-        sink.add([_cell(row[p.name], where) for p in props] + [content_hash])
+        ids = columns["id"]
+        cells = [_cells(p.type, columns[p.name], ids, label) for p in props]
+        sink.add([*cells, [_text(mark) for mark in hashes]])
 
-    def add_edge(self, edge: EdgeSpec, source: str, target: str, props: dict[str, Any]) -> None:
+    def add_edges(
+        self,
+        edge: EdgeSpec,
+        sources: list[str],
+        targets: list[str],
+        props: dict[str, list[Any]],
+    ) -> None:
         sink = self.edges.get(edge)
         if sink is None:
             header = [f":START_ID({edge.source})", f":END_ID({edge.target})"]
             header += [f"{p.name}:{_TYPES[str(p.type)]}" for p in edge.props]
             name = f"{edge.source}-{edge.field}.csv"
             sink = self.edges[edge] = _Sink(self.folder / name, header)
-        where = f"{edge.source} {source}"
-        sink.add([source, target, *(_cell(props[p.name], where) for p in edge.props)])
+        cells = [_cells(str(p.type), props[p.name], sources, edge.source) for p in edge.props]
+        sink.add([[_text(v) for v in sources], [_text(v) for v in targets], *cells])
 
     def close(self) -> None:
         for sink in (*self.nodes.values(), *self.edges.values()):

@@ -51,7 +51,8 @@ class IdFile:
         # in) and the ids needed; read by prefetch: the file's state of some ids (None
         # for one it does not hold), good until the next flush.
         self._kept: dict[tuple[str, str], _State] = {}
-        self._needed: list[tuple[str, str]] = []
+        # Ids needed, by label: a set, as many references point at the same few ids.
+        self._needed: dict[str, set[str]] = {}
         self._read: dict[tuple[str, str], _State | None] = {}
 
     def close(self) -> None:
@@ -99,6 +100,17 @@ class IdFile:
         fp, same = (before[1], before[2]) if before is not None else (False, False)
         self._kept[key] = (mark, fp or not unchanged, same or unchanged)
 
+    def claim(self, label: str, rid: str, mark: bytes) -> bytes | None:
+        """:meth:`known` and then, unless that is another fingerprint, :meth:`keep`
+        (to write) in one look-up: the fingerprint of the record with this id read so
+        far, or None."""
+        key = (label, rid)
+        before = self._state(key)
+        known = before[0] if before is not None and (before[1] or before[2]) else None
+        if known is None or known == mark:
+            self._kept[key] = (mark, True, before is not None and before[2])
+        return known
+
     def flush(self) -> None:
         """Write what was kept and needed since the last flush."""
         if self._kept:
@@ -108,9 +120,10 @@ class IdFile:
                 "fp = excluded.fp, unchanged = excluded.unchanged",
                 ((*key, mark, int(fp), int(same)) for key, (mark, fp, same) in self._kept.items()),
             )
-        if self._needed:
+        for label, ids in self._needed.items():
             self._db.executemany(
-                "INSERT OR IGNORE INTO needed (label, id) VALUES (?, ?)", self._needed
+                "INSERT OR IGNORE INTO needed (label, id) VALUES (?, ?)",
+                ((label, rid) for rid in ids),
             )
         self._kept.clear()
         self._needed.clear()
@@ -138,7 +151,10 @@ class IdFile:
 
     def need(self, label: str, ids: Iterable[str]) -> None:
         """Remember ids of ``label`` that references point at."""
-        self._needed.extend((label, rid) for rid in ids)
+        needed = self._needed.get(label)
+        if needed is None:
+            needed = self._needed[label] = set()
+        needed.update(ids)
 
     def outside_count(self) -> int:
         self.flush()

@@ -41,10 +41,11 @@ class _Sink:
         self._columns: list[list[Any]] = [[] for _ in columns]
         self.rows = 0
 
-    def add(self, values: Sequence[Any]) -> None:
-        for column, value in zip(self._columns, values, strict=True):
-            column.append(value)
-        self.rows += 1
+    def add(self, columns: Sequence[list[Any]]) -> None:
+        """Rows given as columns, one per name, of equal length."""
+        for held, values in zip(self._columns, columns, strict=True):
+            held += values
+        self.rows += len(columns[0])
         if len(self._columns[0]) >= ROWS_PER_BATCH:
             self.flush()
 
@@ -57,7 +58,11 @@ class _Sink:
             pa.array(column, type=f.type)
             for column, f in zip(self._columns, self.schema, strict=True)
         ]
-        self._writer.write_batch(pa.record_batch(arrays, schema=self.schema))
+        held = pa.record_batch(arrays, schema=self.schema)
+        # Columns come a batch of records at a time, so more rows than a batch may be
+        # held: written in slices of ROWS_PER_BATCH, which a COPY's part never splits.
+        for start in range(0, held.num_rows, ROWS_PER_BATCH):
+            self._writer.write_batch(held.slice(start, ROWS_PER_BATCH))
         for column in self._columns:
             column.clear()
 
@@ -75,27 +80,28 @@ class ArrowFiles:
     nodes: dict[str, _Sink] = field(default_factory=dict)
     edges: dict[EdgeSpec, _Sink] = field(default_factory=dict)
 
-    def add_node(self, label: str, row: dict[str, Any], content_hash: str) -> None:
+    def add_nodes(self, label: str, columns: dict[str, list[Any]], hashes: list[str]) -> None:
         sink = self.nodes.get(label)
         if sink is None:
-            columns = [(p.name, p.type) for p in graph_schema().node(label).props]
-            columns.append((HASH, "STRING"))
-            sink = self.nodes[label] = _Sink(self.folder / f"{label}.arrow", columns, self.kind)
-        values = [row[name] for name in sink.names[:-1]]
-        values.append(content_hash)
-        sink.add(values)
+            names = [(p.name, p.type) for p in graph_schema().node(label).props]
+            names.append((HASH, "STRING"))
+            sink = self.nodes[label] = _Sink(self.folder / f"{label}.arrow", names, self.kind)
+        sink.add([*(columns[name] for name in sink.names[:-1]), hashes])
 
-    def add_edge(self, edge: EdgeSpec, source: str, target: str, props: dict[str, Any]) -> None:
+    def add_edges(
+        self,
+        edge: EdgeSpec,
+        sources: list[str],
+        targets: list[str],
+        props: dict[str, list[Any]],
+    ) -> None:
         sink = self.edges.get(edge)
         if sink is None:
-            columns = [("from", "STRING"), ("to", "STRING")]
-            columns += [(p.name, str(p.type)) for p in edge.props]
+            names = [("from", "STRING"), ("to", "STRING")]
+            names += [(p.name, str(p.type)) for p in edge.props]
             name = f"{edge.source}-{edge.field}.arrow"
-            sink = self.edges[edge] = _Sink(self.folder / name, columns, self.kind)
-        if edge.props:
-            sink.add((source, target, *[props[p.name] for p in edge.props]))
-        else:
-            sink.add((source, target))
+            sink = self.edges[edge] = _Sink(self.folder / name, names, self.kind)
+        sink.add([sources, targets, *(props[p.name] for p in edge.props)])
 
     def close(self) -> None:
         for sink in (*self.nodes.values(), *self.edges.values()):

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from tacgraph import audit, dates, gate
 from tacgraph.access import AccessDenied, Requester, requester_call
-from tacgraph.cases import read_cases, read_with
+from tacgraph.cases import read_with
 from tacgraph.consent import BasisFact, ConsentFact, Decision, Viewer
 from tacgraph.gate import ALWAYS, HOUSEHOLD_SHIELD, OWN, SHIELD, Gate, front_door
 from tacgraph.model import Scope
@@ -218,20 +218,21 @@ def _who_else(
         # Neo4j), and checked before anything is decided from them.
         # The household shields are read in that unit too (nothing is decided from
         # them until the requester passes; an id the store does not hold adds no row).
+        # So are the cases as of today where the date asked for is another (the gate
+        # decides as of both): the same chains on LadybugDB, filtered for each date.
         read = read_with(
             store,
             [requester_call(requester_id), gate.shielded_households_call(ids)],
             ids,
             on,
             history=history,
+            today=today,
         )
         rows = LOOKUP_REQUESTER.rows(read.extra[0])
         requester = gate.check_requester(rows, requester_id, reading)
         cases = read.cases
         as_was = gate.as_it_was(requester, reading)
-        now = (
-            read_cases(store, list(cases), today) if cases and on != today and not as_was else cases
-        )
+        now = cases if as_was else read.today
         homes = gate.shield_map(GATE_SHIELDED_HOUSEHOLDS.rows(read.extra[1]), requester.id)
         involved = {c: _involved(now[c], requester.id, today) for c in cases if c in now}
         for c in cases:

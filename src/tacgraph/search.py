@@ -24,7 +24,10 @@ from tacgraph.errors import InvalidArgument
 from tacgraph.rows.search import (
     SEARCH_CHILDREN,
     SEARCH_CHILDREN_BORN,
+    SEARCH_CHILDREN_NAMED,
     SEARCH_CHILDREN_NHS,
+    SEARCH_FAMILY_NAMES,
+    SEARCH_NAMES,
     SearchChildrenRow,
 )
 from tacgraph.store.base import Store
@@ -358,14 +361,38 @@ def find(
 
 def candidates(store: Store, criteria: Criteria) -> list[SearchChildrenRow]:
     """The children a search compares: those with the NHS number or the date of birth
-    given, read by the query (every child besides would fail that criterion), else every
-    child. The search still checks every criterion of every row read."""
+    given, read by the query (every child besides would fail that criterion); else,
+    for a name, those with a name it may match: its words are compared with every
+    family name (two words or more: some reading of them must match the family name)
+    or every name (one word: it must be like a word of one of the child's names), each
+    name once, and only the children of the names that may match are read (no other
+    child can match); else every child. The search still checks every criterion of
+    every row read."""
     nhs_number = re.sub(r"\D", "", criteria.nhs_number)
     if nhs_number:
         return store.read(SEARCH_CHILDREN_NHS, {"nhs_number": nhs_number})
     if criteria.date_of_birth is not None:
         return store.read(SEARCH_CHILDREN_BORN, {"date_of_birth": criteria.date_of_birth})
-    return store.read(SEARCH_CHILDREN)
+    words = tuple(normalise(criteria.name).split())
+    if not words:
+        return store.read(SEARCH_CHILDREN)
+    if len(words) > 1:
+        names: list[str] = []
+        families = [
+            row["name"]
+            for row in store.read(SEARCH_FAMILY_NAMES)
+            if max(_family_scores(words, _words(row["name"]))) >= NAME_THRESHOLD
+        ]
+    else:
+        names = [
+            row["name"]
+            for row in store.read(SEARCH_NAMES)
+            if _best(words[0], _words(row["name"])) >= NAME_THRESHOLD
+        ]
+        families = names
+    if not families and not names:
+        return []
+    return store.read(SEARCH_CHILDREN_NAMED, {"family_names": families, "names": names})
 
 
 def _found(

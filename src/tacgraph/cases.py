@@ -54,16 +54,20 @@ from tacgraph.rows.lookup import (
     CHILD_CONSENTS,
     CHILD_FAMILY,
     CHILD_FAMILY_HOMES,
+    CHILD_FAMILY_HOUSEHOLD_CHILDREN,
     CHILD_HANDOVER_INVOLVEMENTS,
     CHILD_HANDOVERS,
+    CHILD_HOUSEHOLD_CHILDREN,
     CHILD_INVOLVEMENT_AGENCIES,
     CHILD_INVOLVEMENTS,
     CHILD_SHIELD,
     CHILD_TEAMS,
+    GATE_SHIELDED_HOUSEHOLDS,
     LOOKUP_CHILD,
     CaseChildrenRow,
     CaseReadRow,
     CaseTeamsRow,
+    GateShieldedHouseholdsRow,
 )
 from tacgraph.store.base import Row, Store
 
@@ -109,6 +113,7 @@ class Reading:
     extra: list[list[Any]]
     cases: dict[str, Row]
     today: dict[str, Row]  # the cases on the second date asked for (``cases`` if none)
+    shields: list[GateShieldedHouseholdsRow]  # with ``shields``: gate_shielded_households
 
 
 class _Found:
@@ -143,6 +148,7 @@ def read_with(
     *,
     history: bool = False,
     today: date | None = None,
+    shields: bool = False,
 ) -> Reading:
     """The cases as :func:`read_cases` reads them, and the rows of ``extra`` named
     queries read in the same unit before them (one read transaction on Neo4j, where
@@ -150,20 +156,30 @@ def read_with(
     ``today`` (another date than ``on``), also the cases on that date, without history,
     in the same unit: on LadybugDB one child's chains are read once and filtered for
     each date (they take no date), on Neo4j the case read for each date runs in the one
-    transaction."""
+    transaction. With ``shields``, also the rows of gate_shielded_households for the
+    children (the gate's household shield): on LadybugDB, for one child, from chains
+    that give the same rows, each a few index lookups where that query joins against
+    every child."""
     second = today if today is not None and today != on else None
     if not child_ids:
-        return Reading(_read_all(store, extra) if extra else [], {}, {})
-    if store.engine == "neo4j":
-        rows, cases, now = _read_whole(store, extra, child_ids, on, history, second)
-    elif len(child_ids) == 1:
-        rows, cases, now = _read_chains(store, extra, child_ids[0], on, history, second)
+        return Reading(_read_all(store, extra) if extra else [], {}, {}, [])
+    if store.engine == "neo4j" or len(child_ids) > 1:
+        asked = (
+            [*extra, GATE_SHIELDED_HOUSEHOLDS.call({"child_ids": child_ids})] if shields else extra
+        )
+        if store.engine == "neo4j":
+            rows, cases, now = _read_whole(store, asked, child_ids, on, history, second)
+        else:
+            rows, cases = _read_sections(store, asked, child_ids, on, history)
+            now = _read_sections(store, [], child_ids, second, False)[1] if second else cases
+        households: list[GateShieldedHouseholdsRow] = rows.pop() if shields else []
     else:
-        rows, cases = _read_sections(store, extra, child_ids, on, history)
-        now = _read_sections(store, [], child_ids, second, False)[1] if second else cases
+        rows, cases, now, households = _read_chains(
+            store, extra, child_ids[0], on, history, second, shields=shields
+        )
     for case in {id(c): c for c in (*cases.values(), *now.values())}.values():
         _finish(case)
-    return Reading(rows, cases, now)
+    return Reading(rows, cases, now, households)
 
 
 def _read_all(store: Store, calls: Sequence[Call[Any]], *, short: bool = True) -> list[list[Any]]:
@@ -313,23 +329,59 @@ def _read_chains(
     on: date,
     history: bool,
     today: date | None = None,
-) -> tuple[list[list[Any]], dict[str, Row], dict[str, Row]]:
+    *,
+    shields: bool = False,
+) -> tuple[list[list[Any]], dict[str, Row], dict[str, Row], list[GateShieldedHouseholdsRow]]:
     given = {"child_id": child_id}
     first = [q for q in FIRST if history or q is not CHILD_HANDOVERS]
+    if shields:
+        first += [CHILD_HOUSEHOLD_CHILDREN, CHILD_FAMILY_HOUSEHOLD_CHILDREN]
     answers = _read_all(store, [*extra, *(q.call(given) for q in first)])
     before, rows = answers[: len(extra)], _Found()
     rows.add(first, answers[len(extra) :])
     if not rows(LOOKUP_CHILD):
-        return before, {}, {}
+        return before, {}, {}, []
     # Only an open CAF's team counts: with none open on either date, the team chain is
     # not read.
     days = (on,) if today is None else (on, today)
     open_cafs = any(_open_cafs(rows, day) for day in days)
     links = _links(rows, open_cafs)
-    rows.add(links, _read_all(store, [q.call(given) for q in links]))
+    # The shields that name whom each shielded child in those households lets see.
+    others = [*rows(CHILD_HOUSEHOLD_CHILDREN), *rows(CHILD_FAMILY_HOUSEHOLD_CHILDREN)]
+    shielded = list(dict.fromkeys(r["other_id"] for r in others if r["shielded"]))
+    calls = [q.call(given) for q in links] + [CHILD_SHIELD.call({"child_id": o}) for o in shielded]
+    found = _read_all(store, calls)
+    rows.add(links, found[: len(links)])
+    named = dict(zip(shielded, found[len(links) :], strict=True))
+    households = _households(child_id, rows, named)
     case = _chain_case(rows, on, history)
     now = _chain_case(rows, today, False) if today is not None else case
-    return before, {child_id: case}, {child_id: now}
+    return before, {child_id: case}, {child_id: now}, households
+
+
+def _households(
+    child_id: str, rows: _Found, named: Mapping[str, list[Any]]
+) -> list[GateShieldedHouseholdsRow]:
+    """gate_shielded_households's rows from the household chains: for each shielded
+    child in the child's household ('' for the member) or a family member's, a row for
+    each practitioner its shield names (none: one row with null)."""
+    found: list[GateShieldedHouseholdsRow] = []
+    homes = [("", r) for r in rows(CHILD_HOUSEHOLD_CHILDREN)]
+    homes += [(r["family_member_id"], r) for r in rows(CHILD_FAMILY_HOUSEHOLD_CHILDREN)]
+    for member, row in homes:
+        if not row["shielded"]:
+            continue
+        names = [r["practitioner_id"] for r in named[row["other_id"]]] or [None]
+        found += [
+            {
+                "child_id": child_id,
+                "family_member_id": member,
+                "other_id": row["other_id"],
+                "shield_practitioner_id": p,
+            }
+            for p in names
+        ]
+    return found
 
 
 def _open_cafs(rows: _Found, on: date) -> list[Row]:

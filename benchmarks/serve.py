@@ -21,7 +21,10 @@ Little's law, 50 users with no pause at 300 lookups/s would each wait 167 ms on 
 
 Prints requests a second, p50 and p99 per page, errors (a refused or failed request, or
 a child's page without its answer), misses (a search answered without the child
-searched for), and whether the access log is intact afterwards. Every request goes to
+searched for), the server's CPU milliseconds per audited lookup (its processes' user
+and system time over the round, from /proc: steadier than latency on a machine others
+share; for Neo4j, the tacgraph workers' only), and whether the access log is intact
+afterwards. Every request goes to
 127.0.0.1; each round is bounded in requests and in time.
 
     python benchmarks/serve.py --children 2000 --engines embedded neo4j --users 1 10 50 \
@@ -80,6 +83,7 @@ class Timings:
     reasons: dict[str, int] = field(default_factory=dict)  # what each error was
     misses: int = 0  # searches answered without the child searched for
     wall: float = 0.0
+    server_cpu: float | None = None  # CPU seconds the server's processes used meanwhile
 
     def error(self, reason: str) -> None:
         self.errors += 1
@@ -87,6 +91,26 @@ class Timings:
 
     def add(self, page: str, seconds: float) -> None:
         self.pages.setdefault(page, []).append(seconds)
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU seconds (user and system) a process and its children have used so far: the
+    server's share of a round, steadier than its latency on a machine others share.
+    None where /proc cannot say (not Linux)."""
+    ticks, pending, seen = 0, [pid], set()
+    try:
+        while pending:
+            current = pending.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+    except (OSError, ValueError, IndexError):
+        return None
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _percentile(values: list[float], p: float) -> float:
@@ -265,23 +289,29 @@ async def _timed(
     users: list[User],
     each: Callable[[httpx.AsyncClient, str, User], Awaitable[None]],
     timings: Timings,
+    server: int,
 ) -> Timings:
     """Sign every user in first, then run ``each`` for all of them at once, timing the
-    whole (``timings.wall``)."""
+    whole (``timings.wall``) and the CPU the server (process ``server``) used for it."""
     clients, tokens = await _signed_in(base, users)
     try:
-        start = time.perf_counter()
+        start, used = time.perf_counter(), _cpu_seconds(server)
         await asyncio.gather(
             *(each(c, t, u) for c, t, u in zip(clients, tokens, users, strict=True))
         )
         timings.wall = time.perf_counter() - start
+        after = _cpu_seconds(server)
+        if used is not None and after is not None:
+            timings.server_cpu = after - used
     finally:
         for client in clients:
             await client.aclose()
     return timings
 
 
-async def _paced_round(base: str, users: list[User], rate: float, seconds: float) -> Timings:
+async def _paced_round(
+    base: str, users: list[User], rate: float, seconds: float, server: int
+) -> Timings:
     """Every user signed in, then ``rate`` audited lookups a second offered by all of
     them together (a search + who-else pair is two), for ``seconds``; the round ends
     when the last pair due in that time is answered."""
@@ -292,10 +322,10 @@ async def _paced_round(base: str, users: list[User], rate: float, seconds: float
     def each(c: httpx.AsyncClient, t: str, u: User) -> Awaitable[None]:
         return _paced_user(c, t, u, per_user, seconds, random.Random(rng.random()), timings)
 
-    return await _timed(base, users, each, timings)
+    return await _timed(base, users, each, timings, server)
 
 
-async def _round(base: str, users: list[User], rounds: int, seconds: float) -> Timings:
+async def _round(base: str, users: list[User], rounds: int, seconds: float, server: int) -> Timings:
     """Sign every user in first, then run search + who-else for all of them at once,
     each user's next pair as soon as its last is answered (closed loop)."""
     timings = Timings()
@@ -304,7 +334,7 @@ async def _round(base: str, users: list[User], rounds: int, seconds: float) -> T
         # the round's seconds count from when every user is signed in
         return _one_user(c, t, u, rounds, time.monotonic() + seconds, timings)
 
-    return await _timed(base, users, each, timings)
+    return await _timed(base, users, each, timings, server)
 
 
 def _serve(config: StoreConfig, port: int, workers: int, work: Path) -> subprocess.Popen[bytes]:
@@ -379,9 +409,11 @@ def run(
             base = f"http://127.0.0.1:{port}"
             try:
                 if spec.rate is None:
-                    timings = asyncio.run(_round(base, group, rounds, seconds))
+                    timings = asyncio.run(_round(base, group, rounds, seconds, server.pid))
                 else:
-                    timings = asyncio.run(_paced_round(base, group, spec.rate, paced_seconds))
+                    timings = asyncio.run(
+                        _paced_round(base, group, spec.rate, paced_seconds, server.pid)
+                    )
             except httpx.HTTPError:
                 print((work / "server.log").read_text()[-3000:], file=sys.stderr)
                 raise
@@ -409,6 +441,9 @@ def run(
                         timings.errors if page == "who-else" else "",
                         timings.misses if page == "search" else "",
                         f"{total / timings.wall:,.0f}" if page == "who-else" else "",
+                        f"{timings.server_cpu / total * 1000:.1f}"
+                        if page == "who-else" and timings.server_cpu is not None and total
+                        else "",
                     ]
                 )
             time.sleep(2)  # a moment between rounds: sockets
@@ -425,6 +460,7 @@ def run(
                 "",
                 "",
                 "intact" if verified.ok else f"BROKEN: {len(verified.problems)}",
+                "",
                 "",
                 "",
             ]
@@ -474,6 +510,7 @@ def main() -> None:
         "errors",
         "misses",
         "lookups/s",
+        "server CPU ms/lookup",
     ]
     rows: list[list[Any]] = []
     for engine in args.engines:

@@ -19,8 +19,9 @@ followed by one bare access-log append of what it read: an ungated lookup that i
 logged, the floor for any lookup that writes its entry before it answers. A case list of
 100 children is one call of who_else_many: one read for all of them (on LadybugDB a
 statement per section, then the records they name, by id) and one audit write of 100
-entries. Prints p50/p99 in milliseconds; figures go in docs/benchmarks.md. Nothing
-asserts on time.
+entries. Prints p50/p99 in milliseconds, and the mean CPU milliseconds of the process
+(every thread) per gated lookup, which a shared machine disturbs less than latency;
+figures go in docs/benchmarks.md. Nothing asserts on time.
 
 ``--sustained N`` runs N gated lookups one after another in one process, cycling over
 1,000 pairs, and prints the latency of each window of ``--window`` lookups: whether a
@@ -72,12 +73,14 @@ def pairs(store: Store, count: int, seed: int) -> list[tuple[str, str]]:
 class Latency:
     """Seconds per gated lookup, per plain lookup, per plain lookup followed by one bare
     access-log append (an ungated lookup that is still logged), and per case list of
-    100."""
+    100; and the CPU seconds per gated lookup (steadier than its latency on a machine
+    that others share)."""
 
     gated: list[float]
     plain: list[float]
     logged: list[float]
     case_lists: list[float]
+    gated_cpu: list[float]  # the process's CPU seconds per gated lookup, every thread
 
     def row(self) -> str:
         return (
@@ -86,14 +89,15 @@ class Latency:
             f"{pct(self.gated, 99) / pct(self.plain, 99):>10.1f} "
             f"{pct(self.logged, 50):>10.2f} {pct(self.logged, 99):>10.2f} "
             f"{pct(self.gated, 99) / pct(self.logged, 99):>10.1f} "
-            f"{pct(self.case_lists, 50):>10.1f} {pct(self.case_lists, 99):>10.1f}"
+            f"{pct(self.case_lists, 50):>10.1f} {pct(self.case_lists, 99):>10.1f} "
+            f"{sum(self.gated_cpu) / len(self.gated_cpu) * 1000:>10.2f}"
         )
 
 
 HEADER = (
     f"{'gated p50':>10} {'gated p99':>10} {'plain p50':>10} "
     f"{'plain p99':>10} {'p99 ratio':>10} {'logged p50':>10} {'logged p99':>10} "
-    f"{'p99 ratio':>10} {'case list p50':>10} {'case list p99':>10}"
+    f"{'p99 ratio':>10} {'case list p50':>10} {'case list p99':>10} {'gated CPU':>10}"
 )
 
 
@@ -107,11 +111,12 @@ def measure(store: Store, lookups: int) -> Latency:
         store.query("lookup_involvements", {"child_id": child, "as_of": AS_OF})
     warm_up = [child for child, _ in sample[-100:]]
     who_else_many(store, warm_up, sample[-1][1], as_of=AS_OF, purpose="warm-up")
-    gated, plain, logged = [], [], []
+    gated, plain, logged, cpu = [], [], [], []
     for child, viewer in sample:
-        start = time.perf_counter()
+        start, used = time.perf_counter(), time.process_time()
         who_else(store, child, viewer, as_of=AS_OF, purpose="benchmark")
         gated.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - used)
         start = time.perf_counter()
         store.query("lookup_involvements", {"child_id": child, "as_of": AS_OF})
         plain.append(time.perf_counter() - start)
@@ -135,7 +140,7 @@ def measure(store: Store, lookups: int) -> Latency:
         start = time.perf_counter()
         who_else_many(store, case_list, viewer, as_of=AS_OF, purpose="case list")
         batches.append(time.perf_counter() - start)
-    return Latency(gated, plain, logged, batches)
+    return Latency(gated, plain, logged, batches, cpu)
 
 
 def sustained(store: Store, lookups: int, window: int) -> list[str]:

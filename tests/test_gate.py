@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from conftest import BROKER, add_records, same_answer
-from tacgraph import audit, caf, gate
+from tacgraph import audit, caf, cases, gate
 from tacgraph.access import AccessDenied
 from tacgraph.export import export_file
 from tacgraph.lookup import front_door, who_else
@@ -30,6 +30,7 @@ from tacgraph.model import (
 )
 from tacgraph.practice_report import practice_report
 from tacgraph.render.tacmap import map_for
+from tacgraph.rows.lookup import GATE_SHIELDED_HOUSEHOLDS
 from tacgraph.store import Store
 from tacgraph.timeline import timeline
 
@@ -257,6 +258,32 @@ def test_a_shielded_child_s_household_is_shielded_for_a_sibling(
     for s in sibling.values():
         drawn = map_for(s, "CH-ROBIN-SIS", "PR-CC-WORKER", purpose="test", clock=NOW)
         assert not any(word in drawn.model_dump_json() for word in REFUGE)
+
+
+def test_one_childs_household_shield_is_read_from_chains_with_the_same_rows(
+    sibling: dict[str, Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lookup reads the household shield with the cases. For one child on LadybugDB
+    it comes from chains from the child (gate_shielded_households joins against every
+    child there); the rows are those that query gives, on both engines."""
+    ran: list[str] = []
+    embedded = sibling["embedded"]
+    query = embedded.query
+
+    def counted(name: str, params: Any = None) -> Any:
+        ran.append(name)
+        return query(name, params)
+
+    for child_id in ("CH-ROBIN-SIS", "CH-ROBIN", "CH-SALLY", "CH-NOBODY"):
+        for engine, s in sibling.items():
+            expected = s.read(GATE_SHIELDED_HOUSEHOLDS, {"child_ids": [child_id]})
+            if engine == "embedded":
+                monkeypatch.setattr(s, "query", counted)
+            read = cases.read_with(s, [], [child_id], TODAY, shields=True)
+            monkeypatch.undo()
+            assert sorted(read.shields, key=repr) == sorted(expected, key=repr), child_id
+            assert child_id != "CH-ROBIN-SIS" or read.shields, "the refuge is shielded"
+    assert ran and "gate_shielded_households" not in ran
 
 
 def test_caf_check_gives_the_front_door_for_a_shielded_child(casebook: dict[str, Store]) -> None:

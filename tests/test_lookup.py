@@ -492,3 +492,32 @@ def test_text_no_engine_can_store_fails_closed(casebook: dict[str, Store]) -> No
         entries = list(audit.entries(store))
         assert [e for e in entries if e.outcome == "disclosed" or e.disclosed] == []
         assert audit.verify(store).ok
+
+
+def test_a_past_dates_lookup_reads_the_child_once_for_both_dates(
+    casebook: dict[str, Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gate decides as of the date asked for and as of today; the cases for both
+    come from one read: on LadybugDB each of the child's chains runs once (they take no
+    date), on Neo4j both case reads run in the one read transaction with the
+    requester's. The answer is the one the gate gives on both engines."""
+    ran: dict[str, list[str]] = {engine: [] for engine in casebook}
+    units: dict[str, int] = dict.fromkeys(casebook, 0)
+    for engine, store in casebook.items():
+        query, query_many = store.query, store.query_many
+
+        def counted(name: str, params: Any = None, engine: str = engine, run: Any = query) -> Any:
+            ran[engine].append(name)
+            return run(name, params)
+
+        def unit(calls: Any, *, short: bool = False, engine: str = engine, run: Any = query_many):
+            units[engine] += 1
+            return run(calls, short=short)
+
+        monkeypatch.setattr(store, "query", counted)
+        monkeypatch.setattr(store, "query_many", unit)
+    r = ask(casebook, "CH-SALLY", "PR-MIDWIFE", on=date(2026, 10, 1), clock=at(NOW))
+    assert "PR-SOCIAL-WORKER" in [i.practitioner_id for i in r.involved]
+    chains = [n for n in ran["embedded"] if n.startswith(("child_", "lookup_child"))]
+    assert chains and len(chains) == len(set(chains)), chains
+    assert units["neo4j"] == 1

@@ -64,6 +64,8 @@ EXAMPLES: dict[str, Any] = {
     "practitioner_id": "PR-HOY",
     "dates": [date(2010, 5, 14), date(2026, 11, 28)],
     "kinds": ["school", "gp_practice"],
+    "family_names": ["Carter"],
+    "names": ["Sally"],
 }
 # Queries whose natural answer on the fixtures is about another child.
 CHILD_FOR = {

@@ -150,6 +150,25 @@ def test_a_date_of_birth_or_nhs_number_reads_only_the_children_it_can_match(
     assert [r["id"] for r in search.candidates(steven["embedded"], spaced)] == ["CH-SALLY"]
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["Sally Carter", "Saly Cartar", "Steven James Bailey", "steven jamesbailey", "Jo Nobody"],
+)
+def test_a_name_of_two_words_reads_only_the_children_whose_family_name_it_may_match(
+    steven: dict[str, Store], name: str
+) -> None:
+    """The names (for two words or more, the family names) are compared first; only
+    their children are read. Every child the whole population would have matched is
+    among them, and the answer is the same."""
+    criteria = search.parse_criteria(name=name)
+    for s in steven.values():
+        every = s.read(SEARCH_CHILDREN)
+        check = search._Check(criteria, clock().date())
+        read = search.candidates(s, criteria)
+        assert len(read) < len(every), name
+        assert [r for r in read if check.score(r)] == [r for r in every if check.score(r)]
+
+
 def test_every_search_is_audited_with_what_it_showed(books: dict[str, Store]) -> None:
     for s in books.values():
         found = _find(s, name="Sally Carter")

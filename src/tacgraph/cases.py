@@ -54,16 +54,20 @@ from tacgraph.rows.lookup import (
     CHILD_CONSENTS,
     CHILD_FAMILY,
     CHILD_FAMILY_HOMES,
+    CHILD_FAMILY_HOUSEHOLD_CHILDREN,
     CHILD_HANDOVER_INVOLVEMENTS,
     CHILD_HANDOVERS,
+    CHILD_HOUSEHOLD_CHILDREN,
     CHILD_INVOLVEMENT_AGENCIES,
     CHILD_INVOLVEMENTS,
     CHILD_SHIELD,
     CHILD_TEAMS,
+    GATE_SHIELDED_HOUSEHOLDS,
     LOOKUP_CHILD,
     CaseChildrenRow,
     CaseReadRow,
     CaseTeamsRow,
+    GateShieldedHouseholdsRow,
 )
 from tacgraph.store.base import Row, Store
 
@@ -103,10 +107,13 @@ FIRST: tuple[Query[Any], ...] = (
 @dataclass(frozen=True)
 class Reading:
     """What one read gave: the rows of the extra calls asked for, in order (each checked
-    against its query's row type), and the cases by child id."""
+    against its query's row type), and the cases by child id, on the date asked for and
+    on the second date (today) where one was asked for."""
 
     extra: list[list[Any]]
     cases: dict[str, Row]
+    today: dict[str, Row]  # the cases on the second date asked for (``cases`` if none)
+    shields: list[GateShieldedHouseholdsRow]  # with ``shields``: gate_shielded_households
 
 
 class _Found:
@@ -140,21 +147,39 @@ def read_with(
     on: date,
     *,
     history: bool = False,
+    today: date | None = None,
+    shields: bool = False,
 ) -> Reading:
     """The cases as :func:`read_cases` reads them, and the rows of ``extra`` named
     queries read in the same unit before them (one read transaction on Neo4j, where
-    each transaction costs round trips): the lookup reads its requester this way."""
+    each transaction costs round trips): the lookup reads its requester this way. With
+    ``today`` (another date than ``on``), also the cases on that date, without history,
+    in the same unit: on LadybugDB one child's chains are read once and filtered for
+    each date (they take no date), on Neo4j the case read for each date runs in the one
+    transaction. With ``shields``, also the rows of gate_shielded_households for the
+    children (the gate's household shield): on LadybugDB, for one child, from chains
+    that give the same rows, each a few index lookups where that query joins against
+    every child."""
+    second = today if today is not None and today != on else None
     if not child_ids:
-        return Reading(_read_all(store, extra) if extra else [], {})
-    if store.engine == "neo4j":
-        rows, cases = _read_whole(store, extra, child_ids, on, history)
-    elif len(child_ids) == 1:
-        rows, cases = _read_chains(store, extra, child_ids[0], on, history)
+        return Reading(_read_all(store, extra) if extra else [], {}, {}, [])
+    if store.engine == "neo4j" or len(child_ids) > 1:
+        asked = (
+            [*extra, GATE_SHIELDED_HOUSEHOLDS.call({"child_ids": child_ids})] if shields else extra
+        )
+        if store.engine == "neo4j":
+            rows, cases, now = _read_whole(store, asked, child_ids, on, history, second)
+        else:
+            rows, cases = _read_sections(store, asked, child_ids, on, history)
+            now = _read_sections(store, [], child_ids, second, False)[1] if second else cases
+        households: list[GateShieldedHouseholdsRow] = rows.pop() if shields else []
     else:
-        rows, cases = _read_sections(store, extra, child_ids, on, history)
-    for case in cases.values():
+        rows, cases, now, households = _read_chains(
+            store, extra, child_ids[0], on, history, second, shields=shields
+        )
+    for case in {id(c): c for c in (*cases.values(), *now.values())}.values():
         _finish(case)
-    return Reading(rows, cases)
+    return Reading(rows, cases, now, households)
 
 
 def _read_all(store: Store, calls: Sequence[Call[Any]], *, short: bool = True) -> list[list[Any]]:
@@ -165,12 +190,25 @@ def _read_all(store: Store, calls: Sequence[Call[Any]], *, short: bool = True) -
 
 
 def _read_whole(
-    store: Store, extra: Sequence[Call[Any]], child_ids: list[str], on: date, history: bool
-) -> tuple[list[list[Any]], dict[str, Row]]:
+    store: Store,
+    extra: Sequence[Call[Any]],
+    child_ids: list[str],
+    on: date,
+    history: bool,
+    today: date | None = None,
+) -> tuple[list[list[Any]], dict[str, Row], dict[str, Row]]:
     # A read transaction, which a cluster routes to a secondary.
     params = {"child_ids": child_ids, "as_of": on, "history": history}
-    *before, found = _read_all(store, [*extra, CASE_READ.call(params)], short=False)
-    rows: list[CaseReadRow] = found
+    reads = [CASE_READ.call(params)]
+    if today is not None:
+        reads.append(CASE_READ.call({"child_ids": child_ids, "as_of": today, "history": False}))
+    found = _read_all(store, [*extra, *reads], short=False)
+    before, on_day = found[: len(extra)], found[len(extra) :]
+    cases = _whole_cases(on_day[0])
+    return before, cases, _whole_cases(on_day[1]) if today is not None else cases
+
+
+def _whole_cases(rows: list[CaseReadRow]) -> dict[str, Row]:
     cases: dict[str, Row] = {}
     for row in rows:
         case: Row = dict(row)
@@ -179,7 +217,7 @@ def _read_whole(
                 case[section] = [item for item in case[section] or [] if item[key] is not None]
         case["shield"] = [{"practitioner_id": p} for p in row["shield"] or [] if p is not None]
         cases[row["id"]] = case
-    return before, cases
+    return cases
 
 
 def _read_sections(
@@ -285,20 +323,79 @@ def _links(rows: _Found, open_cafs: bool) -> list[Query[Any]]:
 
 
 def _read_chains(
-    store: Store, extra: Sequence[Call[Any]], child_id: str, on: date, history: bool
-) -> tuple[list[list[Any]], dict[str, Row]]:
+    store: Store,
+    extra: Sequence[Call[Any]],
+    child_id: str,
+    on: date,
+    history: bool,
+    today: date | None = None,
+    *,
+    shields: bool = False,
+) -> tuple[list[list[Any]], dict[str, Row], dict[str, Row], list[GateShieldedHouseholdsRow]]:
     given = {"child_id": child_id}
     first = [q for q in FIRST if history or q is not CHILD_HANDOVERS]
+    if shields:
+        first += [CHILD_HOUSEHOLD_CHILDREN, CHILD_FAMILY_HOUSEHOLD_CHILDREN]
     answers = _read_all(store, [*extra, *(q.call(given) for q in first)])
     before, rows = answers[: len(extra)], _Found()
     rows.add(first, answers[len(extra) :])
-    child = rows(LOOKUP_CHILD)
-    if not child:
-        return before, {}
-    # Only an open CAF's team counts: with none, the team chain is not read.
-    cafs = [r for r in rows(CHILD_CAFS) if current_on(r["caf_started_on"], r["caf_closed_on"], on)]
-    links = _links(rows, bool(cafs))
-    rows.add(links, _read_all(store, [q.call(given) for q in links]))
+    if not rows(LOOKUP_CHILD):
+        return before, {}, {}, []
+    # Only an open CAF's team counts: with none open on either date, the team chain is
+    # not read.
+    days = (on,) if today is None else (on, today)
+    open_cafs = any(_open_cafs(rows, day) for day in days)
+    links = _links(rows, open_cafs)
+    # The shields that name whom each shielded child in those households lets see.
+    others = [*rows(CHILD_HOUSEHOLD_CHILDREN), *rows(CHILD_FAMILY_HOUSEHOLD_CHILDREN)]
+    shielded = list(dict.fromkeys(r["other_id"] for r in others if r["shielded"]))
+    calls = [q.call(given) for q in links] + [CHILD_SHIELD.call({"child_id": o}) for o in shielded]
+    found = _read_all(store, calls)
+    rows.add(links, found[: len(links)])
+    named = dict(zip(shielded, found[len(links) :], strict=True))
+    households = _households(child_id, rows, named)
+    case = _chain_case(rows, on, history)
+    now = _chain_case(rows, today, False) if today is not None else case
+    return before, {child_id: case}, {child_id: now}, households
+
+
+def _households(
+    child_id: str, rows: _Found, named: Mapping[str, list[Any]]
+) -> list[GateShieldedHouseholdsRow]:
+    """gate_shielded_households's rows from the household chains: for each shielded
+    child in the child's household ('' for the member) or a family member's, a row for
+    each practitioner its shield names (none: one row with null)."""
+    found: list[GateShieldedHouseholdsRow] = []
+    homes = [("", r) for r in rows(CHILD_HOUSEHOLD_CHILDREN)]
+    homes += [(r["family_member_id"], r) for r in rows(CHILD_FAMILY_HOUSEHOLD_CHILDREN)]
+    for member, row in homes:
+        if not row["shielded"]:
+            continue
+        names = [r["practitioner_id"] for r in named[row["other_id"]]] or [None]
+        found += [
+            {
+                "child_id": child_id,
+                "family_member_id": member,
+                "other_id": row["other_id"],
+                "shield_practitioner_id": p,
+            }
+            for p in names
+        ]
+    return found
+
+
+def _open_cafs(rows: _Found, on: date) -> list[Row]:
+    return [
+        _without(r, "caf_closed_on")
+        for r in rows(CHILD_CAFS)
+        if current_on(r["caf_started_on"], r["caf_closed_on"], on)
+    ]
+
+
+def _chain_case(rows: _Found, on: date, history: bool) -> Row:
+    """One child's case on ``on`` from the chains read (which take no date): each
+    section filtered by date and joined to the chains that add to it, in new rows; the
+    handovers only with ``history``."""
     agencies = _by(rows(CHILD_INVOLVEMENT_AGENCIES), "involvement_id")
     involvements = [
         {**r, **agencies[r["involvement_id"]]}
@@ -306,7 +403,7 @@ def _read_chains(
         if r["involvement_id"] in agencies and r["started_on"] <= on
     ]
     handovers = _joined(
-        [r for r in rows(CHILD_HANDOVERS) if r["shared_on"] <= on],
+        [r for r in rows(CHILD_HANDOVERS) if history and r["shared_on"] <= on],
         rows(CHILD_HANDOVER_INVOLVEMENTS),
         "handover_id",
         ("involvement_id",),
@@ -331,18 +428,17 @@ def _read_chains(
         "family_member_id",
         ("address_line", "postcode"),
     )
-    case: Row = {
-        **child[0],
-        "shield": rows(CHILD_SHIELD),
+    return {
+        **rows(LOOKUP_CHILD)[0],
+        "shield": list(rows(CHILD_SHIELD)),
         "involvements": involvements,
         "handovers": handovers,
-        "cafs": [_without(r, "caf_closed_on") for r in cafs],
+        "cafs": _open_cafs(rows, on),
         "teams": teams,
         "consents": consents,
         "bases": bases,
         "family": family,
     }
-    return before, {child_id: case}
 
 
 def _finish(case: Row) -> None:

@@ -344,7 +344,9 @@ ENQUIRY_ONLY = Decision(
 
 def shielded_households_call(child_ids: list[str]) -> Call[GateShieldedHouseholdsRow]:
     """The read :func:`shield_map` decides from, for a caller that reads it in one unit
-    with other reads (the lookup reads it with the cases)."""
+    with other reads. The lookup reads it with the cases instead
+    (:func:`tacgraph.cases.read_with` with ``shields``), which for one child on
+    LadybugDB gives the same rows from chains from the child."""
     return GATE_SHIELDED_HOUSEHOLDS.call({"child_ids": child_ids})
 
 

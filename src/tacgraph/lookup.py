@@ -18,11 +18,11 @@ from pydantic import BaseModel, Field
 
 from tacgraph import audit, dates, gate
 from tacgraph.access import AccessDenied, Requester, requester_call
-from tacgraph.cases import read_cases, read_with
+from tacgraph.cases import read_with
 from tacgraph.consent import BasisFact, ConsentFact, Decision, Viewer
 from tacgraph.gate import ALWAYS, HOUSEHOLD_SHIELD, OWN, SHIELD, Gate, front_door
 from tacgraph.model import Scope
-from tacgraph.rows.lookup import GATE_SHIELDED_HOUSEHOLDS, LOOKUP_REQUESTER, LookupRequesterRow
+from tacgraph.rows.lookup import LOOKUP_REQUESTER, LookupRequesterRow
 from tacgraph.store.base import Row, Store
 
 __all__ = ["WhoElse", "front_door", "who_else", "who_else_many"]
@@ -218,21 +218,23 @@ def _who_else(
         # Neo4j), and checked before anything is decided from them.
         # The household shields are read in that unit too (nothing is decided from
         # them until the requester passes; an id the store does not hold adds no row).
+        # So are the cases as of today where the date asked for is another (the gate
+        # decides as of both): the same chains on LadybugDB, filtered for each date.
         read = read_with(
             store,
-            [requester_call(requester_id), gate.shielded_households_call(ids)],
+            [requester_call(requester_id)],
             ids,
             on,
             history=history,
+            today=today,
+            shields=True,
         )
         rows = LOOKUP_REQUESTER.rows(read.extra[0])
         requester = gate.check_requester(rows, requester_id, reading)
         cases = read.cases
         as_was = gate.as_it_was(requester, reading)
-        now = (
-            read_cases(store, list(cases), today) if cases and on != today and not as_was else cases
-        )
-        homes = gate.shield_map(GATE_SHIELDED_HOUSEHOLDS.rows(read.extra[1]), requester.id)
+        now = cases if as_was else read.today
+        homes = gate.shield_map(read.shields, requester.id)
         involved = {c: _involved(now[c], requester.id, today) for c in cases if c in now}
         for c in cases:
             gate.require_purpose(reading, involved.get(c, False))

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import lru_cache
 
@@ -25,7 +24,10 @@ from tacgraph.errors import InvalidArgument
 from tacgraph.rows.search import (
     SEARCH_CHILDREN,
     SEARCH_CHILDREN_BORN,
+    SEARCH_CHILDREN_NAMED,
     SEARCH_CHILDREN_NHS,
+    SEARCH_FAMILY_NAMES,
+    SEARCH_NAMES,
     SearchChildrenRow,
 )
 from tacgraph.store.base import Store
@@ -171,11 +173,11 @@ def _name_similarity(wanted: str, held: str) -> float:
     return score
 
 
-def _best(word: str, pool: list[str]) -> float:
+def _best(word: str, pool: Sequence[str]) -> float:
     return max((_name_similarity(word, held) for held in pool), default=0.0)
 
 
-def _family_score(words: list[str], family_words: list[str]) -> float:
+def _family_score(words: Sequence[str], family_words: Sequence[str]) -> float:
     """How well the words taken as the family name match it: each word to its best
     family word (no more words than the name has), or the words run together against
     the name run together ("James Bailey", "JamesBailey", "James-Bailey" alike)."""
@@ -188,20 +190,23 @@ def _family_score(words: list[str], family_words: list[str]) -> float:
     return max(joined, sum(each) / len(each))
 
 
-def _name_score(words: list[str], row: SearchChildrenRow) -> float:
+def _name_score(words: tuple[str, ...], row: SearchChildrenRow) -> float:
     """How well the searched words match the child's names: the best way of reading the
     words as given names followed by a family name of one or more words (or a family
     name alone), each given word to its best given name, averaged; 0 when any word
     matches nothing well enough."""
-    given = [
-        normalise(str(row[k]))
-        for k in ("given_name", "preferred_name", "middle_names")
-        if row.get(k)
-    ]
-    given_words = [w for g in given for w in g.split()]
-    family_words = normalise(str(row.get("family_name") or "")).split()
     if not words:
         return 0.0
+    family_words = _words(row.get("family_name"))
+    if len(words) > 1:
+        # Family names repeat from child to child: where no reading of the words
+        # matches the family name, no reading matches at all, whatever the given names.
+        family = _family_scores(words, family_words)
+        if max(family) < NAME_THRESHOLD:
+            return 0.0
+    given_words = tuple(
+        w for k in ("given_name", "preferred_name", "middle_names") for w in _words(row.get(k))
+    )
     if len(words) == 1:  # a single word may be a given name or a family name
         best = _best(words[0], given_words + family_words)
         return best if best >= NAME_THRESHOLD else 0.0
@@ -210,41 +215,57 @@ def _name_score(words: list[str], row: SearchChildrenRow) -> float:
         scores = [_best(word, given_words) for word in words[:split]]
         if scores and min(scores) < NAME_THRESHOLD:
             continue
-        family = _family_score(words[split:], family_words)
-        if family < NAME_THRESHOLD:
+        if family[split] < NAME_THRESHOLD:
             continue
-        scores += [family] * (len(words) - split)
+        scores += [family[split]] * (len(words) - split)
         found = max(found, sum(scores) / len(scores))
     return found
+
+
+@lru_cache(maxsize=65_536)
+def _words(name: object) -> tuple[str, ...]:
+    """A name as it is compared: normalised words (none for no name)."""
+    return tuple(normalise(str(name)).split()) if name else ()
+
+
+@lru_cache(maxsize=65_536)
+def _family_scores(words: tuple[str, ...], family_words: tuple[str, ...]) -> tuple[float, ...]:
+    """For each way of splitting the words (the family name from word ``split`` on),
+    how well that part matches the family name."""
+    return tuple(_family_score(words[split:], family_words) for split in range(len(words)))
 
 
 def _age(dob: date | None, on: date) -> int | None:
     return None if dob is None else dates.age(dob, on)
 
 
-@dataclass
 class _Check:
-    criteria: Criteria
-    on: date
+    """The criteria, each in the form rows are compared with, worked out once for
+    every row a search reads."""
+
+    def __init__(self, criteria: Criteria, on: date) -> None:
+        self.on = on
+        self.nhs_number = re.sub(r"\D", "", criteria.nhs_number)
+        self.date_of_birth = criteria.date_of_birth
+        self.age = criteria.age
+        self.postcode = _postcode(criteria.postcode) if criteria.postcode.strip() else ""
+        self.words = tuple(normalise(criteria.name).split()) if criteria.name.strip() else None
 
     def score(self, row: SearchChildrenRow) -> float:
-        c = self.criteria
-        score = 1.0
-        wanted_nhs = re.sub(r"\D", "", c.nhs_number)
-        if wanted_nhs and wanted_nhs != str(row.get("nhs_number") or ""):
+        if self.nhs_number and self.nhs_number != str(row.get("nhs_number") or ""):
             return 0.0
         dob = row.get("date_of_birth")
-        if c.date_of_birth is not None and dob != c.date_of_birth:
+        if self.date_of_birth is not None and dob != self.date_of_birth:
             return 0.0
-        if c.age is not None and _age(dob, self.on) != c.age:
+        if self.age is not None and _age(dob, self.on) != self.age:
             return 0.0
-        if c.postcode.strip():
-            wanted, held = _postcode(c.postcode), _postcode(str(row.get("postcode") or ""))
-            if not held or not (held == wanted or held.startswith(wanted)):
+        if self.postcode:
+            held = _postcode(str(row.get("postcode") or ""))
+            if not held or not (held == self.postcode or held.startswith(self.postcode)):
                 return 0.0
-        if c.name.strip():
-            score = _name_score(normalise(c.name).split(), row)
-        return score
+        if self.words is not None:
+            return _name_score(self.words, row)
+        return 1.0
 
 
 def _display_name(row: SearchChildrenRow) -> str:
@@ -340,14 +361,38 @@ def find(
 
 def candidates(store: Store, criteria: Criteria) -> list[SearchChildrenRow]:
     """The children a search compares: those with the NHS number or the date of birth
-    given, read by the query (every child besides would fail that criterion), else every
-    child. The search still checks every criterion of every row read."""
+    given, read by the query (every child besides would fail that criterion); else,
+    for a name, those with a name it may match: its words are compared with every
+    family name (two words or more: some reading of them must match the family name)
+    or every name (one word: it must be like a word of one of the child's names), each
+    name once, and only the children of the names that may match are read (no other
+    child can match); else every child. The search still checks every criterion of
+    every row read."""
     nhs_number = re.sub(r"\D", "", criteria.nhs_number)
     if nhs_number:
         return store.read(SEARCH_CHILDREN_NHS, {"nhs_number": nhs_number})
     if criteria.date_of_birth is not None:
         return store.read(SEARCH_CHILDREN_BORN, {"date_of_birth": criteria.date_of_birth})
-    return store.read(SEARCH_CHILDREN)
+    words = tuple(normalise(criteria.name).split())
+    if not words:
+        return store.read(SEARCH_CHILDREN)
+    if len(words) > 1:
+        names: list[str] = []
+        families = [
+            row["name"]
+            for row in store.read(SEARCH_FAMILY_NAMES)
+            if max(_family_scores(words, _words(row["name"]))) >= NAME_THRESHOLD
+        ]
+    else:
+        names = [
+            row["name"]
+            for row in store.read(SEARCH_NAMES)
+            if _best(words[0], _words(row["name"])) >= NAME_THRESHOLD
+        ]
+        families = names
+    if not families and not names:
+        return []
+    return store.read(SEARCH_CHILDREN_NAMED, {"family_names": families, "names": names})
 
 
 def _found(

@@ -357,6 +357,23 @@ class GateShieldedHouseholdsRow(TypedDict):
 GATE_SHIELDED_HOUSEHOLDS = Query("gate_shielded_households", GateShieldedHouseholdsRow)
 
 
+class ChildHouseholdChildrenRow(TypedDict):
+    other_id: str
+    shielded: bool | None
+
+
+class ChildFamilyHouseholdChildrenRow(TypedDict):
+    family_member_id: str
+    other_id: str
+    shielded: bool | None
+
+
+CHILD_HOUSEHOLD_CHILDREN = Query("child_household_children", ChildHouseholdChildrenRow)
+CHILD_FAMILY_HOUSEHOLD_CHILDREN = Query(
+    "child_family_household_children", ChildFamilyHouseholdChildrenRow
+)
+
+
 class LookupBasesRow(CaseBasisDetailsRow):
     to_practitioner_id: str | None
     to_agency_id: str | None

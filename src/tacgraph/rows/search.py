@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from tacgraph.queries import Query
 from tacgraph.rows.common import ChildNamesRow
 
@@ -12,6 +14,13 @@ class SearchChildrenRow(ChildNamesRow):
     shielded: bool
 
 
+class SearchNameRow(TypedDict):
+    name: str
+
+
 SEARCH_CHILDREN = Query("search_children", SearchChildrenRow)
 SEARCH_CHILDREN_BORN = Query("search_children_born", SearchChildrenRow)
 SEARCH_CHILDREN_NHS = Query("search_children_nhs", SearchChildrenRow)
+SEARCH_CHILDREN_NAMED = Query("search_children_named", SearchChildrenRow)
+SEARCH_FAMILY_NAMES = Query("search_family_names", SearchNameRow)
+SEARCH_NAMES = Query("search_names", SearchNameRow)

@@ -11,7 +11,7 @@ opens the gate (:func:`opened`), which
   information governance officer (``Role.INFORMATION_GOVERNANCE_OFFICER``) may look at
   the past as it was, with a reason, and the entry is flagged ``past_date``;
 - shields a shielded child's whereabouts, and those of everyone who lives in the same
-  household, from anyone the shield does not name (:func:`shielded_households`);
+  household, from anyone the shield does not name (:func:`shield_map`);
 - builds the access-log entry (:func:`pending`): who, what, why, what was disclosed,
   the statutory bases used, and the governance flags as they stand at the moment of the
   read (``not_involved``, ``same_surname``, ``past_date``, ``future_date``,
@@ -350,17 +350,10 @@ def shielded_households_call(child_ids: list[str]) -> Call[GateShieldedHousehold
     return GATE_SHIELDED_HOUSEHOLDS.call({"child_ids": child_ids})
 
 
-def shielded_households(store: Store, child_ids: list[str], viewer_id: str) -> ShieldMap:
-    """Which of the children (and which of their family members) share a household with
-    a shielded child whose shield does not name ``viewer_id``."""
-    if not child_ids:
-        return ShieldMap()
-    (rows,) = store.read_many(shielded_households_call(child_ids), short=True)
-    return shield_map(rows, viewer_id)
-
-
 def shield_map(rows: list[GateShieldedHouseholdsRow], viewer_id: str) -> ShieldMap:
-    """:func:`shielded_households` from the rows of its call."""
+    """Which of the children (and which of their family members) share a household with
+    a shielded child whose shield does not name ``viewer_id``, from the rows of
+    :func:`shielded_households_call`."""
     found = ShieldMap()
     # one row per shield practitioner named (none: one row with null): a household is
     # shielded from the viewer where a shielded child there does not name them

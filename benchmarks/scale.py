@@ -342,7 +342,7 @@ def measure_all(store: Store, args: argparse.Namespace, as_of: date) -> Measures
     with timed() as lookups_took:
         latency = measure(store, args.lookups)
     print(f"who-else, {args.lookups:,} lookups ({lookups_took[0]:.0f} s):")
-    print(f"  {HEADER}\n  {_latency_row(latency)}")
+    print(f"  {HEADER}\n  {latency.row()}")
     sys.stdout.flush()
     audits = beside_queries(store, lambda: audit_practice(store, as_of=as_of))
     print(f"practice audits: {len(audits[2].findings):,} findings")
@@ -351,16 +351,6 @@ def measure_all(store: Store, args: argparse.Namespace, as_of: date) -> Measures
         duplicates = beside_queries(store, lambda: find_duplicates(store, as_of))
         print(f"duplicate audit: {len(duplicates[2].pairs):,} pairs")
     return Measures(latency, audits, duplicates)
-
-
-def _latency_row(latency: Latency) -> str:
-    """The lookups' row; with fewer than 100 lookups no case list of 100 was timed, and
-    its two columns say so rather than fail on an empty list."""
-    if latency.case_lists:
-        return latency.row()
-    filled = Latency(latency.gated, latency.plain, latency.logged, [0.0])
-    cut = filled.row().rsplit(maxsplit=2)[0]
-    return f"{cut} {'-':>10} {'-':>10}"
 
 
 def _check_counts(store: Store, tables: Tables) -> None:

@@ -89,9 +89,16 @@ class Latency:
             f"{pct(self.gated, 99) / pct(self.plain, 99):>10.1f} "
             f"{pct(self.logged, 50):>10.2f} {pct(self.logged, 99):>10.2f} "
             f"{pct(self.gated, 99) / pct(self.logged, 99):>10.1f} "
-            f"{pct(self.case_lists, 50):>10.1f} {pct(self.case_lists, 99):>10.1f} "
+            f"{self._case_list_columns()} "
             f"{sum(self.gated_cpu) / len(self.gated_cpu) * 1000:>10.2f}"
         )
+
+    def _case_list_columns(self) -> str:
+        """The case lists' p50 and p99; dashes where none was timed (fewer than 100
+        lookups asked for)."""
+        if not self.case_lists:
+            return f"{'-':>10} {'-':>10}"
+        return f"{pct(self.case_lists, 50):>10.1f} {pct(self.case_lists, 99):>10.1f}"
 
 
 HEADER = (

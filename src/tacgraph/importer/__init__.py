@@ -399,18 +399,25 @@ def _still_unchanged(state: _Validation, label: str, rid: str, mark: bytes | Non
     return seen is None or (not seen[1] and seen[0] == mark)
 
 
+def _reject(parsed: Parsed, spill: _Spill, state: _Validation) -> None:
+    """Count a record that failed validation: kept in the working copy as invalid, its
+    problems and place noted, and its id (where it has one) rejected, so a record that
+    points at it is rejected too."""
+    raw = spill.add_invalid(parsed.raw)
+    state.problems += parsed.problems
+    state.rejected_at.add(raw.location)
+    rid = record_id(raw.data)
+    if rid and raw.label:
+        state.rejected_ids[raw.label].add(rid)
+
+
 def _accept(parsed: Parsed, spill: _Spill, state: _Validation) -> None:
     """Count one validated record of a later load: a problem, a repeat of its id, or a
     record to write (kept in the working copy as its node row and edges)."""
     raw, record = parsed.raw, parsed.record
     state.read += 1
     if record is None:
-        raw = spill.add_invalid(raw)
-        state.problems += parsed.problems
-        state.rejected_at.add(raw.location)
-        rid = record_id(raw.data)
-        if rid and raw.label:
-            state.rejected_ids[raw.label].add(rid)
+        _reject(parsed, spill, state)
         return
     label = record.label()
     row, edges = to_graph(record)
@@ -442,12 +449,7 @@ def _gather(parsed: list[Parsed], spill: _Spill, state: _Validation, files: Gath
         if record is None:
             spill.add_lines(texts)  # the working copy keeps the input's order
             texts.clear()
-            raw = spill.add_invalid(raw)
-            state.problems += item.problems
-            state.rejected_at.add(raw.location)
-            rid = record_id(raw.data)
-            if rid and raw.label:
-                state.rejected_ids[raw.label].add(rid)
+            _reject(item, spill, state)
             continue
         label = str(raw.label)  # a valid record's type names its model
         if item.text is not None:

@@ -42,6 +42,10 @@ POPULATION: dict[str, str] = {
     "account_officers": "demo accounts find the governance officers among all practitioners",
     "casework_agencies": "a statutory basis is shared with agencies chosen from all of them",
     "search_children": "a search scores every child record (no name index yet: a known gap)",
+    "search_family_names": "a search by name compares every distinct family name first",
+    "search_names": "a one-word search by name compares every distinct name first",
+    "search_children_named": "reads the children with the names a search may match, by "
+    "their names (no name index yet: a known gap)",
     "account_by_subject": "single sign-on finds its account by subject (no index yet: a known "
     "gap, few accounts)",
 }

@@ -287,8 +287,8 @@ def count_records(path: Path) -> int:
 
 
 class Gatherer(Protocol):
-    """Files for an engine's bulk loader, filled a record at a time (ArrowFiles for
-    LadybugDB's COPY, CsvFiles for neo4j-admin)."""
+    """Files for an engine's bulk loader, filled a batch of records at a time, a column
+    at a time (ArrowFiles for LadybugDB's COPY, CsvFiles for neo4j-admin)."""
 
     def add_nodes(self, label: str, columns: Columns, hashes: list[str]) -> None:
         """Rows of ``label``: each property's values (every property of the label), and

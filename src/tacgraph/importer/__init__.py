@@ -832,7 +832,7 @@ def _import(
         return report
     if bulk is not None:  # a gathered record was rejected since: written row by row
         bulk.close()
-    with store.transaction():
+    with store.load(state.ids.to_write()):
         _write(spill, store, state, report, progress, fresh=empty)
     return report
 

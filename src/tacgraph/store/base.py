@@ -31,12 +31,16 @@ class ChangeSet:
     new_edges: dict[EdgeSpec, list[EdgeRow]] = field(default_factory=dict)
     deleted_edges: dict[EdgeSpec, list[tuple[str, str]]] = field(default_factory=dict)
 
-    def is_empty(self) -> bool:
-        return not any(
-            rows
+    def rows(self) -> int:
+        """How many nodes and edges the changes write or remove."""
+        return sum(
+            len(rows)
             for part in (self.new_nodes, self.changed_nodes, self.new_edges, self.deleted_edges)
             for rows in part.values()
         )
+
+    def is_empty(self) -> bool:
+        return self.rows() == 0
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,12 @@ class Store(ABC):
     def transaction(self) -> AbstractContextManager[None]:
         """A unit of work for an import: all of it lands or none of it does where the
         engine allows (embedded); batch by batch on Neo4j, where re-running completes it."""
+
+    def load(self, records: int) -> AbstractContextManager[None]:
+        """The unit an import's writes of ``records`` records run in: a
+        :meth:`transaction` here; the embedded store writes a large load in many
+        (:meth:`tacgraph.store.embedded.EmbeddedStore.load`)."""
+        return self.transaction()
 
     def bulk_files(self, folder: Path) -> ArrowFiles | None:
         """Files in ``folder`` to gather a first load into this empty store for the

@@ -1,8 +1,9 @@
 """The embedded store: LadybugDB (the maintained fork of Kuzu), in one local directory.
 
 The only module that imports ``ladybug``. New nodes and edges are bulk-loaded with
-``COPY`` from Arrow tables; an import runs in one transaction, so it lands whole or not
-at all.
+``COPY`` from Arrow tables; an import runs in one transaction, or a large one a statement
+a commit with a copy of the store to undo it by (:meth:`EmbeddedStore.load`), so it lands
+whole or not at all.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import ladybug
 from tacgraph import queries
 from tacgraph.errors import StoreError, StoreUnavailable
 from tacgraph.schema import EdgeSpec, Prop, graph_schema
+from tacgraph.store import snapshot
 from tacgraph.store.arrowfiles import HASH, ArrowFiles
 from tacgraph.store.base import ChangeSet, Row, Store
 
@@ -88,6 +90,20 @@ def _copy_rows() -> int:
     return _setting("TACGRAPH_COPY_ROWS", 200)
 
 
+def _transaction_rows() -> int:
+    """The most records a load writes in one transaction, and the rows (nodes, edges,
+    hashes) a larger load writes between its commits, from TACGRAPH_TRANSACTION_ROWS
+    (default 100,000; see :meth:`EmbeddedStore.load`). LadybugDB holds a transaction's
+    writes in memory until its commit: 200,000 new records in one took the import
+    process to 2.1 GB (and to 20 GB, failing with "the buffer pool is full", while its
+    new edges were matched by a cross product of two labels)."""
+    return _setting("TACGRAPH_TRANSACTION_ROWS", 100_000)
+
+
+# The write-ahead log's size at which LadybugDB checkpoints while a large load runs: each
+# of its commits writes several MiB of log, and a checkpoint after each cost more than it.
+LOAD_CHECKPOINT_BYTES = 256 * 2**20
+
 DEFAULT_CHECKPOINT_KB = 1024
 
 
@@ -147,16 +163,33 @@ class EmbeddedStore(Store):
         command that reads given a mistyped --db would otherwise leave an empty store
         there and fail on a missing table)."""
         self.path = Path(path)
-        buffer_pool, checkpoint = _buffer_pool(), _checkpoint_threshold()  # before any file
+        self._settings = _buffer_pool(), _checkpoint_threshold()  # before any file
         self._created = not self.path.exists()  # the folder, and so the store, is new
+        if snapshot.held(self.path):
+            self._undo_load(read_only)
         if not create and not (self.path / DB_FILE).is_file():
             raise StoreUnavailable(
                 f"no tacgraph store at {self.path}",
                 "check --db or TACGRAPH_DB; 'tacgraph import FILE' or 'tacgraph db init' "
                 "creates one",
             )
+        self._open(read_only)
+        self._in_transaction = False
+        self._commit_every = self._uncommitted = 0  # a large load's commits (see load)
+        self._disk_full = False
+        self._min_free = _min_free()
+        # One connection, shared by a server's request threads: each statement, and a
+        # transaction from BEGIN to COMMIT, holds it alone.
+        self._lock = threading.RLock()
+        if (self.path / FIRST_LOAD_MARK).exists():
+            self._undo_first_load(read_only)
+
+    def _open(self, read_only: bool) -> None:
+        buffer_pool, checkpoint = self._settings
         try:
             self.path.mkdir(parents=True, exist_ok=True)
+            if not read_only:
+                snapshot.tidy(self.path)
             self._db = ladybug.Database(
                 str(self.path / DB_FILE),
                 read_only=read_only,
@@ -169,14 +202,22 @@ class EmbeddedStore(Store):
                 f"cannot open the embedded store at {self.path}: {exc}",
                 "check the path, and that no other tacgraph process has it open",
             ) from exc
-        self._in_transaction = False
-        self._disk_full = False
-        self._min_free = _min_free()
-        # One connection, shared by a server's request threads: each statement, and a
-        # transaction from BEGIN to COMMIT, holds it alone.
-        self._lock = threading.RLock()
-        if (self.path / FIRST_LOAD_MARK).exists():
-            self._undo_first_load(read_only)
+
+    def _undo_load(self, read_only: bool) -> None:
+        """Put back the copy a large load kept (see :meth:`load`): the load did not finish."""
+        if read_only:
+            raise StoreUnavailable(
+                f"the store at {self.path} holds part of a load that did not finish",
+                "open it for writing once (run the import again): that undoes the part",
+            )
+        try:
+            snapshot.restore(self.path, DB_FILE)
+        except OSError as exc:
+            raise StoreUnavailable(
+                f"cannot undo the unfinished load in the embedded store at {self.path}: {exc}",
+                f"check the folder's permissions and free space; the copy in "
+                f"{snapshot.BEFORE} is kept until it is put back",
+            ) from exc
 
     def _undo_first_load(self, read_only: bool) -> None:
         """Remove what a first load stopped part of the way left (the store held no
@@ -303,6 +344,60 @@ class EmbeddedStore(Store):
         self._in_transaction = False
         self.run("COMMIT")
 
+    @contextmanager
+    def load(self, records: int) -> Iterator[None]:
+        """An import's writes of ``records`` records: one transaction up to
+        TACGRAPH_TRANSACTION_ROWS (see ``_transaction_rows``). A larger load is committed
+        each time that many rows (nodes, edges, hashes) have been written, and is still
+        all or nothing: a copy of the store's files is taken first (after a checkpoint,
+        so the files hold every commit), and put back if the load fails, or on the next
+        open for writing if the process was killed. The store's lock is held throughout,
+        as a transaction's is."""
+        limit = _transaction_rows()
+        if self._in_transaction or records <= limit:
+            with self.transaction():
+                yield
+            return
+        with self._lock:
+            self.run("CHECKPOINT")
+            snapshot.take(self.path, DB_FILE, self._min_free)
+            try:
+                (setting,) = self.run("CALL current_setting('checkpoint_threshold') RETURN *")
+                self.run(f"CALL checkpoint_threshold={LOAD_CHECKPOINT_BYTES}")
+                with self.transaction():
+                    self._commit_every, self._uncommitted = limit, 0
+                    yield
+                self.run(f"CALL checkpoint_threshold={int(*setting.values())}")
+            except BaseException:
+                self._undo_failed_load()
+                raise
+            finally:
+                self._commit_every = 0
+            snapshot.drop(self.path)
+
+    def _wrote(self, rows: int) -> None:
+        """Count the rows a large load has written, committing each time they reach its
+        limit (see :meth:`load`)."""
+        if not self._commit_every:
+            return
+        self._uncommitted += rows
+        if self._uncommitted >= self._commit_every:
+            self.run("COMMIT")
+            self.run("BEGIN TRANSACTION")
+            self._uncommitted = 0
+
+    def _undo_failed_load(self) -> None:
+        """Put back the copy taken before a load that failed, and open the store again.
+        After the disk filled the store is left as it is (closing it would abort the
+        process, see :meth:`close`): the next open puts the copy back."""
+        if self._disk_full:
+            return
+        with suppress(RuntimeError):
+            self._conn.close()
+            self._db.close()
+        self._undo_load(read_only=False)
+        self._open(read_only=False)
+
     def init_schema(self) -> None:
         schema = graph_schema()
         for node in schema.nodes:
@@ -337,6 +432,11 @@ class EmbeddedStore(Store):
         for edge, edge_rows in changes.new_edges.items():
             if edge_rows:
                 self._copy_edges(edge, edge_rows, small=len(edge_rows) < copy_rows)
+        self._wrote(changes.rows())
+
+    def set_node_hashes(self, label: str, hashes: Sequence[tuple[str, str]]) -> None:
+        super().set_node_hashes(label, hashes)
+        self._wrote(len(hashes))
 
     def bulk_files(self, folder: Path) -> ArrowFiles:
         return ArrowFiles(folder, arrow_type)

@@ -14,7 +14,7 @@ own process. The output is the same whichever: the chunks are the same and taken
 same order.
 
 ``TACGRAPH_IMPORT_WORKERS`` sets how many worker processes (1: none, all in the
-importer's process); by default one per core the process may use.
+importer's process); by default one fewer than the cores the process may use.
 """
 
 from __future__ import annotations
@@ -211,10 +211,13 @@ def cores() -> int:
 
 def worker_count() -> int:
     """How many worker processes a first load uses (1: none): ``TACGRAPH_IMPORT_WORKERS``,
-    or one per core; never more than the cores."""
+    or one fewer than the cores (the importer keeps about two fifths of the work, and
+    needs a core of its own): none on two cores, where two workers beside the importer
+    took more time than none (each chunk is pickled there and back). Never more than
+    the cores."""
     setting = os.environ.get(WORKERS_SETTING, "").strip()
     if not setting:
-        return cores()
+        return max(cores() - 1, 1)
     if not setting.isdigit() or int(setting) < 1:
         raise InvalidArgument(
             f"{WORKERS_SETTING} is {setting!r}, not a whole number of worker processes",

@@ -24,6 +24,7 @@ import json
 import os
 import pickle
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -353,7 +354,9 @@ def _stopped(code: int) -> StoreError:
 def serve(source: IO[bytes], out: IO[bytes]) -> None:
     """A worker process's loop: work each chunk read from ``source``, answering each in
     turn on ``out`` (its result, an error it raised, or None when the result is nested
-    too deeply to pickle), until ``source`` ends."""
+    too deeply to pickle), until ``source`` ends. Ctrl-C is the importer's to handle
+    (it stops its workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     while (frame := _get(source)) is not None:
         answer: Any
         try:

@@ -22,7 +22,9 @@ ratio of it:
   one after another with nothing done with their rows (the engine's share).
 
 The import runs part by part, each part in its own process, as ``benchmarks/common.py``
-explains; the peak memory of those processes is printed. Nothing asserts on time.
+explains; the peak memory of those processes is printed, and their CPU seconds (their
+worker processes' too: ``TACGRAPH_IMPORT_WORKERS`` sets how many a first load uses).
+``--first-load-only`` stops after the first loads. Nothing asserts on time.
 """
 
 from __future__ import annotations

@@ -22,7 +22,9 @@ ratio of it:
   one after another with nothing done with their rows (the engine's share).
 
 The import runs part by part, each part in its own process, as ``benchmarks/common.py``
-explains; the peak memory of those processes is printed. Nothing asserts on time.
+explains; the peak memory of those processes is printed, and their CPU seconds (their
+worker processes' too: ``TACGRAPH_IMPORT_WORKERS`` sets how many a first load uses).
+``--first-load-only`` stops after the first loads. Nothing asserts on time.
 """
 
 from __future__ import annotations
@@ -311,6 +313,12 @@ def main() -> None:
         "graph (for sizes where our import would take too long)",
     )
     parser.add_argument(
+        "--first-load-only",
+        action="store_true",
+        help="stop after the first load and the engine's bulk load beside it (and, on "
+        "Neo4j, import --bulk): no lookups, audits or re-imports",
+    )
+    parser.add_argument(
         "--keep",
         type=Path,
         default=None,
@@ -407,13 +415,21 @@ def run(args: argparse.Namespace, work: Path) -> None:
             f"{own_cpu:.1f} CPU s of this process (embedded: the COPYs' own)"
         )
         if engine == "neo4j":
+            cpu = _children_cpu()
             ours_bulk = bulk_option(parts, work)
             print(
                 f"tacgraph import --bulk: {ours_bulk:.1f} s ({records / ours_bulk:,.0f} "
-                f"records/s; {bulk_seconds / ours_bulk:.2f} of neo4j-admin's rate)"
+                f"records/s; {bulk_seconds / ours_bulk:.2f} of neo4j-admin's rate), "
+                f"{_children_cpu() - cpu:.1f} CPU s with neo4j-admin's, load average "
+                f"{os.getloadavg()[0]:.1f}"
             )
         _check_counts(store, tables)
         sys.stdout.flush()
+        if args.first_load_only:
+            print(
+                f"tacgraph import over the engine's bulk load: {bulk_seconds / import_seconds:.2f}"
+            )
+            return
         measures = measure_all(store, args, as_of)
         if engine == "embedded":
             store.close()  # the re-imports' processes open it

@@ -96,28 +96,38 @@ def _read_json(path: Path) -> Iterator[RawRecord]:
 
 def _read_jsonl(path: Path) -> Iterator[RawRecord]:
     prefix = f"{path}:line "
-    with path.open(encoding="utf-8-sig") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            where = prefix + str(number)
-            try:
-                item = _loads(line)
-            except json.JSONDecodeError as exc:
-                yield RawRecord(where, None, _Unreadable(f"not valid JSON: {exc.msg}"))
-                continue
-            except RecursionError:
-                yield RawRecord(where, None, _Unreadable("values nested too deeply"))
-                continue
-            if (
-                type(item) is not dict
-                or len(item) != 2
-                or "type" not in item
-                or "record" not in item
-            ):
-                yield RawRecord(where, None, _Unreadable('expected {"type": ..., "record": {...}}'))
-                continue
-            yield RawRecord(where, str(item["type"]), item["record"])
+    for number, line in jsonl_lines(path):
+        yield jsonl_record(prefix, number, line)
+
+
+def jsonl_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """The non-blank lines of a JSON Lines file, each with its number, decoded but not
+    parsed (an import parses them in its worker processes: :func:`jsonl_record`).
+    Raises UnreadableFile as :func:`read_records` does."""
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    yield number, line
+    except OSError as exc:
+        raise UnreadableFile(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def jsonl_record(prefix: str, number: int, line: str) -> RawRecord:
+    """The raw record on line ``number`` of a JSON Lines file (``prefix`` is the file's
+    name and ``:line ``); a line that is not a record is one that cannot be read."""
+    where = prefix + str(number)
+    try:
+        item = _loads(line)
+    except json.JSONDecodeError as exc:
+        return RawRecord(where, None, _Unreadable(f"not valid JSON: {exc.msg}"))
+    except RecursionError:
+        return RawRecord(where, None, _Unreadable("values nested too deeply"))
+    if type(item) is not dict or len(item) != 2 or "type" not in item or "record" not in item:
+        return RawRecord(where, None, _Unreadable('expected {"type": ..., "record": {...}}'))
+    return RawRecord(where, str(item["type"]), item["record"])
 
 
 class _Number(float):

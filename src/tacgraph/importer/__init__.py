@@ -34,9 +34,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-import orjson
-
 from tacgraph.errors import InvalidInput, StoreConflict, StoreError, UnreadableFile
+from tacgraph.importer import workers
 from tacgraph.importer.batch import (
     Parsed,
     Problem,
@@ -47,8 +46,16 @@ from tacgraph.importer.batch import (
     sorted_text,
     validate_batch,
 )
-from tacgraph.importer.columns import Columns, to_columns
+from tacgraph.importer.columns import Columns
 from tacgraph.importer.ids import IdFile
+from tacgraph.importer.workers import (
+    Worked,
+    chunks,
+    invalid_line,
+    valid_line,
+    worked,
+    worker_count,
+)
 from tacgraph.mapping import EdgeTargets, from_graph, to_graph
 from tacgraph.model import BY_LABEL, Record, dump_record
 from tacgraph.schema import EdgeSpec, graph_schema
@@ -99,12 +106,6 @@ class ImportReport:
             "rejects_file": self.rejects_file,
             "runs": self.runs,
         }
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"cannot keep {type(value).__name__} in the working copy")
 
 
 def content_hash(fingerprint: bytes, redacted: bool) -> str:
@@ -167,42 +168,18 @@ class _Spill:
         self, location: str, label: str, row: Row, edges: EdgeTargets, redacted: bool
     ) -> None:
         """Keep a valid record: its node row and its edges in the schema's order."""
-        body = json.dumps([row, [edges[edge] for edge in self._edges[label]]], default=_json_value)
-        head = json.dumps([location, label, redacted])
-        self._write(f'["v",{head},{body}]')
-
-    @staticmethod
-    def text_line(location: str, label: str, redacted: bool, text: str) -> str:
-        """The line keeping a valid record as its validated text (a first load, whose
-        records go to the bulk loader's files as they are validated: this copy is read
-        again only to save rejects or when a record is rejected after it was gathered)."""
-        # Built by hand: json.dumps of a whole list for each record cost a tenth of a
-        # first load's time; the location is the one part that needs escaping.
-        flag = "true" if redacted else "false"
-        try:
-            where = orjson.dumps(location).decode()
-        except orjson.JSONEncodeError:  # a file name that is not UTF-8 text
-            where = json.dumps(location)
-        return f'["t",[{where},"{label}",{flag}],{text}]'
+        self._write(valid_line(location, label, row, edges, redacted))
 
     def add_lines(self, lines: list[str]) -> None:
-        """Keep lines made by :meth:`text_line`, in one write."""
+        """Keep lines made by :mod:`tacgraph.importer.workers`, in one write."""
         if lines:
             self._write("\n".join(lines))
 
     def add_invalid(self, raw: RawRecord) -> RawRecord:
         """Keep a record that failed validation, for the rejects file; returns it as the
         later passes will read it (one nested too deeply to copy becomes unreadable)."""
-        reason = is_unreadable(raw.data)
-        head = json.dumps([raw.location, raw.label, raw.redacted])
-        try:
-            # ensure_ascii: a lone surrogate (the reason it failed) survives the copy.
-            data = json.dumps([None if reason else raw.data, reason])
-        except RecursionError:
-            reason = "values nested too deeply"
-            raw = RawRecord(raw.location, raw.label, unreadable(reason), raw.redacted)
-            data = json.dumps([None, reason])
-        self._write(f'["i",{head},{data}]')
+        line, raw = invalid_line(raw)
+        self._write(line)
         return raw
 
     def close(self) -> None:
@@ -319,6 +296,19 @@ def _validate(
     compare = files is None and store is not None and not store.is_empty()
     # The count is a first pass over the input, so it is only taken for a bar to show.
     total = sum(count_records(path) for path in paths) if progress else 0
+    if files is not None:  # a first load: nothing stored to compare with
+        for result in worked(chunks(paths, workers.CHUNK), worker_count()):
+            _gather(result, spill, state, files)
+            state.ids.flush()
+            if progress:
+                progress("validate", state.read, max(total, state.read))
+                progress("prepare", state.gathered_nodes, max(total, state.read))
+            _collect()  # once the chunk's records are dropped
+        if progress:
+            progress("validate", state.read, state.read)  # the count read, as the summary
+            progress("prepare", state.gathered_nodes, state.gathered_nodes)
+        spill.close()
+        return state
     batch: list[RawRecord] = []
 
     def flush() -> None:
@@ -349,14 +339,6 @@ def _validate(
                 and stored.get(str(raw.label), {}).get(rid) == content_hash(mark, raw.redacted)
             )
 
-        if files is not None:  # a first load: nothing stored to compare with
-            _gather(validate_batch(items), spill, state, files)
-            if progress:
-                progress("validate", state.read, max(total, state.read))
-                progress("prepare", state.gathered_nodes, max(total, state.read))
-            state.ids.flush()
-            batch.clear()
-            return
         kept = [
             compare and as_stored(raw, mark, rid)
             for (raw, _, mark), rid in zip(items, rids, strict=True)
@@ -372,8 +354,6 @@ def _validate(
                 _accept(validate_batch([(raw, text, mark)])[0], spill, state)
             if progress and state.read % 10_000 == 0:
                 progress("validate", state.read, max(total, state.read))
-        if progress and files is not None:
-            progress("prepare", state.gathered_nodes, max(total, state.read))
         state.ids.flush()
         batch.clear()
 
@@ -386,8 +366,6 @@ def _validate(
     flush()
     if progress:
         progress("validate", state.read, state.read)  # the count read, which the summary says
-        if files is not None:
-            progress("prepare", state.gathered_nodes, state.gathered_nodes)
     spill.close()
     return state
 
@@ -436,51 +414,78 @@ def _accept(parsed: Parsed, spill: _Spill, state: _Validation) -> None:
             state.ids.need(edge.target, [target for target, _ in targets])
 
 
-def _gather(parsed: list[Parsed], spill: _Spill, state: _Validation, files: Gatherer) -> None:
-    """Count a batch of validated records as :func:`_accept` counts one, on a first load:
-    the bookkeeping record by record (a problem, a repeat of its id, a record to write),
-    then the records to write of each label into ``files`` and their references into the
-    id file a column at a time (a row and an edge list a record cost twice as much)."""
-    new: dict[str, tuple[list[Record], list[str]]] = {}
-    texts: list[str] = []
-    for item in parsed:
-        raw, record = item.raw, item.record
+def _gather(result: Worked, spill: _Spill, state: _Validation, files: Gatherer) -> None:
+    """Count a chunk's records as :func:`_accept` counts one, on a first load: the
+    bookkeeping record by record, in the input's order (a problem, a repeat of its id, a
+    record to write), then the records to write of each label into ``files`` and their
+    references into the id file, a column at a time, from the columns the chunk gave."""
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for item in result.items:
+        if item.rid is not None and item.label is not None:
+            by_label[item.label].append(item.rid)
+    for label, ids in by_label.items():
+        state.ids.prefetch(label, ids)
+    chosen: dict[str, tuple[list[int], list[str]]] = {}  # per label: places and hashes
+    places: dict[str, int] = defaultdict(int)  # per label: the next valid record's place
+    lines: list[str] = []
+    for item in result.items:
         state.read += 1
-        if record is None:
-            spill.add_lines(texts)  # the working copy keeps the input's order
-            texts.clear()
-            _reject(item, spill, state)
+        lines.append(item.line)  # the working copy keeps the input's order
+        if item.valid is None:
+            state.problems += item.problems
+            state.rejected_at.add(item.location)
+            if item.rid and item.label:
+                state.rejected_ids[item.label].add(item.rid)
             continue
-        label = str(raw.label)  # a valid record's type names its model
-        if item.text is not None:
-            texts.append(spill.text_line(raw.location, label, raw.redacted, item.text))
-        else:
-            spill.add_lines(texts)
-            texts.clear()
-            spill.add_valid(raw.location, label, *to_graph(record), raw.redacted)
+        label = str(item.label)
+        place = places[label]
+        places[label] += 1
         mark = item.mark or b""  # a valid record has a type and an id, so a fingerprint
-        known = state.ids.claim(label, record.id, mark)
+        known = state.ids.claim(label, item.valid, mark)
         if known is not None and known != mark:
             state.problems.append(
-                Problem(raw.location, record.id, "id", f"a different {label} has this id")
+                Problem(item.location, item.valid, "id", f"a different {label} has this id")
             )
-            state.rejected_at.add(raw.location)
+            state.rejected_at.add(item.location)
             continue
         if known is None:  # a repeat (the same record again) was gathered the first time
-            records, hashes = new.setdefault(label, ([], []))
-            records.append(record)
-            hashes.append(content_hash(mark, raw.redacted))
-    spill.add_lines(texts)
-    for label, (records, hashes) in new.items():
-        columns, edges = to_columns(label, records)
+            kept, hashes = chosen.setdefault(label, ([], []))
+            kept.append(place)
+            hashes.append(content_hash(mark, item.redacted))
+    spill.add_lines(lines)
+    for label, (kept, hashes) in chosen.items():
+        columns, edges = result.columns[label]
+        every = len(kept) == places[label]
+        if not every:
+            columns = {name: [values[i] for i in kept] for name, values in columns.items()}
         files.add_nodes(label, columns, hashes)
-        state.gathered_nodes += len(records)
-        state.gathered[label] = state.gathered.get(label, 0) + len(records)
-        for edge, (sources, targets, props) in edges.items():
+        state.gathered_nodes += len(kept)
+        state.gathered[label] = state.gathered.get(label, 0) + len(kept)
+        for edge, (sources, targets, props, counts) in zip(
+            graph_schema().edges_from(label), edges, strict=True
+        ):
+            if not every:
+                sources, targets, props = _rows_of(kept, counts, sources, targets, props)
             if targets:
                 state.ids.need(edge.target, targets)
                 files.add_edges(edge, sources, targets, props)
                 state.gathered_edges += len(targets)
+
+
+def _rows_of(
+    kept: list[int], counts: list[int], sources: list[str], targets: list[str], props: Columns
+) -> tuple[list[str], list[str], Columns]:
+    """The edge rows of the records at the places ``kept``, where each record gave
+    ``counts`` rows in turn."""
+    starts = [0]
+    for count in counts:
+        starts.append(starts[-1] + count)
+    rows = [row for i in kept for row in range(starts[i], starts[i + 1])]
+    return (
+        [sources[row] for row in rows],
+        [targets[row] for row in rows],
+        {name: [values[row] for row in rows] for name, values in props.items()},
+    )
 
 
 def _missing_targets(

@@ -30,6 +30,9 @@ _env = Environment(
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
     lstrip_blocks=True,
+    # The templates ship with the package: each page need not stat its template files
+    # (one per template, macro and layout it uses) to see whether they changed.
+    auto_reload=False,
 )
 templates = Jinja2Templates(env=_env)
 

@@ -4,6 +4,7 @@ that child's involvements, and the idle clock moved at most once a minute."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
@@ -128,3 +129,17 @@ def test_signing_in_and_out_always_sends_the_cookie(site: Site) -> None:
     out = c.post("/sign-out")
     assert COOKIE in out.headers.get("set-cookie", "")
     assert c.get("/search").headers["location"] == "/sign-in"
+
+
+def test_the_navigation_shows_the_pages_of_the_accounts_roles(site: Site) -> None:
+    hoy = _signed_in(site)
+    search = hoy.get("/search").text
+    cases = hoy.get("/cases").text
+    for text in (search, cases):
+        assert 'href="/search"' in text and 'href="/cases"' in text
+        assert 'href="/governance"' not in text and 'href="/accounts"' not in text
+    current = re.compile(r'<a class="govuk-service-navigation__link" href="(/\w+)" aria-current')
+    assert current.findall(search) == ["/search"] and current.findall(cases) == ["/cases"]
+    ig = _signed_in(site, "ig")
+    report = ig.get("/governance").text
+    assert 'href="/governance"' in report and 'href="/search"' not in report

@@ -190,7 +190,8 @@ class Page:
         return render(self.request, template, status_code=status_code, **context)
 
 
-def page_of(request: Request, store: StoreDep, user: CurrentUser) -> Page:
+async def page_of(request: Request, store: StoreDep, user: CurrentUser) -> Page:
+    # A coroutine: it only gathers what the others found (see store_dep).
     return Page(request, store, user, settings_of(request).clock)
 
 

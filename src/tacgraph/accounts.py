@@ -42,6 +42,7 @@ from tacgraph.rows.accounts import (
     ACCOUNT_OFFICERS,
     ACCOUNT_PRACTITIONER,
     ACCOUNT_UPDATE,
+    ACCOUNT_USER,
     AccountPractitionerRow,
 )
 from tacgraph.store.base import Store
@@ -88,6 +89,17 @@ class Account:
 
 
 @dataclass(frozen=True)
+class Holder:
+    """What a signed-in request needs of its account: the account's standing (no
+    secrets), and the name and agency of the practitioner the session names (empty
+    when there is no such practitioner)."""
+
+    account: Account
+    name: str
+    agency: str
+
+
+@dataclass(frozen=True)
 class Created:
     """A new account and what its holder needs once: the TOTP secret and its URI."""
 
@@ -125,6 +137,27 @@ def get(store: Store, account_id: str) -> Account | None:
     """The account, or None when there is none by that id. Raises StoreError."""
     rows = store.read(ACCOUNT_GET, {"account_id": account_id})
     return _from_row(rows[0]) if rows else None
+
+
+def holder(store: Store, account_id: str, practitioner_id: str) -> Holder | None:
+    """The account and the practitioner ``practitioner_id`` in one read (every signed-in
+    request makes it), or None when there is no account by that id. The caller checks
+    that the account is bound to ``practitioner_id``. Raises StoreError."""
+    rows = store.read(ACCOUNT_USER, {"account_id": account_id, "practitioner_id": practitioner_id})
+    if not rows:
+        return None
+    row = rows[0]
+    account = Account(
+        id=str(row["id"]),
+        practitioner_id=str(row["practitioner_id"]),
+        roles=tuple(row["roles"] or ()),
+        state=str(row["state"]),
+        locked_until=str(row["locked_until"] or ""),
+        session_epoch=int(row["session_epoch"] or 0),
+    )
+    given, family = row["given_name"], row["family_name"]
+    name = f"{given} {family}" if given is not None and family is not None else ""
+    return Holder(account, name, str(row["agency"] or "") if name else "")
 
 
 def by_subject(store: Store, subject: str) -> Account | None:

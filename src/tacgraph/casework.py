@@ -45,6 +45,7 @@ from tacgraph.rows.casework import (
     CASEWORK_COLLEAGUES,
     CASEWORK_INVOLVEMENT,
     CASEWORK_MINE,
+    CASEWORK_MINE_CHILD,
     CaseworkAgenciesRow,
 )
 from tacgraph.store.base import Store
@@ -131,6 +132,15 @@ def my_involvements(store: Store, practitioner_id: str) -> list[CaseInvolvement]
         CaseInvolvement(**row)
         for row in store.read(CASEWORK_MINE, {"practitioner_id": practitioner_id})
     ]
+
+
+def my_involvements_with(
+    store: Store, practitioner_id: str, child_id: str
+) -> list[CaseInvolvement]:
+    """The practitioner's involvements with one child, newest first (as
+    :func:`my_involvements`, reading only that child's)."""
+    params = {"practitioner_id": practitioner_id, "child_id": child_id}
+    return [CaseInvolvement(**row) for row in store.read(CASEWORK_MINE_CHILD, params)]
 
 
 def _record(

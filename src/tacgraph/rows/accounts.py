@@ -63,3 +63,20 @@ ACCOUNT_PRACTITIONER = Query("account_practitioner", AccountPractitionerRow)
 
 
 ACCOUNT_UPDATE = Query("account_update", IdRow)
+
+
+class AccountUserRow(TypedDict):
+    """An account's standing, and the name and agency of the practitioner asked for."""
+
+    id: str
+    practitioner_id: str
+    roles: list[str] | None
+    state: str
+    locked_until: str | None
+    session_epoch: int | None
+    given_name: str | None
+    family_name: str | None
+    agency: str | None
+
+
+ACCOUNT_USER = Query("account_user", AccountUserRow)

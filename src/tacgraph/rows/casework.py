@@ -61,3 +61,6 @@ class CaseworkMineRow(TypedDict):
 
 
 CASEWORK_MINE = Query("casework_mine", CaseworkMineRow)
+
+
+CASEWORK_MINE_CHILD = Query("casework_mine_child", CaseworkMineRow)

@@ -6,6 +6,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -42,23 +43,32 @@ CSP = (
 class SessionsAndHeaders:
     """Each request's session (``request.state.session``, a new signed-out one when the
     cookie is missing, forged or out of time) and CSP nonce; on every response the
-    session's cookie and the security headers (CSP, no-store, ...). A plain ASGI
-    middleware: Starlette's ``@app.middleware("http")`` ran each request's application
-    in a task of its own with streams between the two, on every request."""
+    security headers (CSP, no-store, ...), and the session's cookie when the request
+    changed the session (signing in or out, the idle clock moved: see
+    :mod:`tacgraph.web.sessions`), the browser keeping the one it has otherwise. A plain
+    ASGI middleware: Starlette's ``@app.middleware("http")`` ran each request's
+    application in a task of its own with streams between the two, on every request."""
 
     def __init__(self, app: ASGIApp, settings: WebSettings, sessions: Sessions) -> None:
         self.app = app
         self.settings = settings
         self.sessions = sessions
+        self._cookie_args = self.sessions.cookie_args()
+
+    def _set_cookie(self, value: str) -> str:
+        """The Set-Cookie header's value for a session cookie of ``value``."""
+        cookie = Response()
+        cookie.set_cookie(COOKIE, value, **self._cookie_args)  # type: ignore[arg-type]
+        return next(v.decode("latin-1") for n, v in cookie.raw_headers if n == b"set-cookie")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         now = self.settings.clock()
-        session = self.sessions.load(Request(scope).cookies.get(COOKIE), now)
-        if session.signed_in:
-            session.seen = now.isoformat()
+        session, kept = self.sessions.load(Request(scope).cookies.get(COOKIE), now)
+        as_given = asdict(session) if kept else None  # what the browser's cookie holds
+        session.touch(now)
         state = scope.setdefault("state", {})  # what request.state reads and writes
         state["session"] = session
         state["nonce"] = secrets.token_urlsafe(16)
@@ -67,15 +77,9 @@ class SessionsAndHeaders:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 # The session as the route left it (sign-in and sign-out replace it).
-                cookie = Response()
-                cookie.set_cookie(
-                    COOKIE,
-                    self.sessions.dump(state["session"]),
-                    **self.sessions.cookie_args(),  # type: ignore[arg-type]
-                )
-                for name, value in cookie.raw_headers:
-                    if name == b"set-cookie":
-                        headers.append("set-cookie", value.decode("latin-1"))
+                left = state["session"]
+                if as_given is None or left is not session or asdict(left) != as_given:
+                    headers.append("set-cookie", self._set_cookie(self.sessions.dump(left)))
                 if "content-security-policy" not in headers:  # the map page sets its own
                     headers["Content-Security-Policy"] = CSP.format(nonce=state["nonce"])
                 headers["Cache-Control"] = "no-store"

@@ -98,25 +98,31 @@ async def store_dep(request: Request) -> Store:
 StoreDep = Annotated[Store, Depends(store_dep)]
 
 
-def user_for(store: Store, account_id: str, epoch: int | None, settings: WebSettings) -> User:
-    """The user of an account that may still act: active, not locked, and (for a
-    cookie session) of the account's current session epoch. Raises NotSignedIn."""
-    account = accounts.get(store, account_id)
+def user_for(
+    store: Store, account_id: str, practitioner_id: str, epoch: int | None, settings: WebSettings
+) -> User:
+    """The user of an account that may still act: active, not locked, bound to
+    ``practitioner_id`` (the one it was bound to at sign-in) and (for a cookie session)
+    of the account's current session epoch, read in one statement on every request, so
+    that suspending, closing or signing out takes effect at the next. Raises
+    NotSignedIn."""
+    holder = accounts.holder(store, account_id, practitioner_id)
+    if holder is None:
+        raise NotSignedIn()
+    account = holder.account
     if (
-        account is None
-        or account.state != "active"
+        account.state != "active"
         or account.locked(settings.clock())
+        or account.practitioner_id != practitioner_id
         or (epoch is not None and account.session_epoch != epoch)
     ):
         raise NotSignedIn()
-    person = accounts.practitioner(store, account.practitioner_id)
-    name = f"{person['given_name']} {person['family_name']}" if person else account.id
     return User(
         account_id=account.id,
         practitioner_id=account.practitioner_id,
         roles=account.roles,
-        name=name,
-        agency=str(person["agency"]) if person else "",
+        name=holder.name or account.id,
+        agency=holder.agency,
     )
 
 
@@ -126,7 +132,9 @@ def current_user(request: Request, store: StoreDep) -> User:
     session = session_of(request)
     if not session.signed_in:
         raise NotSignedIn()
-    user = user_for(store, session.account_id, session.epoch, settings_of(request))
+    user = user_for(
+        store, session.account_id, session.practitioner_id, session.epoch, settings_of(request)
+    )
     request.state.user = user
     return user
 
@@ -182,7 +190,8 @@ class Page:
         return render(self.request, template, status_code=status_code, **context)
 
 
-def page_of(request: Request, store: StoreDep, user: CurrentUser) -> Page:
+async def page_of(request: Request, store: StoreDep, user: CurrentUser) -> Page:
+    # A coroutine: it only gathers what the others found (see store_dep).
     return Page(request, store, user, settings_of(request).clock)
 
 

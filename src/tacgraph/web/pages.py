@@ -3,6 +3,7 @@ directory's own templates) and what every page is given."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from jinja2 import (
     PrefixLoader,
     select_autoescape,
 )
+from markupsafe import Markup
 from starlette.responses import Response
 
 _env = Environment(
@@ -30,6 +32,9 @@ _env = Environment(
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
     lstrip_blocks=True,
+    # The templates ship with the package: each page need not stat its template files
+    # (one per template, macro and layout it uses) to see whether they changed.
+    auto_reload=False,
 )
 templates = Jinja2Templates(env=_env)
 
@@ -53,12 +58,53 @@ _env.filters["first_upper"] = first_upper
 COMPONENTS = (
     "button", "checkboxes", "date-input", "details", "error-summary", "input", "inset-text",
     "notification-banner", "panel", "radios", "select", "service-navigation",
-    "summary-list", "tag", "textarea", "warning-text",
+    "skip-link", "summary-list", "tag", "textarea", "warning-text",
 )  # fmt: skip
 for _component in COMPONENTS:
     _macro = "govuk" + "".join(part.capitalize() for part in _component.split("-"))
     _module = _env.get_template(f"govuk_frontend_jinja/components/{_component}/macro.html").module
     _env.globals[_macro] = getattr(_module, _macro)
+
+
+# The page's chrome is the same for every page an account's roles open: drawn once for
+# each set of pages and the page that is current (GOV.UK Frontend's macros took about a
+# quarter of a page's rendering to draw it each time).
+@lru_cache(maxsize=256)
+def _service_navigation(pages: tuple[tuple[str, str, str], ...], home: str, active: str) -> Markup:
+    navigation = [
+        {"href": href, "text": text, "active": active == name} for href, text, name in pages
+    ]
+    drawn: Markup = _env.globals["govukServiceNavigation"](  # type: ignore[operator]
+        {
+            "serviceName": "Who else is working with this child",
+            "serviceUrl": home,
+            "navigation": navigation,
+        }
+    )
+    return drawn
+
+
+def service_navigation(user: Any, active: object) -> Markup:
+    """GOV.UK's service navigation for ``user`` (None: signed out) on the page named
+    ``active``: only the pages the account's roles open, the service's name leading to
+    the first."""
+    if user is None:
+        return _service_navigation((), "/", "")
+    pages = tuple(user.pages)
+    return _service_navigation(pages, str(user.home), active if isinstance(active, str) else "")
+
+
+@lru_cache(maxsize=1)
+def skip_link() -> Markup:
+    """GOV.UK's skip link, as its page template draws it."""
+    drawn: Markup = _env.globals["govukSkipLink"](  # type: ignore[operator]
+        {"href": "#main-content", "text": "Skip to main content"}
+    )
+    return drawn
+
+
+_env.globals["serviceNavigation"] = service_navigation
+_env.globals["skipLink"] = skip_link
 _macros = _env.get_template("macros.html").module
 _env.globals["rowForm"] = _macros.rowForm  # type: ignore[attr-defined]
 _env.globals["actionTable"] = _macros.actionTable  # type: ignore[attr-defined]

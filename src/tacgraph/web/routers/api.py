@@ -38,7 +38,7 @@ def api_user(request: Request, store: StoreDep) -> User:
         account = accounts.by_subject(store, subject)
         if account is None:
             raise NotSignedIn()
-        user = user_for(store, account.id, None, settings_of(request))
+        user = user_for(store, account.id, account.practitioner_id, None, settings_of(request))
         user = User(**{**user.__dict__, "channel": "api"})
         request.state.user = user
         return user

@@ -27,7 +27,11 @@ def start_session(request: Request, account: accounts.Account) -> None:
     """A new session (and a new CSRF token) for the account that signed in."""
     now = settings_of(request).clock().isoformat()
     request.state.session = Session(
-        account_id=account.id, epoch=account.session_epoch, started=now, seen=now
+        account_id=account.id,
+        practitioner_id=account.practitioner_id,
+        epoch=account.session_epoch,
+        started=now,
+        seen=now,
     )
 
 

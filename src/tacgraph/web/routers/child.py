@@ -32,8 +32,8 @@ def _child_page(
         return page.render("purpose.html", status_code=400, child_id=child_id)
     mine = [
         i
-        for i in casework.my_involvements(page.store, page.user.practitioner_id)
-        if i.child_id == child_id and i.ended_on is None
+        for i in casework.my_involvements_with(page.store, page.user.practitioner_id, child_id)
+        if i.ended_on is None
     ]
     return page.render(
         "child.html",

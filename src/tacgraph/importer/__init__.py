@@ -48,6 +48,7 @@ from tacgraph.importer.batch import (
 )
 from tacgraph.importer.columns import Columns
 from tacgraph.importer.ids import IdFile
+from tacgraph.importer.pending import Pending
 from tacgraph.importer.workers import (
     Worked,
     chunks,
@@ -68,8 +69,11 @@ CONFLICT_ATTEMPTS = 6  # runs of an import the engine undoes for another writer'
 Progress = Callable[[str, int, int | None], None]
 # Edges waiting for every node to be written: per edge, (source id, [(target, props)],
 # additive: from a redacted record, so no stored edge of the source is removed).
-Sources = list[tuple[str, list[tuple[str, dict[str, Any]]], bool]]
-Pending = dict[EdgeSpec, Sources]
+Source = tuple[str, list[tuple[str, dict[str, Any]]], bool]
+Sources = list[Source]
+Edges = Pending[EdgeSpec, Source]
+# Content hashes to keep once every edge is written: per label, (id, hash).
+Marks = Pending[str, tuple[str, str]]
 # A node to write: label, row, edges, additive, and the content hash to keep with it.
 _Node = tuple[str, Row, EdgeTargets, bool, str]
 
@@ -572,8 +576,9 @@ def _write(
     progress: Progress | None,
     fresh: bool = False,
 ) -> None:
-    pending_edges: Pending = defaultdict(list)
-    marks: list[tuple[str, str, str]] = []
+    # queued on disk beside the working copy: memory bounded by a batch, not the input
+    pending_edges: Edges = Pending(spill.folder / "edges", BATCH)
+    marks: Marks = Pending(spill.folder / "hashes", BATCH)
     batch: list[_Node] = []
     done = 0
     total = state.ids.to_write()
@@ -598,7 +603,7 @@ def _write(
 
 def _write_all_edges(
     store: Store,
-    pending: Pending,
+    pending: Edges,
     report: ImportReport,
     progress: Progress | None = None,
     fresh: bool = False,
@@ -606,12 +611,11 @@ def _write_all_edges(
     """Edges go in after every node, one edge type at a time, in large batches (each
     bulk load has a fixed cost, so fewer and larger is faster)."""
     # Counted in relationships, as the summary counts them (records were counted before).
-    total = sum(len(targets) for sources in pending.values() for _, targets, _ in sources)
+    total = pending.weight
     report.relationships += total
     done = 0
-    for edge, sources in pending.items():
-        for start in range(0, len(sources), BATCH):
-            part = sources[start : start + BATCH]
+    for edge in pending:
+        for part in pending.batches(edge, BATCH):
             _write_edges(store, edge, part, report, fresh)
             done += sum(len(targets) for _, targets, _ in part)
             if progress:
@@ -622,8 +626,8 @@ def _write_nodes(
     store: Store,
     nodes: list[_Node],
     report: ImportReport,
-    pending_edges: Pending,
-    marks: list[tuple[str, str, str]],
+    pending_edges: Edges,
+    marks: Marks,
     fresh: bool = False,
 ) -> None:
     """Write a batch of nodes, each with whether it is additive (from a redacted export:
@@ -644,9 +648,9 @@ def _write_nodes(
         existing = {} if fresh else store.nodes_by_id(label, [row["id"] for _, row, *_ in group])
         for _, row, edges, additive, mark in group:
             rid = str(row["id"])
-            marks.append((label, rid, mark))
+            marks.add(label, (rid, mark))
             for edge, targets in edges.items():
-                pending_edges[edge].append((rid, targets, additive))
+                pending_edges.add(edge, (rid, targets, additive), len(targets))
             before = existing.get(rid)
             if before is not None and additive:
                 row = {k: before.get(k) if v is None else v for k, v in row.items()}
@@ -661,16 +665,13 @@ def _write_nodes(
     store.write(changes)
 
 
-def _keep_hashes(store: Store, marks: list[tuple[str, str, str]]) -> None:
+def _keep_hashes(store: Store, marks: Marks) -> None:
     """Keep each written record's content hash with its node: last, so that an import
     stopped part of the way (Neo4j commits batch by batch) leaves no node whose hash
     says it is up to date while its edges are not; the re-run compares those again."""
-    by_label: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for label, rid, mark in marks:
-        by_label[label].append((rid, mark))
-    for label, pairs in by_label.items():
-        for start in range(0, len(pairs), BATCH):
-            store.set_node_hashes(label, pairs[start : start + BATCH])
+    for label in marks:
+        for part in marks.batches(label, BATCH):
+            store.set_node_hashes(label, part)
 
 
 def _write_edges(
@@ -880,8 +881,8 @@ def import_records(store: Store, records: Iterable[Record]) -> ImportReport:
     def run() -> ImportReport:
         report = ImportReport(["(records)"])
         report.records_read = len(items)
-        pending: Pending = defaultdict(list)
-        marks: list[tuple[str, str, str]] = []
+        pending: Edges = Pending()
+        marks: Marks = Pending()
         with store.transaction():
             for start in range(0, len(items), BATCH):
                 batch: list[_Node] = []

@@ -20,6 +20,7 @@ from tacgraph.errors import InvalidInput, StoreError
 from tacgraph.export import canonical_hash, export_file
 from tacgraph.importer import import_files
 from tacgraph.store import Store
+from tacgraph.store.embedded import EmbeddedStore
 
 CHILDREN_HEADER = "id,given_name,family_name,date_of_birth\n"
 
@@ -280,3 +281,28 @@ def test_an_embedded_import_onto_a_full_disk_fails_within_seconds_and_never_says
     assert "disk is full" in error, error
     assert "durable" not in error and "committed" not in error, error
     assert run.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"date_of_birth": None}, ["date_of_birth", "expected_date"]),
+        (
+            {"expected_date": "2027-01-01", "date_of_birth": None, "looked_after": True},
+            ["looked_after", "expected_date"],
+        ),
+    ],
+)
+def test_a_rule_over_several_fields_names_each_of_them(
+    tmp_path: Path, change: dict[str, Any], named: list[str]
+) -> None:
+    """A rule over the whole record (not one field's) names the fields it compares, so
+    the problem says which field to mend rather than "(record)"."""
+    child = {**json.loads(SALLY.read_text(encoding="utf-8"))["children"][0], **change}
+    path = tmp_path / "child.jsonl"
+    path.write_text(json.dumps({"type": "Child", "record": child}) + "\n", encoding="utf-8")
+    with EmbeddedStore(tmp_path / "db") as store:
+        store.init_schema()
+        with pytest.raises(InvalidInput) as refused:
+            import_files(store, [path])
+    assert sorted(p.field for p in refused.value.problems) == sorted(named)

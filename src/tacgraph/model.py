@@ -385,7 +385,7 @@ class Child(Record):
         if (self.date_of_birth is None) == (self.expected_date is None):
             raise ValueError("exactly one of date_of_birth, expected_date must be set")
         if self.expected_date is not None and self.looked_after:
-            raise ValueError("an unborn child cannot be looked after")
+            raise ValueError("looked_after cannot be set for an unborn child (expected_date)")
         return self
 
     @property

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -120,11 +121,23 @@ def parse(raw: RawRecord) -> tuple[Record | None, list[Problem]]:
     try:
         return model.model_validate_json(text), []
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors(include_url=False):
-            where = ".".join(str(part) for part in err["loc"]) or "(record)"
-            problems.append(Problem(raw.location, rid, where, err["msg"]))
-        return None, problems
+        return None, [
+            Problem(raw.location, rid, where, err["msg"])
+            for err in exc.errors(include_url=False)
+            for where in _fields(err["loc"], err["msg"], model)
+        ]
+
+
+def _fields(loc: tuple[int | str, ...], message: str, model: type[Record]) -> list[str]:
+    """The fields a validation error is about: its location, or for a rule over the
+    whole record, each of the model's fields its message names (the rules name the
+    fields they compare: "ended_on is before started_on"), so a problem names the
+    field to mend; "(record)" where it names none."""
+    where = ".".join(str(part) for part in loc)
+    if where:
+        return [where]
+    named = [name for name in model.model_fields if re.search(rf"\b{name}\b", message)]
+    return named or ["(record)"]
 
 
 def sorted_text(data: Any) -> str | None:

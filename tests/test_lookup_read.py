@@ -104,7 +104,8 @@ def test_a_lookup_on_neo4j_is_two_statements(
     population: dict[str, Store], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A past date's lookup on Neo4j sends one statement to read (requester, shields and
-    the cases on both dates) and one to append its entry, each its own round trip."""
+    the cases on both dates) and one to append its entry, each its own round trip (an
+    auto-commit transaction), the read in a read session."""
     store = population["neo4j"]
     lookup.who_else(store, "CH-SALLY", "PR-HOY")  # the first append reads the log's head
     sent: list[str] = []
@@ -117,6 +118,16 @@ def test_a_lookup_on_neo4j_is_two_statements(
             return _original(*args, **kw)
 
         monkeypatch.setattr(store, method, counted)
+    modes: list[str] = []
+    session = store._session
+
+    def opened(mode: str = "WRITE") -> Any:
+        modes.append(mode)
+        return session(mode)
+
+    monkeypatch.setattr(store, "_session", opened)
     answer = lookup.who_else(store, "CH-SALLY", "PR-HOY", as_of=date(2026, 11, 23))
     assert answer.known
     assert sent == ["lookup_read", "audit_append_one"]
+    # The read in a read session, which a cluster routes to a secondary.
+    assert modes == ["READ", "WRITE"]

@@ -196,11 +196,12 @@ def read_lookup(
 ) -> tuple[list[LookupRequesterRow], Reading]:
     """What a who-else lookup reads, in one unit: the requester's rows (as
     lookup_requester gives them), and the cases as :func:`read_with` reads them with
-    ``shields``. On Neo4j one statement, ``lookup_read``, in an auto-commit transaction:
-    one round trip, where the requester, the shields and each date's cases as separate
-    statements of a read transaction took one each and its BEGIN and COMMIT one more
-    each (a failure is not retried: the lookup fails closed and logs it). On LadybugDB,
-    :func:`read_with` with the requester as its extra call."""
+    ``shields``. On Neo4j one statement, ``lookup_read``, as a short read (an
+    auto-commit read transaction, routed as a read transaction is): one round trip,
+    where the requester, the shields and each date's cases as statements of a read
+    transaction took one each and its BEGIN and COMMIT one more each (a failure is not
+    retried: the lookup fails closed and logs it). On LadybugDB, :func:`read_with` with
+    the requester as its extra call."""
     second = today if today is not None and today != on else None
     if store.engine != "neo4j" or not child_ids:
         call = LOOKUP_REQUESTER.call({"requester_id": requester_id})
@@ -210,7 +211,7 @@ def read_lookup(
         return LOOKUP_REQUESTER.rows(reading.extra[0]), reading
     days = [on] if second is None else [on, second]
     params = {"requester_id": requester_id, "child_ids": child_ids, "days": days}
-    (row,) = store.read_once(LOOKUP_READ, {**params, "history": history})
+    (row,) = store.read(LOOKUP_READ, {**params, "history": history}, short=True)
     by_day: list[list[dict[str, Any]]] = [[] for _ in days]
     for case in row["cases"]:
         by_day[case.pop("day")].append(case)

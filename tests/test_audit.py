@@ -89,6 +89,36 @@ def test_what_is_appended_is_read_back_in_order_and_chained(both: dict[str, Stor
     assert all(e.prev_hash == p.hash for p, e in zip(log, log[1:], strict=False))
 
 
+def test_single_appends_of_every_shape_in_turn_are_read_back(both: dict[str, Store]) -> None:
+    """One entry at a time (audit_append_one, from scalars), its lists empty and not in
+    turn: LadybugDB prepares a statement for the types of its parameters, and an entry
+    must never be written through one prepared for other types."""
+    shapes = [
+        pending("CH-A", [], [], outcome="denied", detail="no"),
+        pending("CH-B", ["involvement:IN-1"], ["SB-1"]),
+        pending("CH-C", [], ["CO-1"]),
+        pending("CH-D", ["contact:PR-9", "family:FM-1"], []),
+        pending("CH-E", [], [], outcome="denied"),
+        pending("CH-F", ["team:TM-1"], ["CO-2", "SB-2"]),
+    ]
+
+    def write_and_read(store: Store) -> list[audit.AuditEntry]:
+        written = [audit.append_many(store, [item], clock=clock)[0] for item in shapes * 2]
+        assert list(audit.entries(store)) == written
+        assert audit.verify(store).ok
+        return written
+
+    log = same_answer(both, write_and_read)
+    assert [(e.disclosed, e.bases) for e in log[:6]] == [
+        ([], []),
+        (["involvement:IN-1"], ["SB-1"]),
+        ([], ["CO-1"]),
+        (["contact:PR-9", "family:FM-1"], []),
+        ([], []),
+        (["team:TM-1"], ["CO-2", "SB-2"]),
+    ]
+
+
 Log = list[dict[str, Any]]
 
 

@@ -64,10 +64,13 @@ from tacgraph.rows.lookup import (
     CHILD_TEAMS,
     GATE_SHIELDED_HOUSEHOLDS,
     LOOKUP_CHILD,
+    LOOKUP_READ,
+    LOOKUP_REQUESTER,
     CaseChildrenRow,
     CaseReadRow,
     CaseTeamsRow,
     GateShieldedHouseholdsRow,
+    LookupRequesterRow,
 )
 from tacgraph.store.base import Row, Store
 
@@ -180,6 +183,45 @@ def read_with(
     for case in {id(c): c for c in (*cases.values(), *now.values())}.values():
         _finish(case)
     return Reading(rows, cases, now, households)
+
+
+def read_lookup(
+    store: Store,
+    requester_id: str,
+    child_ids: list[str],
+    on: date,
+    *,
+    history: bool = False,
+    today: date | None = None,
+) -> tuple[list[LookupRequesterRow], Reading]:
+    """What a who-else lookup reads, in one unit: the requester's rows (as
+    lookup_requester gives them), and the cases as :func:`read_with` reads them with
+    ``shields``. On Neo4j one statement, ``lookup_read``, as a short read (an
+    auto-commit read transaction, routed as a read transaction is): one round trip,
+    where the requester, the shields and each date's cases as statements of a read
+    transaction took one each and its BEGIN and COMMIT one more each (a failure is not
+    retried: the lookup fails closed and logs it). On LadybugDB, :func:`read_with` with
+    the requester as its extra call."""
+    second = today if today is not None and today != on else None
+    if store.engine != "neo4j" or not child_ids:
+        call = LOOKUP_REQUESTER.call({"requester_id": requester_id})
+        reading = read_with(
+            store, [call], child_ids, on, history=history, today=today, shields=True
+        )
+        return LOOKUP_REQUESTER.rows(reading.extra[0]), reading
+    days = [on] if second is None else [on, second]
+    params = {"requester_id": requester_id, "child_ids": child_ids, "days": days}
+    (row,) = store.read(LOOKUP_READ, {**params, "history": history}, short=True)
+    by_day: list[list[dict[str, Any]]] = [[] for _ in days]
+    for case in row["cases"]:
+        by_day[case.pop("day")].append(case)
+    cases = _whole_cases(CASE_READ.rows(by_day[0]))
+    now = _whole_cases(CASE_READ.rows(by_day[1])) if second is not None else cases
+    for case in {id(c): c for c in (*cases.values(), *now.values())}.values():
+        _finish(case)
+    requester = LOOKUP_REQUESTER.rows(row["requester"])
+    shields = GATE_SHIELDED_HOUSEHOLDS.rows(row["shields"])
+    return requester, Reading([], cases, now, shields)
 
 
 def _read_all(store: Store, calls: Sequence[Call[Any]], *, short: bool = True) -> list[list[Any]]:

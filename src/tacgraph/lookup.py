@@ -17,12 +17,12 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from tacgraph import audit, dates, gate
-from tacgraph.access import AccessDenied, Requester, requester_call
-from tacgraph.cases import read_with
+from tacgraph.access import AccessDenied, Requester
+from tacgraph.cases import read_lookup
 from tacgraph.consent import BasisFact, ConsentFact, Decision, Viewer
 from tacgraph.gate import ALWAYS, HOUSEHOLD_SHIELD, OWN, SHIELD, Gate, front_door
 from tacgraph.model import Scope
-from tacgraph.rows.lookup import LOOKUP_REQUESTER, LookupRequesterRow
+from tacgraph.rows.lookup import LookupRequesterRow
 from tacgraph.store.base import Row, Store
 
 __all__ = ["WhoElse", "front_door", "who_else", "who_else_many"]
@@ -214,22 +214,13 @@ def _who_else(
         audit.append_many(store, entries, clock=clock)
 
     try:
-        # The requester is read in the same unit as the cases (one read transaction on
-        # Neo4j), and checked before anything is decided from them.
+        # The requester is read in the same unit as the cases (one statement on Neo4j),
+        # and checked before anything is decided from them.
         # The household shields are read in that unit too (nothing is decided from
         # them until the requester passes; an id the store does not hold adds no row).
         # So are the cases as of today where the date asked for is another (the gate
         # decides as of both): the same chains on LadybugDB, filtered for each date.
-        read = read_with(
-            store,
-            [requester_call(requester_id)],
-            ids,
-            on,
-            history=history,
-            today=today,
-            shields=True,
-        )
-        rows = LOOKUP_REQUESTER.rows(read.extra[0])
+        rows, read = read_lookup(store, requester_id, ids, on, history=history, today=today)
         requester = gate.check_requester(rows, requester_id, reading)
         cases = read.cases
         as_was = gate.as_it_was(requester, reading)

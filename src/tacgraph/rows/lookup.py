@@ -412,6 +412,18 @@ class LookupRequesterRow(PractitionerStandingRow, WorkContactRow):
 LOOKUP_REQUESTER = Query("lookup_requester", LookupRequesterRow)
 
 
+class LookupReadRow(TypedDict):
+    """A lookup's one read on Neo4j: lookup_requester's rows, gate_shielded_households's
+    rows and case_read's rows (each with ``day``, its date's place), as maps."""
+
+    requester: list[dict[str, Any]]
+    shields: list[dict[str, Any]]
+    cases: list[dict[str, Any]]
+
+
+LOOKUP_READ = Query("lookup_read", LookupReadRow)
+
+
 LOOKUP_SHIELD = Query("lookup_shield", ChildShieldRow)
 
 

@@ -137,6 +137,27 @@ def _writes(text: str) -> bool:
     return _WRITES.search(text) is not None
 
 
+# Statements the Python driver rewrites before preparing them (a scan of a Python
+# object, a JSON parameter): always sent as text, which it rewrites.
+_REWRITTEN = re.compile(r"\bLOAD\s+FROM\b|\bto_json\s*\(", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _preparable(text: str) -> bool:
+    return _REWRITTEN.search(text) is None and ";" not in text
+
+
+def _shape(value: object) -> object:
+    """A parameter's type as LadybugDB binds it when a statement is prepared: the same
+    text prepared with a string and with null, or with an empty list and a list of
+    strings, is two statements."""
+    if isinstance(value, list | tuple):
+        return ("list", frozenset(map(_shape, value)))
+    if isinstance(value, dict):
+        return ("map", tuple((k, _shape(v)) for k, v in value.items()))
+    return type(value)
+
+
 def _is_arrow(value: object) -> bool:
     """Whether ``value`` is an Arrow table or batch (pyarrow is not imported to ask)."""
     return type(value).__module__.startswith("pyarrow")
@@ -254,9 +275,37 @@ class EmbeddedStore(Store):
                         return self._rows(self._conn.execute(statement, values))
                     finally:
                         statement.close()
+                if values and _preparable(text):
+                    return self._rows(self._conn.execute(self._prepare(text, values), values))
                 return self._rows(self._conn.execute(text, values))
         except RuntimeError as exc:
             raise self._failed(exc) from exc
+
+    @functools.cached_property
+    def _prepared(self) -> dict[tuple[str, object], ladybug.PreparedStatement]:
+        """Statements prepared by this store, by text and parameter types; dropped as
+        the store closes."""
+        found: dict[tuple[str, object], ladybug.PreparedStatement] = {}
+        self.on_close(found.clear)
+        return found
+
+    def _prepare(self, text: str, values: dict[str, Any]) -> ladybug.PreparedStatement:
+        """The statement prepared once for these parameter types. Given text, the
+        driver looks for JSON parameters with a regular expression per parameter on
+        every call before finding the statement in its own cache: 0.25 ms of the access
+        log's append of 17 parameters (0.74 against 0.99 ms of CPU) and about 0.01 ms
+        of each read. The driver's cache holds the same statements, so this holds no
+        more than it does."""
+        key = (text, tuple((k, _shape(v)) for k, v in values.items()))
+        statement = self._prepared.get(key)
+        if statement is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                statement = self._conn.prepare(text, values)
+            if not statement.is_success():
+                raise RuntimeError(statement.get_error_message())
+            self._prepared[key] = statement
+        return statement
 
     @staticmethod
     def _rows(results: ladybug.QueryResult | list[ladybug.QueryResult]) -> list[Row]:

@@ -212,12 +212,13 @@ class Neo4jStore(Store):
         except (DriverError, Neo4jError, UnicodeEncodeError) as exc:
             raise self._failed(exc) from None
 
-    def _session(self) -> neo4j.Session:
+    def _session(self, mode: str = neo4j.WRITE_ACCESS) -> neo4j.Session:
         """A session that shares causal bookmarks with ``run`` (``execute_query``): on a
         cluster, a read after a write (a consent withdrawn, then a lookup) sees it."""
         return self._driver.session(
             database=self.config.database,
             bookmark_manager=self._driver.execute_query_bookmark_manager,
+            default_access_mode=mode,
         )
 
     def query_many(
@@ -227,6 +228,16 @@ class Neo4jStore(Store):
         held = self._held()
         if held is not None:
             return [held.run(text, params, self) for text, params in texts]
+        if short and len(texts) == 1:
+            # One short read: an auto-commit transaction in a read session, one round
+            # trip (RUN and PULL), routed to a secondary as execute_read is; where
+            # execute_read sends BEGIN and COMMIT as round trips of their own. Not
+            # retried: a transient failure is raised, and a lookup fails closed.
+            try:
+                with self._session(neo4j.READ_ACCESS) as session:
+                    return [_rows(session.run(*texts[0]))]
+            except (DriverError, Neo4jError, UnicodeEncodeError) as exc:
+                raise self._failed(exc) from None
 
         def work(tx: neo4j.ManagedTransaction) -> list[list[Row]]:
             answers: list[list[Row]] = []

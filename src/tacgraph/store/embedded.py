@@ -441,6 +441,9 @@ class EmbeddedStore(Store):
         process, see :meth:`close`): the next open puts the copy back."""
         if self._disk_full:
             return
+        prepared = self.__dict__.pop("_prepared", None)  # belong to the connection closed here
+        if prepared is not None:
+            prepared.clear()
         with suppress(RuntimeError):
             self._conn.close()
             self._db.close()

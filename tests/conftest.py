@@ -24,6 +24,7 @@ from tacgraph.model import Record
 from tacgraph.store import Store
 from tacgraph.store.embedded import EmbeddedStore
 from tacgraph.store.neo4j import Neo4jStore
+from tacgraph.synth import Synthesiser, write_jsonl
 
 DATA = Path(__file__).parent / "data"
 SALLY = DATA / "sally.json"
@@ -182,3 +183,10 @@ def rewrite_log(store: Store, entries: list[dict[str, Any]]) -> None:
     store.run("MATCH (e:AuditEntry) DELETE e")
     for entry in entries:
         store.run(FORGE, entry)
+
+
+def synthetic_file(folder: Path, children: int, seed: int) -> Path:
+    """A synthetic authority's records as JSON Lines, ``folder/la.jsonl``."""
+    path = folder / "la.jsonl"
+    write_jsonl(Synthesiser(children, seed).records(), path)
+    return path

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import synthetic_file
 from tacgraph.errors import StoreUnavailable
 from tacgraph.export import canonical_hash
 from tacgraph.importer import import_files
 from tacgraph.store import Store
 from tacgraph.store.embedded import EmbeddedStore
 from tacgraph.store.neo4j import Neo4jStore
-from tacgraph.synth import Synthesiser, write_jsonl
 
 # Runs one import, and kills its own process at the chosen call of the chosen store method.
 _KILLED_IMPORT = """
@@ -60,9 +60,7 @@ import_files(store, [source])
 
 @pytest.fixture(scope="module")
 def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("kill") / "la.jsonl"
-    write_jsonl(Synthesiser(120, 17).records(), path)
-    return path
+    return synthetic_file(tmp_path_factory.mktemp("kill"), 120, 17)
 
 
 @pytest.fixture(scope="module")

@@ -13,22 +13,20 @@ from typing import Any
 
 import pytest
 
+from conftest import synthetic_file
 from tacgraph.errors import InvalidArgument, InvalidInput, StoreError
 from tacgraph.export import canonical_hash
 from tacgraph.importer import Gatherer, gather_files, import_files, workers
 from tacgraph.importer.bulkcsv import CsvFiles
 from tacgraph.store.arrowfiles import ArrowFiles
 from tacgraph.store.embedded import EmbeddedStore, arrow_type
-from tacgraph.synth import Synthesiser, write_jsonl
 
 pytestmark = pytest.mark.skipif(workers.cores() < 2, reason="needs two cores for two workers")
 
 
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("workers") / "la.jsonl"
-    write_jsonl(Synthesiser(200, 5).records(), path)
-    return path
+    return synthetic_file(tmp_path_factory.mktemp("workers"), 200, 5)
 
 
 @pytest.fixture(scope="module")

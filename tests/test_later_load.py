@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
+from conftest import synthetic_file
 from tacgraph.errors import StoreError, StoreUnavailable
 from tacgraph.export import canonical_hash
 from tacgraph.importer import import_files
 from tacgraph.store import snapshot
 from tacgraph.store.base import ChangeSet
 from tacgraph.store.embedded import EmbeddedStore, _writes
-from tacgraph.synth import Synthesiser, write_jsonl
 
 ROWS = 50  # a load of more records than this is written in many transactions
 
@@ -54,8 +54,7 @@ def _small_transactions(monkeypatch: pytest.MonkeyPatch) -> None:
 def parts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """One authority's records in two files, the second referring to the first."""
     folder = tmp_path_factory.mktemp("parts")
-    whole = folder / "whole.jsonl"
-    write_jsonl(Synthesiser(120, 17).records(), whole)
+    whole = synthetic_file(folder, 120, 17)
     lines = whole.read_text(encoding="utf-8").splitlines(keepends=True)
     half = len(lines) // 2
     first, second = folder / "first.jsonl", folder / "second.jsonl"
@@ -76,17 +75,18 @@ def hashes(parts: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -
     return found
 
 
-def _first_part(path: Path, first: Path) -> None:
-    with EmbeddedStore(path) as store:
+@pytest.fixture
+def path(parts: tuple[Path, Path], tmp_path: Path) -> Path:
+    """A store holding the first part."""
+    with EmbeddedStore(tmp_path / "db") as store:
         store.init_schema()
-        import_files(store, [first])
+        import_files(store, [parts[0]])
+    return store.path
 
 
 def test_a_large_later_load_gives_the_graph_of_one_transaction(
-    parts: tuple[Path, Path], hashes: list[str], tmp_path: Path
+    parts: tuple[Path, Path], hashes: list[str], path: Path
 ) -> None:
-    path = tmp_path / "db"
-    _first_part(path, parts[0])
     with EmbeddedStore(path) as store:
         original, ran, held = store.run, [], []
 
@@ -108,10 +108,8 @@ def test_a_large_later_load_gives_the_graph_of_one_transaction(
 
 
 def test_a_large_later_load_that_fails_is_undone_at_once(
-    parts: tuple[Path, Path], hashes: list[str], tmp_path: Path
+    parts: tuple[Path, Path], hashes: list[str], path: Path
 ) -> None:
-    path = tmp_path / "db"
-    _first_part(path, parts[0])
     with EmbeddedStore(path) as store:
         original, calls = store.write, []
 
@@ -134,10 +132,8 @@ def test_a_large_later_load_that_fails_is_undone_at_once(
 
 @pytest.mark.parametrize("at", [1, 5])
 def test_a_large_later_load_killed_is_undone_on_the_next_open(
-    parts: tuple[Path, Path], hashes: list[str], tmp_path: Path, at: int
+    parts: tuple[Path, Path], hashes: list[str], path: Path, at: int
 ) -> None:
-    path = tmp_path / "db"
-    _first_part(path, parts[0])
     run = subprocess.run(
         [sys.executable, "-c", _KILLED_LOAD, str(path), str(parts[1]), str(at)],
         capture_output=True,
@@ -157,10 +153,8 @@ def test_a_large_later_load_killed_is_undone_on_the_next_open(
 
 
 def test_a_large_later_load_without_room_for_the_copy_writes_nothing(
-    parts: tuple[Path, Path], hashes: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    parts: tuple[Path, Path], hashes: list[str], path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "db"
-    _first_part(path, parts[0])
     monkeypatch.setenv("TACGRAPH_MIN_FREE_MB", str(10**9))  # more than any disk has free
     with EmbeddedStore(path) as store:
         with pytest.raises(StoreError, match="keeps a copy of the store"):
@@ -170,11 +164,9 @@ def test_a_large_later_load_without_room_for_the_copy_writes_nothing(
 
 
 def test_a_small_later_load_is_one_transaction_with_no_copy(
-    parts: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    parts: tuple[Path, Path], path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TACGRAPH_TRANSACTION_ROWS", "1000000")
-    path = tmp_path / "db"
-    _first_part(path, parts[0])
     taken: list[Path] = []
     monkeypatch.setattr(snapshot, "take", lambda folder, *_: taken.append(folder))
     with EmbeddedStore(path) as store:

@@ -20,7 +20,6 @@ values and no edge of it is removed.
 from __future__ import annotations
 
 import csv
-import errno
 import gc
 import json
 import random
@@ -30,11 +29,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from tacgraph.errors import InvalidInput, StoreConflict, StoreError, UnreadableFile
+from tacgraph.errors import InvalidInput, StoreConflict, UnreadableFile
 from tacgraph.importer import workers
 from tacgraph.importer.batch import (
     Parsed,
@@ -49,18 +47,17 @@ from tacgraph.importer.batch import (
 from tacgraph.importer.columns import Columns
 from tacgraph.importer.ids import IdFile
 from tacgraph.importer.pending import Pending
+from tacgraph.importer.spill import Spill
 from tacgraph.importer.workers import (
     Worked,
     chunks,
-    invalid_line,
-    valid_line,
     worked,
     worker_count,
 )
 from tacgraph.mapping import EdgeTargets, from_graph, to_graph
 from tacgraph.model import BY_LABEL, Record, dump_record
 from tacgraph.schema import EdgeSpec, graph_schema
-from tacgraph.sources import RawRecord, file_format, is_unreadable, read_records, unreadable
+from tacgraph.sources import RawRecord, file_format, is_unreadable, read_records
 from tacgraph.store.base import ChangeSet, EdgeRow, Row, Store
 
 BATCH = 20_000
@@ -117,112 +114,6 @@ def content_hash(fingerprint: bytes, redacted: bool) -> str:
     from a redacted export (written as an addition to what was stored, so the node it
     leaves is not the one the same record unredacted would leave)."""
     return fingerprint.hex() + ("r" if redacted else "")
-
-
-@dataclass(frozen=True)
-class _Kept:
-    """A record as the working copy holds it: validated and mapped to its node row and
-    edges, or (``row`` None) as read, when it failed validation."""
-
-    location: str
-    label: str | None
-    redacted: bool
-    row: Row | None = None
-    edges: EdgeTargets | None = None
-    data: Any = None  # the raw data of a record that failed validation
-
-
-class _Spill:
-    """Every record of the input as pass 1 read it, one JSON line each, in a temporary
-    folder (``TMPDIR``): a valid record as its node row and edges (so the later passes
-    neither validate nor map it again), an invalid one as read. The later passes read
-    this, never the input again."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.path = folder / "records.jsonl"
-        self._out = self._open("w")
-        schema = graph_schema()
-        self._dates = {n.label: [p.name for p in n.props if p.type == "DATE"] for n in schema.nodes}
-        self._edges = {n.label: schema.edges_from(n.label) for n in schema.nodes}
-
-    def _open(self, mode: str) -> Any:
-        try:
-            return self.path.open(mode, encoding="utf-8")
-        except OSError as exc:
-            raise self._failed(exc) from None
-
-    def _failed(self, exc: OSError) -> StoreError:
-        hint = "set TMPDIR to a folder with room for a copy of the input"
-        if exc.errno == errno.ENOSPC:
-            hint = "free some space there, or " + hint
-        return StoreError(
-            f"cannot write the import's working copy in {self.folder}: "
-            f"{exc.strerror or exc}; nothing was written to the store",
-            hint,
-        )
-
-    def _write(self, line: str) -> None:
-        try:
-            self._out.write(line + "\n")
-        except OSError as exc:
-            raise self._failed(exc) from None
-
-    def add_valid(
-        self, location: str, label: str, row: Row, edges: EdgeTargets, redacted: bool
-    ) -> None:
-        """Keep a valid record: its node row and its edges in the schema's order."""
-        self._write(valid_line(location, label, row, edges, redacted))
-
-    def add_lines(self, lines: list[str]) -> None:
-        """Keep lines made by :mod:`tacgraph.importer.workers`, in one write."""
-        if lines:
-            self._write("\n".join(lines))
-
-    def add_invalid(self, raw: RawRecord) -> RawRecord:
-        """Keep a record that failed validation, for the rejects file; returns it as the
-        later passes will read it (one nested too deeply to copy becomes unreadable)."""
-        line, raw = invalid_line(raw)
-        self._write(line)
-        return raw
-
-    def close(self) -> None:
-        try:
-            self._out.close()
-        except OSError as exc:
-            raise self._failed(exc) from None
-
-    def __iter__(self) -> Iterator[_Kept]:
-        with self._open("r") as handle:
-            for line in handle:
-                kind, (location, label, redacted), body = json.loads(line)
-                if kind == "i":
-                    data, reason = body
-                    yield _Kept(
-                        location, label, redacted, data=unreadable(reason) if reason else data
-                    )
-                    continue
-                if kind == "t":
-                    record = BY_LABEL[label].model_validate_json(json.dumps(body))
-                    yield _Kept(location, label, redacted, *to_graph(record))
-                    continue
-                row, targets = body
-                for name in self._dates[label]:
-                    if row[name] is not None:
-                        row[name] = date.fromisoformat(row[name])
-                edges: EdgeTargets = {}
-                for edge, pairs in zip(self._edges[label], targets, strict=True):
-                    edges[edge] = [
-                        (target, self._edge_props(edge, props)) for target, props in pairs
-                    ]
-                yield _Kept(location, label, redacted, row, edges)
-
-    @staticmethod
-    def _edge_props(edge: EdgeSpec, props: dict[str, Any]) -> dict[str, Any]:
-        for prop in edge.props:
-            if prop.type == "DATE" and props.get(prop.name) is not None:
-                props[prop.name] = date.fromisoformat(props[prop.name])
-        return props
 
 
 @dataclass
@@ -287,7 +178,7 @@ class Gatherer(Protocol):
 
 def _validate(
     paths: Sequence[Path],
-    spill: _Spill,
+    spill: Spill,
     store: Store | None,
     progress: Progress | None,
     files: Gatherer | None = None,
@@ -381,7 +272,7 @@ def _still_unchanged(state: _Validation, label: str, rid: str, mark: bytes | Non
     return seen is None or (not seen[1] and seen[0] == mark)
 
 
-def _reject(parsed: Parsed, spill: _Spill, state: _Validation) -> None:
+def _reject(parsed: Parsed, spill: Spill, state: _Validation) -> None:
     """Count a record that failed validation: kept in the working copy as invalid, its
     problems and place noted, and its id (where it has one) rejected, so a record that
     points at it is rejected too."""
@@ -393,7 +284,7 @@ def _reject(parsed: Parsed, spill: _Spill, state: _Validation) -> None:
         state.rejected_ids[raw.label].add(rid)
 
 
-def _accept(parsed: Parsed, spill: _Spill, state: _Validation) -> None:
+def _accept(parsed: Parsed, spill: Spill, state: _Validation) -> None:
     """Count one validated record of a later load: a problem, a repeat of its id, or a
     record to write (kept in the working copy as its node row and edges)."""
     raw, record = parsed.raw, parsed.record
@@ -418,7 +309,7 @@ def _accept(parsed: Parsed, spill: _Spill, state: _Validation) -> None:
             state.ids.need(edge.target, [target for target, _ in targets])
 
 
-def _gather(result: Worked, spill: _Spill, state: _Validation, files: Gatherer) -> None:
+def _gather(result: Worked, spill: Spill, state: _Validation, files: Gatherer) -> None:
     """Count a chunk's records as :func:`_accept` counts one, on a first load: the
     bookkeeping record by record, in the input's order (a problem, a repeat of its id, a
     record to write), then the records to write of each label into ``files`` and their
@@ -513,7 +404,7 @@ def _missing_targets(
 
 
 def _reject_dangling(
-    spill: _Spill,
+    spill: Spill,
     store: Store | None,
     state: _Validation,
     cascade: bool,
@@ -555,7 +446,7 @@ def _reject_dangling(
         missing = _missing_targets(store, state) if newly else {}
 
 
-def _to_write(spill: _Spill, state: _Validation) -> Iterator[_Node]:
+def _to_write(spill: Spill, state: _Validation) -> Iterator[_Node]:
     """Each valid record to write, once per id: the first time an id comes, its
     fingerprint is dropped (a repeat of the same record finds none), freeing memory as
     it goes."""
@@ -569,7 +460,7 @@ def _to_write(spill: _Spill, state: _Validation) -> Iterator[_Node]:
 
 
 def _write(
-    spill: _Spill,
+    spill: Spill,
     store: Store,
     state: _Validation,
     report: ImportReport,
@@ -711,7 +602,7 @@ def _write_edges(
     store.write(changes)
 
 
-def _save_rejects(spill: _Spill, state: _Validation, out: Path) -> None:
+def _save_rejects(spill: Spill, state: _Validation, out: Path) -> None:
     by_location: dict[str, list[Problem]] = defaultdict(list)
     for problem in state.problems:
         by_location[problem.location].append(problem)
@@ -750,7 +641,7 @@ def import_files(
 
     def run() -> ImportReport:
         with tempfile.TemporaryDirectory(prefix="tacgraph-import-") as folder:
-            spill = _Spill(Path(folder))
+            spill = Spill(Path(folder))
             return _import(store, files, spill, skip_invalid, rejects, progress)
 
     return _again_on_conflict(run)
@@ -805,7 +696,7 @@ def _runs(run: Callable[[], ImportReport]) -> ImportReport:
 def _import(
     store: Store,
     files: list[Path],
-    spill: _Spill,
+    spill: Spill,
     skip_invalid: bool,
     rejects: Path | None,
     progress: Progress | None,
@@ -854,7 +745,7 @@ def gather_files(
     names = list(paths)
     report = ImportReport([str(p) for p in names])
     with _collected_by_batch(), tempfile.TemporaryDirectory(prefix="tacgraph-import-") as folder:
-        spill = _Spill(Path(folder))
+        spill = Spill(Path(folder))
         state = _validate(names, spill, None, progress, files)
         _reject_dangling(spill, None, state, cascade=False, progress=progress)
     files.close()

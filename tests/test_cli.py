@@ -99,7 +99,8 @@ def test_bad_input_exits_3_and_names_the_field(tmp_path: Path) -> None:
     bad.write_text('{"type": "Child", "record": {"id": "CH-1", "family_name": "X"}}\n')
     code, out, err = run("import", str(bad), "--db", str(tmp_path / "db"))
     assert code == exits.INVALID_INPUT
-    assert f"{bad}:line 1 CH-1: (record): Value error, exactly one of" in err
+    for field in ("date_of_birth", "expected_date"):  # the rule's fields, each named
+        assert f"{bad}:line 1 CH-1: {field}: Value error, exactly one of" in err
     assert err.strip().splitlines()[-1].startswith("Error: 1 of 1 records are invalid")
     assert "Traceback" not in err
 

@@ -147,14 +147,7 @@ def holder(store: Store, account_id: str, practitioner_id: str) -> Holder | None
     if not rows:
         return None
     row = rows[0]
-    account = Account(
-        id=str(row["id"]),
-        practitioner_id=str(row["practitioner_id"]),
-        roles=tuple(row["roles"] or ()),
-        state=str(row["state"]),
-        locked_until=str(row["locked_until"] or ""),
-        session_epoch=int(row["session_epoch"] or 0),
-    )
+    account = _from_row(row)  # no secrets: those read as empty
     given, family = row["given_name"], row["family_name"]
     name = f"{given} {family}" if given is not None and family is not None else ""
     return Holder(account, name, str(row["agency"] or "") if name else "")

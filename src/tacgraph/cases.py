@@ -28,6 +28,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from tacgraph import queries
+from tacgraph.access import requester_call
 from tacgraph.dates import current_on
 from tacgraph.queries import Call, Query, RowT
 from tacgraph.rows.lookup import (
@@ -204,7 +205,7 @@ def read_lookup(
     the requester as its extra call."""
     second = today if today is not None and today != on else None
     if store.engine != "neo4j" or not child_ids:
-        call = LOOKUP_REQUESTER.call({"requester_id": requester_id})
+        call = requester_call(requester_id)
         reading = read_with(
             store, [call], child_ids, on, history=history, today=today, shields=True
         )

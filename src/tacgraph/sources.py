@@ -61,12 +61,16 @@ def read_records(path: Path) -> Iterator[RawRecord]:
             yield from _read_jsonl(path)
         else:
             yield from _read_csv(path)
-    except OSError as exc:
-        raise UnreadableFile(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _unreadable_file(path, exc) from None
     except RecursionError:
         raise UnreadableFile(f"{path}: {_TOO_DEEP}") from None
+
+
+def _unreadable_file(path: Path, exc: OSError | UnicodeDecodeError) -> UnreadableFile:
+    if isinstance(exc, UnicodeDecodeError):
+        return UnreadableFile(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+    return UnreadableFile(f"{path}: cannot read: {exc.strerror or exc}")
 
 
 _TOO_DEEP = "not a tacgraph file: values nested too deeply"
@@ -109,10 +113,8 @@ def jsonl_lines(path: Path) -> Iterator[tuple[int, str]]:
             for number, line in enumerate(handle, start=1):
                 if line.strip():
                     yield number, line
-    except OSError as exc:
-        raise UnreadableFile(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _unreadable_file(path, exc) from None
 
 
 def jsonl_record(prefix: str, number: int, line: str) -> RawRecord:

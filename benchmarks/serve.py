@@ -23,8 +23,9 @@ Prints requests a second, p50 and p99 per page, errors (a refused or failed requ
 a child's page without its answer), misses (a search answered without the child
 searched for), the server's CPU milliseconds per audited lookup (its processes' user
 and system time over the round, from /proc: steadier than latency on a machine others
-share; for Neo4j, the tacgraph workers' only), and whether the access log is intact
-afterwards. Every request goes to
+share; for Neo4j, the tacgraph workers' only), the load generator's own CPU milliseconds
+per audited lookup (it shares the machine's cores with the server), and whether the
+access log is intact afterwards. Every request goes to
 127.0.0.1; each round is bounded in requests and in time.
 
     python benchmarks/serve.py --children 2000 --engines embedded neo4j --users 1 10 50 \
@@ -84,6 +85,7 @@ class Timings:
     misses: int = 0  # searches answered without the child searched for
     wall: float = 0.0
     server_cpu: float | None = None  # CPU seconds the server's processes used meanwhile
+    client_cpu: float = 0.0  # CPU seconds this load generator used meanwhile
 
     def error(self, reason: str) -> None:
         self.errors += 1
@@ -296,10 +298,12 @@ async def _timed(
     clients, tokens = await _signed_in(base, users)
     try:
         start, used = time.perf_counter(), _cpu_seconds(server)
+        mine = time.process_time()
         await asyncio.gather(
             *(each(c, t, u) for c, t, u in zip(clients, tokens, users, strict=True))
         )
         timings.wall = time.perf_counter() - start
+        timings.client_cpu = time.process_time() - mine
         after = _cpu_seconds(server)
         if used is not None and after is not None:
             timings.server_cpu = after - used
@@ -444,6 +448,9 @@ def run(
                         f"{timings.server_cpu / total * 1000:.1f}"
                         if page == "who-else" and timings.server_cpu is not None and total
                         else "",
+                        f"{timings.client_cpu / total * 1000:.1f}"
+                        if page == "who-else" and total
+                        else "",
                     ]
                 )
             time.sleep(2)  # a moment between rounds: sockets
@@ -460,6 +467,7 @@ def run(
                 "",
                 "",
                 "intact" if verified.ok else f"BROKEN: {len(verified.problems)}",
+                "",
                 "",
                 "",
                 "",
@@ -511,6 +519,7 @@ def main() -> None:
         "misses",
         "lookups/s",
         "server CPU ms/lookup",
+        "client CPU ms/lookup",
     ]
     rows: list[list[Any]] = []
     for engine in args.engines:

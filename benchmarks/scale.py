@@ -307,10 +307,12 @@ def main() -> None:
     parser.add_argument("--skip-duplicates", action="store_true")
     parser.add_argument(
         "--load",
-        choices=("ours", "bulk"),
+        choices=("ours", "bulk", "import-bulk"),
         default="ours",
         help="bulk: load with the engine's bulk loader only and time the rest on that "
-        "graph (for sizes where our import would take too long)",
+        "graph (for sizes where our import would take too long); import-bulk (Neo4j): "
+        "the first load by 'tacgraph import --bulk', beside neo4j-admin alone, then the "
+        "rest, the re-imports and the daily feed too, on that graph",
     )
     parser.add_argument(
         "--first-load-only",
@@ -394,6 +396,9 @@ def run(args: argparse.Namespace, work: Path) -> None:
             measures = measure_all(store, args, as_of)
         _print_table(args, records, None, bulk_seconds, measures)
         return
+    if args.load == "import-bulk":
+        _import_bulk_then_feed(args, parts, tables, work, as_of)
+        return
     cpu = _children_cpu()
     with loaded_store(engine, parts, work) as (store, import_seconds):
         # Only the import processes have ended so far: theirs is the peak.
@@ -439,25 +444,76 @@ def run(args: argparse.Namespace, work: Path) -> None:
     print(f"peak memory of an import process {import_rss:,.0f} MB")
 
 
+def _import_bulk_then_feed(
+    args: argparse.Namespace, parts: list[Path], tables: Tables, work: Path, as_of: date
+) -> None:
+    """Neo4j as a council's data team would run it: the first load by ``tacgraph import
+    --bulk`` into a new home (timed beside neo4j-admin alone on the same records), then
+    the server started on that home for the lookups, the audits, the unchanged re-import
+    and the daily feed."""
+    if args.engine != "neo4j":
+        raise SystemExit("--load import-bulk is for --engine neo4j")
+    records = tables.node_count
+    with bulk_loaded("neo4j", tables, work) as (bulk, bulk_seconds):
+        _check_counts(bulk, tables)
+    shutil.rmtree(work / "neo4j-admin-import", ignore_errors=True)
+    shutil.rmtree(work / "tables", ignore_errors=True)
+    print(f"neo4j-admin alone: {bulk_seconds:.1f} s ({records / bulk_seconds:,.0f} records/s)")
+    cpu = _children_cpu()
+    home = work / "neo4j-bulk-option"
+    ours = bulk_option(parts, work, keep=True)
+    print(
+        f"tacgraph import --bulk: {ours:.1f} s ({records / ours:,.0f} records/s; "
+        f"{bulk_seconds / ours:.2f} of neo4j-admin's rate), {_children_cpu() - cpu:.1f} CPU s "
+        f"with neo4j-admin's, load average {os.getloadavg()[0]:.1f}"
+    )
+    sys.stdout.flush()
+    info = devserver.start(home, heap="4g", page_cache="4g")
+    try:
+        config = StoreConfig(kind="neo4j", uri=info.uri)
+        with Neo4jStore(config) as store:
+            store.init_schema()
+            _check_counts(store, tables)
+            measures = measure_all(store, args, as_of)
+        again = reimports(config, parts, work, records)
+    finally:
+        devserver.stop(home)
+    _print_table(args, records, ours, bulk_seconds, measures, again)
+
+
 def _children_cpu() -> float:
     """CPU seconds of this process's ended children, every thread of each."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
 
-def bulk_option(parts: list[Path], work: Path) -> float:
-    """Seconds for ``tacgraph import --bulk`` of ``parts`` into a new Neo4j home (in its
-    own process, as the other imports; the home is removed after)."""
+def bulk_option(parts: list[Path], work: Path, *, keep: bool = False) -> float:
+    """Seconds for ``tacgraph import --bulk`` of ``parts`` into a new Neo4j home
+    ``work/neo4j-bulk-option`` (in its own process, as the other imports; the home is
+    removed after unless ``keep``). Prints the peak memory of that process and of
+    neo4j-admin's."""
     spawn = multiprocessing.get_context("spawn")
     home = work / "neo4j-bulk-option"
+    peaks = spawn.Queue()
     with timed() as took:
-        worker = spawn.Process(target=devserver.bulk_import_records, args=(home, parts))
+        worker = spawn.Process(target=_bulk_import, args=(home, parts, peaks))
         worker.start()
         worker.join()
     if worker.exitcode != 0:
         raise SystemExit("tacgraph import --bulk failed")
-    shutil.rmtree(home, ignore_errors=True)
+    own, admin = peaks.get(timeout=10)
+    print(f"peak memory: tacgraph import --bulk {own:,.0f} MB, neo4j-admin {admin:,.0f} MB")
+    if not keep:
+        shutil.rmtree(home, ignore_errors=True)
     return took[0]
+
+
+def _bulk_import(home: Path, parts: list[Path], peaks: Any) -> None:
+    """``tacgraph import --bulk`` in a process of its own, which puts its own peak
+    memory and that of neo4j-admin (its only child) on ``peaks``, in MB."""
+    devserver.bulk_import_records(home, parts)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peaks.put((own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024))
 
 
 def changed_parts(parts: list[Path], folder: Path, share: float) -> tuple[list[Path], int]:

@@ -1,6 +1,7 @@
 // search_names: every name a child has (given, preferred, middle or family), once each.
-// A search by a name of one word compares these first: a child none of whose names
-// holds a word like it cannot match, so only the children of the names that do are read.
+// A search by one name (a word, or words joined by hyphens or apostrophes: "Mary-Jane")
+// compares these first: a child none of whose names is like it (word by word or run
+// together) cannot match, so only the children of the names like it are read.
 // params: none
 // returns: name
 MATCH (c:Child)

@@ -1,5 +1,7 @@
 """Finding a child: by name (tolerant of spelling and of nicknames), date of birth or
-age, postcode or NHS number, as ContactPoint's search was.
+age, postcode or NHS number, as ContactPoint's search was. The parts of a name
+(James-Bailey, Mary-Jane, O'Neill) may be typed as held, spaced or run together; a
+family name given in part finds the child, after a child whose whole family name was given.
 
 A result shows only what tells children apart: name, age, gender and locality (the
 postcode district); a shielded child's locality is never shown. Every search, answered
@@ -34,6 +36,9 @@ from tacgraph.store.base import Store
 
 MAX_RESULTS = 20
 NAME_THRESHOLD = 0.84  # Jaro-Winkler similarity a spelling variant must reach
+# The most a family name given in part scores ("Steve Bailey" for Steve James-Bailey):
+# the child is found, after a child whose whole family name was given.
+PART = 0.95
 
 # Common English given-name variants; each group is one name for the search.
 _NICKNAMES = [
@@ -146,6 +151,14 @@ def normalise(text: str) -> str:
     return re.sub(r"[^a-z ]+", " ", plain.lower()).strip()
 
 
+def _typed_names(text: str) -> tuple[tuple[str, ...], ...]:
+    """The names typed, as they are compared: the text split at spaces (a hyphen or an
+    apostrophe joins the parts of one name, spaces around it or not), each name its
+    normalised words ("Mary-Jane O'Neill": ("mary", "jane"), ("o", "neill"))."""
+    joined = re.sub(r"\s*([-'\u2019\u02bc])\s*", r"\1", text)
+    return tuple(words for words in (tuple(normalise(t).split()) for t in joined.split()) if words)
+
+
 def _postcode(text: str) -> str:
     return re.sub(r"\s+", "", text.upper())
 
@@ -177,39 +190,79 @@ def _best(word: str, pool: Sequence[str]) -> float:
     return max((_name_similarity(word, held) for held in pool), default=0.0)
 
 
+@lru_cache(maxsize=65_536)
+def _forms(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The forms a name of one or more words is compared in: each word, and the words
+    run together ("mary", "jane", "maryjane"), so "Maryjane" is Mary-Jane."""
+    return words + ("".join(words),) if len(words) > 1 else words
+
+
+def _may_name(parts: tuple[str, ...], held: tuple[str, ...]) -> bool:
+    """Whether a name typed as one (its parts) may match a name held: some form of the
+    one like some form of the other (every match :func:`_one_name_score` finds is)."""
+    return any(_best(form, _forms(held)) >= NAME_THRESHOLD for form in _forms(parts))
+
+
 def _family_score(words: Sequence[str], family_words: Sequence[str]) -> float:
     """How well the words taken as the family name match it: each word to its best
-    family word (no more words than the name has), or the words run together against
-    the name run together ("James Bailey", "JamesBailey", "James-Bailey" alike)."""
+    family word (no more words than the name has; fewer, and the name was given in
+    part, scoring at most :data:`PART`), or the words run together against the name run
+    together ("James Bailey", "JamesBailey", "James-Bailey" alike)."""
     joined = _name_similarity("".join(words), "".join(family_words))
     if len(words) > len(family_words):
         return joined
     each = [_best(word, family_words) for word in words]
     if min(each) < NAME_THRESHOLD:
         return joined
-    return max(joined, sum(each) / len(each))
+    score = sum(each) / len(each)
+    if len(words) < len(family_words):
+        score = min(score, PART)
+    return max(joined, score)
 
 
-def _name_score(words: tuple[str, ...], row: SearchChildrenRow) -> float:
-    """How well the searched words match the child's names: the best way of reading the
-    words as given names followed by a family name of one or more words (or a family
-    name alone), each given word to its best given name, averaged; 0 when any word
-    matches nothing well enough."""
-    if not words:
-        return 0.0
-    family_words = _words(row.get("family_name"))
-    if len(words) > 1:
-        # Family names repeat from child to child: where no reading of the words
-        # matches the family name, no reading matches at all, whatever the given names.
-        family = _family_scores(words, family_words)
-        if max(family) < NAME_THRESHOLD:
-            return 0.0
-    given_words = tuple(
-        w for k in ("given_name", "preferred_name", "middle_names") for w in _words(row.get(k))
+def _given_forms(row: SearchChildrenRow) -> tuple[str, ...]:
+    """The forms the child's given, preferred and middle names are compared in."""
+    return tuple(
+        form
+        for k in ("given_name", "preferred_name", "middle_names")
+        for form in _forms(_words(row.get(k)))
     )
-    if len(words) == 1:  # a single word may be a given name or a family name
-        best = _best(words[0], given_words + family_words)
-        return best if best >= NAME_THRESHOLD else 0.0
+
+
+def _one_name_score(parts: tuple[str, ...], row: SearchChildrenRow) -> float:
+    """How well a name typed as one ("Sally", "Mary-Jane", "O'Neill") matches the
+    child, as a given name or as the family name: its parts each to their best given
+    name, averaged, or run together against a given name; or as the family name
+    (:func:`_family_score`); 0 when none is good enough."""
+    given = _given_forms(row)
+    each = [_best(part, given) for part in parts]
+    as_given = sum(each) / len(each) if min(each) >= NAME_THRESHOLD else 0.0
+    best = max(
+        as_given,
+        _best("".join(parts), given),
+        _family_score(parts, _words(row.get("family_name"))),
+    )
+    return best if best >= NAME_THRESHOLD else 0.0
+
+
+def _name_score(names: tuple[tuple[str, ...], ...], row: SearchChildrenRow) -> float:
+    """How well the names typed match the child's names. One name (of one word or
+    several joined by hyphens or apostrophes) may be a given name or the family name
+    (:func:`_one_name_score`). Two or more: the best way of reading their words as given
+    names followed by a family name of one or more words (or a family name alone), each
+    given word to its best given name (a given name of several words run together
+    counting as one), averaged; 0 when any word matches nothing well enough."""
+    if not names:
+        return 0.0
+    if len(names) == 1:
+        return _one_name_score(names[0], row)
+    words = tuple(word for name in names for word in name)
+    # Family names repeat from child to child: where no reading of the words matches
+    # the family name, no reading matches at all, whatever the given names.
+    family = _family_scores(words, _words(row.get("family_name")))
+    if max(family) < NAME_THRESHOLD:
+        return 0.0
+    given_words = _given_forms(row)
     found = 0.0
     for split in range(len(words) - 1, -1, -1):  # the family name is the last words
         scores = [_best(word, given_words) for word in words[:split]]
@@ -249,7 +302,7 @@ class _Check:
         self.date_of_birth = criteria.date_of_birth
         self.age = criteria.age
         self.postcode = _postcode(criteria.postcode) if criteria.postcode.strip() else ""
-        self.words = tuple(normalise(criteria.name).split()) if criteria.name.strip() else None
+        self.names = _typed_names(criteria.name) if criteria.name.strip() else None
 
     def score(self, row: SearchChildrenRow) -> float:
         if self.nhs_number and self.nhs_number != str(row.get("nhs_number") or ""):
@@ -263,8 +316,8 @@ class _Check:
             held = _postcode(str(row.get("postcode") or ""))
             if not held or not (held == self.postcode or held.startswith(self.postcode)):
                 return 0.0
-        if self.words is not None:
-            return _name_score(self.words, row)
+        if self.names is not None:
+            return _name_score(self.names, row)
         return 1.0
 
 
@@ -362,21 +415,23 @@ def find(
 def candidates(store: Store, criteria: Criteria) -> list[SearchChildrenRow]:
     """The children a search compares: those with the NHS number or the date of birth
     given, read by the query (every child besides would fail that criterion); else,
-    for a name, those with a name it may match: its words are compared with every
-    family name (two words or more: some reading of them must match the family name)
-    or every name (one word: it must be like a word of one of the child's names), each
-    name once, and only the children of the names that may match are read (no other
-    child can match); else every child. The search still checks every criterion of
-    every row read."""
+    for a name, those with a name it may match: it is compared with every family name
+    (two names typed or more: some reading of their words must match the family name)
+    or every name (one name typed, of one word or several joined by hyphens or
+    apostrophes: some form of it must be like some form of one of the child's names),
+    each name once, and only the children of the names that may match are read (no
+    other child can match); else every child. The search still checks every criterion
+    of every row read."""
     nhs_number = re.sub(r"\D", "", criteria.nhs_number)
     if nhs_number:
         return store.read(SEARCH_CHILDREN_NHS, {"nhs_number": nhs_number})
     if criteria.date_of_birth is not None:
         return store.read(SEARCH_CHILDREN_BORN, {"date_of_birth": criteria.date_of_birth})
-    words = tuple(normalise(criteria.name).split())
-    if not words:
+    typed = _typed_names(criteria.name)
+    if not typed:
         return store.read(SEARCH_CHILDREN)
-    if len(words) > 1:
+    if len(typed) > 1:
+        words = tuple(word for name in typed for word in name)
         names: list[str] = []
         families = [
             row["name"]
@@ -387,7 +442,7 @@ def candidates(store: Store, criteria: Criteria) -> list[SearchChildrenRow]:
         names = [
             row["name"]
             for row in store.read(SEARCH_NAMES)
-            if _best(words[0], _words(row["name"])) >= NAME_THRESHOLD
+            if _may_name(typed[0], _words(row["name"]))
         ]
         families = names
     if not families and not names:

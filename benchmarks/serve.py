@@ -73,8 +73,9 @@ class User:
     account: str
     password: str
     secret: str
-    # (child id, name, date of birth, NHS number): what a practitioner searches by
-    children: list[tuple[str, str, Any, str]]
+    # (child id, name, date of birth, NHS number, postcode): what a practitioner
+    # searches by
+    children: list[tuple[str, str, Any, str, str]]
 
 
 @dataclass
@@ -158,6 +159,7 @@ def _users(store: Store, count: int) -> list[User]:
                 f"{names[cid].get('given_name') or ''} {names[cid]['family_name']}".strip(),
                 names[cid].get("date_of_birth"),
                 str(names[cid].get("nhs_number") or ""),
+                str(names[cid].get("postcode") or ""),
             )
             for cid in ids
         ]
@@ -187,14 +189,14 @@ async def _sign_in(client: httpx.AsyncClient, user: User, clock_step: int) -> st
 async def _pair(
     client: httpx.AsyncClient,
     token: str,
-    child: tuple[str, str, Any, str],
+    child: tuple[str, str, Any, str, str],
     timings: Timings,
     due: float | None = None,
 ) -> None:
     """One search + who-else. The search is timed from ``due`` (when the pair was meant
     to start: a paced round) or from when it is sent; the who-else page from when it is
     sent, as a practitioner clicks a result."""
-    child_id, name, born, nhs = child
+    child_id, name, born, nhs, postcode = child
     form = {"csrf_token": token, "name": name, "nhs_number": nhs}
     if born is not None:  # as a practitioner would: the name and the date of birth
         form |= {
@@ -202,6 +204,8 @@ async def _pair(
             "dob_month": str(born.month),
             "dob_year": str(born.year),
         }
+    else:  # an unborn child: the name and the postcode, as the page asks
+        form["postcode"] = postcode
     start = time.perf_counter() if due is None else due
     try:
         found = await client.post("/search", data=form)

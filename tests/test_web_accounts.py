@@ -11,7 +11,7 @@ import pytest
 
 from tacgraph import accounts, audit
 from tacgraph.store import Store
-from web_helpers import Site
+from web_helpers import PASSWORD, Site
 
 
 @pytest.fixture
@@ -41,7 +41,12 @@ def test_the_accounts_page_says_who_is_locked_out_and_until_when(site: Site) -> 
     assert stored is not None and stored.lock_ends(site.clock()) == ends
     # Sign-in refuses it until then; the page gives the minute by which it has ended.
     by = ends.replace(second=0, microsecond=0) + timedelta(minutes=1 if ends.second else 0)
-    assert f"| active Locked out until {by:%Y-%m-%d %H:%M} UTC |" in hoy
+    until = f"Locked out until {by:%Y-%m-%d %H:%M} UTC"
+    assert hoy.startswith(f"hoy | Helen Okafor (PR-HOY) | directory user | active {until} |")
+    # Names and roles in words, as the command line's listing gives them.
+    assert _row(page, "ig").startswith(
+        "ig | Joan Whitfield (PR-IG-OFFICER) | information governance officer | active |"
+    )
     assert "Unlock hoy" in hoy
     assert "Locked out" not in _row(page, "gp") and "failed sign-in" not in _row(page, "gp")
 
@@ -76,3 +81,30 @@ def test_unlocking_from_the_page_is_audited_as_suspending_is(site: Site) -> None
             "accounts",
             "web",
         )
+
+
+def test_an_account_is_created_from_the_page_with_the_roles_it_offers(site: Site) -> None:
+    admin = site.client()
+    admin.sign_in("admin")
+    page = admin.get("/accounts").text
+    offered = re.findall(r'<input class="govuk-checkboxes__input"[^>]*name="roles"[^>]*>', page)
+    values = [re.search(r'value="([^"]+)"', box).group(1) for box in offered]  # type: ignore[union-attr]
+    assert values == list(accounts.ROLES)
+    made = admin.post(
+        "/accounts/create",
+        {
+            "account_id": "midwife",
+            "practitioner_id": "PR-MIDWIFE",
+            "password": PASSWORD,
+            "roles": [values[0]],
+        },
+    )
+    assert made.status_code == 200 and "Account midwife created" in made.text
+    created = accounts.get(site.store, "midwife")
+    assert created is not None and created.roles == ("directory_user",)
+    last = list(audit.entries(site.store))[-1]
+    assert (last.outcome, last.requester_id, last.channel) == (
+        "account_created",
+        "PR-TEAM-MANAGER",
+        "web",
+    )

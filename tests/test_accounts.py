@@ -193,3 +193,75 @@ def test_a_secret_stored_plain_is_sealed_at_sign_in(ready: Store) -> None:
     accounts.sign_in(ready, "hoy", PASSWORD, code, clock=clock)
     stored = ready.query("account_get", {"account_id": "hoy"})[0]["totp_secret"]
     assert stored.startswith(accounts.SEALED)
+
+
+def test_a_lock_out_says_until_when_as_sign_in_refuses(ready: Store) -> None:
+    clock = Clock()
+    _account(ready, clock)
+    fresh = accounts.get(ready, "hoy")
+    assert fresh is not None and fresh.lock_words(clock()) == ""
+    clock.step(15)
+    with pytest.raises(accounts.SignInRefused):
+        accounts.sign_in(ready, "hoy", "wrong password here", "000000", clock=clock)
+    once = accounts.get(ready, "hoy")
+    assert once is not None and once.lock_ends(clock()) is None
+    assert once.lock_words(clock()) == "1 failed sign-in"
+    for _ in range(accounts.MAX_FAILURES - 1):
+        with pytest.raises(accounts.SignInRefused):
+            accounts.sign_in(ready, "hoy", "wrong password here", "000000", clock=clock)
+    locked = accounts.get(ready, "hoy")
+    assert locked is not None
+    # Locked at 10:00:15 for 30 minutes: the lock has ended by 10:31.
+    assert locked.lock_ends(clock()) == datetime(2026, 11, 23, 10, 30, 15, tzinfo=UTC)
+    assert locked.lock_words(clock()) == "locked out until 2026-11-23 10:31 UTC"
+    clock.step(accounts.LOCKOUT.total_seconds() - 1)
+    assert locked.locked(clock())
+    with pytest.raises(accounts.SignInRefused) as refused:
+        accounts.sign_in(ready, "hoy", PASSWORD, "000000", clock=clock)
+    assert refused.value.reason == "account locked"
+    clock.step(1)  # the moment the lock ends, sign-in no longer refuses for it
+    assert locked.lock_ends(clock()) is None
+    assert locked.lock_words(clock()) == "5 failed sign-ins"
+
+
+def test_a_lock_out_on_an_exact_minute_is_shown_as_that_minute(ready: Store) -> None:
+    clock = Clock()
+    _locked_out(ready, clock)
+    locked = accounts.get(ready, "hoy")
+    assert locked is not None
+    assert locked.lock_words(clock()) == "locked out until 2026-11-23 10:30 UTC"
+
+
+def test_single_sign_on_refuses_a_locked_out_account_as_locked(ready: Store) -> None:
+    clock = Clock()
+    accounts.create(ready, "gp", "PR-GP", ["directory_user"], oidc_subject="sub-gp", clock=clock)
+    for _ in range(accounts.MAX_FAILURES):  # no password: each try at one counts
+        with pytest.raises(accounts.SignInRefused):
+            accounts.sign_in(ready, "gp", "any password at all", "000000", clock=clock)
+    with pytest.raises(accounts.SignInRefused) as refused:
+        accounts.sign_in_subject(ready, "sub-gp", clock=clock)
+    assert refused.value.reason == "account locked"
+    last = list(audit.entries(ready))[-1]
+    assert (last.outcome, last.detail) == ("account_sign_in_refused", "account locked")
+
+
+def test_unlocking_is_audited_as_suspending_is(ready: Store) -> None:
+    clock = Clock()
+    _locked_out(ready, clock)
+    accounts.unlock(ready, "hoy", actor="PR-TEAM-MANAGER", channel="web", clock=clock)
+    accounts.set_state(
+        ready, "hoy", "suspended", actor="PR-TEAM-MANAGER", channel="web", clock=clock
+    )
+    *_, unlocked, suspended = audit.entries(ready)
+    assert unlocked.outcome == "account_unlocked" and suspended.outcome == "account_suspended"
+    for entry, action in ((unlocked, "unlocked"), (suspended, "suspended")):
+        assert entry.requester_id == "PR-TEAM-MANAGER"
+        assert (entry.path, entry.channel, entry.purpose) == (
+            "accounts",
+            "web",
+            f"account {action}: hoy",
+        )
+    after = accounts.get(ready, "hoy")
+    assert after is not None and (after.failures, after.locked_until) == (0, "")
+    with pytest.raises(NotFound):
+        accounts.unlock(ready, "nobody", clock=clock)

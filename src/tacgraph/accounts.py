@@ -17,7 +17,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypedDict, Unpack
 from weakref import WeakKeyDictionary
 
@@ -46,6 +46,7 @@ from tacgraph.rows.accounts import (
     AccountPractitionerRow,
 )
 from tacgraph.store.base import Store
+from tacgraph.wording import counted
 
 ROLES = ("directory_user", "ig_officer", "account_admin")
 ROLE_NAMES = {
@@ -84,8 +85,30 @@ class Account:
     def has(self, role: str) -> bool:
         return role in self.roles
 
+    def lock_ends(self, now: datetime) -> datetime | None:
+        """When the account's lock-out ends, if it is locked out at ``now`` (sign-in
+        refuses it until then); None when it is not locked out. A lock that has ended
+        stays in ``locked_until`` until the next sign-in or unlock."""
+        if not self.locked_until:
+            return None
+        ends = datetime.fromisoformat(self.locked_until)
+        return ends if ends > now else None
+
     def locked(self, now: datetime) -> bool:
-        return bool(self.locked_until) and datetime.fromisoformat(self.locked_until) > now
+        """Whether sign-in refuses the account at ``now`` for failed sign-ins."""
+        return self.lock_ends(now) is not None
+
+    def lock_words(self, now: datetime) -> str:
+        """The account's lock-out at ``now`` for its administrator: "locked out until
+        2026-11-23 10:31 UTC" (the minute by which it has ended), else how many
+        sign-ins in a row have failed ("2 failed sign-ins"), else nothing."""
+        ends = self.lock_ends(now)
+        if ends is not None:
+            ends = ends.astimezone(UTC)
+            if ends.second or ends.microsecond:
+                ends = ends.replace(second=0, microsecond=0) + timedelta(minutes=1)
+            return f"locked out until {ends:%Y-%m-%d %H:%M} UTC"
+        return counted(self.failures, "failed sign-in") if self.failures else ""
 
 
 @dataclass(frozen=True)
@@ -531,7 +554,10 @@ def sign_in_subject(
     checked the person's factors). Refusals are logged; raises SignInRefused."""
     account = by_subject(store, subject)
     if account is None or account.state != "active" or account.locked(clock()):
-        reason = "no account for the subject" if account is None else f"account {account.state}"
+        if account is None:
+            reason = "no account for the subject"
+        else:
+            reason = f"account {account.state}" if account.state != "active" else "account locked"
         _log(
             store,
             account.practitioner_id if account else "unknown",
@@ -553,6 +579,11 @@ def current_code(secret: str, on: datetime | None = None) -> str:
 
 def today(clock: audit.Clock = audit.utc_now) -> date:
     return clock().date()
+
+
+def now(clock: audit.Clock = audit.utc_now) -> datetime:
+    """The time by the real clock (or ``clock``): the moment a lock-out is judged at."""
+    return clock()
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -139,12 +140,26 @@ for _change in _CHANGES:
     _change_command(*_change)
 
 
+# The fields of each account in the listing's JSON and CSV.
+_COLUMNS = (
+    "account_id",
+    "practitioner_id",
+    "practitioner_name",
+    "roles",
+    "state",
+    "locked",
+    "locked_until",
+    "failures",
+)
+
+
 @app.command("list")
 @guarded
 def list_command(
     store: StoreOpt = None, db: DbOpt = None, json: JsonOpt = False, csv_out: CsvOpt = False
 ) -> None:
-    """Every account, its practitioner, roles and state (no secrets).
+    """Every account, its practitioner, roles and state (no secrets), and whether it is
+    locked out now after failed sign-ins, and until when ('accounts unlock' ends it).
 
     Example: tacgraph accounts list --csv > accounts.csv
     """
@@ -152,6 +167,7 @@ def list_command(
         accounts.init(s)
         found = accounts.list_accounts(s)
         known = names(s, (a.practitioner_id for a in found))
+    checked = accounts.now()
     rows = [
         {
             "account_id": a.id,
@@ -159,8 +175,9 @@ def list_command(
             "practitioner_name": known.get(a.practitioner_id),
             "roles": list(a.roles),
             "state": a.state,
+            "locked": a.locked(checked),
+            "locked_until": _time(a.lock_ends(checked)),
             "failures": a.failures,
-            "locked_until": a.locked_until,
         }
         for a in found
     ]
@@ -168,18 +185,21 @@ def list_command(
         output.print_json(rows)
         return
     if csv_out:
-        columns = list(rows[0]) if rows else ["account_id", "practitioner_id", "roles", "state"]
-        output.print_csv(columns, ([row[c] for c in columns] for row in rows))
+        output.print_csv(_COLUMNS, ([row[c] for c in _COLUMNS] for row in rows))
         return
     output.print_table(
         "Accounts",
         ["account", "practitioner", "roles", "state"],
         [
             [a.id, output.named(known.get(a.practitioner_id), a.practitioner_id)]
-            + [_roles(a.roles), a.state]
+            + [_roles(a.roles), output.cell_lines(a.state, a.lock_words(checked))]
             for a in found
         ],
     )
+
+
+def _time(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 def _roles(roles: Iterable[str]) -> str:

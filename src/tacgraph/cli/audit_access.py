@@ -11,6 +11,7 @@ import typer
 from tacgraph import review
 from tacgraph.cli import common, output
 from tacgraph.ig import AccessReport, AccessRow, access_review
+from tacgraph.wording import counted
 
 
 def register(app: typer.Typer) -> None:
@@ -213,7 +214,7 @@ def _access_cells(row: AccessRow) -> tuple[object, ...]:
         when = row.at
     outcome = output.words(row.outcome)
     if row.disclosed:
-        outcome += f": {row.disclosed} item{'' if row.disclosed == 1 else 's'}"
+        outcome += f": {counted(row.disclosed, 'item')}"
     return (
         row.seq,
         when,

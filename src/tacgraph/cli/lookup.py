@@ -9,6 +9,7 @@ import typer
 
 from tacgraph.cli import common, exits, output
 from tacgraph.lookup import WhoElse, who_else_many
+from tacgraph.wording import counted
 
 
 def register(app: typer.Typer) -> None:
@@ -121,7 +122,9 @@ def _print_explanation(result: WhoElse) -> None:
         output.print_line(_reason(result, shown, rule, basis_id, detail))
         hidden = [i for i in items if re.fullmatch(r"withheld item \d+", i)]
         if len(hidden) > 1:  # numbered placeholders: one line says how many
-            items = [i for i in items if i not in hidden] + [f"{len(hidden)} items withheld"]
+            items = [i for i in items if i not in hidden] + [
+                f"{counted(len(hidden), 'item')} withheld"
+            ]
         for item in items:
             output.print_line(f"- {item}", indent="    ", first="  ")
 

@@ -20,6 +20,8 @@ from jinja2 import (
 from markupsafe import Markup
 from starlette.responses import Response
 
+from tacgraph.wording import counted
+
 _env = Environment(
     loader=ChoiceLoader(
         [
@@ -52,6 +54,7 @@ def first_upper(text: object) -> str:
 
 _env.filters["words"] = words
 _env.filters["first_upper"] = first_upper
+_env.filters["counted"] = counted
 
 # The GOV.UK Frontend components the pages use, each macro a global of every template
 # (govukButton, govukDateInput, ...), so that no page repeats their imports.

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from tacgraph import accounts
 from tacgraph.errors import TacgraphError
+from tacgraph.ig import names
 from tacgraph.web.deps import Page, PageDep, form_error, role_router
 from tacgraph.web.forms import AccountForm
 
@@ -21,10 +22,12 @@ STATES = {"suspend": "suspended", "reinstate": "active", "close": "closed"}
 def _page(page: Page, *, status_code: int = 200, **extra: object) -> Response:
     context: dict[str, object] = {"errors": [], "values": {}, "created": None, "notice": ""}
     context.update(extra)
+    listed = accounts.list_accounts(page.store)
     return page.render(
         "accounts.html",
         status_code=status_code,
-        accounts=accounts.list_accounts(page.store),
+        accounts=listed,
+        names=names(page.store, (a.practitioner_id for a in listed)),
         roles=accounts.ROLE_NAMES,
         now=page.clock(),
         **context,

@@ -236,6 +236,10 @@ def test_record_a_statutory_basis(site: Site) -> None:
     c.sign_in("hoy")
     form = c.post("/child/basis", {"child_id": "CH-SALLY"})
     assert form.status_code == 200
+    # The form offers what it asks for: each ground, every agency, each scope.
+    assert 'name="ground" type="radio" value="significant_harm"' in form.text
+    assert '<option value="AG-ELM-PRIMARY"' in form.text
+    assert 'name="scopes" type="checkbox" value="involvement"' in form.text
     missing = c.post("/child/basis/record", {"child_id": "CH-SALLY", "ground": "significant_harm"})
     assert missing.status_code == 400 and "Enter the reason" in missing.text
     done = c.post(

@@ -171,6 +171,27 @@ def test_record_and_end_an_involvement_with_a_handover(live: Live, page: Any) ->
     _accessible(page)
 
 
+def test_record_a_statutory_basis_through_its_form(live: Live, page: Any) -> None:
+    """The form offers every ground, agency and scope, and what is chosen is recorded
+    (its agency list once offered nothing to choose)."""
+    engine = live.site.store.engine
+    _sign_in(page, live, "hoy")
+    page.get_by_label("Name", exact=True).fill("Sally Carter")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="View Sally Carter, 1").click()
+    page.get_by_role("button", name="Record a statutory basis").click()
+    page.get_by_role("heading", name="Record a statutory basis for sharing").wait_for()
+    page.get_by_label("Significant harm", exact=False).first.check()
+    page.get_by_label("Reason").fill("Disclosure at school today")
+    page.get_by_label("Who needs to see it").select_option(label="Elm Road Primary School")
+    page.get_by_label("Involvement", exact=True).check()
+    _accessible(page)
+    _shot(page, "statutory-basis", engine)
+    page.get_by_role("button", name="Record and share now").click()
+    page.get_by_text("Statutory basis recorded").wait_for()
+    _accessible(page)
+
+
 def test_ig_report_and_verify(live: Live, page: Any) -> None:
     engine = live.site.store.engine
     _sign_in(page, live, "ig")

@@ -1,9 +1,10 @@
-"""Counts in words: one rule for the command line and the web directory's pages."""
+"""Codes and counts in words: one rule for the command line, the web directory's pages
+and the TAC map."""
 
 from __future__ import annotations
 
 from tacgraph.web import pages
-from tacgraph.wording import counted
+from tacgraph.wording import counted, words
 
 
 def test_one_plural_rule_serves_the_pages_and_the_command_line() -> None:
@@ -20,3 +21,14 @@ def test_one_plural_rule_serves_the_pages_and_the_command_line() -> None:
     )
     drawn = pages.templates.env.from_string("{{ n|counted('item') }}")
     assert [drawn.render(n=n) for n in (1, 3)] == ["1 item", "3 items"]
+
+
+def test_words_writes_a_code_as_words_with_the_guidance_s_initialisms() -> None:
+    assert words("child_in_need") == "child in need"
+    assert words("caf_coordinator") == "CAF coordinator"
+    assert words("gp_practice") == "GP practice"
+    assert words("tacin") == "TACiN" and words("senco") == "SENCO"
+    assert words("updated_caf") == "updated CAF"
+    assert words("cafe_worker") == "cafe worker"  # a word that starts like one is left
+    assert words(None) == ""
+    assert pages.templates.env.filters["words"] is words

@@ -1,7 +1,28 @@
-"""Counts in words, one rule for every reader: the command line's output and the web
-directory's pages (a Jinja filter registered from :func:`counted`)."""
+"""Codes and counts in words, one rule for every reader: the command line's output, the
+web directory's pages (Jinja filters registered from :func:`words` and :func:`counted`)
+and the TAC map."""
 
 from __future__ import annotations
+
+from typing import Final
+
+# The initialisms the guidance writes in capitals, as it writes them.
+INITIALISMS: Final = {
+    "caf": "CAF",
+    "camhs": "CAMHS",
+    "gp": "GP",
+    "mast": "MAST",
+    "senco": "SENCO",
+    "tac": "TAC",
+    "tacin": "TACiN",
+}
+
+
+def words(code: object) -> str:
+    """A stored code as words for the reader: ``child_in_need`` as "child in need",
+    with the guidance's initialisms in capitals: ``caf_coordinator`` as "CAF
+    coordinator", ``gp_practice`` as "GP practice" (None as "")."""
+    return " ".join(INITIALISMS.get(part, part) for part in str(code or "").split("_"))
 
 
 def counted(number: int, noun: str, plural: str = "") -> str:

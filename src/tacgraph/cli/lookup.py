@@ -155,7 +155,7 @@ def _reason(result: WhoElse, shown: bool, rule: str, basis_id: str | None, detai
         "practitioner": f"practitioner {consent.to_id}",
         "agency": f"agency {consent.to_id}",
     }.get(consent.to_kind, consent.to_id)
-    scopes = [output.words(s).replace("caf", "CAF") for s in consent.scopes]
+    scopes = [output.words(s) for s in consent.scopes]
     covered = ", ".join(scopes[:-1]) + " and " + scopes[-1] if len(scopes) > 1 else "".join(scopes)
     expiry = f", until {consent.expires_on}" if consent.expires_on else ""
     return (

@@ -25,6 +25,7 @@ from tacgraph.errors import NotFound
 from tacgraph.lookup import InvolvementView, WhoElse, front_door, who_else_many
 from tacgraph.model import LEVEL_RANK, ServiceLevel
 from tacgraph.store.base import Store
+from tacgraph.wording import words
 
 NodeKind = Literal[
     "child", "family", "practitioner", "agency", "caf", "broker", "contact", "consent_party"
@@ -166,10 +167,6 @@ def _lines(*parts: str | None) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _words(code: str) -> str:
-    return code.replace("_", " ")
-
-
 def _level_colour(level: str | None) -> str:
     return LEVEL_COLOURS.get(level or "", UNKNOWN_LEVEL_COLOUR)
 
@@ -238,10 +235,10 @@ def _child_node(result: WhoElse) -> MapNode:
 def _practitioner_title(view: InvolvementView, *, ended: bool = False) -> str:
     return _lines(
         view.practitioner,
-        _words(view.role),
+        words(view.role),
         view.agency,
         "Lead Professional" if view.lead and not ended else None,
-        f"level of service: {LEVEL_NAMES.get(view.level, _words(view.level))}",
+        f"level of service: {LEVEL_NAMES.get(view.level, words(view.level))}",
         f"email {view.email}" if view.email else None,
         f"phone {view.phone}" if view.phone else None,
         "no longer involved" if ended else None,
@@ -253,7 +250,7 @@ def _practitioner_node(view: InvolvementView, *, current: bool) -> MapNode:
     return MapNode(
         id=f"practitioner:{view.practitioner_id}",
         kind="practitioner",
-        label=_lines(view.practitioner, "Lead Professional" if lead else _words(view.role)),
+        label=_lines(view.practitioner, "Lead Professional" if lead else words(view.role)),
         title=_practitioner_title(view, ended=not current),
         colour=_level_colour(view.level),
         shape=LEAD_SHAPE if lead else NODE_SHAPES["practitioner"],
@@ -289,7 +286,7 @@ def build_map(result: WhoElse, *, history: bool = False) -> TacMap:
     # contact when that is not a practitioner already on the map.
     inner: list[MapNode] = []
     for relative in result.family:
-        flags = [_words(relative.relationship)]
+        flags = [words(relative.relationship)]
         if relative.parental_responsibility:
             flags.append("parental responsibility")
         if relative.carer:
@@ -298,7 +295,7 @@ def build_map(result: WhoElse, *, history: bool = False) -> TacMap:
             MapNode(
                 id=f"family:{relative.family_member_id}",
                 kind="family",
-                label=_lines(relative.name, _words(relative.relationship)),
+                label=_lines(relative.name, words(relative.relationship)),
                 title=_lines(
                     relative.name,
                     ", ".join(flags),
@@ -310,13 +307,13 @@ def build_map(result: WhoElse, *, history: bool = False) -> TacMap:
             )
         )
         inner.append(node)
-        b.edge("family", node.id, child.id, _words(relative.relationship), ", ".join(flags))
+        b.edge("family", node.id, child.id, words(relative.relationship), ", ".join(flags))
     for caf in result.cafs:
         details = ", ".join(
             p
             for p in (
-                caf.state and _words(caf.state),
-                caf.level and LEVEL_NAMES.get(caf.level, _words(caf.level)),
+                caf.state and words(caf.state),
+                caf.level and LEVEL_NAMES.get(caf.level, words(caf.level)),
                 caf.started_on and f"started {caf.started_on}",
             )
             if p
@@ -374,7 +371,7 @@ def build_map(result: WhoElse, *, history: bool = False) -> TacMap:
             _lines(
                 f"{view.practitioner} ({view.agency})",
                 f"involved since {view.since}",
-                f"level of service: {LEVEL_NAMES.get(view.level, _words(view.level))}",
+                f"level of service: {LEVEL_NAMES.get(view.level, words(view.level))}",
             ),
             colour=_level_colour(view.level),
             width=3.0 if view.lead else 2.0,
@@ -382,7 +379,7 @@ def build_map(result: WhoElse, *, history: bool = False) -> TacMap:
     if history:
         for ended in result.ended:
             handover = (
-                f"handover: {_words(ended.handover_kind or 'shared')}"
+                f"handover: {words(ended.handover_kind or 'shared')}"
                 if ended.handover
                 else "no handover"
             )
@@ -412,7 +409,7 @@ def build_map(result: WhoElse, *, history: bool = False) -> TacMap:
                 title=_lines(
                     "whom to contact",
                     contact.name,
-                    contact.role and _words(contact.role),
+                    contact.role and words(contact.role),
                     contact.agency,
                     f"email {contact.email}" if contact.email else None,
                     f"phone {contact.phone}" if contact.phone else None,
@@ -455,7 +452,7 @@ def build_map(result: WhoElse, *, history: bool = False) -> TacMap:
         target = f"{consent.to_kind}:{consent.to_id}"
         for party, kind, party_id in (
             (giver, "family member", consent.given_by),
-            (target, _words(consent.to_kind), consent.to_id),
+            (target, words(consent.to_kind), consent.to_id),
         ):
             if party not in b.nodes:
                 outer_extra.append(
@@ -479,7 +476,7 @@ def build_map(result: WhoElse, *, history: bool = False) -> TacMap:
                 f"consent {consent.consent_id} ({consent.kind})",
                 f"given {consent.given_on}"
                 + (f", expires {consent.expires_on}" if consent.expires_on else ""),
-                "to share: " + ", ".join(_words(s) for s in consent.scopes),
+                "to share: " + ", ".join(words(s) for s in consent.scopes),
             ),
             colour=CONSENT_COLOUR,
             arrow=True,

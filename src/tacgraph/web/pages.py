@@ -20,7 +20,7 @@ from jinja2 import (
 from markupsafe import Markup
 from starlette.responses import Response
 
-from tacgraph.wording import counted
+from tacgraph.wording import counted, words
 
 _env = Environment(
     loader=ChoiceLoader(
@@ -39,11 +39,6 @@ _env = Environment(
     auto_reload=False,
 )
 templates = Jinja2Templates(env=_env)
-
-
-def words(code: object) -> str:
-    """A stored code as words: 'child_in_need' -> 'child in need'."""
-    return str(code or "").replace("_", " ")
 
 
 def first_upper(text: object) -> str:

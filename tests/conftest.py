@@ -11,16 +11,18 @@ import os
 import signal
 import tempfile
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 from hypothesis import settings
 
-from tacgraph import devserver
+from tacgraph import devserver, search
 from tacgraph.config import StoreConfig
 from tacgraph.importer import import_files, import_records
 from tacgraph.model import Record
+from tacgraph.rows.search import SEARCH_CHILDREN
 from tacgraph.store import Store
 from tacgraph.store.embedded import EmbeddedStore
 from tacgraph.store.neo4j import Neo4jStore
@@ -134,6 +136,22 @@ def both(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, S
             if opened.engine == "neo4j":
                 wipe(opened)
             opened.close()
+
+
+def matched_by_candidates(stores: dict[str, Store], name: str, today: date) -> list[Any]:
+    """The search's first step for ``name`` on each store reads fewer children than
+    the store holds, yet every child the whole population would match: asserted on
+    each engine. Returns the children it matched (of the last store)."""
+    criteria = search.parse_criteria(name=name)
+    matched: list[Any] = []
+    for s in stores.values():
+        every = s.read(SEARCH_CHILDREN)
+        check = search._Check(criteria, today)
+        read = search.candidates(s, criteria)
+        assert len(read) < len(every), name
+        matched = [r for r in every if check.score(r)]
+        assert [r for r in read if check.score(r)] == matched, name
+    return matched
 
 
 def same_answer(stores: dict[str, Store], ask: Callable[[Store], T]) -> T:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROBIN, SALLY, load, same_answer
+from conftest import ROBIN, SALLY, load, matched_by_candidates, same_answer
 from tacgraph import audit, search
 from tacgraph.access import AccessDenied
 from tacgraph.errors import InvalidArgument
@@ -160,13 +160,7 @@ def test_a_name_of_two_words_reads_only_the_children_whose_family_name_it_may_ma
     """The names (for two words or more, the family names) are compared first; only
     their children are read. Every child the whole population would have matched is
     among them, and the answer is the same."""
-    criteria = search.parse_criteria(name=name)
-    for s in steven.values():
-        every = s.read(SEARCH_CHILDREN)
-        check = search._Check(criteria, clock().date())
-        read = search.candidates(s, criteria)
-        assert len(read) < len(every), name
-        assert [r for r in read if check.score(r)] == [r for r in every if check.score(r)]
+    matched_by_candidates(steven, name, clock().date())
 
 
 def test_every_search_is_audited_with_what_it_showed(books: dict[str, Store]) -> None:

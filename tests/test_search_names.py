@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROBIN, SALLY, load, same_answer
+from conftest import ROBIN, SALLY, load, matched_by_candidates, same_answer
 from tacgraph import search
-from tacgraph.rows.search import SEARCH_CHILDREN
 from tacgraph.store import Store
 
 CHILDREN = [
@@ -132,11 +131,4 @@ def test_one_name_of_several_parts_reads_only_the_children_it_may_match(
 ) -> None:
     """Every child the whole population would have matched is among the children read,
     and fewer than all are read."""
-    criteria = search.parse_criteria(name=name)
-    for s in named.values():
-        every = s.read(SEARCH_CHILDREN)
-        check = search._Check(criteria, clock().date())
-        read = search.candidates(s, criteria)
-        assert len(read) < len(every), name
-        matched = [r for r in every if check.score(r)]
-        assert matched and [r for r in read if check.score(r)] == matched, name
+    assert matched_by_candidates(named, name, clock().date()), name

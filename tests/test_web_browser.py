@@ -113,6 +113,14 @@ def _sign_in(page: Any, live: Live, account: str, password: str = PASSWORD) -> N
     page.get_by_role("button", name="Sign in").click()
 
 
+def _open_sally(page: Any, live: Live, account: str) -> None:
+    """Signed in as ``account``, find Sally Carter by name and open her page."""
+    _sign_in(page, live, account)
+    page.get_by_label("Name", exact=True).fill("Sally Carter")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="View Sally Carter, 1").click()
+
+
 def test_password_totp_search_who_else_and_meeting_map(live: Live, page: Any) -> None:
     engine = live.site.store.engine
     page.goto(live.url + "/")
@@ -144,10 +152,7 @@ def test_password_totp_search_who_else_and_meeting_map(live: Live, page: Any) ->
 
 def test_record_and_end_an_involvement_with_a_handover(live: Live, page: Any) -> None:
     engine = live.site.store.engine
-    _sign_in(page, live, "gp")
-    page.get_by_label("Name", exact=True).fill("Sally Carter")
-    page.get_by_role("button", name="Search").click()
-    page.get_by_role("button", name="View Sally Carter, 1").click()
+    _open_sally(page, live, "gp")
     # Not yet involved and no reason given: asked why first, as a question page.
     page.get_by_role("heading", name="Why are you looking at this child?").wait_for()
     _accessible(page)
@@ -175,10 +180,7 @@ def test_record_a_statutory_basis_through_its_form(live: Live, page: Any) -> Non
     """The form offers every ground, agency and scope, and what is chosen is recorded
     (its agency list once offered nothing to choose)."""
     engine = live.site.store.engine
-    _sign_in(page, live, "hoy")
-    page.get_by_label("Name", exact=True).fill("Sally Carter")
-    page.get_by_role("button", name="Search").click()
-    page.get_by_role("button", name="View Sally Carter, 1").click()
+    _open_sally(page, live, "hoy")
     page.get_by_role("button", name="Record a statutory basis").click()
     page.get_by_role("heading", name="Record a statutory basis for sharing").wait_for()
     page.get_by_label("Significant harm", exact=False).first.check()

@@ -1,8 +1,10 @@
 // node_hashes: the content hash stored with each node of one label with the given ids
-// (the hash of the record an import last wrote it from; null where none is kept yet).
+// (the hash of the record an import last wrote it from; null where none is kept yet), as
+// one list of [id, content_hash] pairs: a row per node costs Neo4j about four times as
+// much as the index seek that finds it.
 // template: label
 // params: ids (list of string)
-// returns: id, content_hash
+// returns: pairs
 UNWIND $ids AS wanted
 MATCH (n:{{label}} {id: wanted})
-RETURN n.id AS id, n.content_hash AS content_hash
+RETURN collect([n.id, n.content_hash]) AS pairs

@@ -28,8 +28,7 @@ NODES_CREATE = Query("nodes_create", NoRow)
 
 
 class NodeHashesRow(TypedDict):
-    id: str
-    content_hash: str | None
+    pairs: list[list[str | None]]  # [id, content hash or None]
 
 
 NODE_HASHES = Query("node_hashes", NodeHashesRow)

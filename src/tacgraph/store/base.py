@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from tacgraph import queries
 from tacgraph.queries import Call, Engine, Query, RowT
+from tacgraph.rows.store import NODE_HASHES
 from tacgraph.schema import EdgeSpec, graph_schema
 
 if TYPE_CHECKING:
@@ -184,7 +185,8 @@ class Store(ABC):
         if not ids:
             return {}
         text = queries.node_query("node_hashes", self.engine, label)
-        return {row["id"]: row["content_hash"] for row in self.run(text, {"ids": list(ids)})}
+        rows = NODE_HASHES.rows(self.run(text, {"ids": list(ids)}))
+        return {str(rid): mark for row in rows for rid, mark in row["pairs"]}
 
     def set_node_hashes(self, label: str, hashes: Sequence[tuple[str, str]]) -> None:
         """Keep each (id, content hash) with its stored node of ``label``."""

@@ -27,10 +27,8 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -206,96 +204,65 @@ def _validate(
             progress("prepare", state.gathered_nodes, state.gathered_nodes)
         spill.close()
         return state
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stored-hashes") as pool:
-        ahead: _Ahead | None = None
-        for batch in _batches(paths):
-            # The next batch's stored hashes are read (the engine's time, mostly) while
-            # this one is checked (Python's); nothing is written until every batch is.
-            coming = _read_ahead(batch, store if compare else None, pool)
-            if ahead is not None:
-                _check(ahead, spill, state, progress, total)
+    batch: list[RawRecord] = []
+
+    def flush() -> None:
+        items = [(raw, *prepare(raw)) for raw in batch]
+        rids = [record_id(raw.data) for raw in batch]  # once a record: each call encodes it
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for raw, rid in zip(batch, rids, strict=True):
+            if rid is not None and raw.label is not None:
+                by_label[raw.label].append(rid)
+        for label, ids in by_label.items():
+            state.ids.prefetch(label, ids)
+        stored: dict[str, dict[str, str | None]] = {}
+        if compare:
+            wanted: dict[str, list[str]] = defaultdict(list)
+            for (raw, _, mark), rid in zip(items, rids, strict=True):
+                if mark is not None:  # a fingerprint: a type and an id
+                    wanted[str(raw.label)].append(str(rid))
+            stored = {
+                label: store.node_hashes(label, ids)  # type: ignore[union-attr]
+                for label, ids in wanted.items()
+                if label in BY_LABEL
+            }
+
+        def as_stored(raw: RawRecord, mark: bytes | None, rid: str | None) -> bool:
+            return (
+                mark is not None
+                and rid is not None
+                and stored.get(str(raw.label), {}).get(rid) == content_hash(mark, raw.redacted)
+            )
+
+        kept = [
+            compare and as_stored(raw, mark, rid)
+            for (raw, _, mark), rid in zip(items, rids, strict=True)
+        ]
+        parsed = iter(validate_batch([item for item, k in zip(items, kept, strict=True) if not k]))
+        for (raw, text, mark), rid, known in zip(items, rids, kept, strict=True):
+            if not known:
+                _accept(next(parsed), spill, state)
+            elif _still_unchanged(state, str(raw.label), str(rid), mark):
+                state.read += 1
+                state.ids.keep(str(raw.label), str(rid), mark or b"", unchanged=True)
+            else:  # as stored, but a different record with its id came first
+                _accept(validate_batch([(raw, text, mark)])[0], spill, state)
+            if progress and state.read % 10_000 == 0:
+                progress("validate", state.read, max(total, state.read))
+        state.ids.flush()
+        batch.clear()
+
+    for path in paths:
+        for raw in read_records(path):
+            batch.append(raw)
+            if len(batch) >= BATCH:
+                flush()
                 _collect()  # once the batch's records and models are dropped
-            ahead = coming
-        if ahead is not None:
-            _check(ahead, spill, state, progress, total)
+    flush()
     if progress:
         progress("validate", state.read, state.read)  # the count read, which the summary says
     spill.close()
     return state
-
-
-def _batches(paths: Sequence[Path]) -> Iterator[list[RawRecord]]:
-    """The records of ``paths`` in order, BATCH at a time."""
-    records = (raw for path in paths for raw in read_records(path))
-    while batch := list(islice(records, BATCH)):
-        yield batch
-
-
-@dataclass
-class _Ahead:
-    """A batch read and fingerprinted, with the stored hashes of its ids on their way."""
-
-    items: list[tuple[RawRecord, str | None, bytes | None]]  # record, text, fingerprint
-    rids: list[str | None]
-    stored: Future[dict[str, dict[str, str | None]]] | None
-
-
-def _read_ahead(batch: list[RawRecord], store: Store | None, pool: ThreadPoolExecutor) -> _Ahead:
-    """Fingerprint ``batch`` and start reading, on ``pool``, the content hash stored with
-    each of its records that has a type and an id (with ``store``: a later load)."""
-    items = [(raw, *prepare(raw)) for raw in batch]
-    rids = [record_id(raw.data) for raw in batch]  # once a record: each call encodes it
-    if store is None:
-        return _Ahead(items, rids, None)
-    wanted: dict[str, list[str]] = defaultdict(list)
-    for (raw, _, mark), rid in zip(items, rids, strict=True):
-        if mark is not None and raw.label in BY_LABEL:  # a fingerprint: a type and an id
-            wanted[str(raw.label)].append(str(rid))
-
-    def stored() -> dict[str, dict[str, str | None]]:
-        return {label: store.node_hashes(label, ids) for label, ids in wanted.items()}
-
-    return _Ahead(items, rids, pool.submit(stored))
-
-
-def _check(
-    ahead: _Ahead,
-    spill: Spill,
-    state: _Validation,
-    progress: Progress | None,
-    total: int,
-) -> None:
-    """Validate a batch of a later load, in order; a record whose content hash is its
-    stored node's (none when nothing is stored) is counted unchanged instead."""
-    items, rids = ahead.items, ahead.rids
-    by_label: dict[str, list[str]] = defaultdict(list)
-    for (raw, _, _), rid in zip(items, rids, strict=True):
-        if rid is not None and raw.label is not None:
-            by_label[raw.label].append(rid)
-    for label, ids in by_label.items():
-        state.ids.prefetch(label, ids)
-    stored = ahead.stored.result() if ahead.stored is not None else {}
-
-    def as_stored(raw: RawRecord, mark: bytes | None, rid: str | None) -> bool:
-        return (
-            mark is not None
-            and rid is not None
-            and stored.get(str(raw.label), {}).get(rid) == content_hash(mark, raw.redacted)
-        )
-
-    kept = [as_stored(raw, mark, rid) for (raw, _, mark), rid in zip(items, rids, strict=True)]
-    parsed = iter(validate_batch([item for item, k in zip(items, kept, strict=True) if not k]))
-    for (raw, text, mark), rid, known in zip(items, rids, kept, strict=True):
-        if not known:
-            _accept(next(parsed), spill, state)
-        elif _still_unchanged(state, str(raw.label), str(rid), mark):
-            state.read += 1
-            state.ids.keep(str(raw.label), str(rid), mark or b"", unchanged=True)
-        else:  # as stored, but a different record with its id came first
-            _accept(validate_batch([(raw, text, mark)])[0], spill, state)
-        if progress and state.read % 10_000 == 0:
-            progress("validate", state.read, max(total, state.read))
-    state.ids.flush()
 
 
 def _still_unchanged(state: _Validation, label: str, rid: str, mark: bytes | None) -> bool:

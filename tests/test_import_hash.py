@@ -105,6 +105,36 @@ def test_a_changed_file_writes_only_its_changed_records(
     assert import_files(store, [source]).unchanged == report.records_read
 
 
+def test_a_feed_of_many_batches_compares_each_with_its_stored_hashes_and_fails_whole(
+    store: Store, source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In batches of 50 a feed finds the same changed records as in one, and a failed
+    read of the third batch's stored hashes fails the import with nothing written."""
+    import_files(store, [source])
+    before = canonical_hash(store)
+    feed = tmp_path / "feed.jsonl"
+    changed = _changed(source, feed, every=5)
+    monkeypatch.setattr(importer, "BATCH", 50)
+    node_hashes = store.node_hashes
+    asked: list[list[str]] = []
+
+    def failing(label: str, ids: Any) -> Any:
+        asked.append(list(ids))
+        if len(asked) == 3:
+            raise StoreError("the store went away")
+        return node_hashes(label, ids)
+
+    monkeypatch.setattr(store, "node_hashes", failing)
+    with pytest.raises(StoreError, match="went away"):
+        import_files(store, [feed])
+    assert canonical_hash(store) == before
+    monkeypatch.setattr(store, "node_hashes", node_hashes)
+    report = import_files(store, [feed])
+    assert report.updated == {"Child": len(changed)}
+    assert report.unchanged == report.records_read - len(changed)
+    assert report.records_read > 5 * 50  # many batches
+
+
 def test_a_store_without_hashes_is_compared_in_full_once(store: Store, source: Path) -> None:
     """Nodes written before hashes were kept (none stored) are compared property by
     property; they are found unchanged, given their hash, and skipped the next time."""

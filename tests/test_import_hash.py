@@ -108,8 +108,8 @@ def test_a_changed_file_writes_only_its_changed_records(
 def test_a_feed_of_many_batches_compares_each_with_its_stored_hashes_and_fails_whole(
     store: Store, source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """In batches of 50 a feed finds the same changed records as in one, and a failed
-    read of the third batch's stored hashes fails the import with nothing written."""
+    """In batches of 50 a feed finds the same changed records as in one, and a read of
+    stored hashes failing partway (the third) fails the import with nothing written."""
     import_files(store, [source])
     before = canonical_hash(store)
     feed = tmp_path / "feed.jsonl"

@@ -4,14 +4,16 @@ the edit distances a cheap test shows cannot be one edit (the guards of
 
 from __future__ import annotations
 
+import logging
 import random
 import string
 from datetime import date, timedelta
+from typing import Any
 
 import duckdb  # noqa: TID251 - the guards' SQL, run on the engine that runs the matcher
 import pytest
 
-from tacgraph.duplicates import model, nickname_groups
+from tacgraph.duplicates import features, model, nickname_groups
 from tacgraph.model import POSTCODE_RE, nhs_number_is_valid
 
 
@@ -152,3 +154,46 @@ def test_pairs_with_different_nhs_numbers_are_not_candidates() -> None:
     for sql in rules[:2]:  # date of birth; postcode
         found = con.execute(f"SELECT l.id, r.id FROM t l JOIN t r ON l.id < r.id AND {sql}")
         assert sorted(found.fetchall()) == [(1, 3), (1, 4), (2, 3), (3, 4)]
+
+
+def _settings_warnings(table: Any, settings: Any, caplog: pytest.LogCaptureFixture) -> list[str]:
+    """What Splink's check of ``settings`` against ``table``'s columns warns of (the
+    linker skips that check: :func:`tacgraph.duplicates.model.linker`)."""
+    from splink import DuckDBAPI, Linker  # noqa: TID251 - Splink's own check, run as the linker would
+
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="splink"):
+        Linker(DuckDBAPI().register(table), settings, log_level=None, validate_settings=True)
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def _table() -> Any:
+    rows = [
+        {"id": "CH-1", "given_name": "Sally", "family_name": "Carter", "gender": "female",
+         "date_of_birth": date(2015, 3, 4), "postcode": "LS1 1AA", "nhs_number": "9434765919",
+         "address_line": "1 Park Lane"},
+        {"id": "CH-2", "given_name": "Sal", "family_name": "Carter-Smith", "gender": "female",
+         "date_of_birth": date(2015, 4, 3), "postcode": "LS1 1AB", "middle_names": "Ann"},
+    ]  # fmt: skip
+    links = {"CH-1": {"household_id": "HH-1", "family_ids": {"FM-1"}, "school_id": "AG-1"}}
+    return features.frame(rows, links, probe="CH-1")
+
+
+@pytest.mark.parametrize(
+    ("train", "blocking"),
+    [(False, None), (True, None), (False, ["l.probe OR r.probe"])],
+    ids=["fixed", "trained", "one child"],
+)
+def test_the_linker_settings_name_only_the_tables_columns(
+    train: bool, blocking: list[str] | None, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every kind of settings the audit builds (fixed values, trained, one child's
+    candidates) passes Splink's check against the linkage table's columns: the linker
+    skips the check, so a comparison or blocking rule naming a column the table lacks
+    would otherwise go unseen until it failed."""
+    table = _table()
+    settings = model.settings_for(table, train=train, blocking=blocking)
+    assert _settings_warnings(table, settings, caplog) == []
+    # The check finds what it is there for: a column the table does not have.
+    wrong = model.settings_for(table, train=train, blocking=["l.no_such_column = r.no_such_column"])
+    assert any("no_such_column" in w for w in _settings_warnings(table, wrong, caplog))

@@ -109,7 +109,9 @@ def print_table(
     for row in cells:
         table.add_row(*(Text(v) for v in row))
     print_line(title)
-    stdout.print(table, width=width())
+    # A console for this width: ``stdout`` keeps the COLUMNS it was made under as its
+    # width, and rich lays nothing out wider than its console.
+    Console(file=stdout.file, width=width(), soft_wrap=True).print(table)
 
 
 def _widths(

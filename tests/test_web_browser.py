@@ -101,6 +101,9 @@ def _shot(page: Any, name: str, engine: str) -> None:
 
 
 def _accessible(page: Any) -> None:
+    # A click does not wait for the page it opens: axe run while the next document
+    # is still loading finds no document at all.
+    page.wait_for_load_state()
     results = Axe().run(page, options=WCAG)
     assert results.violations_count == 0, results.generate_report()
 
@@ -163,6 +166,7 @@ def test_record_and_end_an_involvement_with_a_handover(live: Live, page: Any) ->
     page.get_by_role("button", name="Record my involvement").click()
     page.get_by_text("Your involvement is recorded").wait_for()
     page.get_by_role("link", name="My case list").first.click()
+    page.get_by_role("heading", name="My case list").wait_for()
     _accessible(page)
     _shot(page, "case-list", engine)
     page.get_by_role("button", name="End work with Sally Carter").click()

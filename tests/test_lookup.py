@@ -58,6 +58,16 @@ def test_sally_as_seen_by_her_lead_professional(casebook: dict[str, Store]) -> N
     assert r.sensitive_services == [BROKER] and r.withheld == 1
 
 
+def test_asked_as_of_a_day_before_the_birth_the_child_is_unborn(
+    casebook: dict[str, Store],
+) -> None:
+    """Sally was born on 2010-05-14: as of a day before, she has no age (once -1) and
+    is shown as unborn; on her birthday she is 0."""
+    r = ask(casebook, "CH-SALLY", "PR-HOY", on=date(2010, 1, 4), clock=at(NOW))
+    assert (r.known, r.age, r.unborn) == (True, None, True)
+    assert ask(casebook, "CH-SALLY", "PR-HOY", on=date(2010, 5, 14), clock=at(NOW)).age == 0
+
+
 def test_sally_as_seen_by_the_midwife(casebook: dict[str, Store]) -> None:
     r = ask(casebook, "CH-SALLY", "PR-MIDWIFE", explain=True)
     assert [i.practitioner_id for i in r.involved] == [

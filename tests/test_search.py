@@ -87,6 +87,31 @@ def test_a_two_word_family_name_does_not_match_another_child(
         assert "CH-SALLY" not in [m.child_id for m in found.matches], name
 
 
+def test_a_child_born_after_the_search_is_unborn_on_its_day(
+    books: dict[str, Store], tmp_path: Path
+) -> None:
+    """A date of birth after the day searched on gives no age (once shown as -1) and
+    shows the child as unborn, as the child page and the lookup say."""
+    child = {
+        "id": "CH-NEWBORN",
+        "given_name": "Ada",
+        "family_name": "Carter",
+        "date_of_birth": "2026-12-01",
+        "gender": "female",
+        "address_line": "14 Larch Close, Northfield",
+        "postcode": "WV10 6QT",
+    }
+    path = tmp_path / "newborn.json"
+    path.write_text(json.dumps({"format": "tacgraph", "version": 1, "children": [child]}))
+    for s in books.values():
+        load(s, path)
+    found = same_answer(books, lambda s: _find(s, name="Ada Carter"))
+    ada = next(m for m in found.matches if m.child_id == "CH-NEWBORN")
+    assert (ada.age, ada.unborn) == (None, True)
+    by_age = same_answer(books, lambda s: _find(s, name="Ada Carter", age="0"))
+    assert "CH-NEWBORN" not in [m.child_id for m in by_age.matches]
+
+
 def test_a_different_name_does_not_match(books: dict[str, Store]) -> None:
     found = same_answer(books, lambda s: _find(s, name="Margaret Thatcher"))
     assert found.matches == []

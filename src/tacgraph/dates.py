@@ -20,6 +20,7 @@ __all__ = [
     "add_months",
     "add_working_days",
     "age",
+    "age_on",
     "current_on",
     "ended_by",
     "next_weekday",
@@ -34,6 +35,12 @@ DAY = timedelta(days=1)
 def age(dob: date, on: date) -> int:
     """Whole years between ``dob`` and ``on`` (negative before birth)."""
     return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
+def age_on(dob: date | None, on: date) -> int | None:
+    """A child's age in whole years on ``on``; None where the child was not born by then
+    (no date of birth yet, or one after ``on``: a lookup as of a day before the birth)."""
+    return None if dob is None or on < dob else age(dob, on)
 
 
 def open_on(start: date | None, end: date | None, on: date) -> bool:

@@ -371,6 +371,8 @@ def _answer(
     name = " ".join(
         p for p in (child["preferred_name"] or child["given_name"], child["family_name"]) if p
     )
+    # Asked as of a day before the birth, the child was unborn on that day.
+    age = dates.age_on(child["date_of_birth"], on)
     result = WhoElse(
         child_id=child["id"],
         requester_id=requester.id,
@@ -378,9 +380,9 @@ def _answer(
         purpose=reading.purpose,
         known=True,
         name=name,
-        age=None if child["date_of_birth"] is None else dates.age(child["date_of_birth"], on),
+        age=age,
         gender=child["gender"],
-        unborn=child["date_of_birth"] is None,
+        unborn=age is None,
         shielded_from_viewer=shielded,
         caf_open=bool(cafs),
         contact=Contact(name=front_door()),

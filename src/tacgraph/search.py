@@ -288,8 +288,10 @@ def _family_scores(words: tuple[str, ...], family_words: tuple[str, ...]) -> tup
     return tuple(_family_score(words[split:], family_words) for split in range(len(words)))
 
 
-def _age(dob: date | None, on: date) -> int | None:
-    return None if dob is None else dates.age(dob, on)
+def _unborn(row: SearchChildrenRow, on: date) -> bool:
+    """Expected and not yet born, or born only after ``on``."""
+    dob = row.get("date_of_birth")
+    return row.get("expected_date") is not None if dob is None else on < dob
 
 
 class _Check:
@@ -310,7 +312,7 @@ class _Check:
         dob = row.get("date_of_birth")
         if self.date_of_birth is not None and dob != self.date_of_birth:
             return 0.0
-        if self.age is not None and _age(dob, self.on) != self.age:
+        if self.age is not None and dates.age_on(dob, self.on) != self.age:
             return 0.0
         if self.postcode:
             held = _postcode(str(row.get("postcode") or ""))
@@ -469,8 +471,8 @@ def _found(
         Match(
             child_id=str(row["id"]),
             name=_display_name(row),
-            age=_age(row.get("date_of_birth"), on),
-            unborn=row.get("date_of_birth") is None and row.get("expected_date") is not None,
+            age=dates.age_on(row.get("date_of_birth"), on),
+            unborn=_unborn(row, on),
             gender=str(row.get("gender") or "not_known"),
             locality=None if row.get("shielded") else _district(row.get("postcode")),
             score=round(score, 3),

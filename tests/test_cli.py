@@ -149,6 +149,24 @@ def test_bad_date_is_invalid_input(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--port", "99999"], "'--port': Input should be less than or equal to 65535"),
+        (["--port", "0"], "'--port': Input should be greater than or equal to 1"),
+        (["--workers", "0"], "--workers must be at least 1"),
+        (["--workers", "2"], "the embedded store is owned by one process"),
+    ],
+)
+def test_serve_refuses_a_bad_port_or_worker_count_before_it_starts(
+    tmp_path: Path, args: list[str], said: str
+) -> None:
+    code, out, err = run("serve", "--db", str(tmp_path / "db"), *args)
+    assert code in (exits.USAGE, exits.INVALID_INPUT), (code, out, err)
+    assert said in " ".join((out + err).split()), out + err
+    assert "Serving" not in out + err
+
+
+@pytest.mark.parametrize(
     "argv",
     [
         ["who-else", "CH-SALLY", "--as", "PR-HOY"],

@@ -22,7 +22,8 @@ def register(app: typer.Typer) -> None:
 @guarded
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    # Checked here: given a port past 65535, uvicorn said nothing and never answered.
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
     workers: Annotated[
         int, typer.Option(help="Worker processes (Neo4j only: the embedded store has one owner).")
     ] = 1,

@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 
 from tacgraph import accounts, audit, devserver
 from tacgraph.config import StoreConfig
@@ -167,7 +167,7 @@ def _users(store: Store, count: int) -> list[User]:
     return users
 
 
-async def _sign_in(client: httpx.AsyncClient, user: User, clock_step: int) -> str:
+async def _sign_in(client: httpx2.AsyncClient, user: User, clock_step: int) -> str:
     page = await client.get("/sign-in")
     token = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
     code = accounts.current_code(user.secret)
@@ -187,7 +187,7 @@ async def _sign_in(client: httpx.AsyncClient, user: User, clock_step: int) -> st
 
 
 async def _pair(
-    client: httpx.AsyncClient,
+    client: httpx2.AsyncClient,
     token: str,
     child: tuple[str, str, Any, str, str],
     timings: Timings,
@@ -209,7 +209,7 @@ async def _pair(
     start = time.perf_counter() if due is None else due
     try:
         found = await client.post("/search", data=form)
-    except httpx.HTTPError as exc:
+    except httpx2.HTTPError as exc:
         timings.error(f"search {type(exc).__name__}")
         return
     timings.add("search", time.perf_counter() - start)
@@ -220,7 +220,7 @@ async def _pair(
     start = time.perf_counter()
     try:
         page = await client.post("/child", data={"csrf_token": token, "child_id": child_id})
-    except httpx.HTTPError as exc:
+    except httpx2.HTTPError as exc:
         timings.error(f"who-else {type(exc).__name__}")
         return
     timings.add("who-else", time.perf_counter() - start)
@@ -229,7 +229,7 @@ async def _pair(
 
 
 async def _one_user(
-    client: httpx.AsyncClient,
+    client: httpx2.AsyncClient,
     token: str,
     user: User,
     rounds: int,
@@ -244,7 +244,7 @@ async def _one_user(
 
 
 async def _paced_user(
-    client: httpx.AsyncClient,
+    client: httpx2.AsyncClient,
     token: str,
     user: User,
     pairs_per_second: float,
@@ -267,24 +267,24 @@ async def _paced_user(
     await asyncio.gather(*tasks)
 
 
-async def _signed_in(base: str, users: list[User]) -> tuple[list[httpx.AsyncClient], list[str]]:
+async def _signed_in(base: str, users: list[User]) -> tuple[list[httpx2.AsyncClient], list[str]]:
     """A client per user, each signed in (argon2id is slow on purpose, and not what is
     measured; four at a time), then handed the session's cookie on fresh connections:
     a connection left idle while the others sign in outlives the server's keep-alive
     (5 s) and fails the request that next uses it (a ReadError, not the server's)."""
     gate = asyncio.Semaphore(4)
 
-    async def sign_in(user: User, index: int) -> tuple[httpx.Cookies, str]:
-        async with gate, httpx.AsyncClient(base_url=base, timeout=60.0) as client:
+    async def sign_in(user: User, index: int) -> tuple[httpx2.Cookies, str]:
+        async with gate, httpx2.AsyncClient(base_url=base, timeout=60.0) as client:
             token = await _sign_in(client, user, index)
             return client.cookies, token
 
     signed = await asyncio.gather(*(sign_in(u, i) for i, u in enumerate(users)))
     # Idle connections are dropped before the server's keep-alive (5 s) can close them
     # under a request being sent (a ReadError that the server never saw).
-    limits = httpx.Limits(max_connections=20, max_keepalive_connections=20, keepalive_expiry=2.0)
+    limits = httpx2.Limits(max_connections=20, max_keepalive_connections=20, keepalive_expiry=2.0)
     clients = [
-        httpx.AsyncClient(base_url=base, timeout=60.0, limits=limits, cookies=cookies)
+        httpx2.AsyncClient(base_url=base, timeout=60.0, limits=limits, cookies=cookies)
         for cookies, _ in signed
     ]
     return clients, [token for _, token in signed]
@@ -293,7 +293,7 @@ async def _signed_in(base: str, users: list[User]) -> tuple[list[httpx.AsyncClie
 async def _timed(
     base: str,
     users: list[User],
-    each: Callable[[httpx.AsyncClient, str, User], Awaitable[None]],
+    each: Callable[[httpx2.AsyncClient, str, User], Awaitable[None]],
     timings: Timings,
     server: int,
 ) -> Timings:
@@ -327,7 +327,7 @@ async def _paced_round(
     rng = random.Random(7)
     per_user = rate / 2 / len(users)
 
-    def each(c: httpx.AsyncClient, t: str, u: User) -> Awaitable[None]:
+    def each(c: httpx2.AsyncClient, t: str, u: User) -> Awaitable[None]:
         return _paced_user(c, t, u, per_user, seconds, random.Random(rng.random()), timings)
 
     return await _timed(base, users, each, timings, server)
@@ -338,7 +338,7 @@ async def _round(base: str, users: list[User], rounds: int, seconds: float, serv
     each user's next pair as soon as its last is answered (closed loop)."""
     timings = Timings()
 
-    def each(c: httpx.AsyncClient, t: str, u: User) -> Awaitable[None]:
+    def each(c: httpx2.AsyncClient, t: str, u: User) -> Awaitable[None]:
         # the round's seconds count from when every user is signed in
         return _one_user(c, t, u, rounds, time.monotonic() + seconds, timings)
 
@@ -358,9 +358,9 @@ def _serve(config: StoreConfig, port: int, workers: int, work: Path) -> subproce
         if proc.poll() is not None:
             raise RuntimeError(f"the server exited with code {proc.returncode}")
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/sign-in", timeout=1.0).status_code == 200:
+            if httpx2.get(f"http://127.0.0.1:{port}/sign-in", timeout=1.0).status_code == 200:
                 return proc
-        except httpx.HTTPError:
+        except httpx2.HTTPError:
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("the server did not start")
@@ -422,7 +422,7 @@ def run(
                     timings = asyncio.run(
                         _paced_round(base, group, spec.rate, paced_seconds, server.pid)
                     )
-            except httpx.HTTPError:
+            except httpx2.HTTPError:
                 print((work / "server.log").read_text()[-3000:], file=sys.stderr)
                 raise
             finally:

@@ -75,6 +75,8 @@ def test_a_session_naming_another_practitioner_is_refused(site: Site) -> None:
         started=now,
         seen=now,
     )
+    # In place of the real cookie, not beside it: sent both, the server reads the last.
+    c.http.cookies.clear()
     c.http.cookies.set(COOKIE, sessions.dump(forged))
     assert c.get("/search").headers["location"] == "/sign-in"
 

@@ -9,7 +9,7 @@ import threading
 import time
 from typing import Any
 
-import httpx
+import httpx2
 from authlib.integrations.starlette_client import OAuth
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
@@ -32,7 +32,7 @@ class BearerCheck:
     def _endpoint(self) -> str:
         if self._userinfo is None:
             url = self.oidc.issuer.rstrip("/") + "/.well-known/openid-configuration"
-            self._userinfo = str(httpx.get(url, timeout=5.0).json()["userinfo_endpoint"])
+            self._userinfo = str(httpx2.get(url, timeout=5.0).json()["userinfo_endpoint"])
         return self._userinfo
 
     def __call__(self, token: str) -> str | None:
@@ -43,10 +43,10 @@ class BearerCheck:
             if seen and now - seen[0] < TOKEN_CACHE_SECONDS:
                 return seen[1]
         try:
-            answer = httpx.get(
+            answer = httpx2.get(
                 self._endpoint(), headers={"Authorization": f"Bearer {token}"}, timeout=5.0
             )
-        except httpx.HTTPError:
+        except httpx2.HTTPError:
             return None
         if answer.status_code != 200:
             return None

@@ -139,8 +139,10 @@ def test_create_refuses_bad_input(ready: Store) -> None:
         _account(ready, clock)
     with pytest.raises(InvalidArgument, match="not known"):
         accounts.create(ready, "x", "PR-NOBODY", ["directory_user"], password=PASSWORD)
-    with pytest.raises(InvalidArgument, match="roles"):
+    with pytest.raises(InvalidArgument, match="^role 'superuser' is not known"):
         accounts.create(ready, "y", "PR-GP", ["superuser"], password=PASSWORD)
+    with pytest.raises(InvalidArgument, match="^no role given"):
+        accounts.create(ready, "y", "PR-GP", [], password=PASSWORD)
     with pytest.raises(InvalidArgument, match="characters"):
         accounts.create(ready, "z", "PR-GP", ["directory_user"], password="short")
     with pytest.raises(NotFound):

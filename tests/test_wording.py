@@ -4,7 +4,7 @@ and the TAC map."""
 from __future__ import annotations
 
 from tacgraph.web import pages
-from tacgraph.wording import counted, words
+from tacgraph.wording import counted, not_known, words
 
 
 def test_one_plural_rule_serves_the_pages_and_the_command_line() -> None:
@@ -32,3 +32,8 @@ def test_words_writes_a_code_as_words_with_the_guidance_s_initialisms() -> None:
     assert words("cafe_worker") == "cafe worker"  # a word that starts like one is left
     assert words(None) == ""
     assert pages.templates.env.filters["words"] is words
+
+
+def test_names_not_known_are_quoted_with_one_rule_for_one_and_for_many() -> None:
+    assert not_known("role", ["king"]) == "role 'king' is not known"
+    assert not_known("scope", ["a", "b"]) == "scopes 'a', 'b' are not known"

@@ -46,7 +46,7 @@ from tacgraph.rows.accounts import (
     AccountPractitionerRow,
 )
 from tacgraph.store.base import Store
-from tacgraph.wording import counted
+from tacgraph.wording import counted, not_known
 
 ROLES = ("directory_user", "ig_officer", "account_admin")
 ROLE_NAMES = {
@@ -334,7 +334,7 @@ def _check_roles(roles: list[str]) -> tuple[str, ...]:
     unknown = [r for r in roles if r not in ROLES]
     if unknown or not roles:
         raise InvalidArgument(
-            f"roles {', '.join(unknown) or '(none)'} are not known",
+            not_known("role", unknown) if unknown else "no role given",
             f"give one or more of {', '.join(ROLES)}",
         )
     return tuple(dict.fromkeys(roles))

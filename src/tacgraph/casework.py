@@ -49,6 +49,7 @@ from tacgraph.rows.casework import (
     CaseworkAgenciesRow,
 )
 from tacgraph.store.base import Store
+from tacgraph.wording import not_known
 
 GROUNDS = {
     StatutoryGround.SIGNIFICANT_HARM: "significant harm (or likely significant harm)",
@@ -357,7 +358,7 @@ def record_basis(
         raise InvalidArgument("no information chosen to share", "choose at least one kind")
     unknown = [s for s in scopes if s not in {sc.value for sc in Scope}]
     if unknown:
-        raise InvalidArgument(f"scopes {', '.join(unknown)} are not known", "choose from the list")
+        raise InvalidArgument(not_known("scope", unknown), "choose from the list")
     if not store.nodes_by_id("Agency", [to_agency_id]):
         raise NotFound(f"agency {to_agency_id} is not known", "choose an agency from the list")
     basis = _valid(

@@ -4,6 +4,7 @@ and the TAC map."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
 
 # The initialisms the guidance writes in capitals, as it writes them.
@@ -30,3 +31,11 @@ def counted(number: int, noun: str, plural: str = "") -> str:
     "1 item", ``counted(3, "item")`` "3 items", ``counted(1200, "entry", "entries")``
     "1,200 entries" (``plural`` for a noun that does not just take an s)."""
     return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
+def not_known(noun: str, names: Sequence[str]) -> str:
+    """The names a reader gave that are not known, as a sentence: ``not_known("role",
+    ["king"])`` is "role 'king' is not known", two or more "roles 'a', 'b' are not
+    known"."""
+    quoted = ", ".join(repr(n) for n in names)
+    return f"{noun} {quoted} is not known" if len(names) == 1 else f"{noun}s {quoted} are not known"

@@ -85,6 +85,35 @@ def test_every_page_has_csp_no_store_and_safe_cookies(store: Store) -> None:
         assert "httponly" in cookie and "samesite=lax" in cookie and "secure" in cookie
 
 
+def test_a_wrong_address_or_an_unreadable_form_is_a_page_and_the_api_answers_json(
+    site: Site,
+) -> None:
+    """A mistyped address, a bookmarked child's page (it opens only by POST) and a form
+    without its field each get a page in the service's style, with its headers, where
+    they got FastAPI's JSON; the API keeps JSON."""
+    c = site.client()
+    for signed_in in (False, True):
+        if signed_in:
+            c.sign_in("hoy")
+        for response, status, heading in (
+            (c.get("/no-such-page"), 404, "Page not found"),
+            (c.get("/child"), 405, "Page not found"),
+        ):
+            assert response.status_code == status, response.text
+            assert response.headers["content-type"].startswith("text/html")
+            assert f'<h1 class="govuk-heading-l">{heading}</h1>' in response.text
+            assert "default-src 'self'" in response.headers["content-security-policy"]
+            assert response.headers["cache-control"] == "no-store"
+    assert c.get("/child").headers["allow"] == "POST"
+    unread = c.post("/child", {})
+    assert unread.status_code == 422 and "nothing was saved" in unread.text
+    assert unread.headers["content-type"].startswith("text/html")
+    api = c.http.get("/api/no-such-thing")
+    assert api.status_code == 404 and api.json() == {"detail": "Not Found"}
+    api = c.http.post("/api/who-else", json={}, headers={"x-csrf-token": c.csrf})
+    assert api.status_code == 422 and api.json()["detail"][0]["loc"][-1] == "child_id"
+
+
 def test_no_child_data_in_urls_or_logs(site: Site, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     c = site.client()

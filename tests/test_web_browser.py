@@ -221,6 +221,11 @@ def test_refused_paths(live: Live, page: Any) -> None:
         page.goto(live.url + path)
         page.get_by_role("heading", name="You cannot open this page").wait_for()
     _accessible(page)
+    # A mistyped address.
+    page.goto(live.url + "/serach")
+    page.get_by_role("heading", name="Page not found").wait_for()
+    _accessible(page)
+    _shot(page, "page-not-found", site.store.engine)
     # A form without its CSRF token.
     page.goto(live.url + "/search")
     page.evaluate("document.querySelectorAll('input[name=csrf_token]').forEach(e => e.remove())")

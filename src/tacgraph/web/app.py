@@ -11,9 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tacgraph import accounts
@@ -204,7 +210,37 @@ def create_app(settings: WebSettings, store: Store | None = None) -> FastAPI:
             "refused.html",
             status_code=400,
             heading="Something could not be done",
-            message=f"{str(exc)}. {exc.hint}".rstrip(". ") + ".",
+            message=f"{str(exc)}. {exc.hint[:1].upper()}{exc.hint[1:]}".rstrip(". ") + ".",
+        )
+
+    # Pages answer a wrong address or a form they cannot read with a page, as GOV.UK's
+    # patterns do; the API keeps FastAPI's JSON.
+    @app.exception_handler(HTTPException)
+    async def no_such_page(request: Request, exc: HTTPException) -> Response:
+        if is_api(request) or exc.status_code not in (404, 405):
+            return await http_exception_handler(request, exc)
+        page = render(
+            request,
+            "refused.html",
+            status_code=exc.status_code,
+            heading="Page not found",
+            message="If you typed the web address, check it is correct. A child's page "
+            "opens only from a search or your case list: a bookmark of it cannot open it.",
+        )
+        page.headers.update(exc.headers or {})
+        return page
+
+    @app.exception_handler(RequestValidationError)
+    async def unreadable_form(request: Request, exc: RequestValidationError) -> Response:
+        if is_api(request):
+            return await request_validation_exception_handler(request, exc)
+        return render(
+            request,
+            "refused.html",
+            status_code=422,
+            heading="Something could not be done",
+            message="The form sent lacked something it needs, and nothing was saved. "
+            "Go back, reload the page and try again.",
         )
 
     return app

@@ -55,11 +55,18 @@ def steven(books: dict[str, Store], tmp_path: Path) -> dict[str, Store]:
         "address_line": "3 Elm Row, Northfield",
         "postcode": "WV10 6QA",
     }
-    path = tmp_path / "steven.json"
+    return _with_child(books, tmp_path, child)
+
+
+def _with_child(
+    stores: dict[str, Store], tmp_path: Path, child: dict[str, str]
+) -> dict[str, Store]:
+    """``stores`` with ``child`` imported into each, from a file of its own."""
+    path = tmp_path / f"{child['id']}.json"
     path.write_text(json.dumps({"format": "tacgraph", "version": 1, "children": [child]}))
-    for s in books.values():
+    for s in stores.values():
         load(s, path)
-    return books
+    return stores
 
 
 @pytest.mark.parametrize(
@@ -101,10 +108,7 @@ def test_a_child_born_after_the_search_is_unborn_on_its_day(
         "address_line": "14 Larch Close, Northfield",
         "postcode": "WV10 6QT",
     }
-    path = tmp_path / "newborn.json"
-    path.write_text(json.dumps({"format": "tacgraph", "version": 1, "children": [child]}))
-    for s in books.values():
-        load(s, path)
+    _with_child(books, tmp_path, child)
     found = same_answer(books, lambda s: _find(s, name="Ada Carter"))
     ada = next(m for m in found.matches if m.child_id == "CH-NEWBORN")
     assert (ada.age, ada.unborn) == (None, True)

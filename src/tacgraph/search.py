@@ -288,10 +288,19 @@ def _family_scores(words: tuple[str, ...], family_words: tuple[str, ...]) -> tup
     return tuple(_family_score(words[split:], family_words) for split in range(len(words)))
 
 
-def _unborn(row: SearchChildrenRow, on: date) -> bool:
-    """Expected and not yet born, or born only after ``on``."""
-    dob = row.get("date_of_birth")
-    return row.get("expected_date") is not None if dob is None else on < dob
+def _match(row: SearchChildrenRow, score: float, on: date) -> Match:
+    """What a search shows of one child: unborn where not born by ``on`` (a record has
+    a date of birth or an expected date, never neither), as the lookup says."""
+    age = dates.age_on(row.get("date_of_birth"), on)
+    return Match(
+        child_id=str(row["id"]),
+        name=_display_name(row),
+        age=age,
+        unborn=age is None,
+        gender=str(row.get("gender") or "not_known"),
+        locality=None if row.get("shielded") else _district(row.get("postcode")),
+        score=round(score, 3),
+    )
 
 
 class _Check:
@@ -467,18 +476,7 @@ def _found(
             scored.append((score, row))
     scored.sort(key=lambda pair: (-pair[0], str(pair[1]["id"])))
     shown = scored[:MAX_RESULTS]
-    matches = [
-        Match(
-            child_id=str(row["id"]),
-            name=_display_name(row),
-            age=dates.age_on(row.get("date_of_birth"), on),
-            unborn=_unborn(row, on),
-            gender=str(row.get("gender") or "not_known"),
-            locality=None if row.get("shielded") else _district(row.get("postcode")),
-            score=round(score, 3),
-        )
-        for score, row in shown
-    ]
+    matches = [_match(row, score, on) for score, row in shown]
     log(
         "searched",
         [m.child_id for m in matches],

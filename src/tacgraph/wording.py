@@ -30,7 +30,12 @@ def counted(number: int, noun: str, plural: str = "") -> str:
     """The number and its noun, singular for exactly one: ``counted(1, "item")`` is
     "1 item", ``counted(3, "item")`` "3 items", ``counted(1200, "entry", "entries")``
     "1,200 entries" (``plural`` for a noun that does not just take an s)."""
-    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+    return f"{number:,} {_noun(number, noun, plural)}"
+
+
+def _noun(number: int, noun: str, plural: str = "") -> str:
+    """``noun`` for exactly one, else ``plural`` (``noun`` and an s unless given)."""
+    return noun if number == 1 else plural or noun + "s"
 
 
 def not_known(noun: str, names: Sequence[str]) -> str:
@@ -38,4 +43,5 @@ def not_known(noun: str, names: Sequence[str]) -> str:
     ["king"])`` is "role 'king' is not known", two or more "roles 'a', 'b' are not
     known"."""
     quoted = ", ".join(repr(n) for n in names)
-    return f"{noun} {quoted} is not known" if len(names) == 1 else f"{noun}s {quoted} are not known"
+    verb = "is" if len(names) == 1 else "are"
+    return f"{_noun(len(names), noun)} {quoted} {verb} not known"

@@ -28,7 +28,7 @@ from tacgraph.errors import TacgraphError
 from tacgraph.store import Store, open_store
 from tacgraph.web import oidc
 from tacgraph.web.deps import CsrfFailed, Forbidden, NotSignedIn, StoreHolder
-from tacgraph.web.pages import render
+from tacgraph.web.pages import first_upper, render
 from tacgraph.web.routers import accounts as accounts_router
 from tacgraph.web.routers import api, auth, cases, child, governance, search
 from tacgraph.web.routers import map as map_router
@@ -196,7 +196,7 @@ def create_app(settings: WebSettings, store: Store | None = None) -> FastAPI:
             "refused.html",
             status_code=403,
             heading="You cannot use the directory",
-            message=f"{str(exc)}. {AccessDenied.hint.capitalize()}.",
+            message=f"{str(exc)}. {first_upper(AccessDenied.hint)}.",
         )
 
     @app.exception_handler(TacgraphError)
@@ -210,7 +210,7 @@ def create_app(settings: WebSettings, store: Store | None = None) -> FastAPI:
             "refused.html",
             status_code=400,
             heading="Something could not be done",
-            message=f"{str(exc)}. {exc.hint[:1].upper()}{exc.hint[1:]}".rstrip(". ") + ".",
+            message=f"{str(exc)}. {first_upper(exc.hint)}".rstrip(". ") + ".",
         )
 
     # Pages answer a wrong address or a form they cannot read with a page, as GOV.UK's

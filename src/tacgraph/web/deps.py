@@ -18,7 +18,7 @@ from tacgraph.errors import CsrfFailed as CsrfFailed
 from tacgraph.errors import Forbidden as Forbidden
 from tacgraph.errors import NotSignedIn as NotSignedIn
 from tacgraph.store.base import Store
-from tacgraph.web.pages import render
+from tacgraph.web.pages import first_upper, render
 from tacgraph.web.sessions import Session
 from tacgraph.web.settings import WebSettings
 
@@ -201,5 +201,4 @@ PageDep = Annotated[Page, Depends(page_of)]
 def form_error(exc: Exception, href: str) -> dict[str, str]:
     """An error summary's item: the library's message as a sentence, linked to the
     field at ``href``."""
-    text = str(exc)
-    return {"text": text[:1].upper() + text[1:], "href": href}
+    return {"text": first_upper(exc), "href": href}

@@ -202,6 +202,16 @@ def test_the_summary_says_levels_and_states_in_words(demo: list[str]) -> None:
     assert "child in need" in out and out.startswith("Records in the embedded store at")
 
 
+def test_the_summary_dates_only_what_it_counts_on_the_day(demo: list[str]) -> None:
+    """The records are those held now (a child born later is still held); a date
+    before them all counts no involvement and says so, without dating the records."""
+    code, out, _ = run("summary", "--as-of", "1990-01-01", *demo)
+    assert code == exits.OK
+    heading = out[: out.index(" children (")]  # the store's path may wrap it
+    assert heading.startswith("Records in the embedded store at") and "1990" not in heading
+    assert "Children with a current involvement on 1990-01-01: none." in out
+
+
 def test_the_duplicate_audit_names_each_record_and_agency_at_80_columns(
     demo: list[str],
 ) -> None:

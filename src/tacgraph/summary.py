@@ -37,7 +37,9 @@ class Summary(BaseModel):
 
 
 def summarise(store: Store, as_of: date) -> Summary:
-    """Headline figures of the store on ``as_of``. Raises StoreError."""
+    """Headline figures of the store: the records it holds, and the involvements
+    current on ``as_of`` (a record holds no date it was first known on, so the children,
+    agencies and CAFs are those held now). Raises StoreError."""
     head = store.read(SUMMARY_CHILDREN)[0]
     cafs = {r["state"]: int(r["cafs"]) for r in store.read(SUMMARY_CAFS_BY_STATE)}
     agencies = [

@@ -10,11 +10,11 @@ import typer
 from tacgraph import devserver
 from tacgraph.cli import output
 from tacgraph.cli.common import (
-    AsOfOpt,
     DbOpt,
     JsonOpt,
     RequesterOpt,
     StoreOpt,
+    as_of_option,
     guarded,
     parse_date,
     purpose_option,
@@ -49,8 +49,9 @@ def _print_report(report: ImportReport) -> None:
 
 def print_summary(summary: Summary, heading: str) -> None:
     """The headline figures under ``heading`` ("Records in the embedded store at
-    ./la"), each level of service and CAF state in words."""
-    output.print_line(f"{heading}, as of {summary.as_of}:")
+    ./la"), each level of service and CAF state in words. The records are those held
+    now; only the involvements are counted on the summary's date."""
+    output.print_line(f"{heading}:")
     output.print_line(
         f"{summary.children:,} children ({summary.unborn:,} unborn, "
         f"{summary.looked_after:,} looked after, {summary.shielded:,} shielded, "
@@ -208,9 +209,13 @@ def export(
 
 @guarded
 def summary(
-    as_of: AsOfOpt = None, store: StoreOpt = None, db: DbOpt = None, json: JsonOpt = False
+    as_of: Annotated[str | None, as_of_option("to count current involvements on")] = None,
+    store: StoreOpt = None,
+    db: DbOpt = None,
+    json: JsonOpt = False,
 ) -> None:
-    """Headline figures: children, agencies, current involvements, CAFs.
+    """Headline figures: the children, agencies and CAFs held, and the involvements
+    current on a date.
 
     Example: tacgraph summary --as-of 2026-11-01
     """

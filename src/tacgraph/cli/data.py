@@ -27,6 +27,7 @@ from tacgraph.export import export_file
 from tacgraph.importer import ImportReport, import_files
 from tacgraph.summary import Summary, summarise
 from tacgraph.synth import Synthesiser, write_records
+from tacgraph.wording import counted
 
 
 def _print_report(report: ImportReport) -> None:
@@ -40,6 +41,14 @@ def _print_report(report: ImportReport) -> None:
     )
     if report.rejects_file:
         output.note(f"rejected records written to {report.rejects_file}")
+    if report.born_later:
+        more = report.born_later - len(report.born_later_ids)
+        named = ", ".join(report.born_later_ids) + (f" and {more:,} more" if more else "")
+        output.note(
+            f"warning: {counted(report.born_later, 'record')} read with a date of birth "
+            f"after today ({named}): written all the same, and shown as unborn until "
+            "then; check the date in the source system"
+        )
     if report.runs > 1:
         output.note(
             f"run {report.runs} times: another import or change was writing the same "

@@ -29,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -61,6 +62,7 @@ from tacgraph.sources import RawRecord, file_format, is_unreadable, read_records
 from tacgraph.store.base import ChangeSet, EdgeRow, Row, Store
 
 BATCH = 20_000
+BORN_LATER_NAMED = 20  # the records a report names whose date of birth is after the day
 CONFLICT_ATTEMPTS = 6  # runs of an import the engine undoes for another writer's sake
 # (phase, done in this phase, and the phase's total where it is known)
 Progress = Callable[[str, int, int | None], None]
@@ -91,6 +93,10 @@ class ImportReport:
     # 1, or more when the engine undid a run for another writer's sake and it ran again
     # (the counts are then the last run's: what an earlier run committed is unchanged)
     runs: int = 1
+    # Written, yet with a date of birth after the day of the import (likely a slip in the
+    # source system: shown as unborn until then): how many, and the first ids.
+    born_later: int = 0
+    born_later_ids: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -106,6 +112,8 @@ class ImportReport:
             "problems": [p.to_json() for p in self.problems],
             "rejects_file": self.rejects_file,
             "runs": self.runs,
+            "born_later": self.born_later,
+            "born_later_ids": self.born_later_ids,
         }
 
 
@@ -132,9 +140,30 @@ class _Validation:
     gathered_nodes: int = 0
     gathered_edges: int = 0
     dropped: bool = False
+    # The records with a date of birth after ``today`` (see ImportReport.born_later).
+    today: date = field(default_factory=lambda: datetime.now(UTC).date())
+    born_later: int = 0
+    born_later_ids: list[str] = field(default_factory=list)
 
     def known(self, label: str, rid: str) -> bytes | None:
         return self.ids.known(label, rid)
+
+    def note_births(self, ids: Sequence[str], births: Sequence[date | None]) -> None:
+        """Count the records of ``ids`` whose date of birth (``births``, in their order)
+        is after the day of the import."""
+        today = self.today
+        for rid, born in zip(ids, births, strict=True):
+            if born is not None and born > today:
+                self.born_later += 1
+                if len(self.born_later_ids) < BORN_LATER_NAMED:
+                    self.born_later_ids.append(rid)
+
+    def tell(self, report: ImportReport) -> None:
+        """Put what validation found into ``report``."""
+        report.records_read = self.read
+        report.problems = self.problems
+        report.rejected = len(self.rejected_at)
+        report.born_later, report.born_later_ids = self.born_later, self.born_later_ids
 
 
 def count_records(path: Path) -> int:
@@ -182,12 +211,15 @@ def _validate(
     store: Store | None,
     progress: Progress | None,
     files: Gatherer | None = None,
+    today: date | None = None,
 ) -> _Validation:
     """Validate every record, a batch at a time; a record whose content hash is its
     stored node's is counted unchanged instead (its stored form was validated). With
     ``files`` (a first load into an empty store) each valid record goes into them as it
     is validated, once per id."""
     state = _Validation(IdFile(spill.folder))
+    if today is not None:
+        state.today = today
     compare = files is None and store is not None and not store.is_empty()
     # The count is a first pass over the input, so it is only taken for a bar to show.
     total = sum(count_records(path) for path in paths) if progress else 0
@@ -304,6 +336,7 @@ def _accept(parsed: Parsed, spill: Spill, state: _Validation) -> None:
         state.rejected_at.add(raw.location)
         return
     state.ids.keep(label, record.id, mark)
+    state.note_births([record.id], [getattr(record, "date_of_birth", None)])
     for edge, targets in edges.items():
         if targets:
             state.ids.need(edge.target, [target for target, _ in targets])
@@ -354,6 +387,8 @@ def _gather(result: Worked, spill: Spill, state: _Validation, files: Gatherer) -
         if not every:
             columns = {name: [values[i] for i in kept] for name, values in columns.items()}
         files.add_nodes(label, columns, hashes)
+        if "date_of_birth" in columns:
+            state.note_births(columns["id"], columns["date_of_birth"])
         state.gathered_nodes += len(kept)
         state.gathered[label] = state.gathered.get(label, 0) + len(kept)
         for edge, (sources, targets, props, counts) in zip(
@@ -630,10 +665,14 @@ def import_files(
     skip_invalid: bool = False,
     rejects: Path | None = None,
     progress: Progress | None = None,
+    today: date | None = None,
 ) -> ImportReport:
     """Validate then write the records in ``paths``.
 
-    Returns the report. Raises InvalidInput, naming every problem and writing nothing,
+    Returns the report, which counts the records written with a date of birth after
+    ``today`` (default: today's date in UTC), a likely slip of the source system that
+    is written all the same (the record is valid; the lookup shows such a child as
+    unborn until then). Raises InvalidInput, naming every problem and writing nothing,
     when any record is bad and ``skip_invalid`` is False; raises StoreError when the
     engine fails (the embedded store then keeps none of this import).
     """
@@ -642,7 +681,7 @@ def import_files(
     def run() -> ImportReport:
         with tempfile.TemporaryDirectory(prefix="tacgraph-import-") as folder:
             spill = Spill(Path(folder))
-            return _import(store, files, spill, skip_invalid, rejects, progress)
+            return _import(store, files, spill, skip_invalid, rejects, progress, today)
 
     return _again_on_conflict(run)
 
@@ -700,19 +739,18 @@ def _import(
     skip_invalid: bool,
     rejects: Path | None,
     progress: Progress | None,
+    today: date | None,
 ) -> ImportReport:
     report = ImportReport([str(p) for p in files])
     # A first load into an empty store has nothing to compare with: its records go into
     # the engine's bulk loader's files as they are validated (where the engine has one).
     empty = store.is_empty()
     bulk = store.bulk_files(spill.folder) if empty else None
-    state = _validate(files, spill, store, progress, bulk)
+    state = _validate(files, spill, store, progress, bulk, today)
     _reject_dangling(spill, store, state, cascade=skip_invalid, progress=progress)
     state.ids.forget_needed()  # checked: the ids references need are not needed again
-    report.records_read = state.read
+    state.tell(report)
     report.unchanged = state.ids.unchanged()
-    report.problems = state.problems
-    report.rejected = len(state.rejected_at)
     if state.problems and not skip_invalid:
         raise InvalidInput(
             f"{report.rejected} of {report.records_read} records are invalid; nothing was written",
@@ -735,23 +773,25 @@ def _import(
 
 
 def gather_files(
-    paths: Iterable[Path], files: Gatherer, progress: Progress | None = None
+    paths: Iterable[Path],
+    files: Gatherer,
+    progress: Progress | None = None,
+    today: date | None = None,
 ) -> ImportReport:
     """Validate the records in ``paths`` into ``files``, for the bulk loader of a new,
     empty database (``tacgraph import --bulk`` on Neo4j): every reference must point at
     a record in the input. All or nothing: raises InvalidInput naming every problem
     (``files`` are then not to be loaded); returns the report of what the files hold.
+    ``today`` as :func:`import_files` takes it.
     """
     names = list(paths)
     report = ImportReport([str(p) for p in names])
     with _collected_by_batch(), tempfile.TemporaryDirectory(prefix="tacgraph-import-") as folder:
         spill = Spill(Path(folder))
-        state = _validate(names, spill, None, progress, files)
+        state = _validate(names, spill, None, progress, files, today)
         _reject_dangling(spill, None, state, cascade=False, progress=progress)
     files.close()
-    report.records_read = state.read
-    report.problems = state.problems
-    report.rejected = len(state.rejected_at)
+    state.tell(report)
     if state.problems:
         raise InvalidInput(
             f"{report.rejected} of {report.records_read} records are invalid; nothing was written",

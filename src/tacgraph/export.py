@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO
 
 from tacgraph import audit, gate
+from tacgraph.files import check_destination, whole_or_nothing
 from tacgraph.mapping import EdgeTargets, from_graph
 from tacgraph.model import (
     RECORD_TYPES,
@@ -194,11 +195,13 @@ def export_file(
     channel: str = "library",
 ) -> int:
     """Write the canonical export to ``out`` (atomically: a temporary file, then a
-    rename), redacted for shielded children unless ``full``, for ``requester_id``, who
-    must be authorised today. One access-log entry names the export's scope and is
-    written before the file. Returns the number of records. Raises AccessDenied
-    (audited), StoreError."""
+    rename; removed if the export fails), redacted for shielded children unless
+    ``full``, for ``requester_id``, who must be authorised today. One access-log entry
+    names the export's scope and is written before the file. Returns the number of
+    records. Raises InvalidArgument for an ``out`` no file can be written at (before
+    anything is read or logged), AccessDenied (audited), StoreError."""
     scope = "every child, complete (full backup)" if full else "every child, redacted"
+    check_destination(out, "export.json")  # before the gate: nothing logged for it
     with gate.opened(
         "export", requester_id, on=None, clock=clock, channel=channel, purpose=purpose
     ) as reading:
@@ -212,11 +215,8 @@ def export_file(
             clock=clock,
             extra=("full_export",) if full else (),
         )
-        tmp = out.with_name(out.name + ".partial")
-        with tmp.open("w", encoding="utf-8") as handle:
-            count = write_canonical(store, handle, progress, full=full)
-        tmp.replace(out)
-        return count
+        with whole_or_nothing(out) as tmp, tmp.open("w", encoding="utf-8") as handle:
+            return write_canonical(store, handle, progress, full=full)
 
 
 def canonical_hash(store: Store) -> str:

@@ -18,6 +18,7 @@ from tacgraph.cli.common import (
     purpose_option,
     store_from,
 )
+from tacgraph.files import check_destination
 from tacgraph.render.html import write_html
 from tacgraph.render.screenshot import screenshot
 from tacgraph.render.tacmap import map_for
@@ -54,6 +55,9 @@ def map_command(
     Example: tacgraph map CH-SALLY --as PR-HOY --as-of 2026-11-23 --history -o sally.html
     """
     when = parse_date(as_of) if as_of else None
+    check_destination(out, "map.html")  # before the lookup: nothing logged for it
+    if png is not None:
+        check_destination(png, "map.png")
     with store_from(store, db) as s:
         tacmap = map_for(
             s, child_id, requester, as_of=when, history=history, purpose=purpose, channel="cli"

@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from tacgraph.files import whole_or_nothing
 from tacgraph.render import RenderError
 from tacgraph.render.tacmap import LEAD_BORDER, LegendEntry, MapEdge, MapNode, TacMap
 
@@ -262,7 +263,8 @@ def write_html(tacmap: TacMap, path: Path) -> int:
     the file cannot be written."""
     text = to_html(tacmap).encode("utf-8")
     try:
-        path.write_bytes(text)
+        with whole_or_nothing(path) as tmp:
+            tmp.write_bytes(text)
     except OSError as exc:
         raise RenderError(f"cannot write {path}: {exc}", "check the folder exists") from exc
     return len(text)

@@ -5,32 +5,19 @@ all."""
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import IO
 
 from tacgraph.errors import InvalidArgument
+from tacgraph.files import check_destination, whole_or_nothing
 from tacgraph.model import (
     RECORD_TYPES,
     Record,
     dump_record,
 )
-
-
-@contextmanager
-def _whole_or_nothing(out: Path) -> Iterator[Path]:
-    """A temporary path beside ``out`` that replaces ``out`` when the block ends, and is
-    removed instead when it raises: a reader never sees half a file."""
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
-        yield tmp
-        tmp.replace(out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _counted(
@@ -65,7 +52,8 @@ def _write(
     records to the temporary path; calls ``progress`` as the public writers promise and
     returns the count per label."""
     counts = {t.label(): 0 for t in RECORD_TYPES}
-    with _whole_or_nothing(out) as tmp:
+    check_destination(out, "la.jsonl")
+    with whole_or_nothing(out) as tmp:
         body(_counted(records, counts, progress), tmp)
     if progress is not None:
         progress(sum(counts.values()))

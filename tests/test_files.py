@@ -97,3 +97,26 @@ def test_the_map_refuses_a_bad_destination_before_the_lookup(tmp_path: Path, db:
     )
     assert code == exits.OK and _logged(db) == before + 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db", "db.audit", "m.html"]
+
+
+@pytest.mark.parametrize("option", ["--html", "--pdf"])
+def test_the_access_review_refuses_a_bad_destination_before_it_reports(
+    tmp_path: Path, db: str, option: str
+) -> None:
+    before = _logged(db)
+    for out in (tmp_path, tmp_path / "nowhere" / "review.html"):
+        code, err = run("audit", "access", "--as=PR-IG-OFFICER", option, str(out), "--db", db)
+        assert code == REFUSED and str(out) in err
+    assert _logged(db) == before
+
+
+def test_the_access_review_is_written_whole(tmp_path: Path, db: str) -> None:
+    out = tmp_path / "review.html"
+    code, _ = run("audit", "access", "--as=PR-IG-OFFICER", "--html", str(out), "--db", db)
+    assert code == exits.OK and "Access review" in out.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db", "db.audit", "review.html"]
+
+
+def test_consents_expiring_within_a_negative_number_of_days_is_refused(db: str) -> None:
+    code, err = run("audit", "access", "--as=PR-IG-OFFICER", "--expiring-within", "-5", "--db", db)
+    assert code == 2 and "--expiring-within" in err

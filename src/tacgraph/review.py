@@ -14,6 +14,7 @@ from pathlib import Path
 from string import Template
 
 from tacgraph.errors import InvalidArgument
+from tacgraph.files import whole_or_nothing
 from tacgraph.ig import FLAGS, AccessReport, AccessRow
 
 MEANINGS = {
@@ -199,7 +200,8 @@ def write_html(report: AccessReport, path: Path, *, expiring_within: int = 30) -
     """Write the review to ``path`` (UTF-8). Raises InvalidArgument if it cannot be
     written."""
     try:
-        path.write_text(render(report, expiring_within=expiring_within), encoding="utf-8")
+        with whole_or_nothing(path) as tmp:
+            tmp.write_text(render(report, expiring_within=expiring_within), encoding="utf-8")
     except OSError as exc:
         raise InvalidArgument(
             f"cannot write the access review to {path}: {exc.strerror}",

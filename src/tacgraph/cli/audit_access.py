@@ -10,6 +10,7 @@ import typer
 
 from tacgraph import review
 from tacgraph.cli import common, output
+from tacgraph.files import check_destination
 from tacgraph.ig import AccessReport, AccessRow, access_review
 from tacgraph.wording import counted
 
@@ -36,7 +37,9 @@ def access(
         str | None,
         typer.Option(help="Only lookups, bases and departures on or after (YYYY-MM-DD)."),
     ] = None,
-    expiring_within: Annotated[int, typer.Option(help="Days ahead for expiring consents.")] = 30,
+    expiring_within: Annotated[
+        int, typer.Option(min=0, help="Days ahead for expiring consents.")
+    ] = 30,
     as_of: common.AsOfOpt = None,
     csv_out: Annotated[bool, typer.Option("--csv", help="Print the access log as CSV.")] = False,
     html: Annotated[
@@ -81,6 +84,9 @@ def access(
     """
     common.one_format(json=json, csv_out=csv_out)
     since_date = common.parse_date(since, "--since") if since else None
+    for out, example in ((html, "access-review.html"), (pdf, "access-review.pdf")):
+        if out is not None:  # before the report: nothing logged for it
+            check_destination(out, example)
     with common.store_from(store, db) as s:
         report = access_review(
             s,

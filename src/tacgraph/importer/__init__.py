@@ -130,6 +130,7 @@ class _Validation:
     # stored node's: neither validated nor written again, but present for references and
     # duplicates), and the ids references need: on disk, not in memory.
     ids: IdFile
+    today: date  # the day of the import: a date of birth after it is counted (born_later)
     rejected_at: set[str] = field(default_factory=set)  # locations
     rejected_ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     problems: list[Problem] = field(default_factory=list)
@@ -140,8 +141,6 @@ class _Validation:
     gathered_nodes: int = 0
     gathered_edges: int = 0
     dropped: bool = False
-    # The records with a date of birth after ``today`` (see ImportReport.born_later).
-    today: date = field(default_factory=lambda: datetime.now(UTC).date())
     born_later: int = 0
     born_later_ids: list[str] = field(default_factory=list)
 
@@ -217,9 +216,7 @@ def _validate(
     stored node's is counted unchanged instead (its stored form was validated). With
     ``files`` (a first load into an empty store) each valid record goes into them as it
     is validated, once per id."""
-    state = _Validation(IdFile(spill.folder))
-    if today is not None:
-        state.today = today
+    state = _Validation(IdFile(spill.folder), today or datetime.now(UTC).date())
     compare = files is None and store is not None and not store.is_empty()
     # The count is a first pass over the input, so it is only taken for a bar to show.
     total = sum(count_records(path) for path in paths) if progress else 0
@@ -669,7 +666,7 @@ def import_files(
 ) -> ImportReport:
     """Validate then write the records in ``paths``.
 
-    Returns the report, which counts the records written with a date of birth after
+    Returns the report, which counts the valid records read with a date of birth after
     ``today`` (default: today's date in UTC), a likely slip of the source system that
     is written all the same (the record is valid; the lookup shows such a child as
     unborn until then). Raises InvalidInput, naming every problem and writing nothing,

@@ -76,6 +76,30 @@ def test_child_agency_and_since_filters_apply_to_every_section(
     }
 
 
+def test_a_filter_naming_no_record_says_so_rather_than_reading_as_no_one_looked(
+    casebook: dict[str, Store],
+) -> None:
+    stores = looked(casebook)
+    held = same_answer(
+        stores,
+        lambda s: access_report(
+            s, as_of=NOW, child="CH-SALLY", practitioner="PR-HOY", agency="AG-NHS-SCHOOL"
+        ),
+    )
+    assert held.not_held == [] and held.entries
+    typo = same_answer(
+        stores,
+        lambda s: access_report(
+            s, as_of=NOW, child="CH-SALY", practitioner="PR-HOY", agency="AG-NOWHERE"
+        ),
+    )
+    assert typo.entries == []
+    assert [said.split(" is held")[0] for said in typo.not_held] == [
+        "no child CH-SALY",
+        "no agency AG-NOWHERE",
+    ]
+
+
 def test_the_board_review_is_one_offline_page_of_the_same_figures(tmp_path: Path) -> None:
     runner = CliRunner()
     db = ["--db", str(tmp_path / "db")]
@@ -120,6 +144,18 @@ def test_the_board_review_is_one_offline_page_of_the_same_figures(tmp_path: Path
     assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
     flagged = html.split("Entries that need a look", 1)[1].split("<h2>", 1)[0]
     assert "Claire Dawson" in flagged and "Helen Okafor" not in flagged
+    typo = runner.invoke(
+        app,
+        ["audit", "access", "--as=PR-IG-OFFICER", "--purpose=review", "--child=CH-SALY", *db],
+    )
+    assert typo.exit_code == exits.OK, typo.stderr
+    assert " ".join(typo.stderr.split()).startswith(
+        "warning: no child CH-SALY is held in the store: check the id"
+    )
+    retyped = tmp_path / "typo.html"
+    args = ["audit", "access", "--as=PR-IG-OFFICER", "--purpose=review", "--child=CH-SALY"]
+    assert runner.invoke(app, [*args, "--html", str(retyped), *db]).exit_code == exits.OK
+    assert "<b>Not held.</b> No child CH-SALY is held" in retyped.read_text(encoding="utf-8")
     missing = runner.invoke(
         app,
         [

@@ -198,6 +198,10 @@ def test_ig_report_csv_and_verify(site: Site) -> None:
     assert any("HYPERLINK" in p for p in purposes)
     report = ig.post("/governance", {"practitioner": "PR-HOY"})
     assert report.status_code == 200 and "CH-SALLY" in report.text
+    assert "is held in the store" not in report.text
+    mistyped = ig.post("/governance", {"child": "CH-SALY"})
+    assert mistyped.status_code == 200
+    assert "No child CH-SALY is held in the store: check the id" in mistyped.text
     download = ig.post("/governance/access.csv", {"practitioner": "PR-HOY"})
     assert download.headers["content-type"].startswith("text/csv")
     lines = download.text.splitlines()

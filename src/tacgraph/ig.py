@@ -73,6 +73,7 @@ class AccessReport(BaseModel):
     as_of: date
     since: date | None = None
     filters: list[str] = []  # what each filter given applied to, in words
+    not_held: list[str] = []  # each filter's id that names no record, in words
     entries: list[AccessRow]
     statutory_bases: list[dict[str, object]]
     left_but_in_team: list[dict[str, object]]
@@ -251,6 +252,7 @@ def access_report(
         as_of=as_of,
         since=since,
         filters=_filters(practitioner, child, agency, since),
+        not_held=_not_held(store, practitioner=practitioner, child=child, agency=agency),
         entries=rows,
         statutory_bases=bases,
         left_but_in_team=leavers,
@@ -282,6 +284,25 @@ def _filters(
             f"Since {since}: lookups made, statutory bases recorded and departures from an "
             "agency on or after that day; consents expiring are as of the report's date."
         )
+    return said
+
+
+def _not_held(
+    store: Store, *, practitioner: str | None, child: str | None, agency: str | None
+) -> list[str]:
+    """A sentence for each filter whose id names no record in the store (a mistyped id
+    would otherwise read as "no one looked"): the log is still searched for it."""
+    said = []
+    for label, words, node_id in (
+        ("Practitioner", "practitioner", practitioner),
+        ("Child", "child", child),
+        ("Agency", "agency", agency),
+    ):
+        if node_id and not store.nodes_by_id(label, [node_id]):
+            said.append(
+                f"no {words} {node_id} is held in the store: check the id (the log and "
+                "every section were searched for it as given)"
+            )
     return said
 
 

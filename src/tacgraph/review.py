@@ -106,7 +106,8 @@ def render(report: AccessReport, *, expiring_within: int = 30) -> str:
         "period": _e(period(report)),
         "as_of": _e(report.as_of),
         "expiring_within": _e(expiring_within),
-        "filters": "".join(f"<p><b>Filtered.</b> {_e(f)}</p>" for f in report.filters),
+        "filters": "".join(f"<p><b>Filtered.</b> {_e(f)}</p>" for f in report.filters)
+        + "".join(f"<p><b>Not held.</b> {_e(f[:1].upper() + f[1:])}.</p>" for f in report.not_held),
         "figures": "".join(
             f'<div class="figure {cls}"><b>{n:,}</b>{_e(label)}</div>' for cls, n, label in figures
         ),

@@ -106,6 +106,8 @@ def access(
     if pdf is not None:
         review.write_pdf(report, pdf, expiring_within=expiring_within)
         output.note(f"wrote the access review to {pdf}")
+    for said in report.not_held:
+        output.note(f"warning: {said}")
     if json:
         output.print_json(report)
     elif csv_out:

@@ -210,6 +210,11 @@ def test_ig_report_and_verify(live: Live, page: Any) -> None:
     with page.expect_download() as download:
         page.get_by_role("button", name="Download as CSV").click()
     assert download.value.suggested_filename == "access-report.csv"
+    page.get_by_label("Child id").fill("CH-SALY")  # a mistyped id is said, not a clean page
+    page.get_by_role("button", name="Filter").click()
+    page.get_by_text("No child CH-SALY is held in the store").wait_for()
+    _accessible(page)
+    _shot(page, "access-report-not-held", engine)
 
 
 def test_refused_paths(live: Live, page: Any) -> None:

@@ -104,6 +104,9 @@ def test_a_wrong_address_or_an_unreadable_form_is_a_page_and_the_api_answers_jso
             assert f'<h1 class="govuk-heading-l">{heading}</h1>' in response.text
             assert "default-src 'self'" in response.headers["content-security-policy"]
             assert response.headers["cache-control"] == "no-store"
+            # Who is signed in, and the way out, as on every other page.
+            shown = "Signed in as Helen Okafor" in response.text
+            assert shown == signed_in and ('action="/sign-out"' in response.text) == signed_in
     assert c.get("/child").headers["allow"] == "POST"
     unread = c.post("/child", {})
     assert unread.status_code == 422 and "nothing was saved" in unread.text
@@ -221,6 +224,7 @@ def test_suspended_account_cannot_sign_in_and_its_session_ends(site: Site) -> No
         admin.post("/accounts/state", {"account_id": "hoy", "action": "suspend"}).status_code == 200
     )
     assert c.get("/search").headers["location"] == "/sign-in"
+    assert "Signed in as" not in c.get("/no-such-page").text  # a suspended session is no one
     assert c.sign_in("hoy").status_code == 400
     outcomes = [(e.requester_id, e.outcome) for e in _log(site)]
     assert ("PR-TEAM-MANAGER", "account_suspended") in outcomes

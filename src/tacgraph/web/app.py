@@ -27,7 +27,7 @@ from tacgraph.access import AccessDenied
 from tacgraph.errors import TacgraphError
 from tacgraph.store import Store, open_store
 from tacgraph.web import oidc
-from tacgraph.web.deps import CsrfFailed, Forbidden, NotSignedIn, StoreHolder
+from tacgraph.web.deps import CsrfFailed, Forbidden, NotSignedIn, StoreHolder, known_user
 from tacgraph.web.pages import first_upper, render
 from tacgraph.web.routers import accounts as accounts_router
 from tacgraph.web.routers import api, auth, cases, child, governance, search
@@ -156,6 +156,16 @@ def create_app(settings: WebSettings, store: Store | None = None) -> FastAPI:
     def is_api(request: Request) -> bool:
         return request.url.path.startswith("/api/")
 
+    async def refused(
+        request: Request, *, status_code: int, heading: str, message: str
+    ) -> Response:
+        """The page that says what could not be done, with who is signed in (when
+        anyone is) above it, as every other page has."""
+        await known_user(request)
+        return render(
+            request, "refused.html", status_code=status_code, heading=heading, message=message
+        )
+
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
         if is_api(request):
@@ -166,9 +176,8 @@ def create_app(settings: WebSettings, store: Store | None = None) -> FastAPI:
     async def forbidden(request: Request, exc: Forbidden) -> Response:
         if is_api(request):
             return JSONResponse({"detail": f"needs the {exc.role} role"}, status_code=403)
-        return render(
+        return await refused(
             request,
-            "refused.html",
             status_code=403,
             heading="You cannot open this page",
             message=f"It is for {accounts.ROLE_NAMES.get(exc.role, exc.role)}s. "
@@ -179,9 +188,8 @@ def create_app(settings: WebSettings, store: Store | None = None) -> FastAPI:
     async def csrf_failed(request: Request, exc: CsrfFailed) -> Response:
         if is_api(request):
             return JSONResponse({"detail": "missing or wrong CSRF token"}, status_code=403)
-        return render(
+        return await refused(
             request,
-            "refused.html",
             status_code=403,
             heading="This form has expired",
             message="Nothing was saved. Go back, reload the page and try again.",
@@ -191,9 +199,8 @@ def create_app(settings: WebSettings, store: Store | None = None) -> FastAPI:
     async def access_denied(request: Request, exc: AccessDenied) -> Response:
         if is_api(request):
             return JSONResponse({"detail": str(exc)}, status_code=403)
-        return render(
+        return await refused(
             request,
-            "refused.html",
             status_code=403,
             heading="You cannot use the directory",
             message=f"{str(exc)}. {first_upper(AccessDenied.hint)}.",
@@ -205,9 +212,8 @@ def create_app(settings: WebSettings, store: Store | None = None) -> FastAPI:
         log.warning("%s on %s", type(exc).__name__, request.url.path)
         if is_api(request):
             return JSONResponse({"detail": str(exc), "hint": exc.hint}, status_code=400)
-        return render(
+        return await refused(
             request,
-            "refused.html",
             status_code=400,
             heading="Something could not be done",
             message=f"{str(exc)}. {first_upper(exc.hint)}".rstrip(". ") + ".",
@@ -219,9 +225,8 @@ def create_app(settings: WebSettings, store: Store | None = None) -> FastAPI:
     async def no_such_page(request: Request, exc: HTTPException) -> Response:
         if is_api(request) or exc.status_code not in (404, 405):
             return await http_exception_handler(request, exc)
-        page = render(
+        page = await refused(
             request,
-            "refused.html",
             status_code=exc.status_code,
             heading="Page not found",
             message="If you typed the web address, check it is correct. A child's page "
@@ -234,9 +239,8 @@ def create_app(settings: WebSettings, store: Store | None = None) -> FastAPI:
     async def unreadable_form(request: Request, exc: RequestValidationError) -> Response:
         if is_api(request):
             return await request_validation_exception_handler(request, exc)
-        return render(
+        return await refused(
             request,
-            "refused.html",
             status_code=422,
             heading="Something could not be done",
             message="The form sent lacked something it needs, and nothing was saved. "

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from tacgraph import accounts, audit
 from tacgraph.errors import CsrfFailed as CsrfFailed
@@ -124,6 +125,31 @@ def user_for(
         name=holder.name or account.id,
         agency=holder.agency,
     )
+
+
+async def known_user(request: Request) -> User | None:
+    """The signed-in user for a page no route answered (a wrong address, a refusal
+    raised before the route's dependencies ran), so that it still shows who is signed
+    in and the sign-out button; None when no one is, or on any doubt (the account
+    suspended, the store failing): the page then shows no one."""
+    user: User | None = getattr(request.state, "user", None)
+    session: Session | None = getattr(request.state, "session", None)
+    if user is not None or session is None or not session.signed_in:
+        return user
+    holder: StoreHolder = request.app.state.holder
+    try:
+        user = await run_in_threadpool(
+            user_for,
+            holder.store,
+            session.account_id,
+            session.practitioner_id,
+            session.epoch,
+            settings_of(request),
+        )
+    except Exception:  # an error page renders whatever happened, showing no one
+        return None
+    request.state.user = user
+    return user
 
 
 def current_user(request: Request, store: StoreDep) -> User:

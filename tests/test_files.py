@@ -4,6 +4,7 @@ fails leaves nothing behind, not half an export of children's records."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +78,15 @@ def test_an_export_that_fails_part_of_the_way_leaves_no_file(
     monkeypatch.setattr(export, "write_canonical", fails_after_some)
     folder = tmp_path / "out"
     folder.mkdir()
-    with EmbeddedStore(Path(db)) as store, pytest.raises(OSError, match="No space"):
-        export.export_file(store, folder / "export.json", requester_id="PR-HOY")
+    out = folder / "export.json"
+    with EmbeddedStore(Path(db)) as store, pytest.raises(InvalidArgument) as failed:
+        export.export_file(store, out, requester_id="PR-HOY")
+    assert str(failed.value) == f"cannot write {out}: No space left on device"
+    assert list(folder.iterdir()) == []
+    # The command says so in one line naming the file asked for, not the temporary one.
+    code, err = run("export", "--out", str(out), "--as", "PR-HOY", "--db", db)
+    assert code == REFUSED and ".tmp" not in err
+    assert err.startswith(f"Error: cannot write {out}: No space left on device; nothing was")
     assert list(folder.iterdir()) == []
     monkeypatch.setattr(export, "write_canonical", written)
     with EmbeddedStore(Path(db)) as store:
@@ -108,6 +116,24 @@ def test_the_access_review_refuses_a_bad_destination_before_it_reports(
         code, err = run("audit", "access", "--as=PR-IG-OFFICER", option, str(out), "--db", db)
         assert code == REFUSED and str(out) in err
     assert _logged(db) == before
+
+
+def test_every_file_a_command_writes_fails_alike_and_leaves_nothing(
+    tmp_path: Path, db: str
+) -> None:
+    """A write that fails after the check (here: a folder stands where the temporary
+    file would go) is the same one line, naming the file asked for, and the same exit
+    code for the map, the access review and synth, and leaves no file."""
+    for args, out in (
+        (["map", "CH-SALLY", "--as", "PR-HOY", "--db", db, "--out"], tmp_path / "m.html"),
+        (["audit", "access", "--as=PR-IG-OFFICER", "--db", db, "--html"], tmp_path / "r.html"),
+        (["synth", "--children", "3", "--out"], tmp_path / "la.jsonl"),
+    ):
+        (tmp_path / f".{out.name}.{os.getpid()}.tmp").mkdir()
+        code, err = run(*args, str(out))
+        assert code == REFUSED, (args, err)
+        assert err.startswith(f"Error: cannot write {out}: Is a directory; nothing was"), err
+        assert not out.exists()
 
 
 def test_the_access_review_is_written_whole(tmp_path: Path, db: str) -> None:

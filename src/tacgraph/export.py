@@ -199,7 +199,8 @@ def export_file(
     ``full``, for ``requester_id``, who must be authorised today. One access-log entry
     names the export's scope and is written before the file. Returns the number of
     records. Raises InvalidArgument for an ``out`` no file can be written at (before
-    anything is read or logged), AccessDenied (audited), StoreError."""
+    anything is read or logged) or a write that fails (nothing left behind),
+    AccessDenied (audited), StoreError."""
     scope = "every child, complete (full backup)" if full else "every child, redacted"
     check_destination(out, "export.json")  # before the gate: nothing logged for it
     with gate.opened(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from tacgraph.errors import InvalidArgument
@@ -29,11 +29,19 @@ def check_destination(out: Path, example: str) -> None:
 def whole_or_nothing(out: Path) -> Iterator[Path]:
     """A temporary path beside ``out`` that replaces ``out`` when the block ends, and is
     removed instead when it raises: a reader never sees half a file, and half an export
-    of children's records is never left on the disk."""
+    of children's records is never left on the disk. A write that fails (no space, no
+    permission) raises InvalidArgument naming ``out``, not the temporary path, the same
+    for every command that writes a file."""
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
         yield tmp
         tmp.replace(out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
+    except BaseException as exc:
+        with suppress(OSError):  # the error to raise is the write's, not this one's
+            tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InvalidArgument(
+                f"cannot write {out}: {exc.strerror or exc}",
+                "nothing was written; check that the folder can be written and has space",
+            ) from exc
         raise

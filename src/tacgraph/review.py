@@ -13,7 +13,6 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
-from tacgraph.errors import InvalidArgument
 from tacgraph.files import whole_or_nothing
 from tacgraph.ig import FLAGS, AccessReport, AccessRow
 
@@ -198,13 +197,7 @@ def write_pdf(report: AccessReport, path: Path, *, expiring_within: int = 30) ->
 
 
 def write_html(report: AccessReport, path: Path, *, expiring_within: int = 30) -> None:
-    """Write the review to ``path`` (UTF-8). Raises InvalidArgument if it cannot be
-    written."""
-    try:
-        with whole_or_nothing(path) as tmp:
-            tmp.write_text(render(report, expiring_within=expiring_within), encoding="utf-8")
-    except OSError as exc:
-        raise InvalidArgument(
-            f"cannot write the access review to {path}: {exc.strerror}",
-            "check the folder exists and can be written",
-        ) from None
+    """Write the review to ``path`` (UTF-8), whole or not at all. Raises InvalidArgument
+    if it cannot be written."""
+    with whole_or_nothing(path) as tmp:
+        tmp.write_text(render(report, expiring_within=expiring_within), encoding="utf-8")

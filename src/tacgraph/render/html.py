@@ -259,12 +259,9 @@ def to_html(tacmap: TacMap) -> str:
 
 
 def write_html(tacmap: TacMap, path: Path) -> int:
-    """Write the page to ``path``; returns its size in bytes. Raises RenderError if
-    the file cannot be written."""
+    """Write the page to ``path``, whole or not at all; returns its size in bytes.
+    Raises InvalidArgument if the file cannot be written."""
     text = to_html(tacmap).encode("utf-8")
-    try:
-        with whole_or_nothing(path) as tmp:
-            tmp.write_bytes(text)
-    except OSError as exc:
-        raise RenderError(f"cannot write {path}: {exc}", "check the folder exists") from exc
+    with whole_or_nothing(path) as tmp:
+        tmp.write_bytes(text)
     return len(text)

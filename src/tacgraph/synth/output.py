@@ -115,7 +115,7 @@ def write_jsonl(
 
     The file appears only once complete (written beside it, then renamed).
     ``progress`` is called with the number of records written so far, every 10,000
-    records and at the end. Raises OSError if the file cannot be written.
+    records and at the end. Raises InvalidArgument if the file cannot be written.
     """
     return _write(records, out, progress, _jsonl_body)
 
@@ -130,7 +130,7 @@ def write_json(
 
     Each collection is spooled to a temporary file while the records stream, so memory
     stays small; the file appears only once complete. ``progress`` is called as for
-    :func:`write_jsonl`. Raises OSError if the file cannot be written.
+    :func:`write_jsonl`. Raises InvalidArgument if the file cannot be written.
     """
     return _write(records, out, progress, _json_body)
 
@@ -141,7 +141,7 @@ def write_records(
     """Write ``records`` in the form ``out``'s name says: JSON Lines for ``.jsonl`` (or
     ``.ndjson``), one JSON document for ``.json``. Returns the count per label.
 
-    Raises InvalidArgument for any other name, before anything is written; OSError if the
+    Raises InvalidArgument for any other name, before anything is written, and if the
     file cannot be written.
     """
     suffix = out.suffix.lower()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from datetime import date
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 from conftest import ROBIN, SALLY, load
 from tacgraph import audit
-from tacgraph.errors import StoreUnavailable
+from tacgraph.errors import StoreError, StoreUnavailable
 from tacgraph.export import canonical_hash
 from tacgraph.importer import import_records
 from tacgraph.model import Agency, AgencyKind, ServiceLevel
@@ -138,3 +139,21 @@ def test_a_few_rows_created_one_by_one_make_the_graph_copy_makes(
             store.close()
     assert graphs["0"] == graphs["100000"]
     assert graphs["0"][1].nodes["Child"] == 3
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize(
+    "value", ["CH-\ud800", ["CH-1", "CH-\udcff"], {"id": "\ud83d"}], ids=["text", "list", "map"]
+)
+def test_text_the_engine_cannot_store_is_refused_before_the_driver(
+    tmp_path: Path, value: object
+) -> None:
+    """A lone surrogate (as Python decodes bytes that are not UTF-8) is refused as the
+    statement is prepared, as a StoreError; the driver's half-made statement raised
+    again as it was collected, a warning in whichever test ran next."""
+    with EmbeddedStore(tmp_path / "db") as store:
+        store.init_schema()
+        with pytest.raises(StoreError, match="not valid UTF-8 text"):
+            store.run("MATCH (c:Child) WHERE c.id = $v RETURN c.id AS id", {"v": value})
+        gc.collect()
+        assert store.run("MATCH (c:Child) RETURN count(c) AS n", {}) == [{"n": 0}]

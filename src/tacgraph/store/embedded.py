@@ -14,7 +14,7 @@ import re
 import shutil
 import threading
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -158,6 +158,22 @@ def _shape(value: object) -> object:
     return type(value)
 
 
+def _all_text(values: Iterable[object]) -> bool:
+    """Whether every string among ``values`` (and in their lists and maps) can be stored
+    as UTF-8: a lone surrogate, as Python decodes bytes that are not UTF-8, cannot."""
+    for value in values:
+        nested = list(value.values()) if isinstance(value, dict) else value
+        if isinstance(nested, list | tuple):
+            if not _all_text(nested):
+                return False
+        elif isinstance(nested, str) and not nested.isascii():
+            try:
+                nested.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+    return True
+
+
 def _is_arrow(value: object) -> bool:
     """Whether ``value`` is an Arrow table or batch (pyarrow is not imported to ask)."""
     return type(value).__module__.startswith("pyarrow")
@@ -299,6 +315,10 @@ class EmbeddedStore(Store):
         key = (text, tuple((k, _shape(v)) for k, v in values.items()))
         statement = self._prepared.get(key)
         if statement is None:
+            if not _all_text(values.values()):
+                # Refused here: the driver's half-made statement, given a lone
+                # surrogate, raised again as it was collected, far from this call.
+                raise RuntimeError("a parameter is not valid UTF-8 text")
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)
                 statement = self._conn.prepare(text, values)

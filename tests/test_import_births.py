@@ -17,6 +17,7 @@ from tacgraph.cli.app import app
 from tacgraph.importer import gather_files, import_files
 from tacgraph.importer.bulkcsv import CsvFiles
 from tacgraph.store.base import Store
+from tacgraph.summary import summarise
 
 TODAY = date(2026, 12, 7)
 
@@ -97,3 +98,17 @@ def test_the_import_command_warns_and_writes(tmp_path: Path, as_json: bool) -> N
         assert "check the date in the source system" in warning
     code, out, _ = run("import", str(_children(tmp_path, later)), *db)
     assert code == exits.OK and "2 unchanged" in out
+
+
+def test_the_summary_counts_a_child_unborn_till_the_date_of_birth(
+    store: Store, tmp_path: Path
+) -> None:
+    """As search and who-else show it: unborn by an expected date (Sally's baby sister,
+    whose record still holds one after the day it gave), or by a date of birth after
+    the day; born from that date on."""
+    import_files(store, [_children(tmp_path, BIRTHS)], today=TODAY)
+    load(store, SALLY)
+    on_the_day = summarise(store, TODAY, today=TODAY)
+    assert (on_the_day.children, on_the_day.unborn) == (5, 2)  # CH-LATER, CH-SALLY-BABY
+    a_day_later = summarise(store, TODAY, today=date(2026, 12, 8))
+    assert a_day_later.unborn == 1  # CH-LATER is born that day

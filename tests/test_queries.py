@@ -54,6 +54,7 @@ PLAIN = sorted({qf.name for qf in FILES if not qf.template} - COVERED_ELSEWHERE 
 # Example values for every parameter a plain query takes.
 EXAMPLES: dict[str, Any] = {
     "as_of": date(2026, 11, 23),
+    "today": date(2026, 11, 23),
     "requester_id": "PR-HOY",
     "requester_ids": ["PR-HOY", "PR-MIDWIFE", "PR-UNINVOLVED"],
     "child_id": "CH-SALLY",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from pydantic import BaseModel
 
@@ -36,11 +36,14 @@ class Summary(BaseModel):
     involved_by_level: list[LevelCount]
 
 
-def summarise(store: Store, as_of: date) -> Summary:
+def summarise(store: Store, as_of: date, *, today: date | None = None) -> Summary:
     """Headline figures of the store: the records it holds, and the involvements
     current on ``as_of`` (a record holds no date it was first known on, so the children,
-    agencies and CAFs are those held now). Raises StoreError."""
-    head = store.read(SUMMARY_CHILDREN)[0]
+    agencies and CAFs are those held now). A child is counted unborn when not born by
+    ``today`` (default: the real date in UTC), as search and who-else show it: an
+    expected date, or a date of birth after today. Raises StoreError."""
+    born_by = today or datetime.now(UTC).date()
+    head = store.read(SUMMARY_CHILDREN, {"today": born_by})[0]
     cafs = {r["state"]: int(r["cafs"]) for r in store.read(SUMMARY_CAFS_BY_STATE)}
     agencies = [
         LevelCount(level=r["level"], agencies=r["agencies"], practitioners=r["practitioners"])

@@ -7,8 +7,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pyspark import SparkContext
 
-from tacgraph.duplicates import find_duplicates
+from tacgraph.duplicates import find_duplicates, spark
 from tacgraph.importer import import_files
 from tacgraph.store.embedded import EmbeddedStore
 from tacgraph.synth import Synthesiser, write_jsonl
@@ -25,12 +26,16 @@ def test_spark_and_duckdb_give_the_same_pairs(tmp_path: Path) -> None:
         import_files(store, [source])
         as_of = date.fromisoformat(generator.truth.as_of)
         duck = find_duplicates(store, as_of, backend="duckdb")
-        spark = find_duplicates(store, as_of, backend="spark")
+        linked = find_duplicates(store, as_of, backend="spark")
     finally:
         store.close()
-    assert duck.u_measured and spark.u_measured
-    assert (duck.backend, spark.backend) == ("duckdb", "spark")
+        jvm = getattr(SparkContext._gateway, "proc", None)
+        spark.stop()  # else its JVM lives as long as this test worker
+    assert jvm is not None and jvm.poll() is not None
+    assert SparkContext._gateway is None
+    assert duck.u_measured and linked.u_measured
+    assert (duck.backend, linked.backend) == ("duckdb", "spark")
     assert len(duck.pairs) >= 10
-    assert [(p.child_id, p.other_id) for p in spark.pairs] == [
+    assert [(p.child_id, p.other_id) for p in linked.pairs] == [
         (p.child_id, p.other_id) for p in duck.pairs
     ]

@@ -53,6 +53,30 @@ def session() -> Any:
     return _session
 
 
+def stop() -> None:
+    """Stop the Spark session and end the JVM pyspark started for it, which otherwise
+    lives (holding its driver memory) as long as this process does: for a long-lived
+    process, a notebook or a test run, that has done with Spark. A later
+    :func:`session` starts afresh."""
+    global _session
+    if _session is None:
+        return
+    from pyspark import SparkContext
+
+    _session.stop()
+    _session = None
+    gateway: Any = SparkContext._gateway
+    if gateway is None:
+        return
+    gateway.shutdown()
+    proc = getattr(gateway, "proc", None)
+    if proc is not None and proc.stdin is not None:
+        proc.stdin.close()  # the JVM ends when its stdin does
+        proc.wait(timeout=60)
+    SparkContext._gateway = None
+    SparkContext._jvm = None
+
+
 def spark_api() -> Any:
     """Splink's Spark backend on :func:`session`."""
     from splink.backends.spark import SparkAPI

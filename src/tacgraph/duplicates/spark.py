@@ -10,6 +10,7 @@ to the cluster's master URL (see docs/scaling.md). Splink's string-similarity fu
 from __future__ import annotations
 
 import os
+import subprocess
 from typing import TYPE_CHECKING, Any
 
 from tacgraph.duplicates.features import ARRAY_COLUMNS, COLUMNS
@@ -72,7 +73,11 @@ def stop() -> None:
     proc = getattr(gateway, "proc", None)
     if proc is not None and proc.stdin is not None:
         proc.stdin.close()  # the JVM ends when its stdin does
-        proc.wait(timeout=60)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
     SparkContext._gateway = None
     SparkContext._jvm = None
 

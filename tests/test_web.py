@@ -202,6 +202,15 @@ def test_ig_report_csv_and_verify(site: Site) -> None:
     report = ig.post("/governance", {"practitioner": "PR-HOY"})
     assert report.status_code == 200 and "CH-SALLY" in report.text
     assert "is held in the store" not in report.text
+    # An agency's practitioners' lookups, as `audit access --agency` gives them, with
+    # the scope said; the CSV is the same filtered report.
+    school = ig.post("/governance", {"agency": "AG-NHS-SCHOOL"})
+    assert school.status_code == 200 and "Filtered. Agency AG-NHS-SCHOOL: lookups" in school.text
+    assert "PR-HOY" in school.text and "PR-UNINVOLVED" not in school.text
+    school_csv = ig.post("/governance/access.csv", {"agency": "AG-NHS-SCHOOL"})
+    assert {row["requester_id"] for row in csv.DictReader(io.StringIO(school_csv.text))} == {
+        "PR-HOY"
+    }
     mistyped = ig.post("/governance", {"child": "CH-SALY"})
     assert mistyped.status_code == 200
     assert "No child CH-SALY is held in the store: check the id" in mistyped.text

@@ -98,4 +98,5 @@ class AccessFilters(BaseModel):
 
     practitioner: str = ""
     child: str = ""
+    agency: str = ""
     since: str = ""

@@ -31,6 +31,7 @@ def _report(page: Page, filters: AccessFilters) -> tuple[ig.AccessReport, list[d
         requester_id=page.user.practitioner_id,
         practitioner=filters.practitioner.strip() or None,
         child=filters.child.strip() or None,
+        agency=filters.agency.strip() or None,
         since=when,
         clock=page.clock,
         channel="web",

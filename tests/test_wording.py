@@ -4,7 +4,7 @@ and the TAC map."""
 from __future__ import annotations
 
 from tacgraph.web import pages
-from tacgraph.wording import counted, not_known, words
+from tacgraph.wording import counted, first_upper, not_known, words
 
 
 def test_one_plural_rule_serves_the_pages_and_the_command_line() -> None:
@@ -32,6 +32,13 @@ def test_words_writes_a_code_as_words_with_the_guidance_s_initialisms() -> None:
     assert words("cafe_worker") == "cafe worker"  # a word that starts like one is left
     assert words(None) == ""
     assert pages.templates.env.filters["words"] is words
+
+
+def test_first_upper_capitalises_the_first_letter_alone_for_the_pages_and_the_review() -> None:
+    assert first_upper("no entry names CH-SALY") == "No entry names CH-SALY"
+    assert first_upper("mcDonald") == "McDonald"  # the rest as written
+    assert first_upper("") == "" and first_upper(None) == ""
+    assert pages.templates.env.filters["first_upper"] is first_upper
 
 
 def test_names_not_known_are_quoted_with_one_rule_for_one_and_for_many() -> None:

@@ -15,6 +15,7 @@ from string import Template
 
 from tacgraph.files import whole_or_nothing
 from tacgraph.ig import FLAGS, AccessReport, AccessRow
+from tacgraph.wording import first_upper
 
 MEANINGS = {
     FLAGS["statutory"]: (
@@ -106,7 +107,7 @@ def render(report: AccessReport, *, expiring_within: int = 30) -> str:
         "as_of": _e(report.as_of),
         "expiring_within": _e(expiring_within),
         "filters": "".join(f"<p><b>Filtered.</b> {_e(f)}</p>" for f in report.filters)
-        + "".join(f"<p><b>Not held.</b> {_e(f[:1].upper() + f[1:])}.</p>" for f in report.not_held),
+        + "".join(f"<p><b>Not held.</b> {_e(first_upper(f))}.</p>" for f in report.not_held),
         "figures": "".join(
             f'<div class="figure {cls}"><b>{n:,}</b>{_e(label)}</div>' for cls, n, label in figures
         ),

@@ -1,6 +1,6 @@
 """Codes and counts in words, one rule for every reader: the command line's output, the
-web directory's pages (Jinja filters registered from :func:`words` and :func:`counted`)
-and the TAC map."""
+access review, the web directory's pages (Jinja filters registered from :func:`words`,
+:func:`first_upper` and :func:`counted`) and the TAC map."""
 
 from __future__ import annotations
 
@@ -24,6 +24,13 @@ def words(code: object) -> str:
     with the guidance's initialisms in capitals: ``caf_coordinator`` as "CAF
     coordinator", ``gp_practice`` as "GP practice" (None as "")."""
     return " ".join(INITIALISMS.get(part, part) for part in str(code or "").split("_"))
+
+
+def first_upper(text: object) -> str:
+    """The first letter in capitals, the rest as written (names keep theirs):
+    ``first_upper("no entry for CH-X")`` is "No entry for CH-X" (None as "")."""
+    value = str(text or "")
+    return value[:1].upper() + value[1:]
 
 
 def counted(number: int, noun: str, plural: str = "") -> str:

@@ -28,12 +28,13 @@ from tacgraph.errors import TacgraphError
 from tacgraph.store import Store, open_store
 from tacgraph.web import oidc
 from tacgraph.web.deps import CsrfFailed, Forbidden, NotSignedIn, StoreHolder, known_user
-from tacgraph.web.pages import first_upper, render
+from tacgraph.web.pages import render
 from tacgraph.web.routers import accounts as accounts_router
 from tacgraph.web.routers import api, auth, cases, child, governance, search
 from tacgraph.web.routers import map as map_router
 from tacgraph.web.sessions import COOKIE, Sessions
 from tacgraph.web.settings import WebSettings
+from tacgraph.wording import first_upper
 
 log = logging.getLogger("tacgraph.web")
 

@@ -19,9 +19,10 @@ from tacgraph.errors import CsrfFailed as CsrfFailed
 from tacgraph.errors import Forbidden as Forbidden
 from tacgraph.errors import NotSignedIn as NotSignedIn
 from tacgraph.store.base import Store
-from tacgraph.web.pages import first_upper, render
+from tacgraph.web.pages import render
 from tacgraph.web.sessions import Session
 from tacgraph.web.settings import WebSettings
+from tacgraph.wording import first_upper
 
 
 class StoreHolder:

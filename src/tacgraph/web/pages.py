@@ -20,7 +20,7 @@ from jinja2 import (
 from markupsafe import Markup
 from starlette.responses import Response
 
-from tacgraph.wording import counted, words
+from tacgraph.wording import counted, first_upper, words
 
 _env = Environment(
     loader=ChoiceLoader(
@@ -39,12 +39,6 @@ _env = Environment(
     auto_reload=False,
 )
 templates = Jinja2Templates(env=_env)
-
-
-def first_upper(text: object) -> str:
-    """The first letter in capitals, the rest as written (names keep theirs)."""
-    value = str(text or "")
-    return value[:1].upper() + value[1:]
 
 
 _env.filters["words"] = words

@@ -51,6 +51,9 @@ def test_record_then_end_with_a_handover_to_the_team(books: Store) -> None:
     assert gone and gone[0].handover
     outcomes = [(e.outcome, e.child_id) for e in audit.entries(books)]
     assert outcomes.count(("recorded", "CH-SALLY")) == 2
+    # The entry says to whom the handover went, in words a reviewer reads aloud.
+    recorded = [e.detail for e in audit.entries(books) if e.outcome == "recorded"]
+    assert recorded[-1] == "involvement ended; handover to 1 team, 0 colleagues"
 
 
 def test_no_disengagement_without_a_summary(books: Store) -> None:

@@ -106,6 +106,7 @@ def test_explain_says_each_reason_once_as_a_sentence_over_its_items(db: list[str
         "details, education, health and involvement:" in said
     )
     assert said.count("CO-MOTHER-TAC") == 1
+    assert "\n1 involvement withheld without consent.\n" in out  # not "involvement(s)"
     assert "- involvement of Daniel Hughes (Northfield Children's Centre)" in said
     assert "Withheld: consent refused CO-SALLY-SENSITIVE-REFUSED" in said
     assert len(why.splitlines()) < 30  # a 90-line table before

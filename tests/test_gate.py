@@ -441,3 +441,4 @@ def test_the_practice_audit_writes_one_entry_naming_its_scope(
     assert "PICCADILLY" not in report.model_dump_json().upper()
     assert [(e.path, e.child_id) for e in logged] == [("practice_audit", "*")] * 2
     assert all("bulk" in e.flags and "every child" in e.detail for e in logged)
+    assert all(e.detail.endswith("; 2 sensitive service findings redacted") for e in logged)

@@ -76,5 +76,7 @@ def test_cli(tmp_path: Path) -> None:
     result = runner.invoke(app, [*args, "--json"])
     assert result.exit_code == exits.OK
     assert json.loads(result.stdout)["withheld"] == 2
+    result = runner.invoke(app, args)
+    assert "2 involvements withheld: no consent for this viewer" in result.stderr
     result = runner.invoke(app, ["timeline", "CH-NOBODY", "--as", "PR-HOY", "--db", db])
     assert result.exit_code == exits.NOT_FOUND

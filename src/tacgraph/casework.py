@@ -49,7 +49,7 @@ from tacgraph.rows.casework import (
     CaseworkAgenciesRow,
 )
 from tacgraph.store.base import Store
-from tacgraph.wording import not_known
+from tacgraph.wording import counted, not_known
 
 GROUNDS = {
     StatutoryGround.SIGNIFICANT_HARM: "significant harm (or likely significant harm)",
@@ -311,7 +311,8 @@ def end_involvement(
         on,
         "recorded",
         [involvement_id, *ids],
-        f"involvement ended; handover to {len(open_cafs)} team(s), {len(colleagues)} colleague(s)",
+        f"involvement ended; handover to {counted(len(open_cafs), 'team')}, "
+        f"{counted(len(colleagues), 'colleague')}",
         channel=channel,
         clock=clock,
     )

@@ -20,6 +20,7 @@ from tacgraph.practice import AuditSettings, Finding, PracticeReport, audit_prac
 from tacgraph.rows.lookup import LOOKUP_BASES, LOOKUP_CONSENTS
 from tacgraph.rows.practice import PRACTICE_SENSITIVE_SERVICES, PracticeSensitiveServicesRow
 from tacgraph.store.base import Store
+from tacgraph.wording import counted
 
 
 def practice_report(
@@ -50,7 +51,9 @@ def practice_report(
         )
         findings, withheld, used = _gated(store, report.findings, requester, reading)
         scope = f"every child; checks {', '.join(report.checks)}"
-        detail = scope + (f"; {withheld} sensitive service finding(s) redacted" if withheld else "")
+        detail = scope + (
+            f"; {counted(withheld, 'sensitive service finding')} redacted" if withheld else ""
+        )
         gate.log_bulk(
             store,
             reading,

@@ -103,7 +103,7 @@ def _print(result: WhoElse) -> None:
             f"A sensitive service is involved: contact {broker}", indent="  ", first=""
         )
     if result.withheld:
-        output.print_line(f"{result.withheld} involvement(s) withheld without consent.")
+        output.print_line(f"{counted(result.withheld, 'involvement')} withheld without consent.")
     if result.explanation:
         _print_explanation(result)
 

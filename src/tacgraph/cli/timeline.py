@@ -9,6 +9,7 @@ import typer
 from tacgraph.cli import common, output
 from tacgraph.timeline import Timeline
 from tacgraph.timeline import timeline as build_timeline
+from tacgraph.wording import counted
 
 
 def register(app: typer.Typer) -> None:
@@ -85,4 +86,6 @@ def _print(result: Timeline) -> None:
         whole=("since", "involvement"),
     )
     if result.withheld:
-        output.note(f"{result.withheld} involvement(s) withheld: no consent for this viewer")
+        output.note(
+            f"{counted(result.withheld, 'involvement')} withheld: no consent for this viewer"
+        )

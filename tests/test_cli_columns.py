@@ -112,6 +112,25 @@ def test_explain_says_each_reason_once_as_a_sentence_over_its_items(db: list[str
     assert len(why.splitlines()) < 30  # a 90-line table before
 
 
+def test_an_enquiry_says_why_no_one_is_shown_and_no_one_shown_says_none(db: list[str]) -> None:
+    # Not involved with Robin, no consent: his team is not shown, and the answer says
+    # why rather than "none" (which would read as a child with no one).
+    argv = ["who-else", "CH-ROBIN", "--as-of", "2026-11-23", "--purpose", "review", *db]
+    code, out, _ = run(*argv, "--as", "PR-HOY")
+    said = " ".join(out.split())
+    assert code == exits.OK
+    assert (
+        "Working with this child: not shown to you (you are not involved, and hold no "
+        "consent or statutory basis); ask the contact above." in said
+    )
+    assert "none" not in said
+    # The Hope Project may read his file and no one's current work with him.
+    code, out, _ = run(*argv, "--as", "PR-HOPE")
+    said = " ".join(out.split())
+    assert "Working with this child: none." in said
+    assert "3 involvements withheld without consent." in said
+
+
 def test_timeline_names_the_child_and_says_events_in_words(db: list[str]) -> None:
     argv = ["timeline", "CH-SALLY", "--as", "PR-HOY", "--as-of", "2026-11-23", *db]
     code, out, _ = run(*argv)

@@ -118,6 +118,9 @@ def test_sally_as_seen_by_a_practitioner_with_no_involvement(casebook: dict[str,
     assert r.date_of_birth is None and r.address_line is None
     assert r.cafs[0].state is None
     assert [e.rule for e in r.explanation if not e.shown] == ["enquiry_only"]
+    assert r.enquiry_only  # the reader is told why no one is shown
+    involved = ask(casebook, "CH-SALLY", "PR-MIDWIFE")
+    assert not involved.enquiry_only and involved.involved
 
 
 def test_an_untrained_user_is_refused_and_audited(casebook: dict[str, Store]) -> None:

@@ -10,9 +10,9 @@ import re
 
 import pytest
 
-from tacgraph import audit, lookup
+from tacgraph import accounts, audit, lookup
 from tacgraph.store import Store
-from web_helpers import Site
+from web_helpers import PASSWORD, Site
 
 
 @pytest.fixture
@@ -62,12 +62,43 @@ def test_an_enquirer_without_involvement_sees_known_and_whom_to_contact(site: Si
     page = c.post("/child", {"child_id": "CH-SALLY", "purpose": why})
     result = lookup.who_else(site.store, "CH-SALLY", "PR-UNINVOLVED", purpose=why, clock=site.clock)
     assert page.status_code == 200
-    if not result.involved:
-        assert "This child is known" in page.text
+    assert result.enquiry_only and result.involved == []
+    said = " ".join(page.text.split())
+    assert (
+        "This child is known. Nothing more can be shown to you: you are not involved, and "
+        "hold no consent or statutory basis." in said
+    )
+    assert "No practitioner is shown" not in said
+    # The lead is whom to contact: one row, not the same person twice.
+    assert said.count("Helen Okafor, head of year") == 1
+    assert "Lead professional and whom to contact" in said
+    # A shielded child: the front door, and why.
+    robin = " ".join(c.post("/child", {"child_id": "CH-ROBIN", "purpose": why}).text.split())
+    assert "(ask for the CAF co-ordinator) (the child is shielded: ask the front door)" in robin
     assert (result.lead.name if result.lead else result.contact.name) in page.text
     for hidden in ("01632 960", "Piccadilly"):
         if hidden not in result.model_dump_json():
             assert hidden not in page.text
+
+
+def test_a_child_with_no_one_shown_is_not_an_enquiry(site: Site) -> None:
+    # The Hope Project may see Robin's file, and no one's current work with him: the page
+    # says so, and does not send the reader to ask whether he is known.
+    made = accounts.create(
+        site.store, "hope", "PR-HOPE", ["directory_user"], password=PASSWORD, clock=site.clock
+    )
+    site.secrets["hope"] = made.totp_secret
+    c = site.client()
+    c.sign_in("hope")
+    why = "planning a family session"
+    page = c.post("/child", {"child_id": "CH-ROBIN", "purpose": why})
+    result = lookup.who_else(site.store, "CH-ROBIN", "PR-HOPE", purpose=why, clock=site.clock)
+    assert page.status_code == 200
+    assert not result.enquiry_only and result.involved == [] and result.withheld == 3
+    said = " ".join(page.text.split())
+    assert "No practitioner is shown to you as working with Robin now." in said
+    assert "3 more involvements are not shown to you without consent." in said
+    assert "This child is known" not in said
 
 
 def test_every_page_has_csp_no_store_and_safe_cookies(store: Store) -> None:

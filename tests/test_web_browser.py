@@ -162,6 +162,12 @@ def test_record_and_end_an_involvement_with_a_handover(live: Live, page: Any) ->
     _shot(page, "purpose", engine)
     page.get_by_label("Why are you looking at this child?").fill("registering with the practice")
     page.get_by_role("button", name="Continue").click()
+    # An enquiry: known, whom to contact, and why no one else is shown.
+    said = page.get_by_text("Nothing more can be shown to you: you are not involved")
+    said.wait_for()
+    said.scroll_into_view_if_needed()
+    _accessible(page)
+    _shot(page, "enquiry", engine)
     page.get_by_label("Universal").check()
     page.get_by_role("button", name="Record my involvement").click()
     page.get_by_text("Your involvement is recorded").wait_for()

@@ -134,6 +134,10 @@ class WhoElse(BaseModel):
     consents: list[ConsentView] = Field(default_factory=list)
     ended: list[EndedView] = Field(default_factory=list)  # with history only
     explanation: list[Explanation] = Field(default_factory=list)
+    # An enquiry without consent (rule 1): the viewer is not involved and holds no
+    # consent or statutory basis, so ``involved`` is empty because nothing more may be
+    # said, not because no one is working with the child.
+    enquiry_only: bool = False
 
 
 def who_else(
@@ -443,6 +447,7 @@ def _answer(
         # and nothing about what is withheld, not even how much or which service.
         result.withheld = 0
         result.sensitive_services = []
+        result.enquiry_only = True
         decided.only_enquiry()
     return result, decided, enquiry
 

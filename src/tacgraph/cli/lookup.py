@@ -40,22 +40,13 @@ def _print(result: WhoElse) -> None:
     output.print_line(
         f"Contact: {contact}" + (f" ({c.note})" if c.note else ""), indent="  ", first=""
     )
-    output.print_table(
-        "Working with this child",
-        ["practitioner", "agency", "since", "contact"],
-        [
-            (
-                output.cell_lines(
-                    i.practitioner, output.words(i.role), i.lead and "Lead Professional"
-                ),
-                output.cell_lines(i.agency, output.words(i.level)),
-                i.since,
-                output.cell_lines(i.email, i.phone),
-            )
-            for i in result.involved
-        ],
-        whole=("since", "contact"),
-    )
+    if result.enquiry_only:
+        output.print_line(
+            "Working with this child: not shown to you (you are not involved, and hold no"
+            " consent or statutory basis); ask the contact above."
+        )
+    else:
+        _print_involved(result)
     if result.team:
         output.print_table(
             "Team Around the Child",
@@ -106,6 +97,27 @@ def _print(result: WhoElse) -> None:
         output.print_line(f"{counted(result.withheld, 'involvement')} withheld without consent.")
     if result.explanation:
         _print_explanation(result)
+
+
+def _print_involved(result: WhoElse) -> None:
+    """Who is working with the child now, as far as the viewer may be told: four columns
+    for each person (who, agency and level, since, contact)."""
+    output.print_table(
+        "Working with this child",
+        ["practitioner", "agency", "since", "contact"],
+        [
+            (
+                output.cell_lines(
+                    i.practitioner, output.words(i.role), i.lead and "Lead Professional"
+                ),
+                output.cell_lines(i.agency, output.words(i.level)),
+                i.since,
+                output.cell_lines(i.email, i.phone),
+            )
+            for i in result.involved
+        ],
+        whole=("since", "contact"),
+    )
 
 
 def _print_explanation(result: WhoElse) -> None:

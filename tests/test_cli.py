@@ -105,6 +105,52 @@ def test_bad_input_exits_3_and_names_the_field(tmp_path: Path) -> None:
     assert "Traceback" not in err
 
 
+def test_with_json_a_failure_is_json_on_stdout_too(tmp_path: Path) -> None:
+    # A nightly feed's script reads stdout: the problems, each with its line, record and
+    # field, as well as the lines a reader sees on stderr.
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        '{"type": "Child", "record": {"id": "CH-1", "family_name": "X"}}\n'
+        '{"type": "Kid", "record": {}}\n'
+    )
+    code, out, err = run("import", str(bad), "--db", str(tmp_path / "db"), "--json")
+    assert code == exits.INVALID_INPUT and "Error: 2 of 2 records are invalid" in err
+    said = json.loads(out)["error"]
+    assert (said["kind"], said["exit_code"], said["problem_count"]) == ("InvalidInput", 3, 3)
+    assert said["message"] == "2 of 2 records are invalid; nothing was written"
+    assert said["problems"][0]["location"] == f"{bad}:line 1"
+    assert (said["problems"][0]["record_id"], said["problems"][0]["field"]) == (
+        "CH-1",
+        "date_of_birth",
+    )
+    assert said["problems"][2] == {
+        "location": f"{bad}:line 2",
+        "record_id": None,
+        "field": "type",
+        "reason": "unknown record type 'Kid'",
+    }
+    # A refusal too, with its exit code; without --json, stdout stays empty.
+    db = str(tmp_path / "sally")
+    assert run("import", str(SALLY), "--db", db)[0] == exits.OK
+    argv = ("who-else", "CH-SALLY", "--as", "PR-NOBODY", "--db", db)
+    code, out, _ = run(*argv, "--json")
+    said = json.loads(out)["error"]
+    assert code == exits.ACCESS_DENIED == said["exit_code"] and said["kind"] == "AccessDenied"
+    assert said["problems"] == [] and "PR-NOBODY" in said["message"]
+    assert run(*argv)[1] == ""
+
+
+def test_every_json_option_reaches_the_error_boundary_as_json() -> None:
+    # The boundary (common.guarded) finds --json and --csv by their parameters' names.
+    for name, command in _commands(typer.main.get_command(app)):
+        flags = {opt for param in command.params for opt in param.opts}
+        names = {param.name for param in command.params}
+        if "--json" in flags:
+            assert "json" in names, name
+        if "--csv" in flags:
+            assert "csv_out" in names, name
+
+
 def test_a_failed_import_into_a_new_folder_leaves_no_store(tmp_path: Path) -> None:
     unreadable = tmp_path / "la.txt"
     unreadable.write_text("{}")

@@ -116,7 +116,7 @@ def duplicates(
     store: StoreOpt = None,
     db: DbOpt = None,
     json: JsonOpt = False,
-    as_csv: CsvOpt = False,
+    csv_out: CsvOpt = False,
 ) -> None:
     """Probable duplicate child records, and CAFs open more than once for one child.
 
@@ -127,7 +127,7 @@ def duplicates(
 
     Example: tacgraph audit duplicates --as PR-HOY --min-probability 0.9 --csv
     """
-    one_format(json=json, csv_out=as_csv)
+    one_format(json=json, csv_out=csv_out)
     when = parse_date(as_of)
     with store_from(store, db) as s, output.progress("duplicates") as update:
         report = duplicates_report(
@@ -143,7 +143,7 @@ def duplicates(
         known = names(s, _ids(report))
     if json:
         output.print_json({**report.model_dump(mode="json"), "names": known})
-    elif as_csv:
+    elif csv_out:
         output.print_data(_csv(report, known))
     else:
         _tables(report, known)

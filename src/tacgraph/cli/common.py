@@ -170,19 +170,55 @@ def guarded(func: F) -> F:
                 if len(exc.problems) > 200:
                     output.note(f"  ... and {len(exc.problems) - 200} more", whole=True)
             output.error(str(exc), exc.hint)
-            raise typer.Exit(exits.code_for(exc)) from None
+            code = exits.code_for(exc)
+            if _wants_json(kwargs):
+                _json_error(exc, str(exc), exc.hint, code)
+            raise typer.Exit(code) from None
         except OSError as exc:
             # A file named on the command line (an --out path in a missing folder, a
             # directory given as a file, no permission): one line, not a traceback.
             if debug_enabled() or exc.filename is None:
                 raise
-            output.error(
-                f"cannot use {exc.filename}: {exc.strerror or type(exc).__name__}",
-                "check that the folder exists and that you may read and write there",
-            )
+            message = f"cannot use {exc.filename}: {exc.strerror or type(exc).__name__}"
+            hint = "check that the folder exists and that you may read and write there"
+            output.error(message, hint)
+            if _wants_json(kwargs):
+                _json_error(exc, message, hint, exits.INVALID_INPUT)
             raise typer.Exit(exits.INVALID_INPUT) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+# How many of an error's problems its JSON lists (a bad nightly feed can have millions;
+# --skip-invalid saves every reject to a file).
+JSON_PROBLEMS = 1_000
+
+
+def _wants_json(options: dict[str, Any]) -> bool:
+    """Whether the command was asked for JSON alone (--json, not --json with --csv)."""
+    return options.get("json") is True and options.get("csv_out") is not True
+
+
+def _json_error(exc: Exception, message: str, hint: str, code: int) -> None:
+    """With --json, a failure is JSON on stdout too, for a script that reads stdout: the
+    message and hint the reader sees on stderr, the exit code, and the problems, each
+    with its file and line, record and field where known."""
+    problems = getattr(exc, "problems", [])
+    output.print_json(
+        {
+            "error": {
+                "kind": type(exc).__name__,
+                "message": message,
+                "hint": hint,
+                "exit_code": code,
+                "problem_count": len(problems),
+                "problems": [
+                    p.to_json() if hasattr(p, "to_json") else {"reason": str(p)}
+                    for p in problems[:JSON_PROBLEMS]
+                ],
+            }
+        }
+    )
 
 
 @contextmanager

@@ -267,3 +267,57 @@ def test_unlocking_is_audited_as_suspending_is(ready: Store) -> None:
     assert after is not None and (after.failures, after.locked_until) == (0, "")
     with pytest.raises(NotFound):
         accounts.unlock(ready, "nobody", clock=clock)
+
+
+def test_reset_re_enrols_a_holder_who_lost_their_authenticator(ready: Store) -> None:
+    clock = Clock()
+    old = _account(ready, clock)
+    signed = accounts.sign_in(
+        ready, "hoy", PASSWORD, accounts.current_code(old.totp_secret, clock()), clock=clock
+    )
+    for _ in range(accounts.MAX_FAILURES):
+        with pytest.raises(accounts.SignInRefused):
+            accounts.sign_in(ready, "hoy", "wrong password here", "000000", clock=clock)
+    locked = accounts.get(ready, "hoy")
+    assert locked is not None and locked.locked(clock())
+    clock.step()
+    new = accounts.reset(ready, "hoy", password="a new passphrase to keep", clock=clock)
+    assert new.totp_secret != old.totp_secret and new.totp_uri.startswith("otpauth://totp/")
+    after = accounts.get(ready, "hoy")
+    assert after is not None and after.session_epoch > signed.session_epoch
+    assert (after.failures, after.locked_until) == (0, "")
+    # the old code and the old password no longer sign in; the new ones do
+    clock.step()
+    with pytest.raises(accounts.SignInRefused):
+        accounts.sign_in(
+            ready, "hoy", "a new passphrase to keep",
+            accounts.current_code(old.totp_secret, clock()), clock=clock,
+        )  # fmt: skip
+    clock.step()
+    with pytest.raises(accounts.SignInRefused):
+        accounts.sign_in(
+            ready, "hoy", PASSWORD, accounts.current_code(new.totp_secret, clock()), clock=clock
+        )
+    clock.step()
+    code = accounts.current_code(new.totp_secret, clock())
+    assert accounts.sign_in(ready, "hoy", "a new passphrase to keep", code, clock=clock).id == "hoy"
+    reset = [e for e in audit.entries(ready) if e.outcome == "account_reset"]
+    assert [e.detail for e in reset] == ["new security-code secret, new password"]
+    assert PASSWORD not in str(reset) and new.totp_secret not in str(reset)
+
+
+def test_reset_keeps_the_password_unless_given_and_refuses_a_closed_account(
+    ready: Store,
+) -> None:
+    clock = Clock()
+    _account(ready, clock)
+    new = accounts.reset(ready, "hoy", clock=clock)
+    code = accounts.current_code(new.totp_secret, clock())
+    assert accounts.sign_in(ready, "hoy", PASSWORD, code, clock=clock).id == "hoy"
+    with pytest.raises(InvalidArgument, match="characters"):
+        accounts.reset(ready, "hoy", password="short", clock=clock)
+    with pytest.raises(NotFound):
+        accounts.reset(ready, "nobody", clock=clock)
+    accounts.set_state(ready, "hoy", "closed", clock=clock)
+    with pytest.raises(InvalidArgument, match="closed"):
+        accounts.reset(ready, "hoy", clock=clock)

@@ -129,3 +129,31 @@ def test_unlock_ends_a_lock_out_and_is_audited(cli: Cli) -> None:
         last = list(audit.entries(s))[-1]
     assert (last.outcome, last.path, last.channel) == ("account_unlocked", "accounts", "cli")
     assert cli.run("accounts", "unlock", "nobody")[0] == exits.NOT_FOUND
+
+
+def test_reset_shows_the_new_secret_once_and_is_audited(cli: Cli) -> None:
+    # hoy is locked out and lost the authenticator: re-enrolled with a new password.
+    result = runner.invoke(
+        app,
+        ["accounts", "reset", "hoy", "--password-stdin", "--json", *cli.args],
+        input="a new passphrase to keep\n",
+        env=cli.env,
+    )
+    assert result.exit_code == exits.OK, result.stderr
+    made = json.loads(result.stdout)
+    assert made["account_id"] == "hoy" and made["totp_uri"].startswith("otpauth://totp/")
+    hoy = cli.listed()["hoy"]
+    assert (hoy["locked"], hoy["failures"]) == (False, 0)
+    with open_store(cli.config) as s:
+        code = accounts.current_code(made["totp_secret"])
+        assert accounts.sign_in(s, "hoy", "a new passphrase to keep", code).id == "hoy"
+        last = [e for e in audit.entries(s) if e.outcome == "account_reset"][-1]
+    assert (last.path, last.channel, last.detail) == (
+        "accounts",
+        "cli",
+        "new security-code secret, new password",
+    )
+    code, out, _ = cli.run("accounts", "reset", "admin")
+    assert code == exits.OK and out.startswith("admin is re-enrolled; its sessions have ended.")
+    assert "TOTP secret (shown once; add it to an authenticator app):" in out
+    assert cli.run("accounts", "reset", "nobody")[0] == exits.NOT_FOUND

@@ -443,6 +443,41 @@ def unlock(
     return _operate(store, account, "unlocked", by, failures=0, locked_until="")
 
 
+def reset(
+    store: Store,
+    account_id: str,
+    *,
+    password: str | None = None,
+    **by: Unpack[ByOperator],
+) -> Created:
+    """Re-enrol an account whose holder lost their authenticator or password: a new TOTP
+    secret (returned once, as at creation), and the new ``password`` where given; its
+    failed sign-ins and lock are cleared and its sessions end. Audited. Raises NotFound,
+    or InvalidArgument for a closed account or a short password."""
+    account = _require(store, account_id)
+    if account.state == "closed":
+        raise InvalidArgument(
+            f"account {account_id} is closed", "create a new account for the practitioner"
+        )
+    if password is not None:
+        check_password(password)
+    secret = pyotp.random_base32()
+    changed = _replace(
+        account,
+        password_hash=_hasher.hash(password) if password is not None else account.password_hash,
+        totp_secret=seal(store, account_id, secret),
+        totp_last=0,
+        failures=0,
+        locked_until="",
+        session_epoch=account.session_epoch + 1,
+    )
+    _save(store, changed)
+    renewed = "new security-code secret" + (", new password" if password is not None else "")
+    _operator_log(store, by, "reset", account_id, detail=renewed)
+    uri = pyotp.TOTP(secret).provisioning_uri(name=account_id, issuer_name=ISSUER)
+    return Created(changed, secret, uri)
+
+
 def _operate(
     store: Store,
     account: Account,

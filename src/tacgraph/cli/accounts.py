@@ -71,21 +71,62 @@ def create_command(
         created = accounts.create(
             s, account_id, practitioner, role, password=password, oidc_subject=oidc_subject
         )
-    data = {
-        "account_id": created.account.id,
-        "practitioner_id": created.account.practitioner_id,
-        "roles": list(created.account.roles),
-        "totp_secret": created.totp_secret,
-        "totp_uri": created.totp_uri,
-    }
-    if json:
-        output.print_json(data)
-        return
-    output.print_line(f"Created {created.account.id} for {created.account.practitioner_id}.")
-    output.print_line(
-        f"TOTP secret (shown once; add it to an authenticator app): {created.totp_secret}"
+    _print_enrolment(
+        created, f"Created {created.account.id} for {created.account.practitioner_id}.", json=json
     )
-    output.print_line(created.totp_uri)
+
+
+@app.command("reset")
+@guarded
+def reset_command(
+    account_id: Annotated[str, typer.Argument(help="The account.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read a new password from stdin.")
+    ] = False,
+    store: StoreOpt = None,
+    db: DbOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Re-enrol an account whose holder lost their authenticator or password, and show
+    its new TOTP secret once.
+
+    The old security codes stop working, the account's failed sign-ins and lock are
+    cleared and its sessions end; with --password-stdin its password is replaced too.
+    Written to the access log. A closed account cannot be reset.
+
+    Example: tacgraph accounts reset j.smith --password-stdin
+    """
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    with store_from(store, db) as s:
+        accounts.init(s)
+        made = accounts.reset(s, account_id, password=password)
+    said = f"{made.account.id} is re-enrolled" + (
+        " with a new password; its sessions have ended."
+        if password is not None
+        else "; its sessions have ended."
+    )
+    _print_enrolment(made, said, json=json)
+
+
+def _print_enrolment(made: accounts.Created, said: str, *, json: bool) -> None:
+    """An account's new TOTP secret, shown once: with ``said`` (what was done) as text,
+    or as JSON."""
+    if json:
+        output.print_json(
+            {
+                "account_id": made.account.id,
+                "practitioner_id": made.account.practitioner_id,
+                "roles": list(made.account.roles),
+                "totp_secret": made.totp_secret,
+                "totp_uri": made.totp_uri,
+            }
+        )
+        return
+    output.print_line(said)
+    output.print_line(
+        f"TOTP secret (shown once; add it to an authenticator app): {made.totp_secret}"
+    )
+    output.print_line(made.totp_uri)
 
 
 # The commands that change one account's state: name, what the library does, what is

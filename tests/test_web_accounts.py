@@ -108,3 +108,29 @@ def test_an_account_is_created_from_the_page_with_the_roles_it_offers(site: Site
         "PR-TEAM-MANAGER",
         "web",
     )
+
+
+def test_a_new_security_code_secret_is_issued_from_the_page_once(site: Site) -> None:
+    # hoy lost the phone with the authenticator: the old codes stop, the new secret is
+    # shown once, the password stays.
+    admin = site.client()
+    admin.sign_in("admin")
+    page = admin.get("/accounts").text
+    assert "New security code for hoy" in _row(page, "hoy")
+    done = admin.post("/accounts/state", {"account_id": "hoy", "action": "reset"})
+    assert done.status_code == 200 and "Account hoy has a new security-code secret" in done.text
+    secret = re.search(r'<code id="totp-secret">([A-Z2-7]+)</code>', done.text)
+    assert secret is not None and secret.group(1) != site.secrets["hoy"]
+    old = site.secrets["hoy"]
+    c = site.client()
+    assert c.sign_in("hoy").status_code == 400  # the old secret's code
+    site.secrets["hoy"] = secret.group(1)
+    assert c.sign_in("hoy").status_code == 303
+    assert (
+        old not in admin.get("/accounts").text
+        and secret.group(1) not in admin.get("/accounts").text
+    )  # shown once
+    reset = [e for e in audit.entries(site.store) if e.outcome == "account_reset"]
+    assert [(e.requester_id, e.channel, e.detail) for e in reset] == [
+        ("PR-TEAM-MANAGER", "web", "new security-code secret")
+    ]

@@ -204,6 +204,20 @@ def test_record_a_statutory_basis_through_its_form(live: Live, page: Any) -> Non
     _accessible(page)
 
 
+def test_accounts_page_issues_a_new_security_code_secret(live: Live, page: Any) -> None:
+    engine = live.site.store.engine
+    _sign_in(page, live, "admin")
+    page.goto(live.url + "/accounts")
+    page.get_by_role("heading", name="Accounts", exact=True).wait_for()
+    _accessible(page)
+    _shot(page, "accounts", engine)
+    page.get_by_role("button", name="New security code for hoy").click()
+    page.get_by_text("Account hoy has a new security-code secret").wait_for()
+    assert page.locator("#totp-secret").inner_text() != live.site.secrets["hoy"]
+    _accessible(page)
+    _shot(page, "accounts-new-secret", engine)
+
+
 def test_ig_report_and_verify(live: Live, page: Any) -> None:
     engine = live.site.store.engine
     _sign_in(page, live, "ig")

@@ -1,5 +1,6 @@
-"""For the account administrator: accounts, created, suspended, reinstated, closed
-and unlocked (each written to the access log)."""
+"""For the account administrator: accounts, created, suspended, reinstated, closed,
+unlocked and re-enrolled with a new security-code secret (each written to the access
+log)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,13 @@ STATES = {"suspend": "suspended", "reinstate": "active", "close": "closed"}
 
 
 def _page(page: Page, *, status_code: int = 200, **extra: object) -> Response:
-    context: dict[str, object] = {"errors": [], "values": {}, "created": None, "notice": ""}
+    context: dict[str, object] = {
+        "errors": [],
+        "values": {},
+        "created": None,
+        "reset": False,
+        "notice": "",
+    }
     context.update(extra)
     listed = accounts.list_accounts(page.store)
     return page.render(
@@ -68,6 +75,10 @@ def change_state(
     page: PageDep, account_id: Annotated[str, Form()], action: Annotated[str, Form()]
 ) -> Response:
     actor = page.user.practitioner_id
+    if action == "reset":
+        # A holder who lost their authenticator: a new secret, shown once, as at creation.
+        made = accounts.reset(page.store, account_id, actor=actor, channel="web", clock=page.clock)
+        return _page(page, created=made, reset=True)
     if action == "unlock":
         accounts.unlock(page.store, account_id, actor=actor, channel="web", clock=page.clock)
     else:

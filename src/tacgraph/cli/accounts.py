@@ -30,6 +30,17 @@ app = typer.Typer(
 )
 
 
+PasswordStdinOpt = Annotated[
+    bool,
+    typer.Option("--password-stdin", help="Read the password from stdin (its first line)."),
+]
+
+
+def _password(from_stdin: bool) -> str | None:
+    """The password on stdin's first line with --password-stdin, else None."""
+    return sys.stdin.readline().rstrip("\n") if from_stdin else None
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="accounts")
 
@@ -47,9 +58,7 @@ def create_command(
             "--role", help="directory_user, ig_officer or account_admin; repeat for more."
         ),
     ],
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the first password from stdin.")
-    ] = False,
+    password_stdin: PasswordStdinOpt = False,
     oidc_subject: Annotated[
         str, typer.Option("--oidc-subject", help="Bind to this single sign-on subject.")
     ] = "",
@@ -65,7 +74,7 @@ def create_command(
     Example: tacgraph accounts create j.smith --practitioner PR-HOY --role directory_user
     --password-stdin
     """
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    password = _password(password_stdin)
     with store_from(store, db) as s:
         accounts.init(s)
         created = accounts.create(
@@ -80,9 +89,7 @@ def create_command(
 @guarded
 def reset_command(
     account_id: Annotated[str, typer.Argument(help="The account.")],
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read a new password from stdin.")
-    ] = False,
+    password_stdin: PasswordStdinOpt = False,
     store: StoreOpt = None,
     db: DbOpt = None,
     json: JsonOpt = False,
@@ -96,7 +103,7 @@ def reset_command(
 
     Example: tacgraph accounts reset j.smith --password-stdin
     """
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    password = _password(password_stdin)
     with store_from(store, db) as s:
         accounts.init(s)
         made = accounts.reset(s, account_id, password=password)

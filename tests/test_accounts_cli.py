@@ -157,3 +157,35 @@ def test_reset_shows_the_new_secret_once_and_is_audited(cli: Cli) -> None:
     assert code == exits.OK and out.startswith("admin is re-enrolled; its sessions have ended.")
     assert "TOTP secret (shown once; add it to an authenticator app):" in out
     assert cli.run("accounts", "reset", "nobody")[0] == exits.NOT_FOUND
+
+
+def test_create_reads_the_first_password_from_stdin_and_shows_the_secret_once(
+    cli: Cli,
+) -> None:
+    argv = ["accounts", "create", "midwife", "--practitioner", "PR-MIDWIFE"]
+    result = runner.invoke(
+        app,
+        [*argv, "--role", "directory_user", "--password-stdin", "--json", *cli.args],
+        input=f"{PASSWORD}\n",
+        env=cli.env,
+    )
+    assert result.exit_code == exits.OK, result.stderr
+    made = json.loads(result.stdout)
+    assert (made["account_id"], made["practitioner_id"], made["roles"]) == (
+        "midwife",
+        "PR-MIDWIFE",
+        ["directory_user"],
+    )
+    with open_store(cli.config) as s:
+        code = accounts.current_code(made["totp_secret"])
+        assert accounts.sign_in(s, "midwife", PASSWORD, code).practitioner_id == "PR-MIDWIFE"
+    # a short password is refused before anything is written
+    short = runner.invoke(
+        app,
+        ["accounts", "create", "gp2", "--practitioner", "PR-GP", "--role", "directory_user",
+         "--password-stdin", *cli.args],
+        input="short\n",
+        env=cli.env,
+    )  # fmt: skip
+    assert short.exit_code == exits.INVALID_INPUT and "characters" in short.stderr
+    assert "gp2" not in cli.listed()

@@ -154,6 +154,7 @@ def guarded(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        before = output.documents()
         try:
             if _not_text([*args, *kwargs.values()]):
                 raise InvalidArgument(
@@ -171,7 +172,7 @@ def guarded(func: F) -> F:
                     output.note(f"  ... and {len(exc.problems) - 200} more", whole=True)
             output.error(str(exc), exc.hint)
             code = exits.code_for(exc)
-            if _wants_json(kwargs):
+            if _wants_json(kwargs) and output.documents() == before:
                 _json_error(exc, str(exc), exc.hint, code)
             raise typer.Exit(code) from None
         except OSError as exc:
@@ -182,7 +183,7 @@ def guarded(func: F) -> F:
             message = f"cannot use {exc.filename}: {exc.strerror or type(exc).__name__}"
             hint = "check that the folder exists and that you may read and write there"
             output.error(message, hint)
-            if _wants_json(kwargs):
+            if _wants_json(kwargs) and output.documents() == before:
                 _json_error(exc, message, hint, exits.INVALID_INPUT)
             raise typer.Exit(exits.INVALID_INPUT) from None
 
@@ -195,7 +196,8 @@ JSON_PROBLEMS = 1_000
 
 
 def _wants_json(options: dict[str, Any]) -> bool:
-    """Whether the command was asked for JSON alone (--json, not --json with --csv)."""
+    """Whether the command was asked for JSON alone (--json, not --json with --csv); the
+    boundary adds its error only where the command has not printed its own JSON."""
     return options.get("json") is True and options.get("csv_out") is not True
 
 

@@ -14,6 +14,7 @@ while it retries.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -124,7 +125,9 @@ def test_the_importer_under_a_killed_neo4j_fails_with_one_clear_error(
 ) -> None:
     run = faults.killed_importer_ended(*neo4j_killed, timeout=source.wait_s())
     assert run.returncode == exits.ERROR, run
-    assert run.stdout == ""
+    # The import was asked for --json: stdout holds the error alone, no partial report.
+    said = json.loads(run.stdout)["error"]
+    assert (said["kind"], said["exit_code"]) == ("StoreError", exits.ERROR), said
     assert "Traceback" not in run.stderr
     # One error line (the driver's retry warnings stay out of it unless --debug),
     # naming what failed and what to try.

@@ -81,6 +81,7 @@ NO_CHILD_DATA = {
     "accounts reinstate",
     "accounts close",
     "accounts unlock",
+    "accounts reset",
     "accounts list",
     "accounts demo",
     "accounts code",

@@ -429,8 +429,9 @@ def set_state(
             f"account {account_id} is closed", "create a new account for the practitioner"
         )
     action = state if state != "active" else "reinstated"
-    changes = {"state": state, "session_epoch": account.session_epoch + 1}
-    return _operate(store, account, action, by, **changes)
+    return _operate(
+        store, account, action, by, state=state, session_epoch=account.session_epoch + 1
+    )
 
 
 def unlock(
@@ -462,8 +463,13 @@ def reset(
     if password is not None:
         check_password(password)
     secret = pyotp.random_base32()
-    changed = _replace(
+    renewed = "new security-code secret" + (", new password" if password is not None else "")
+    changed = _operate(
+        store,
         account,
+        "reset",
+        by,
+        detail=renewed,
         password_hash=_hasher.hash(password) if password is not None else account.password_hash,
         totp_secret=seal(store, account_id, secret),
         totp_last=0,
@@ -471,9 +477,6 @@ def reset(
         locked_until="",
         session_epoch=account.session_epoch + 1,
     )
-    _save(store, changed)
-    renewed = "new security-code secret" + (", new password" if password is not None else "")
-    _operator_log(store, by, "reset", account_id, detail=renewed)
     uri = pyotp.TOTP(secret).provisioning_uri(name=account_id, issuer_name=ISSUER)
     return Created(changed, secret, uri)
 
@@ -483,13 +486,15 @@ def _operate(
     account: Account,
     action: str,
     by: ByOperator,
+    *,
+    detail: str = "",
     **changes: Any,
 ) -> Account:
-    """An operator's change to an account, saved and audited; returns the account as
-    changed."""
+    """An operator's change to an account, saved and audited (with ``detail``); returns
+    the account as changed."""
     changed = _replace(account, **changes)
     _save(store, changed)
-    _operator_log(store, by, action, account.id)
+    _operator_log(store, by, action, account.id, detail=detail)
     return changed
 
 

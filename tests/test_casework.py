@@ -11,7 +11,7 @@ import pytest
 from conftest import ROBIN, SALLY, load
 from tacgraph import audit, casework, lookup
 from tacgraph.access import AccessDenied
-from tacgraph.errors import InvalidArgument, NotFound
+from tacgraph.errors import InvalidArgument, NoOneLeft, NotFound
 from tacgraph.store import Store
 
 SUMMARY = {"work_done": "Weekly sessions", "outcomes": "Attending", "unmet_needs": "none"}
@@ -73,15 +73,61 @@ def test_only_your_own_involvement_can_be_ended(books: Store) -> None:
 
 
 def test_without_an_open_caf_the_handover_goes_to_each_colleague(books: Store) -> None:
-    inv = casework.record_involvement(books, "PR-HOY", "CH-ROBIN", "universal", clock=clock)
-    ended = casework.end_involvement(books, "PR-HOY", inv, clock=clock, **SUMMARY)
-    open_cafs = [
-        c for c in books.query("casework_cafs", {"child_id": "CH-ROBIN"}) if c["state"] != "closed"
+    # Sally's unborn baby has no CAF; the midwife is working with the baby.
+    inv = casework.record_involvement(books, "PR-GP", "CH-SALLY-BABY", "universal", clock=clock)
+    ended = casework.end_involvement(books, "PR-GP", inv, clock=clock, **SUMMARY)
+    assert (ended.shared_with_teams, ended.shared_with_practitioners) == (0, 1)
+    assert not ended.kept_on_record
+    sent = [
+        (r["to_practitioner_id"], r["to_caf_id"])
+        for r in books.query("practice_handovers", {"as_of": date(2026, 11, 23)})
+        if r["handover_id"] in ended.handover_ids
     ]
-    if open_cafs:
-        assert ended.shared_with_teams == len(open_cafs)
-    else:
-        assert ended.shared_with_practitioners >= 1
+    assert sent == [("PR-MIDWIFE", None)]
+
+
+def test_the_last_one_working_with_a_child_is_asked_before_leaving_it_with_no_one(
+    books: Store,
+) -> None:
+    """The midwife is the only practitioner working with Sally's unborn baby: ending her
+    work is held back until she confirms it, and her summary is then kept on the
+    child's record, not thrown away for want of anyone to send it to."""
+    seen = len(list(audit.entries(books)))
+    with pytest.raises(NoOneLeft, match="leaves the child with no one") as refused:
+        casework.end_involvement(books, "PR-MIDWIFE", "IN-MIDWIFE-BABY", clock=clock, **SUMMARY)
+    assert "front door" in refused.value.hint
+    mine = {i.involvement_id: i for i in casework.my_involvements(books, "PR-MIDWIFE")}
+    assert mine["IN-MIDWIFE-BABY"].ended_on is None  # nothing written
+    held = [(e.outcome, e.child_id, e.detail) for e in list(audit.entries(books))[seen:]]
+    assert held == [
+        ("disclosed", "CH-SALLY-BABY", "end of involvement held back: no one else is "
+         "working with the child")
+    ]  # fmt: skip
+
+    ended = casework.end_involvement(
+        books, "PR-MIDWIFE", "IN-MIDWIFE-BABY", no_one_left=True, clock=clock, **SUMMARY
+    )
+    assert ended.kept_on_record and len(ended.handover_ids) == 1
+    assert (ended.shared_with_teams, ended.shared_with_practitioners) == (0, 0)
+    kept = [
+        r
+        for r in books.query("practice_handovers", {"as_of": date(2026, 11, 23)})
+        if r["handover_id"] == ended.handover_ids[0]
+    ]
+    assert [(r["child_id"], r["to_practitioner_id"], r["to_caf_id"]) for r in kept] == [
+        ("CH-SALLY-BABY", None, None)
+    ]
+    node = books.nodes_by_id("Handover", ended.handover_ids)[ended.handover_ids[0]]
+    assert (node["work_done"], node["unmet_needs"]) == ("Weekly sessions", "none")
+    after = lookup.who_else(
+        books, "CH-SALLY-BABY", "PR-MIDWIFE", history=True, purpose="handover check", clock=clock
+    )
+    gone = [v for v in after.ended if v.involvement_id == "IN-MIDWIFE-BABY"]
+    assert gone and gone[0].handover
+    recorded = [e.detail for e in audit.entries(books) if e.outcome == "recorded"]
+    assert recorded[-1] == (
+        "involvement ended; no one else working with the child: handover kept on its record"
+    )
 
 
 def test_a_statutory_basis_shares_at_once(books: Store) -> None:

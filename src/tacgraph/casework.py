@@ -8,6 +8,11 @@ and recording a statutory basis.
   the involvement ends, with the Team Around the Child of every open CAF (the lead
   professional among them) or, where there is no open CAF, with each practitioner still
   involved. The involvement and its handovers are written together.
+- Where no one else is working with the child, ending leaves the child with no one: it
+  is refused (:class:`NoOneLeft`) until the requester confirms it, and the summary is
+  then kept on the child's record (a handover to no one) for whoever works with the
+  child next. Needs that remain are a matter for the front door (004, section 6: "the
+  child's identified needs will continue to be met").
 - A statutory basis (significant harm, a section 47 enquiry, a court order) records its
   reason and shares at once: it permits the named agency to see the scopes given from
   the day it is recorded (DOMAIN rule 2), without waiting for consent.
@@ -27,7 +32,8 @@ from pydantic import BaseModel, ValidationError
 from tacgraph import audit
 from tacgraph.access import authorise
 from tacgraph.dates import current_on
-from tacgraph.errors import InvalidArgument, NotFound
+from tacgraph.errors import InvalidArgument, NoOneLeft, NotFound
+from tacgraph.gate import front_door
 from tacgraph.importer import import_records
 from tacgraph.model import (
     Handover,
@@ -75,6 +81,7 @@ class Ended(BaseModel):
     handover_ids: list[str]
     shared_with_teams: int  # open CAFs whose team (and lead) received the summary
     shared_with_practitioners: int  # practitioners still involved, where no CAF is open
+    kept_on_record: bool = False  # no one else was involved: the summary went to no one
 
 
 def _new_id(prefix: str) -> str:
@@ -220,15 +227,18 @@ def end_involvement(
     reason: str = "",
     kind: str = HandoverKind.SUMMARY_OF_WORK.value,
     ended_on: date | None = None,
+    no_one_left: bool = False,
     channel: str = "library",
     clock: audit.Clock = audit.utc_now,
 ) -> Ended:
     """End the requester's own open involvement with a handover (DOMAIN rule 3): the
     summary goes to the team of every open CAF about the child, or, where none is open,
     to each practitioner still involved. The involvement is ended and the handovers
-    written in one unit. Raises NotFound for an involvement that is not the requester's,
-    InvalidArgument for one already ended or a summary with a part missing, and
-    AccessDenied as :func:`record_involvement`."""
+    written in one unit. Where no one else is working with the child, raises NoOneLeft
+    (and writes the access-log entry of that answer) unless ``no_one_left`` confirms
+    it; the summary is then kept on the child's record. Raises NotFound for an
+    involvement that is not the requester's, InvalidArgument for one already ended or a
+    summary with a part missing, and AccessDenied as :func:`record_involvement`."""
     on = clock().date()
     authorise(store, requester_id, on)
     rows = store.read(CASEWORK_INVOLVEMENT, {"involvement_id": involvement_id})
@@ -278,6 +288,25 @@ def end_involvement(
                 and current_on(c["started_on"], c["ended_on"], end)
             }
         )
+    alone = not open_cafs and not colleagues
+    if alone and not no_one_left:
+        _log(
+            store,
+            requester_id,
+            child_id,
+            on,
+            "disclosed",
+            [involvement_id],
+            "end of involvement held back: no one else is working with the child",
+            channel=channel,
+            clock=clock,
+        )
+        raise NoOneLeft(
+            f"no one else is working with the child of involvement {involvement_id}: "
+            "ending it leaves the child with no one",
+            f"where needs remain, contact {front_door()} about a request for help or a "
+            "step-down first; then confirm that no one will be working with the child",
+        )
     summary = {
         "child_id": child_id,
         "involvement_id": involvement_id,
@@ -291,6 +320,8 @@ def end_involvement(
     handovers: list[Record] = [
         _valid(Handover, id=_new_id("HO"), to_caf_id=caf, **summary) for caf in open_cafs
     ] + [_valid(Handover, id=_new_id("HO"), to_practitioner_id=p, **summary) for p in colleagues]
+    if alone:
+        handovers.append(_valid(Handover, id=_new_id("HO"), **summary))
     ended = _valid(
         Involvement,
         id=involvement_id,
@@ -311,7 +342,9 @@ def end_involvement(
         on,
         "recorded",
         [involvement_id, *ids],
-        f"involvement ended; handover to {counted(len(open_cafs), 'team')}, "
+        "involvement ended; no one else working with the child: handover kept on its record"
+        if alone
+        else f"involvement ended; handover to {counted(len(open_cafs), 'team')}, "
         f"{counted(len(colleagues), 'colleague')}",
         channel=channel,
         clock=clock,
@@ -323,6 +356,7 @@ def end_involvement(
         handover_ids=ids,
         shared_with_teams=len(open_cafs),
         shared_with_practitioners=len(colleagues),
+        kept_on_record=alone,
     )
 
 

@@ -193,3 +193,13 @@ class CsrfFailed(TacgraphError):
 
     def __init__(self, message: str = "the form's security token is missing or wrong") -> None:
         super().__init__(message, "go back, reload the page and try again")
+
+
+class NoOneLeft(TacgraphError):
+    """Ending an involvement would leave the child with no practitioner working with
+    them, and the requester has not confirmed it: nothing was written."""
+
+    hint = (
+        "where needs remain, contact the front door about a request for help or a step-down "
+        "first; then confirm that no one will be working with the child"
+    )

@@ -251,11 +251,14 @@ class Record(BaseModel):
         return cls.__name__
 
 
-def _exactly_one(record: BaseModel, *fields: str) -> None:
+def _exactly_one(record: BaseModel, *fields: str, or_none: bool = False) -> None:
+    """Refuse ``record`` unless exactly one of ``fields`` is set (or, with ``or_none``,
+    at most one)."""
     present = [f for f in fields if getattr(record, f) not in (None, False)]
-    if len(present) != 1:
+    if len(present) > 1 or not (present or or_none):
         names = ", ".join(fields)
-        raise ValueError(f"exactly one of {names} must be set (found {len(present)})")
+        rule = "at most one of {} may" if or_none else "exactly one of {} must"
+        raise ValueError(f"{rule.format(names)} be set (found {len(present)})")
 
 
 def _sorted_unique(values: list[str]) -> list[str]:
@@ -644,7 +647,9 @@ class Assessment(Record):
 
 
 class Handover(Record):
-    """What a departing practitioner shares: an updated CAF or a summary of work (001)."""
+    """What a departing practitioner shares: an updated CAF or a summary of work (001),
+    with the team of a CAF or with one practitioner; with neither where no one else was
+    working with the child, kept on the child's record for whoever works with them next."""
 
     collection: ClassVar[str] = "handovers"
     child_id: Annotated[Id, Ref("Child", "HANDOVER_ABOUT")]
@@ -660,7 +665,7 @@ class Handover(Record):
 
     @model_validator(mode="after")
     def _to(self) -> Handover:
-        _exactly_one(self, "to_practitioner_id", "to_caf_id")
+        _exactly_one(self, "to_practitioner_id", "to_caf_id", or_none=True)
         return self
 
 

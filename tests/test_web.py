@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tacgraph import accounts, audit, lookup
+from tacgraph import accounts, audit, casework, lookup
 from tacgraph.store import Store
 from web_helpers import PASSWORD, Site
 
@@ -306,6 +306,53 @@ def test_record_and_end_an_involvement_with_a_handover(site: Site) -> None:
     )
     assert done.status_code == 200 and "Handover shared" in done.text
     assert "Team Around the Child" in done.text
+
+
+def test_the_last_one_working_with_a_child_confirms_before_leaving_it_with_no_one(
+    site: Site,
+) -> None:
+    c = site.client()
+    c.sign_in("grace")
+    assert "IN-MIDWIFE-BABY" in c.get("/cases").text
+    summary = {
+        "involvement_id": "IN-MIDWIFE-BABY",
+        "child_name": "Baby Carter",
+        "work_done": "Antenatal care",
+        "outcomes": "Healthy pregnancy",
+        "unmet_needs": "Housing",
+    }
+    asked = c.post("/cases/end/confirm", summary)
+    assert asked.status_code == 200
+    assert "No one else is working with Baby Carter now" in asked.text
+    assert 'name="no_one_left"' in asked.text and "front door" in asked.text
+    assert ">Housing</textarea>" in asked.text  # what was typed is kept
+    still = {i.involvement_id: i for i in casework.my_involvements(site.store, "PR-MIDWIFE")}
+    assert still["IN-MIDWIFE-BABY"].ended_on is None
+    again = c.post("/cases/end/confirm", {**summary, "asked": "yes"})
+    assert again.status_code == 400 and "Confirm that no one will be working with" in again.text
+    done = c.post("/cases/end/confirm", {**summary, "asked": "yes", "no_one_left": "yes"})
+    assert done.status_code == 200 and "Summary kept on the record" in done.text
+    assert "No one else was working with Baby Carter" in done.text
+    assert "kept on the child's record for whoever works with them next" in done.text
+    ended = {i.involvement_id: i for i in casework.my_involvements(site.store, "PR-MIDWIFE")}
+    assert ended["IN-MIDWIFE-BABY"].ended_on == site.clock().date()
+
+
+def test_the_api_asks_the_last_one_to_confirm(site: Site) -> None:
+    c = site.client()
+    c.sign_in("grace")
+    body = {
+        "involvement_id": "IN-MIDWIFE-BABY",
+        "work_done": "Antenatal care",
+        "outcomes": "Healthy pregnancy",
+        "unmet_needs": "none",
+    }
+    headers = {"x-csrf-token": c.csrf}
+    asked = c.http.post("/api/involvements/end", json=body, headers=headers)
+    assert asked.status_code == 409 and "no one" in asked.json()["detail"]
+    assert "front door" in asked.json()["hint"]
+    done = c.http.post("/api/involvements/end", json={**body, "no_one_left": True}, headers=headers)
+    assert done.status_code == 200 and done.json()["kept_on_record"] is True
 
 
 def test_record_a_statutory_basis(site: Site) -> None:

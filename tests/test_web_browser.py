@@ -186,6 +186,31 @@ def test_record_and_end_an_involvement_with_a_handover(live: Live, page: Any) ->
     _accessible(page)
 
 
+def test_the_last_one_working_with_a_child_confirms_before_ending(live: Live, page: Any) -> None:
+    """The midwife, the only practitioner working with Sally's unborn baby, is told
+    that ending her work leaves the baby with no one, and confirms it."""
+    engine = live.site.store.engine
+    _sign_in(page, live, "grace")
+    page.get_by_role("link", name="My case list").first.click()
+    page.get_by_role("heading", name="My case list").wait_for()
+    page.get_by_role("button", name="End work with Carter (unborn)").click()
+    page.get_by_label("What you did").fill("Antenatal care")
+    page.get_by_label("Outcomes").fill("Healthy pregnancy")
+    page.get_by_label("Needs that remain").fill("Housing")
+    page.get_by_role("button", name="End and share the handover").click()
+    page.get_by_text("No one else is working with Carter (unborn) now").wait_for()
+    _accessible(page)
+    _shot(page, "end-no-one-left", engine)
+    page.get_by_role("button", name="End my work").click()
+    page.get_by_text("There is a problem").wait_for()
+    _accessible(page)
+    page.get_by_label("I understand that no one will be working with Carter (unborn)").check()
+    page.get_by_role("button", name="End my work").click()
+    page.get_by_text("Summary kept on the record").wait_for()
+    _accessible(page)
+    _shot(page, "ended-no-one-left", engine)
+
+
 def test_record_a_statutory_basis_through_its_form(live: Live, page: Any) -> None:
     """The form offers every ground, agency and scope, and what is chosen is recorded
     (its agency list once offered nothing to choose)."""

@@ -49,6 +49,7 @@ class Site:
             ("hoy", "PR-HOY", ["directory_user"]),
             ("uninvolved", "PR-UNINVOLVED", ["directory_user"]),
             ("gp", "PR-GP", ["directory_user"]),
+            ("grace", "PR-MIDWIFE", ["directory_user"]),  # the midwife: the only one with the baby
             ("ig", "PR-IG-OFFICER", ["ig_officer"]),
             ("admin", "PR-TEAM-MANAGER", ["account_admin"]),
         ):
@@ -98,5 +99,6 @@ class Client:
         )
         if response.status_code == 303:
             self.get("/")  # a page, for the new session's CSRF token
-            self.get("/cases" if account_id in ("hoy", "uninvolved", "gp") else "/sign-in")
+            directory = ("hoy", "uninvolved", "gp", "grace")
+            self.get("/cases" if account_id in directory else "/sign-in")
         return response

@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tacgraph import accounts
 from tacgraph.access import AccessDenied
-from tacgraph.errors import TacgraphError
+from tacgraph.errors import NoOneLeft, TacgraphError
 from tacgraph.store import Store, open_store
 from tacgraph.web import oidc
 from tacgraph.web.deps import CsrfFailed, Forbidden, NotSignedIn, StoreHolder, known_user
@@ -206,6 +206,12 @@ def create_app(settings: WebSettings, store: Store | None = None) -> FastAPI:
             heading="You cannot use the directory",
             message=f"{str(exc)}. {first_upper(AccessDenied.hint)}.",
         )
+
+    @app.exception_handler(NoOneLeft)
+    async def no_one_left(request: Request, exc: NoOneLeft) -> Response:
+        if is_api(request):  # a confirmation is wanted, not a correction: 409
+            return JSONResponse({"detail": str(exc), "hint": exc.hint}, status_code=409)
+        return await library_error(request, exc)
 
     @app.exception_handler(TacgraphError)
     async def library_error(request: Request, exc: TacgraphError) -> Response:

@@ -83,6 +83,8 @@ class HandoverForm(BaseModel):
     outcomes: Annotated[str, Needed("Enter the outcomes")] = ""
     unmet_needs: Annotated[str, Needed("Enter the needs that remain (or 'none')")] = ""
     reason: str = ""
+    no_one_left: str = ""  # "yes": the practitioner confirms the child is left with no one
+    asked: str = ""  # "yes": the page asked for that confirmation
 
 
 class BasisForm(BaseModel):

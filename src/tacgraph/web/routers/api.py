@@ -83,6 +83,7 @@ class EndRequest(BaseModel):
     outcomes: str
     unmet_needs: str
     reason: str = ""
+    no_one_left: bool = False  # confirms ending leaves the child with no practitioner
 
 
 class BasisRequest(BaseModel):
@@ -159,7 +160,9 @@ def api_record(
 
 @router.post("/involvements/end", dependencies=[Depends(api_csrf)])
 def api_end(body: EndRequest, request: Request, store: StoreDep, user: ApiUser) -> casework.Ended:
-    """End the caller's involvement with a handover to the lead and the team."""
+    """End the caller's involvement with a handover to the lead and the team. Where no
+    one else is working with the child, answers 409 unless ``no_one_left`` confirms
+    that the child is left with no one; the summary is then kept on the record."""
     _directory(user)
     return casework.end_involvement(
         store,
@@ -169,6 +172,7 @@ def api_end(body: EndRequest, request: Request, store: StoreDep, user: ApiUser) 
         outcomes=body.outcomes,
         unmet_needs=body.unmet_needs,
         reason=body.reason,
+        no_one_left=body.no_one_left,
         channel=user.channel,
         clock=settings_of(request).clock,
     )

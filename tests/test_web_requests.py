@@ -7,13 +7,19 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
-from tacgraph import accounts
+from conftest import _open
+from tacgraph import accounts, audit
+from tacgraph.config import StoreConfig
 from tacgraph.store import Store
+from tacgraph.web.app import create_app
 from tacgraph.web.sessions import COOKIE, Session
+from tacgraph.web.settings import WebSettings
 from web_helpers import Client, Site
 
 
@@ -145,3 +151,25 @@ def test_the_navigation_shows_the_pages_of_the_accounts_roles(site: Site) -> Non
     ig = _signed_in(site, "ig")
     report = ig.get("/governance").text
     assert 'href="/governance"' in report and 'href="/search"' not in report
+
+
+def test_the_health_check_needs_no_sign_in_and_keeps_no_session(site: Site) -> None:
+    """A load balancer's probe: "ok" while the store answers, with no cookie to keep,
+    and nothing written to the access log."""
+    before = len(list(audit.entries(site.store)))
+    probe = site.client().get("/health")
+    assert probe.status_code == 200 and probe.json() == {"status": "ok"}
+    assert "set-cookie" not in probe.headers
+    assert probe.headers["cache-control"] == "no-store"
+    assert len(list(audit.entries(site.store))) == before
+    assert "/health" not in site.client().http.get("/openapi.json").json()["paths"]
+
+
+def test_the_health_check_says_unavailable_when_the_store_does_not_answer(
+    store: Store, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    lost = _open(store.engine, tmp_path, request)  # a second handle, then lost
+    app = create_app(WebSettings(store=StoreConfig.from_env()), store=lost)
+    lost.close()
+    probe = TestClient(app, base_url="http://127.0.0.1").get("/health")
+    assert probe.status_code == 503 and probe.json() == {"status": "unavailable"}

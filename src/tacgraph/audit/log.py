@@ -448,6 +448,12 @@ def _column(field: str) -> str:
     return f"{field}es" if field.endswith("hash") else f"{field}s"
 
 
+def answers(store: Store) -> None:
+    """Read the access log's head, writing nothing: what a health check asks of the
+    store. Raises StoreError where the store does not answer or holds no access log."""
+    store.read(AUDIT_HEAD)
+
+
 def _read_head(store: Store) -> tuple[int, str]:
     try:
         rows = store.read(AUDIT_HEAD)

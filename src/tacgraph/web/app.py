@@ -30,7 +30,7 @@ from tacgraph.web import oidc
 from tacgraph.web.deps import CsrfFailed, Forbidden, NotSignedIn, StoreHolder, known_user
 from tacgraph.web.pages import render
 from tacgraph.web.routers import accounts as accounts_router
-from tacgraph.web.routers import api, auth, cases, child, governance, search
+from tacgraph.web.routers import api, auth, cases, child, governance, health, search
 from tacgraph.web.routers import map as map_router
 from tacgraph.web.sessions import COOKIE, Sessions
 from tacgraph.web.settings import WebSettings
@@ -85,7 +85,8 @@ class SessionsAndHeaders:
                 headers = MutableHeaders(scope=message)
                 # The session as the route left it (sign-in and sign-out replace it).
                 left = state["session"]
-                if as_given is None or left is not session or asdict(left) != as_given:
+                changed = as_given is None or left is not session or asdict(left) != as_given
+                if changed and scope["path"] != health.PATH:  # a probe keeps no session
                     headers.append("set-cookie", self._set_cookie(self.sessions.dump(left)))
                 if "content-security-policy" not in headers:  # the map page sets its own
                     headers["Content-Security-Policy"] = CSP.format(nonce=state["nonce"])
@@ -141,6 +142,7 @@ def create_app(settings: WebSettings, store: Store | None = None) -> FastAPI:
 
     oidc.install(app, settings)
     for router in (
+        health.router,
         auth.router,
         search.router,
         child.router,

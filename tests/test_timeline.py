@@ -10,12 +10,21 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import SALLY, same_answer
-from tacgraph import audit
+from tacgraph import audit, casework
 from tacgraph.access import AccessDenied
 from tacgraph.cli import exits
 from tacgraph.cli.app import app
+from tacgraph.importer import import_records
+from tacgraph.model import (
+    Consent,
+    ConsentKind,
+    FamilyMember,
+    FamilyRelation,
+    Relationship,
+    Scope,
+)
 from tacgraph.store import Store
-from tacgraph.timeline import Timeline, timeline
+from tacgraph.timeline import Event, Timeline, timeline
 
 AS_OF = date(2026, 11, 23)
 
@@ -68,6 +77,93 @@ def test_unauthorised_requester_is_refused_and_logged(sally: dict[str, Store]) -
         assert [e.outcome for e in audit.entries(s)][-1] == "denied"
 
 
+@pytest.mark.neo4j
+def test_a_handover_says_what_it_says_only_to_those_it_was_shared_with(
+    sally: dict[str, Store],
+) -> None:
+    """The social worker's summary went to Helen Okafor (PR-HOY): she reads it; a
+    teacher on the same team sees that it was shared, not what it says; the social
+    worker who wrote it reads it too."""
+    said = {
+        "work_done": "Child in need assessment and plan; weekly visits",
+        "outcomes": "Home situation stabilised; Sally engaging with antenatal care",
+        "unmet_needs": "Parenting preparation; support after the birth",
+    }
+
+    def handover(result: Timeline) -> Event:
+        (found,) = [e for e in result.events if e.subject_id == "HO-SOCIAL-WORKER"]
+        return found
+
+    lead = handover(_ask(sally, "PR-HOY"))
+    assert lead.summary is not None and lead.summary.model_dump() == said
+    assert lead.detail == "summary_of_work shared for IN-SOCIAL-WORKER"
+    assert handover(_ask(sally, "PR-TEACHER")).summary is None
+    sender = handover(_ask(sally, "PR-SOCIAL-WORKER", purpose="after the step-down"))
+    assert sender.summary is not None
+    for s in sally.values():
+        disclosed = {e.requester_id: e.disclosed for e in audit.entries(s)}
+        assert "handover:HO-SOCIAL-WORKER" in disclosed["PR-HOY"]
+        assert "handover:HO-SOCIAL-WORKER" not in disclosed["PR-TEACHER"]
+
+
+@pytest.mark.neo4j
+def test_a_summary_kept_on_the_record_is_read_by_whoever_works_with_the_child_next(
+    sally: dict[str, Store],
+) -> None:
+    """The midwife, the last one working with Sally's baby, ends her work; the GP who
+    starts working with the baby (with Sally's consent, as the baby's mother, to see
+    involvements) reads her summary; before starting, the GP saw only that it exists."""
+    day = at(AS_OF)
+    mother = FamilyMember(
+        id="FM-SALLY",
+        given_name="Sally",
+        family_name="Carter",
+        household_id="HH-CARTER",
+        relations=[
+            FamilyRelation(
+                child_id="CH-SALLY-BABY",
+                relationship=Relationship.MOTHER,
+                parental_responsibility=True,
+                carer=True,
+            )
+        ],
+    )
+    consent = Consent(
+        id="CO-BABY-GP",
+        child_id="CH-SALLY-BABY",
+        given_by_family_member_id="FM-SALLY",
+        kind=ConsentKind.EXPLICIT,
+        to_agency_id="AG-GP-NORTH",
+        scopes=[Scope.INVOLVEMENT],
+        given_on=date(2026, 11, 1),
+    )
+
+    def read(s: Store, requester: str, purpose: str = "") -> Timeline:
+        return timeline(s, "CH-SALLY-BABY", requester, as_of=AS_OF, purpose=purpose, clock=day)
+
+    for s in sally.values():
+        import_records(s, [mother, consent])
+        ended = casework.end_involvement(
+            s,
+            "PR-MIDWIFE",
+            "IN-MIDWIFE-BABY",
+            work_done="Antenatal care",
+            outcomes="Healthy pregnancy",
+            unmet_needs="Housing",
+            no_one_left=True,
+            clock=day,
+        )
+        before = [
+            e for e in read(s, "PR-GP", "registering the baby").events if e.kind == "handover"
+        ]
+        assert [e.summary for e in before] == [None]  # seen, but not working with the baby
+        casework.record_involvement(s, "PR-GP", "CH-SALLY-BABY", "universal", clock=day)
+        (kept,) = [e for e in read(s, "PR-GP").events if e.kind == "handover"]
+        assert kept.subject_id == ended.handover_ids[0]
+        assert kept.detail == "summary_of_work kept on the child's record for IN-MIDWIFE-BABY"
+        assert kept.summary is not None and kept.summary.unmet_needs == "Housing"
+
+
 def test_cli(tmp_path: Path) -> None:
     runner = CliRunner()
     db = str(tmp_path / "db")
@@ -78,5 +174,13 @@ def test_cli(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["withheld"] == 2
     result = runner.invoke(app, args)
     assert "2 involvements withheld: no consent for this viewer" in result.stderr
+    # What the social worker's handover to this lead says, under its record and date.
+    shared = result.stdout.split("Handovers shared with you\n", 1)[1]
+    assert shared.startswith("HO-SOCIAL-WORKER, 2026-11-09: summary of work shared for")
+    assert (
+        " ".join(shared.split())
+        .split(" Working with")[0]
+        .endswith("Needs that remain: Parenting preparation; support after the birth")
+    )
     result = runner.invoke(app, ["timeline", "CH-NOBODY", "--as", "PR-HOY", "--db", db])
     assert result.exit_code == exits.NOT_FOUND

@@ -3,6 +3,11 @@ starting and ending, handovers, reviews and leads, and who was working with the 
 on a date. Other practitioners' involvements (and their handovers) are shown only where
 consent or a recorded basis lets this viewer see involvements; every request is written
 to the access log.
+
+What a handover says (what was done, outcomes, needs that remain) is shown to those it
+was shared with (DOMAIN rule 3): the practitioner it went to, the team of the CAF it
+went to (its members today), its sender, and, for a summary kept on the child's record
+because no one else was working with the child, whoever is working with the child today.
 """
 
 from __future__ import annotations
@@ -34,11 +39,20 @@ from tacgraph.rows.timeline import (
 from tacgraph.store.base import Store
 
 
+class Summary(BaseModel):
+    """What a handover says, for those it was shared with."""
+
+    work_done: str | None = None
+    outcomes: str | None = None
+    unmet_needs: str | None = None
+
+
 class Event(BaseModel):
     on: date
     kind: str  # involvement_started, involvement_ended, step_up, ..., review, handover, lead
     subject_id: str
     detail: str
+    summary: Summary | None = None  # a handover's, where it was shared with the viewer
 
 
 class Working(BaseModel):
@@ -213,15 +227,33 @@ def _timeline(
                 detail=f"review of {review['team_id']}: {review['outcome']}",
             )
         )
+    my_teams = viewer(teams_now).teams
     for handover in store.read(TIMELINE_HANDOVERS, params):
         if handover["involvement_id"] not in visible:
             continue
+        kept = handover["to_practitioner_id"] is None and handover["to_caf_id"] is None
+        shared = (
+            requester.id in (handover["from_practitioner_id"], handover["to_practitioner_id"])
+            or handover["to_caf_id"] in my_teams
+            or (kept and involved)
+        )
+        if shared:
+            disclosed.append(f"handover:{handover['handover_id']}")
         events.append(
             Event(
                 on=handover["shared_on"],
                 kind="handover",
                 subject_id=handover["handover_id"],
-                detail=f"{handover['kind']} shared for {handover['involvement_id']}",
+                detail=f"{handover['kind']} "
+                + ("kept on the child's record" if kept else "shared")
+                + f" for {handover['involvement_id']}",
+                summary=Summary(
+                    work_done=handover["work_done"],
+                    outcomes=handover["outcomes"],
+                    unmet_needs=handover["unmet_needs"],
+                )
+                if shared
+                else None,
             )
         )
     if not shielded and team:

@@ -58,6 +58,25 @@ EVENTS = {
 }
 
 
+def _print_summaries(result: Timeline) -> None:
+    """What each handover shared with the viewer says, under its record and date."""
+    shared = [e for e in result.events if e.summary is not None]
+    if not shared:
+        return
+    output.print_line("")
+    output.print_line("Handovers shared with you")
+    for event in shared:
+        assert event.summary is not None
+        output.print_line(f"{event.subject_id}, {event.on}: {output.plain(event.detail)}")
+        for label, said in (
+            ("What was done", event.summary.work_done),
+            ("Outcomes", event.summary.outcomes),
+            ("Needs that remain", event.summary.unmet_needs),
+        ):
+            output.print_line(f"{label}: {said or 'not said'}", indent="    ", first="  ")
+    output.print_line("")
+
+
 def _print(result: Timeline) -> None:
     """The history as a reader wants it: the child's name, each event in words (no
     stored codes), and who was working with the child on the date."""
@@ -71,6 +90,7 @@ def _print(result: Timeline) -> None:
         ],
         whole=("date", "record"),
     )
+    _print_summaries(result)
     output.print_table(
         f"Working with {result.name or 'the child'} on {result.as_of}",
         ["practitioner", "agency", "since", "involvement"],

@@ -25,6 +25,11 @@ class TimelineHandoversRow(TypedDict):
     from_practitioner_id: str
     kind: str
     shared_on: date
+    to_practitioner_id: str | None
+    to_caf_id: str | None
+    work_done: str | None
+    outcomes: str | None
+    unmet_needs: str | None
 
 
 TIMELINE_HANDOVERS = Query("timeline_handovers", TimelineHandoversRow)

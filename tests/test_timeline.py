@@ -14,6 +14,7 @@ from tacgraph import audit, casework
 from tacgraph.access import AccessDenied
 from tacgraph.cli import exits
 from tacgraph.cli.app import app
+from tacgraph.errors import PurposeRequired
 from tacgraph.importer import import_records
 from tacgraph.model import (
     Consent,
@@ -57,8 +58,22 @@ def test_lead_sees_history_but_not_refused_sensitive_services(
     before = _ask(sally, "PR-HOY", date(2026, 10, 1))
     assert "IN-SOCIAL-WORKER" in {w.involvement_id for w in before.working_on_date}
     for s in sally.values():
-        entries = [e for e in audit.entries(s) if e.purpose == "timeline"]
+        entries = [e for e in audit.entries(s) if e.path == "timeline"]
         assert entries and entries[-1].outcome == "disclosed"
+
+
+@pytest.mark.neo4j
+def test_a_practitioner_not_involved_says_why_as_for_who_else(sally: dict[str, Store]) -> None:
+    """The history asked no reason of anyone (its entry said "timeline" for them): a
+    practitioner not working with the child is refused without one, and the refusal is
+    logged; an information governance officer looks at the past only with a reason."""
+    for s in sally.values():
+        with pytest.raises(PurposeRequired):
+            timeline(s, "CH-SALLY", "PR-UNINVOLVED", as_of=AS_OF, clock=at(AS_OF))
+        refused = list(audit.entries(s))[-1]
+        assert (refused.outcome, refused.path, refused.purpose) == ("denied", "timeline", "")
+        with pytest.raises(AccessDenied, match="without a reason"):
+            timeline(s, "CH-SALLY", "PR-IG-OFFICER", as_of=date(2026, 10, 1), clock=at(AS_OF))
 
 
 @pytest.mark.neo4j
@@ -96,7 +111,7 @@ def test_a_handover_says_what_it_says_only_to_those_it_was_shared_with(
 
     lead = handover(_ask(sally, "PR-HOY"))
     assert lead.summary is not None and lead.summary.model_dump() == said
-    assert lead.detail == "summary_of_work shared for IN-SOCIAL-WORKER"
+    assert lead.detail == "summary_of_work from Owen Price (Children's Social Care North)"
     assert handover(_ask(sally, "PR-TEACHER")).summary is None
     sender = handover(_ask(sally, "PR-SOCIAL-WORKER", purpose="after the step-down"))
     assert sender.summary is not None
@@ -160,7 +175,10 @@ def test_a_summary_kept_on_the_record_is_read_by_whoever_works_with_the_child_ne
         casework.record_involvement(s, "PR-GP", "CH-SALLY-BABY", "universal", clock=day)
         (kept,) = [e for e in read(s, "PR-GP").events if e.kind == "handover"]
         assert kept.subject_id == ended.handover_ids[0]
-        assert kept.detail == "summary_of_work kept on the child's record for IN-MIDWIFE-BABY"
+        assert kept.detail == (
+            "summary_of_work from Grace Mensah (Community Midwifery Team North), "
+            "kept on the child's record"
+        )
         assert kept.summary is not None and kept.summary.unmet_needs == "Housing"
 
 
@@ -176,7 +194,7 @@ def test_cli(tmp_path: Path) -> None:
     assert "2 involvements withheld: no consent for this viewer" in result.stderr
     # What the social worker's handover to this lead says, under its record and date.
     shared = result.stdout.split("Handovers shared with you\n", 1)[1]
-    assert shared.startswith("HO-SOCIAL-WORKER, 2026-11-09: summary of work shared for")
+    assert shared.startswith("HO-SOCIAL-WORKER, 2026-11-09: summary of work from Owen Price")
     assert (
         " ".join(shared.split())
         .split(" Working with")[0]

@@ -338,6 +338,27 @@ def test_the_last_one_working_with_a_child_confirms_before_leaving_it_with_no_on
     assert ended["IN-MIDWIFE-BABY"].ended_on == site.clock().date()
 
 
+def test_the_history_page_shows_what_a_handover_shared_with_you_says(site: Site) -> None:
+    """The social worker's handover went to Helen Okafor: her history page of Sally
+    reads it, through the timeline's gate and entry; an enquirer's does not."""
+    c = site.client()
+    c.sign_in("hoy")
+    page = c.post("/child/history", {"child_id": "CH-SALLY"})
+    assert page.status_code == 200 and "Handovers shared with you" in page.text
+    assert "Parenting preparation; support after the birth" in page.text
+    assert "Summary of work from Owen Price" in page.text  # codes as words
+    entry = _log(site)[-1]
+    assert (entry.requester_id, entry.path, entry.channel) == ("PR-HOY", "timeline", "web")
+    assert "handover:HO-SOCIAL-WORKER" in entry.disclosed
+    other = site.client()
+    other.sign_in("uninvolved")
+    asked = other.post("/child/history", {"child_id": "CH-SALLY"})
+    assert asked.status_code == 400 and "Why are you looking at this child?" in asked.text
+    enquiry = other.post("/child/history", {"child_id": "CH-SALLY", "purpose": "asked by a school"})
+    assert enquiry.status_code == 200 and "Handovers shared with you" not in enquiry.text
+    assert "Parenting preparation" not in enquiry.text
+
+
 def test_the_api_asks_the_last_one_to_confirm(site: Site) -> None:
     c = site.client()
     c.sign_in("grace")

@@ -97,7 +97,7 @@ def timeline(
         on=as_of,
         clock=clock,
         channel=channel,
-        purpose=purpose or "timeline",
+        purpose=purpose,
     ) as reading:
         return _timeline(store, child_id, reading, purpose, clock)
 
@@ -160,7 +160,7 @@ def _timeline(
     disclosed: list[str] = []
     used: list[str] = []
     withheld = 0
-    visible: set[str] = set()
+    visible: dict[str, str] = {}  # involvement id -> who ("Name (Agency)")
     for row in store.read(TIMELINE_INVOLVEMENTS, params):
         own = row["practitioner_id"] == requester.id
         decision = None if own else decided.involvement(row)
@@ -169,9 +169,9 @@ def _timeline(
             continue
         if decision is not None and decision.basis_id:
             used.append(decision.basis_id)
-        visible.add(row["involvement_id"])
-        disclosed.append(f"involvement:{row['involvement_id']}")
         who = f"{row['given_name']} {row['family_name']} ({row['agency_name']})"
+        visible[row["involvement_id"]] = who
+        disclosed.append(f"involvement:{row['involvement_id']}")
         events.append(
             Event(
                 on=row["started_on"],
@@ -229,7 +229,8 @@ def _timeline(
         )
     my_teams = viewer(teams_now).teams
     for handover in store.read(TIMELINE_HANDOVERS, params):
-        if handover["involvement_id"] not in visible:
+        sender = visible.get(handover["involvement_id"] or "")
+        if sender is None:
             continue
         kept = handover["to_practitioner_id"] is None and handover["to_caf_id"] is None
         shared = (
@@ -244,9 +245,8 @@ def _timeline(
                 on=handover["shared_on"],
                 kind="handover",
                 subject_id=handover["handover_id"],
-                detail=f"{handover['kind']} "
-                + ("kept on the child's record" if kept else "shared")
-                + f" for {handover['involvement_id']}",
+                detail=f"{handover['kind']} from {sender}"
+                + (", kept on the child's record" if kept else ""),
                 summary=Summary(
                     work_done=handover["work_done"],
                     outcomes=handover["outcomes"],

@@ -1,9 +1,10 @@
 """Codes and counts in words, one rule for every reader: the command line's output, the
 access review, the web directory's pages (Jinja filters registered from :func:`words`,
-:func:`first_upper` and :func:`counted`) and the TAC map."""
+:func:`plain`, :func:`first_upper` and :func:`counted`) and the TAC map."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Final
 
@@ -24,6 +25,15 @@ def words(code: object) -> str:
     with the guidance's initialisms in capitals: ``caf_coordinator`` as "CAF
     coordinator", ``gp_practice`` as "GP practice" (None as "")."""
     return " ".join(INITIALISMS.get(part, part) for part in str(code or "").split("_"))
+
+
+_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+def plain(sentence: str) -> str:
+    """A sentence with the stored codes in it as words: "review of CAF-SALLY: step_up"
+    as "review of CAF-SALLY: step up". Ids (upper case, hyphens) are left alone."""
+    return _CODE.sub(lambda m: words(m.group(0)), sentence)
 
 
 def first_upper(text: object) -> str:

@@ -30,6 +30,7 @@ from rich.text import Text
 from tacgraph.errors import visible
 from tacgraph.spreadsheet import csv_cell as csv_cell
 from tacgraph.spreadsheet import csv_text as csv_text
+from tacgraph.wording import plain as plain
 from tacgraph.wording import words as words
 
 stdout = Console(soft_wrap=True)
@@ -229,15 +230,6 @@ def text(value: Any) -> str:
 def cell_lines(*parts: object) -> str:
     """The parts that have a value, one to a line: one table cell."""
     return "\n".join(str(p) for p in parts if p)
-
-
-_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
-
-
-def plain(sentence: str) -> str:
-    """A sentence with the stored codes in it as words: "review of CAF-SALLY: step_up"
-    as "review of CAF-SALLY: step up". Ids (upper case, hyphens) are left alone."""
-    return _CODE.sub(lambda m: words(m.group(0)), sentence)
 
 
 def named(name: str | None, record_id: str | None) -> str:

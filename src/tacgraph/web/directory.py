@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from tacgraph import audit, casework, lookup
+from tacgraph import audit, casework, lookup, timeline
 from tacgraph.casework import CaseInvolvement
 from tacgraph.lookup import Explanation, WhoElse
 from tacgraph.render.tacmap import TacMap, build_map
 from tacgraph.store.base import Store
+from tacgraph.timeline import Timeline
 from tacgraph.web.deps import User
 
 
@@ -39,6 +40,16 @@ def who_else(
         history=history,
         clock=clock,
         channel=user.channel,
+    )
+
+
+def history(
+    store: Store, user: User, child_id: str, *, purpose: str, clock: audit.Clock
+) -> Timeline:
+    """``timeline.timeline`` for the signed-in user, with the web's channel and the
+    purpose the child's page carried (no default stands in for it)."""
+    return timeline.timeline(
+        store, child_id, user.practitioner_id, purpose=purpose, clock=clock, channel=user.channel
     )
 
 

@@ -20,7 +20,7 @@ from jinja2 import (
 from markupsafe import Markup
 from starlette.responses import Response
 
-from tacgraph.wording import counted, first_upper, words
+from tacgraph.wording import counted, first_upper, plain, words
 
 _env = Environment(
     loader=ChoiceLoader(
@@ -42,6 +42,7 @@ templates = Jinja2Templates(env=_env)
 
 
 _env.filters["words"] = words
+_env.filters["plain"] = plain
 _env.filters["first_upper"] = first_upper
 _env.filters["counted"] = counted
 

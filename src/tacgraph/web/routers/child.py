@@ -17,6 +17,15 @@ from tacgraph.web.forms import BasisForm, submitted
 
 router = role_router("directory_user")
 LEVELS = [level.value for level in ServiceLevel]
+EVENTS = {
+    "involvement_started": "Started",
+    "involvement_ended": "Ended",
+    "step_up": "Stepped up",
+    "step_down": "Stepped down",
+    "review": "Review",
+    "handover": "Handover",
+    "lead": "Lead professional",
+}
 SCOPES = [scope.value for scope in Scope]
 
 
@@ -72,6 +81,21 @@ def child_page(
     page: PageDep, child_id: Annotated[str, Form()], purpose: Annotated[str, Form()] = ""
 ) -> Response:
     return _child_page(page, child_id, purpose.strip()[:200])
+
+
+@router.post("/child/history")
+def history_page(
+    page: PageDep, child_id: Annotated[str, Form()], purpose: Annotated[str, Form()] = ""
+) -> Response:
+    """The child's history as the timeline decides it for the signed-in practitioner,
+    with what each handover shared with them says."""
+    try:
+        story = directory.history(
+            page.store, page.user, child_id, purpose=purpose.strip()[:200], clock=page.clock
+        )
+    except PurposeRequired:
+        return page.render("purpose.html", status_code=400, child_id=child_id)
+    return page.render("history.html", story=story, purpose=purpose, events=EVENTS)
 
 
 @router.post("/child/involvement")

@@ -38,6 +38,17 @@ from tacgraph.rows.timeline import (
 )
 from tacgraph.store.base import Store
 
+# Each kind of event as a reader names it.
+EVENT_WORDS = {
+    "involvement_started": "started",
+    "involvement_ended": "ended",
+    "step_up": "stepped up",
+    "step_down": "stepped down",
+    "review": "review",
+    "handover": "handover",
+    "lead": "lead",
+}
+
 
 class Summary(BaseModel):
     """What a handover says, for those it was shared with."""

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tacgraph.cli import common, output
-from tacgraph.timeline import Timeline
+from tacgraph.timeline import EVENT_WORDS, Timeline
 from tacgraph.timeline import timeline as build_timeline
 from tacgraph.wording import counted
 
@@ -47,15 +47,8 @@ def timeline(
         _print(result)
 
 
-EVENTS = {
-    "involvement_started": "started",
-    "involvement_ended": "ended",
-    "step_up": "stepped up",
-    "step_down": "stepped down",
-    "review": "review",
-    "handover": "handover",
-    "lead": "lead",
-}
+def _event(kind: str) -> str:
+    return EVENT_WORDS.get(kind, output.words(kind))
 
 
 def _print_summaries(result: Timeline) -> None:
@@ -84,11 +77,8 @@ def _print(result: Timeline) -> None:
     output.print_table(
         f"History of {who} to {result.as_of}",
         ["date", "event", "what happened", "record"],
-        [
-            (e.on, EVENTS.get(e.kind, output.words(e.kind)), output.plain(e.detail), e.subject_id)
-            for e in result.events
-        ],
-        whole=("date", "record"),
+        [(e.on, _event(e.kind), output.plain(e.detail), e.subject_id) for e in result.events],
+        whole=("date", "event", "record"),
     )
     _print_summaries(result)
     output.print_table(

@@ -11,21 +11,13 @@ from fastapi.responses import Response
 from tacgraph import casework
 from tacgraph.gate import PurposeRequired
 from tacgraph.model import Scope, ServiceLevel
+from tacgraph.timeline import EVENT_WORDS
 from tacgraph.web import directory
 from tacgraph.web.deps import Page, PageDep, role_router
 from tacgraph.web.forms import BasisForm, submitted
 
 router = role_router("directory_user")
 LEVELS = [level.value for level in ServiceLevel]
-EVENTS = {
-    "involvement_started": "Started",
-    "involvement_ended": "Ended",
-    "step_up": "Stepped up",
-    "step_down": "Stepped down",
-    "review": "Review",
-    "handover": "Handover",
-    "lead": "Lead professional",
-}
 SCOPES = [scope.value for scope in Scope]
 
 
@@ -95,7 +87,7 @@ def history_page(
         )
     except PurposeRequired:
         return page.render("purpose.html", status_code=400, child_id=child_id)
-    return page.render("history.html", story=story, purpose=purpose, events=EVENTS)
+    return page.render("history.html", story=story, purpose=purpose, events=EVENT_WORDS)
 
 
 @router.post("/child/involvement")

@@ -357,6 +357,13 @@ def test_the_history_page_shows_what_a_handover_shared_with_you_says(site: Site)
     enquiry = other.post("/child/history", {"child_id": "CH-SALLY", "purpose": "asked by a school"})
     assert enquiry.status_code == 200 and "Handovers shared with you" not in enquiry.text
     assert "Parenting preparation" not in enquiry.text
+    # The API answers the same, through the same gate.
+    api = c.http.post(
+        "/api/history", json={"child_id": "CH-SALLY"}, headers={"x-csrf-token": c.csrf}
+    )
+    (handover,) = [e for e in api.json()["events"] if e["subject_id"] == "HO-SOCIAL-WORKER"]
+    assert handover["summary"]["unmet_needs"] == "Parenting preparation; support after the birth"
+    assert _log(site)[-1].path == "timeline"
 
 
 def test_the_api_asks_the_last_one_to_confirm(site: Site) -> None:
@@ -431,9 +438,8 @@ def test_api_same_gate_and_log(site: Site) -> None:
     found = c.http.post("/api/search", json={"name": "Saly"}, headers={"x-csrf-token": c.csrf})
     assert "CH-SALLY" in [m["child_id"] for m in found.json()["matches"]]
     schema = c.http.get("/openapi.json").json()
-    assert {"/api/who-else", "/api/search", "/api/cases", "/api/involvements/end"} <= set(
-        schema["paths"]
-    )
+    paths = {"/api/who-else", "/api/history", "/api/search", "/api/cases", "/api/involvements/end"}
+    assert paths <= set(schema["paths"])
 
 
 @pytest.mark.parametrize(

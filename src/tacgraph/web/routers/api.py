@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from tacgraph import accounts, casework, search
 from tacgraph.lookup import WhoElse
+from tacgraph.timeline import Timeline
 from tacgraph.web import directory
 from tacgraph.web.deps import (
     NotSignedIn,
@@ -66,9 +67,12 @@ class SearchRequest(SearchFields):
     date_of_birth: str = ""
 
 
-class WhoElseRequest(BaseModel):
+class ChildRequest(BaseModel):
     child_id: str
     purpose: str = ""
+
+
+class WhoElseRequest(ChildRequest):
     history: bool = False
 
 
@@ -129,6 +133,16 @@ def api_who_else(body: WhoElseRequest, request: Request, store: StoreDep, user: 
         purpose=body.purpose,
         clock=settings_of(request).clock,
         history=body.history,
+    )
+
+
+@router.post("/history", dependencies=[Depends(api_csrf)])
+def api_history(body: ChildRequest, request: Request, store: StoreDep, user: ApiUser) -> Timeline:
+    """The child's history as the gate lets the caller see it, with what each handover
+    shared with the caller says; audited."""
+    _directory(user)
+    return directory.history(
+        store, user, body.child_id, purpose=body.purpose, clock=settings_of(request).clock
     )
 
 

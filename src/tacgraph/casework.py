@@ -304,8 +304,7 @@ def end_involvement(
         raise NoOneLeft(
             f"no one else is working with the child of involvement {involvement_id}: "
             "ending it leaves the child with no one",
-            f"where needs remain, contact {front_door()} about a request for help or a "
-            "step-down first; then confirm that no one will be working with the child",
+            front_door(),
         )
     summary = {
         "child_id": child_id,

@@ -197,9 +197,12 @@ class CsrfFailed(TacgraphError):
 
 class NoOneLeft(TacgraphError):
     """Ending an involvement would leave the child with no practitioner working with
-    them, and the requester has not confirmed it: nothing was written."""
+    them, and the requester has not confirmed it: nothing was written. The hint names
+    whom to contact where needs remain (the front door)."""
 
-    hint = (
-        "where needs remain, contact the front door about a request for help or a step-down "
-        "first; then confirm that no one will be working with the child"
-    )
+    def __init__(self, message: str, front_door: str = "the front door") -> None:
+        super().__init__(
+            message,
+            f"where needs remain, contact {front_door} about a request for help or a "
+            "step-down first; then confirm that no one will be working with the child",
+        )

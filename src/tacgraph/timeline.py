@@ -37,6 +37,7 @@ from tacgraph.rows.timeline import (
     TIMELINE_REVIEWS,
 )
 from tacgraph.store.base import Store
+from tacgraph.wording import words
 
 # Each kind of event as a reader names it.
 EVENT_WORDS = {
@@ -48,6 +49,11 @@ EVENT_WORDS = {
     "handover": "handover",
     "lead": "lead",
 }
+
+
+def event_name(kind: str) -> str:
+    """An event's kind as a reader names it ("stepped up"), for every reader."""
+    return EVENT_WORDS.get(kind, words(kind))
 
 
 class Summary(BaseModel):

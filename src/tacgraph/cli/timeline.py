@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from tacgraph.cli import common, output
-from tacgraph.timeline import EVENT_WORDS, Timeline
+from tacgraph.timeline import Timeline, event_name
 from tacgraph.timeline import timeline as build_timeline
 from tacgraph.wording import counted
 
@@ -47,10 +47,6 @@ def timeline(
         _print(result)
 
 
-def _event(kind: str) -> str:
-    return EVENT_WORDS.get(kind, output.words(kind))
-
-
 def _print_summaries(result: Timeline) -> None:
     """What each handover shared with the viewer says, under its record and date."""
     shared = [e for e in result.events if e.summary is not None]
@@ -77,7 +73,7 @@ def _print(result: Timeline) -> None:
     output.print_table(
         f"History of {who} to {result.as_of}",
         ["date", "event", "what happened", "record"],
-        [(e.on, _event(e.kind), output.plain(e.detail), e.subject_id) for e in result.events],
+        [(e.on, event_name(e.kind), output.plain(e.detail), e.subject_id) for e in result.events],
         whole=("date", "event", "record"),
     )
     _print_summaries(result)

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from tacgraph import casework
 from tacgraph.gate import PurposeRequired
 from tacgraph.model import Scope, ServiceLevel
-from tacgraph.timeline import EVENT_WORDS
+from tacgraph.timeline import event_name
 from tacgraph.web import directory
 from tacgraph.web.deps import Page, PageDep, role_router
 from tacgraph.web.forms import BasisForm, submitted
@@ -87,7 +87,7 @@ def history_page(
         )
     except PurposeRequired:
         return page.render("purpose.html", status_code=400, child_id=child_id)
-    return page.render("history.html", story=story, purpose=purpose, events=EVENT_WORDS)
+    return page.render("history.html", story=story, purpose=purpose, event_name=event_name)
 
 
 @router.post("/child/involvement")

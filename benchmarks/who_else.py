@@ -108,16 +108,25 @@ HEADER = (
 )
 
 
-def measure(store: Store, lookups: int) -> Latency:
-    """Time ``lookups`` gated and plain lookups of random (child, involved practitioner)
-    pairs, after 20 warm-up lookups and one warm-up case list, then case lists of 100 of
-    the same children."""
-    sample = pairs(store, lookups, 7)
-    for child, viewer in sample[:20]:  # warm up: plans, caches, the log's head
+def measured_and_warm_up(store: Store, lookups: int, warm: int) -> list[tuple[str, str]]:
+    """``lookups`` random pairs to time, after ``warm`` gated and plain lookups of other
+    pairs: the query plans, the caches, the log's head and, on Neo4j, the server's JIT
+    compiler, which on a server just started keeps compiling for the first few hundred
+    lookups (docs/benchmarks.md)."""
+    sample = pairs(store, lookups + warm, 7)
+    for child, viewer in sample[lookups:]:
         who_else(store, child, viewer, as_of=AS_OF, purpose="warm-up")
         store.query("lookup_involvements", {"child_id": child, "as_of": AS_OF})
-    warm_up = [child for child, _ in sample[-100:]]
-    who_else_many(store, warm_up, sample[-1][1], as_of=AS_OF, purpose="warm-up")
+    return sample[:lookups]
+
+
+def measure(store: Store, lookups: int, warm: int) -> Latency:
+    """Time ``lookups`` gated and plain lookups of random (child, involved practitioner)
+    pairs, after ``warm`` warm-up lookups and one warm-up case list, then case lists of
+    100 of the same children."""
+    sample = measured_and_warm_up(store, lookups, warm)
+    listed = [child for child, _ in sample[-100:]]
+    who_else_many(store, listed, sample[-1][1], as_of=AS_OF, purpose="warm-up")
     gated, plain, logged, cpu = [], [], [], []
     for child, viewer in sample:
         start, used = time.perf_counter(), time.process_time()
@@ -150,12 +159,11 @@ def measure(store: Store, lookups: int) -> Latency:
     return Latency(gated, plain, logged, batches, cpu)
 
 
-def sustained(store: Store, lookups: int, window: int) -> list[str]:
-    """A row per window of ``window`` gated lookups out of ``lookups`` in a row: the
-    lookups so far, then p50, p99 and the slowest of the window, in milliseconds."""
-    sample = pairs(store, 1000, 7)
-    for child, viewer in sample[:20]:
-        who_else(store, child, viewer, as_of=AS_OF, purpose="warm-up")
+def sustained(store: Store, lookups: int, window: int, warm: int) -> list[str]:
+    """A row per window of ``window`` gated lookups out of ``lookups`` in a row, after
+    ``warm`` warm-up lookups: the lookups so far, then p50, p99 and the slowest of the
+    window, in milliseconds."""
+    sample = measured_and_warm_up(store, 1000, warm)
     rows, times = [], []
     for i in range(lookups):
         child, viewer = sample[i % len(sample)]
@@ -186,6 +194,9 @@ def main() -> None:
         "--sustained", type=int, default=0, help="with --existing: this many lookups in a row"
     )
     parser.add_argument("--window", type=int, default=1000, help="lookups per row of --sustained")
+    parser.add_argument(
+        "--warm-up", type=int, default=2000, help="lookups before the timed ones (20 until 2026-12)"
+    )
     args = parser.parse_args()
     if args.sustained and not args.existing:
         parser.error("--sustained measures a store already loaded: add --existing")
@@ -195,20 +206,26 @@ def main() -> None:
             print(f"machine: {machine()}; {config.describe()}, {args.sustained:,} lookups")
             print(f"{'lookups':>10} {'p50':>10} {'p99':>10} {'slowest':>10}")
             with open_store(config) as store:
-                print("\n".join(sustained(store, args.sustained, args.window)))
+                print("\n".join(sustained(store, args.sustained, args.window, args.warm_up)))
             return
-        print(f"machine: {machine()}; {config.describe()}, {args.lookups:,} lookups")
+        print(
+            f"machine: {machine()}; {config.describe()}, {args.lookups:,} lookups "
+            f"after {args.warm_up:,}"
+        )
         with open_store(config) as store:
             print(f"{'engine':<9} {HEADER}")
-            print(f"{store.engine:<9} {measure(store, args.lookups).row()}")
+            print(f"{store.engine:<9} {measure(store, args.lookups, args.warm_up).row()}")
         return
     work = Path(tempfile.mkdtemp(prefix="tacgraph-who-else-"))
     parts = write_parts(Synthesiser(args.children, 1).records(), work, args.per_part)
-    print(f"machine: {machine()}; {args.children:,} children, {args.lookups:,} lookups")
+    print(
+        f"machine: {machine()}; {args.children:,} children, {args.lookups:,} lookups "
+        f"after {args.warm_up:,}"
+    )
     print(f"{'engine':<9} {HEADER}")
     for engine in args.engines.split(","):
         with loaded_store(engine, parts, work) as (store, _):
-            latency = measure(store, args.lookups)
+            latency = measure(store, args.lookups, args.warm_up)
         print(f"{engine:<9} {latency.row()}")
     shutil.rmtree(work, ignore_errors=True)
 

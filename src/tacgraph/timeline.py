@@ -63,6 +63,15 @@ class Summary(BaseModel):
     outcomes: str | None = None
     unmet_needs: str | None = None
 
+    def said(self) -> list[tuple[str, str | None]]:
+        """Each part under the label a reader sees (the command line and the History
+        page alike), in the order it was written."""
+        return [
+            ("What was done", self.work_done),
+            ("Outcomes", self.outcomes),
+            ("Needs that remain", self.unmet_needs),
+        ]
+
 
 class Event(BaseModel):
     on: date

@@ -57,11 +57,7 @@ def _print_summaries(result: Timeline) -> None:
     for event in shared:
         assert event.summary is not None
         output.print_line(f"{event.subject_id}, {event.on}: {output.plain(event.detail)}")
-        for label, said in (
-            ("What was done", event.summary.work_done),
-            ("Outcomes", event.summary.outcomes),
-            ("Needs that remain", event.summary.unmet_needs),
-        ):
+        for label, said in event.summary.said():
             output.print_line(f"{label}: {said or 'not said'}", indent="    ", first="  ")
     output.print_line("")
 
